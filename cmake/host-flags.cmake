@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
+# Warnings and sanitizers for everything built for the host.
+add_compile_options(-Wall -Wextra -Wshadow -Wconversion -Werror)
+if(KESTREL_SANITIZE)
+  # Host tests and tools run under ASan and UBSan; UBSan findings are fatal.
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: Apache-2.0
+# Drive the AArch64 side as a nested build in <build>/target.
+include(ExternalProject)
+
+set(KESTREL_TARGET_BINARY_DIR ${CMAKE_BINARY_DIR}/target)
+set(KESTREL_TARGET_BUILD_TYPE "Release" CACHE STRING "Build type of the AArch64 images")
+
+# Images the host side refers to (target tests, the demo command).
+set(KESTREL_KERNEL_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel.elf)
+set(KESTREL_KERNEL_TESTS_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kernel-tests.elf)
+
+ExternalProject_Add(kestrel_target
+  SOURCE_DIR ${CMAKE_SOURCE_DIR}
+  BINARY_DIR ${KESTREL_TARGET_BINARY_DIR}
+  CMAKE_GENERATOR ${CMAKE_GENERATOR}
+  CMAKE_ARGS
+    -DKESTREL_SIDE=target
+    -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
+    -DCMAKE_BUILD_TYPE=${KESTREL_TARGET_BUILD_TYPE}
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+  BUILD_ALWAYS TRUE
+  INSTALL_COMMAND ""
+  BUILD_BYPRODUCTS ${KESTREL_KERNEL_ELF} ${KESTREL_KERNEL_TESTS_ELF}
+  USES_TERMINAL_BUILD TRUE)

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: Apache-2.0
+# Flags for freestanding AArch64 code: the kernel and every partition.
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+# -mgeneral-regs-only: the kernel never touches FP/SIMD, so it need not save
+#   guest FP state on entry.
+# -mstrict-align: early boot runs with the MMU off, where all data memory is
+#   Device memory and an unaligned access faults.
+set(KESTREL_TARGET_COMPILE_OPTIONS
+  -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics
+  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector
+  -fno-pie -fno-common -ffunction-sections -fdata-sections
+  -mgeneral-regs-only -mstrict-align
+  -Wall -Wextra -Werror -Wshadow -Wconversion)
+set(KESTREL_TARGET_LINK_OPTIONS -nostdlib -nostartfiles -static -no-pie
+  -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)
+add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${KESTREL_TARGET_COMPILE_OPTIONS}>")
+add_compile_options("$<$<COMPILE_LANGUAGE:ASM>:-ffreestanding>")
+add_compile_options(-g)
+if(NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE Release)
+endif()
+set(CMAKE_CXX_FLAGS_RELEASE "-O2")
+set(CMAKE_C_FLAGS_RELEASE "-O2")
+set(CMAKE_CXX_FLAGS_DEBUG "-Og")

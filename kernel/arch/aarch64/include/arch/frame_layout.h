@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Frame layout: offsets shared by the exception vectors (assembly) and
+ * Exception_frame (C++), which checks them with static_assert. */
+#pragma once
+
+#define FRAME_X0 0
+#define FRAME_ELR 248 /* after x0..x30 */
+#define FRAME_SPSR 256
+#define FRAME_ESR 264
+#define FRAME_FAR 272
+#define FRAME_SIZE 288 /* keeps sp 16-byte aligned */
+
+#define KERNEL_STACK_SIZE 0x4000 /* per CPU */

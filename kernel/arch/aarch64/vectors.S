@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Vectors: the EL2 exception vector table. Every entry saves the full
+ * general-register frame and calls handle_exception(frame, vector index);
+ * whatever the handler leaves in the frame is restored before eret. */
+#include <arch/frame_layout.h>
+
+.macro vector_entry index
+  .balign 128
+  sub sp, sp, #FRAME_SIZE
+  stp x0, x1, [sp, #FRAME_X0]
+  mov x1, #\index
+  b exception_common
+.endm
+
+.section .text.vectors, "ax"
+.balign 2048
+.global exception_vectors
+exception_vectors:
+  .irp index, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+  vector_entry \index
+  .endr
+
+exception_common:
+  stp x2, x3, [sp, #16]
+  stp x4, x5, [sp, #32]
+  stp x6, x7, [sp, #48]
+  stp x8, x9, [sp, #64]
+  stp x10, x11, [sp, #80]
+  stp x12, x13, [sp, #96]
+  stp x14, x15, [sp, #112]
+  stp x16, x17, [sp, #128]
+  stp x18, x19, [sp, #144]
+  stp x20, x21, [sp, #160]
+  stp x22, x23, [sp, #176]
+  stp x24, x25, [sp, #192]
+  stp x26, x27, [sp, #208]
+  stp x28, x29, [sp, #224]
+  str x30, [sp, #240]
+  mrs x2, elr_el2
+  mrs x3, spsr_el2
+  stp x2, x3, [sp, #FRAME_ELR]
+  mrs x2, esr_el2
+  mrs x3, far_el2
+  stp x2, x3, [sp, #FRAME_ESR]
+
+  mov x0, sp
+  bl handle_exception
+
+  ldp x2, x3, [sp, #FRAME_ELR]
+  msr elr_el2, x2
+  msr spsr_el2, x3
+  ldp x2, x3, [sp, #16]
+  ldp x4, x5, [sp, #32]
+  ldp x6, x7, [sp, #48]
+  ldp x8, x9, [sp, #64]
+  ldp x10, x11, [sp, #80]
+  ldp x12, x13, [sp, #96]
+  ldp x14, x15, [sp, #112]
+  ldp x16, x17, [sp, #128]
+  ldp x18, x19, [sp, #144]
+  ldp x20, x21, [sp, #160]
+  ldp x22, x23, [sp, #176]
+  ldp x24, x25, [sp, #192]
+  ldp x26, x27, [sp, #208]
+  ldp x28, x29, [sp, #224]
+  ldr x30, [sp, #240]
+  ldp x0, x1, [sp, #FRAME_X0]
+  add sp, sp, #FRAME_SIZE
+  eret

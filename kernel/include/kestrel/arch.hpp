@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// Arch: what generic kernel code may ask of the architecture layer.
+#pragma once
+
+#include <cstdint>
+
+namespace kestrel::arch {
+
+// Exception level the kernel runs at (2 on a correct boot).
+unsigned current_exception_level();
+
+// Index of the executing CPU, 0 .. cpu_count()-1.
+unsigned current_cpu();
+
+// Starts every CPU the firmware reports and waits until each has checked in;
+// returns how many CPUs (including the boot CPU) are online.
+unsigned start_secondary_cpus();
+
+// True once CPU `cpu` has checked in.
+bool cpu_is_online(unsigned cpu);
+
+// Version of the PSCI firmware interface as {major, minor}.
+struct Psci_version {
+  unsigned major;
+  unsigned minor;
+};
+Psci_version psci_version();
+
+// Turns the machine off through PSCI SYSTEM_OFF.
+[[noreturn]] void power_off();
+
+// Parks this CPU forever with interrupts masked.
+[[noreturn]] void halt();
+
+}  // namespace kestrel::arch

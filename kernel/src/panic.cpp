@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+// Panic and the C++ runtime hooks a freestanding kernel still needs.
+#include <kestrel/arch.hpp>
+#include <kestrel/log.hpp>
+
+namespace kestrel {
+
+[[noreturn]] void panic_stop() { arch::power_off(); }
+
+}  // namespace kestrel
+
+// Called if a pure virtual function is ever reached through a vtable.
+extern "C" void __cxa_pure_virtual() { kestrel::panic("pure virtual function called"); }

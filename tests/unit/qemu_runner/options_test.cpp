@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// Options tests: kestrel-qemu's command line and the QEMU command it builds.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <qemu_runner/options.hpp>
+
+using qemu_runner::Options;
+using qemu_runner::parse_arguments;
+using qemu_runner::Usage_error;
+
+namespace {
+
+Options parsed(const std::vector<std::string>& arguments) {
+  auto result = parse_arguments(arguments);
+  EXPECT_TRUE(std::holds_alternative<Options>(result));
+  return std::get<Options>(result);
+}
+
+std::string usage_error(const std::vector<std::string>& arguments) {
+  auto result = parse_arguments(arguments);
+  if (const auto* error = std::get_if<Usage_error>(&result)) return error->message;
+  return "(no error)";
+}
+
+bool contains_sequence(const std::vector<std::string>& haystack, const std::vector<std::string>& needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
+}
+
+}  // namespace
+
+TEST(Options, RunModeByDefault) {
+  const auto options = parsed({"build/kestrel.elf"});
+  EXPECT_FALSE(options.test_mode());
+  EXPECT_EQ(options.effective_timeout(), 0);
+  EXPECT_EQ(options.checks.name, "kestrel.elf");
+  EXPECT_EQ(options.checks.forbidden, std::vector<std::string>{"kernel panic"});
+}
+
+TEST(Options, TestModeWithChecks) {
+  const auto options = parsed(
+      {"--name", "banner", "--expect", "EL2", "--expect", "CPUs online", "--smp", "4", "--timeout", "20", "image.elf"});
+  EXPECT_TRUE(options.test_mode());
+  EXPECT_EQ(options.checks.name, "banner");
+  EXPECT_EQ(options.checks.expected, (std::vector<std::string>{"EL2", "CPUs online"}));
+  EXPECT_EQ(options.smp, 4u);
+  EXPECT_EQ(options.effective_timeout(), 20);
+  EXPECT_EQ(parsed({"--ktest", "x.elf"}).effective_timeout(), 60);
+}
+
+TEST(Options, UsageErrors) {
+  EXPECT_EQ(usage_error({}), "no image given");
+  EXPECT_EQ(usage_error({"a.elf", "b.elf"}), "more than one image given: 'b.elf'");
+  EXPECT_EQ(usage_error({"--smp", "0", "a.elf"}), "--smp must be a number from 1 to 8, not '0'");
+  EXPECT_EQ(usage_error({"--smp", "9", "a.elf"}), "--smp must be a number from 1 to 8, not '9'");
+  EXPECT_EQ(usage_error({"--smp", "2x", "a.elf"}), "--smp must be a number from 1 to 8, not '2x'");
+  EXPECT_EQ(usage_error({"--timeout", "-1", "a.elf"}), "--timeout must be 0-86400 seconds, not '-1'");
+  EXPECT_EQ(usage_error({"a.elf", "--expect"}), "--expect needs a value");
+  EXPECT_EQ(usage_error({"--expect", "", "a.elf"}), "--expect needs non-empty text");
+  EXPECT_EQ(usage_error({"--frobnicate", "a.elf"}), "unknown option '--frobnicate'");
+}
+
+TEST(Options, HelpWins) {
+  EXPECT_TRUE(std::holds_alternative<qemu_runner::Help_requested>(parse_arguments({"a.elf", "--help"})));
+  EXPECT_NE(qemu_runner::usage_text().find("--ktest"), std::string::npos);
+}
+
+TEST(Options, QemuCommandBootsAtEl2OnGicV3) {
+  auto options = parsed({"--smp", "2", "--icount", "k.elf", "--", "-d", "int"});
+  const auto command = qemu_runner::qemu_command(options);
+  EXPECT_EQ(command.front(), "qemu-system-aarch64");
+  EXPECT_TRUE(contains_sequence(command, {"-M", "virt,virtualization=on,gic-version=3"}));
+  EXPECT_TRUE(contains_sequence(command, {"-cpu", "cortex-a72"}));
+  EXPECT_TRUE(contains_sequence(command, {"-smp", "2"}));
+  EXPECT_TRUE(contains_sequence(command, {"-kernel", "k.elf"}));
+  EXPECT_TRUE(contains_sequence(command, {"-icount", "shift=0,sleep=off"}));
+  EXPECT_TRUE(contains_sequence(command, {"-serial", "stdio"}));
+  EXPECT_TRUE(contains_sequence(command, {"-d", "int"})) << "arguments after -- go to QEMU";
+}

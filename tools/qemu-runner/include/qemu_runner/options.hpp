@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// Options: the runner's command line and the QEMU command built from it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <qemu_runner/judge.hpp>
+
+namespace qemu_runner {
+
+struct Options {
+  std::string image;
+  std::string qemu = "qemu-system-aarch64";
+  unsigned smp = 1;
+  std::string memory = "512M";
+  bool icount = false;
+  bool quiet = false;
+  bool print_command = false;
+  std::optional<int> timeout_seconds;  // default depends on the mode
+  std::vector<std::string> extra_qemu_args;
+  Checks checks;
+
+  // Test mode (judge the run) when anything is to be checked; otherwise run
+  // mode: stream the console and exit with QEMU's status.
+  bool test_mode() const { return !checks.expected.empty() || checks.in_image_tests; }
+  int effective_timeout() const { return timeout_seconds.value_or(test_mode() ? 60 : 0); }
+};
+
+struct Usage_error {
+  std::string message;
+};
+struct Help_requested {};
+
+std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::vector<std::string>& arguments);
+
+std::string usage_text();
+
+// argv for QEMU: the virt machine with EL2, GICv3 and a Cortex-A72.
+std::vector<std::string> qemu_command(const Options& options);
+
+}  // namespace qemu_runner

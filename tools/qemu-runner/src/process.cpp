@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+// Process: fork/exec with a pipe, poll with a deadline, kill on timeout.
+#include <qemu_runner/process.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace qemu_runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Splits a byte stream into lines; a trailing '\r' (serial line ending) is
+// dropped.
+class Line_splitter {
+ public:
+  explicit Line_splitter(const std::function<void(std::string_view)>& on_line) : on_line_{on_line} {}
+
+  void feed(std::string_view bytes) {
+    for (char c : bytes) {
+      if (c == '\n') {
+        emit();
+      } else {
+        pending_.push_back(c);
+      }
+    }
+  }
+  void flush() {
+    if (!pending_.empty()) emit();
+  }
+
+ private:
+  void emit() {
+    if (!pending_.empty() && pending_.back() == '\r') pending_.pop_back();
+    on_line_(pending_);
+    pending_.clear();
+  }
+  const std::function<void(std::string_view)>& on_line_;
+  std::string pending_;
+};
+
+Run_end end_from_status(int status) {
+  if (WIFSIGNALED(status)) return {Run_end::Kind::killed_by_signal, WTERMSIG(status), 0};
+  return {Run_end::Kind::exited, WEXITSTATUS(status), 0};
+}
+
+[[noreturn]] void exec_child(const std::vector<std::string>& command, const Process_options& options, pid_t parent,
+                             int output_fd, int error_fd) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the parent died before prctl
+  dup2(output_fd, STDOUT_FILENO);
+  dup2(output_fd, STDERR_FILENO);
+  if (!options.inherit_stdin) {
+    const int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
+  }
+  std::vector<char*> argv;
+  for (const auto& argument : command) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  const int error = errno;
+  (void)!write(error_fd, &error, sizeof error);
+  _exit(127);
+}
+
+}  // namespace
+
+std::variant<Run_end, Launch_error> run_process(const std::vector<std::string>& command, const Process_options& options,
+                                                const std::function<void(std::string_view)>& on_line) {
+  int output[2];
+  int exec_error[2];  // carries errno if exec fails; closed by a successful exec
+  if (pipe2(output, O_CLOEXEC) != 0 || pipe2(exec_error, O_CLOEXEC) != 0) {
+    return Launch_error{std::string("cannot create a pipe: ") + std::strerror(errno)};
+  }
+  const pid_t parent = getpid();
+  const pid_t child = fork();
+  if (child < 0) return Launch_error{std::string("cannot fork: ") + std::strerror(errno)};
+  if (child == 0) exec_child(command, options, parent, output[1], exec_error[1]);
+  close(output[1]);
+  close(exec_error[1]);
+
+  int child_errno = 0;
+  const bool exec_failed = read(exec_error[0], &child_errno, sizeof child_errno) == sizeof child_errno;
+  close(exec_error[0]);
+  if (exec_failed) {
+    close(output[0]);
+    waitpid(child, nullptr, 0);
+    return Launch_error{"cannot run '" + command[0] + "': " + std::strerror(child_errno)};
+  }
+
+  const auto deadline = Clock::now() + std::chrono::seconds(options.timeout_seconds);
+  auto milliseconds_left = [&]() -> int {
+    if (options.timeout_seconds == 0) return -1;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left > 0 ? static_cast<int>(left) : 0;
+  };
+  auto kill_child = [&] {
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    Run_end end{Run_end::Kind::timed_out, 0, options.timeout_seconds};
+    return end;
+  };
+
+  Line_splitter lines{on_line};
+  char buffer[4096];
+  for (;;) {
+    pollfd fd{output[0], POLLIN, 0};
+    const int wait = milliseconds_left();
+    if (options.timeout_seconds != 0 && wait == 0) {
+      close(output[0]);
+      lines.flush();
+      return kill_child();
+    }
+    const int ready = poll(&fd, 1, wait);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) continue;  // the deadline check above ends the run
+    const ssize_t count = read(output[0], buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) break;  // end of output: QEMU closed it or exited
+    lines.feed(std::string_view(buffer, static_cast<size_t>(count)));
+  }
+  close(output[0]);
+  lines.flush();
+
+  // QEMU has closed its output; it should exit at once, but keep the limit.
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(child, &status, WNOHANG);
+    if (done == child) return end_from_status(status);
+    if (done < 0 && errno != EINTR) return Launch_error{std::string("waitpid failed: ") + std::strerror(errno)};
+    if (options.timeout_seconds != 0 && milliseconds_left() == 0) return kill_child();
+    usleep(10'000);
+  }
+}
+
+}  // namespace qemu_runner
