@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+// Boot-info: the compiled policy, as the kernel reads it at boot.
+//
+// The host's policy compiler writes it; the kernel re-checks it (boot_info
+// reader) before creating any object, and never needs Cap'n Proto. The format
+// is flat and little-endian: a header with a table of sections, each an array
+// of fixed-size entries, then the entries, then a string table. Objects refer
+// to each other by index into their section; names are offsets into the
+// string table. Everything the kernel creates at boot is in here; nothing is
+// allocated after boot.
+//
+// Compatibility: any change to an entry's layout or meaning bumps
+// boot_info_version; the reader refuses other versions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace kestrel::abi {
+
+inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
+inline constexpr uint32_t boot_info_version = 1;
+inline constexpr uint32_t boot_info_max_size = 16U << 20;  // the kernel maps at most this much
+inline constexpr uint32_t no_index = 0xffff'ffffU;          // "none" for an optional index
+
+// Sections, in the order they appear in the header's table.
+enum class Section : uint32_t {
+  ram_ranges,     // Memory_range: the platform's RAM
+  partitions,     // Partition_entry
+  regions,        // Region_entry: memory mappings of all partitions
+  threads,        // Thread_entry: native threads and vCPUs
+  endpoints,      // Endpoint_entry
+  notifications,  // Notification_entry
+  irqs,           // Irq_entry: interrupts bound to notifications
+  capabilities,   // Capability_entry: all partitions' capability tables
+  windows,        // Window_entry: time windows of all CPU plans
+  cpu_plans,      // Cpu_plan_entry: one per CPU
+  strings,        // char: NUL-terminated names
+  count
+};
+inline constexpr uint32_t section_count = static_cast<uint32_t>(Section::count);
+
+struct Section_header {
+  uint32_t offset;      // from the start of boot-info; 8-byte aligned
+  uint32_t count;       // number of entries
+  uint32_t entry_size;  // size of one entry (1 for strings)
+  uint32_t reserved;
+};
+static_assert(sizeof(Section_header) == 16);
+
+struct Platform_entry {
+  uint32_t cpu_count;
+  uint32_t vmid_bits;  // 8 or 16
+  uint64_t gic_distributor;
+  uint64_t gic_redistributor;
+  uint64_t uart;                    // the kernel log's PL011
+  uint32_t hypervisor_timer_intid;  // EL2 physical timer PPI
+  uint32_t virtual_timer_intid;     // EL1 virtual timer PPI (for vCPUs)
+};
+static_assert(sizeof(Platform_entry) == 40);
+
+struct Boot_info_header {
+  uint64_t magic;
+  uint32_t version;
+  uint32_t header_size;  // sizeof(Boot_info_header)
+  uint32_t total_size;   // the whole blob, header included
+  uint32_t checksum;     // CRC-32 (IEEE) of the whole blob with this field zero
+  uint32_t system_name;  // string offset
+  uint32_t reserved;
+  Platform_entry platform;
+  Section_header sections[section_count];
+};
+static_assert(offsetof(Boot_info_header, checksum) == 20);
+static_assert(sizeof(Boot_info_header) == 32 + sizeof(Platform_entry) + 16 * section_count);
+
+struct Memory_range {
+  uint64_t base;
+  uint64_t size;
+};
+static_assert(sizeof(Memory_range) == 16);
+
+struct Partition_entry {
+  uint32_t name;
+  uint32_t vmid;
+  uint32_t first_region;
+  uint32_t region_count;
+  uint32_t first_thread;
+  uint32_t thread_count;
+  uint32_t first_capability;
+  uint32_t capability_count;
+  uint32_t flags;  // Partition_flags
+  uint32_t reserved;
+};
+static_assert(sizeof(Partition_entry) == 40);
+
+enum Partition_flags : uint32_t {
+  partition_is_vm = 1U << 0,  // its threads are vCPUs running a guest at EL1
+};
+
+// Region_entry::attributes
+enum Region_attributes : uint32_t {
+  region_read = 1U << 0,
+  region_write = 1U << 1,
+  region_execute = 1U << 2,
+  region_device = 1U << 3,          // Device-nGnRE (MMIO); else Normal memory
+  region_non_cacheable = 1U << 4,   // Normal non-cacheable; else write-back
+  region_shared_channel = 1U << 5,  // also mapped by another partition
+};
+
+struct Region_entry {
+  uint64_t ipa;   // address in the partition (guest-physical; VA for native threads)
+  uint64_t pa;    // physical address
+  uint64_t size;  // multiple of 4 KiB
+  uint32_t attributes;
+  uint32_t name;
+};
+static_assert(sizeof(Region_entry) == 32);
+
+enum Thread_flags : uint32_t {
+  thread_passive = 1U << 0,  // runs only on time donated by its callers
+  thread_vcpu = 1U << 1,     // a vCPU: starts at EL1 with the guest's boot registers
+};
+
+struct Thread_entry {
+  uint32_t name;
+  uint32_t partition;
+  uint64_t entry;      // initial PC (IPA)
+  uint64_t stack_top;  // initial SP (IPA); for vCPUs: initial x0 (device tree)
+  uint64_t budget_ns;  // execution time per period; 0 with period 0: no budget
+  uint64_t period_ns;
+  uint32_t priority;  // 0 (lowest) .. 255
+  uint32_t cpu;
+  uint32_t flags;           // Thread_flags
+  uint32_t fault_endpoint;  // endpoint index receiving its faults, or no_index
+};
+static_assert(sizeof(Thread_entry) == 56);
+
+struct Endpoint_entry {
+  uint32_t name;
+  uint32_t server_partition;
+};
+static_assert(sizeof(Endpoint_entry) == 8);
+
+struct Notification_entry {
+  uint32_t name;
+  uint32_t owner_partition;  // the partition that waits on it
+};
+static_assert(sizeof(Notification_entry) == 8);
+
+struct Irq_entry {
+  uint32_t intid;         // GIC interrupt ID (SPI 32..1019)
+  uint32_t notification;  // signalled when the interrupt fires
+  uint64_t badge;         // bits OR-ed into the notification word
+  uint32_t partition;     // owner, which acknowledges it
+  uint32_t reserved;
+};
+static_assert(sizeof(Irq_entry) == 24);
+
+enum class Capability_kind : uint32_t {
+  endpoint = 1,
+  notification = 2,
+  irq = 3,
+  vcpu = 4,  // object: a thread with thread_vcpu (held by the VMM)
+};
+
+enum Capability_rights : uint32_t {
+  right_send = 1U << 0,     // call / send / signal
+  right_receive = 1U << 1,  // receive / wait
+  right_grant = 1U << 2,    // pass capabilities in messages (reserved)
+  right_control = 1U << 3,  // vCPU control / IRQ acknowledge
+};
+
+struct Capability_entry {
+  uint32_t kind;  // Capability_kind
+  uint32_t object;
+  uint32_t rights;  // Capability_rights
+  uint32_t reserved;
+  uint64_t badge;  // delivered with sends through this capability
+};
+static_assert(sizeof(Capability_entry) == 24);
+
+struct Window_entry {
+  uint32_t partition;
+  uint32_t reserved;
+  uint64_t duration_ns;
+};
+static_assert(sizeof(Window_entry) == 16);
+
+enum Cpu_plan_flags : uint32_t {
+  cpu_exclusive = 1U << 0,  // one partition owns the CPU; no timer tick
+};
+
+struct Cpu_plan_entry {
+  uint32_t cpu;
+  uint32_t flags;  // Cpu_plan_flags
+  uint32_t first_window;
+  uint32_t window_count;
+  uint64_t major_frame_ns;  // sum of the windows' durations
+};
+static_assert(sizeof(Cpu_plan_entry) == 24);
+
+}  // namespace kestrel::abi

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+// Model: the policy after name resolution; what validators and the
+// allocator work on. References are indices (or `none`), every element keeps
+// its Source_ref for diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <kestrel/policy/source_map.hpp>
+
+namespace kestrel::policy {
+
+inline constexpr uint32_t none = UINT32_MAX;
+inline constexpr uint64_t page_size = 0x1000;
+
+struct Address_range {
+  uint64_t base = 0;
+  uint64_t size = 0;
+  Source_ref src;
+  // One past the end; only valid if !wraps().
+  uint64_t end() const { return base + size; }
+  bool wraps() const { return size != 0 && base + size < base; }
+  bool overlaps(const Address_range& other) const {
+    return size != 0 && other.size != 0 && base < other.end() && other.base < end();
+  }
+};
+
+struct Device {
+  std::string name;
+  std::vector<Address_range> mmio;
+  std::vector<uint32_t> interrupts;
+  std::string compatible;
+  Source_ref src;
+};
+
+struct Platform {
+  std::string name;
+  uint32_t cpus = 0;
+  uint32_t vmid_bits = 0;
+  std::vector<Address_range> ram;
+  Address_range kernel_reserved;
+  Address_range gic_distributor;
+  Address_range gic_redistributors;
+  uint32_t hypervisor_timer_intid = 0;
+  uint32_t virtual_timer_intid = 0;
+  uint32_t console = none;  // device index
+  std::vector<Device> devices;
+  std::map<std::string, uint32_t, std::less<>> device_index;
+  Source_ref src;
+};
+
+enum class Access : uint8_t { read_write, read_only, read_execute, read_write_execute };
+enum class Memory_type : uint8_t { write_back, non_cacheable, device };
+
+// One mapping in a partition's address space.
+struct Region {
+  enum class Kind : uint8_t { memory, device, channel, guest_ram };
+  Kind kind = Kind::memory;
+  std::string name;
+  uint64_t ipa = 0;
+  uint64_t size = 0;
+  uint64_t pa = 0;  // fixed (fixed_pa) or placed by the allocator
+  bool fixed_pa = false;
+  Access access = Access::read_write;
+  Memory_type type = Memory_type::write_back;
+  uint32_t owner = none;  // device index (device) or channel index (channel)
+  Source_ref src;         // the value that created it (region, grant, channel end, vm)
+};
+
+struct Thread {
+  std::string name;
+  uint64_t entry = 0;
+  uint32_t stack_region = none;
+  uint32_t priority = 0;
+  uint64_t budget_us = 0;
+  uint64_t period_us = 0;
+  uint32_t cpu = 0;
+  bool passive = false;
+  bool vcpu = false;
+  uint32_t fault_endpoint = none;
+  Source_ref src;
+};
+
+struct Device_grant {
+  uint32_t device = none;
+  uint64_t ipa = 0;
+  uint32_t notification = none;
+  uint64_t badge = 0;
+  Source_ref src;
+};
+
+struct Emulated_device {
+  std::string name;
+  uint32_t kind = 0;  // schema::EmulatedKind
+  uint64_t address = 0;
+  uint64_t size = 0;
+  uint32_t interrupt = 0;
+  Source_ref src;
+};
+
+struct Virtual_machine {
+  std::vector<uint32_t> cpus;
+  uint64_t ram_size = 0;
+  uint64_t ram_address = 0;
+  std::string kernel, initrd, device_tree, bootargs;
+  uint32_t priority = 0;
+  uint32_t vmm = none;              // partition index
+  uint32_t exit_endpoint = none;    // implicit endpoint the VMM receives exits on
+  std::vector<Emulated_device> emulated;
+  Source_ref src;
+};
+
+struct Capability {
+  uint32_t kind = 0;  // abi::Capability_kind
+  uint32_t object = 0;
+  uint32_t rights = 0;
+  uint64_t badge = 0;
+  std::string description;  // for the summary, e.g. "call endpoint db"
+};
+
+struct Partition {
+  std::string name;
+  std::string program;
+  std::vector<Region> regions;
+  std::vector<Thread> threads;
+  std::vector<Device_grant> grants;
+  std::optional<Virtual_machine> vm;
+  Source_ref src;
+  // Set by the allocator.
+  uint32_t vmid = 0;
+  std::vector<Capability> capabilities;
+  uint32_t first_thread = 0;  // index of its first thread in boot-info
+};
+
+struct Client {
+  uint32_t partition = none;
+  uint64_t badge = 0;
+  Source_ref src;
+};
+
+struct Endpoint {
+  std::string name;
+  uint32_t server = none;
+  uint32_t server_thread = none;
+  std::vector<Client> clients;
+  bool implicit = false;  // made by the compiler (VM exits), not written
+  Source_ref src;
+};
+
+struct Notification {
+  std::string name;
+  uint32_t owner = none;
+  std::vector<Client> signallers;
+  bool implicit = false;  // a channel's doorbell
+  Source_ref src;
+};
+
+struct Channel_end {
+  uint32_t partition = none;
+  uint64_t address = 0;
+  Source_ref src;
+};
+
+struct Channel {
+  std::string name;
+  uint64_t size = 0;
+  Channel_end writer;
+  std::vector<Channel_end> readers;
+  bool doorbell = false;
+  uint64_t pa = 0;  // placed by the allocator
+  Source_ref src;
+};
+
+struct Window {
+  uint32_t partition = none;
+  uint64_t duration_us = 0;
+  Source_ref src;
+};
+
+struct Cpu_plan {
+  uint32_t cpu = 0;
+  uint64_t major_frame_us = 0;
+  std::vector<Window> windows;
+  uint32_t exclusive = none;
+  Source_ref src;
+};
+
+struct Model {
+  std::string name;
+  Platform platform;
+  std::vector<Partition> partitions;
+  std::vector<Endpoint> endpoints;
+  std::vector<Notification> notifications;
+  std::vector<Channel> channels;
+  std::vector<Cpu_plan> schedule;
+  std::map<std::string, uint32_t, std::less<>> partition_index;
+  Source_ref src;
+};
+
+}  // namespace kestrel::policy

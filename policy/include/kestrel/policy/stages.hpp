@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stages: the policy compiler's pipeline, parse -> resolve -> validate ->
+// allocate -> emit. Each stage reports into Diagnostics and never throws on
+// bad input; a stage runs only if the ones before it found no error (except
+// validation, whose validators all run so one pass reports every mistake).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <kestrel/policy/diagnostics.hpp>
+#include <kestrel/policy/model.hpp>
+#include <kestrel/policy/policy.capnp.h>
+
+namespace kestrel::policy {
+
+// Names, duplicates and references; turns channels, device grants and VM RAM
+// into per-partition regions.
+Model resolve(schema::System::Reader system, const Source_ref& root, Diagnostics& diagnostics);
+
+// Semantic checks, one function per area (validate_*.cpp).
+void validate_platform(const Model& model, Diagnostics& diagnostics);
+void validate_memory(const Model& model, Diagnostics& diagnostics);
+void validate_threads(const Model& model, Diagnostics& diagnostics);
+void validate_ipc(const Model& model, Diagnostics& diagnostics);
+void validate_virtual_machines(const Model& model, Diagnostics& diagnostics);
+void validate_schedule(const Model& model, Diagnostics& diagnostics);
+void validate_limits(const Model& model, Diagnostics& diagnostics);
+void validate_warnings(const Model& model, Diagnostics& diagnostics);
+
+inline void validate(const Model& model, Diagnostics& diagnostics) {
+  validate_platform(model, diagnostics);
+  validate_memory(model, diagnostics);
+  validate_threads(model, diagnostics);
+  validate_ipc(model, diagnostics);
+  validate_virtual_machines(model, diagnostics);
+  validate_schedule(model, diagnostics);
+  validate_limits(model, diagnostics);
+  validate_warnings(model, diagnostics);
+}
+
+// Places every region without a fixed address in RAM, assigns VMIDs and
+// capability slots.
+void allocate(Model& model, Diagnostics& diagnostics);
+
+// The boot-info blob for an allocated model.
+std::vector<uint8_t> emit_boot_info(const Model& model);
+
+// A readable account of the compiled system: memory map, capabilities,
+// threads and schedule.
+std::string summarize(const Model& model);
+
+}  // namespace kestrel::policy

@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: Apache-2.0
+# Kestrel partition policy schema.
+#
+# A policy file imports this schema and defines one constant of type System:
+#
+#   using K = import "/kestrel/policy.capnp";
+#   using Virt = import "/kestrel/qemu-virt.capnp";
+#   const system :K.System = (name = "demo", platform = Virt.platform, ...);
+#
+# `kestrel-policy check` compiles it into boot-info. Units: sizes and
+# addresses in bytes, times in microseconds. Names are 1-63 characters from
+# [A-Za-z0-9_-], starting with a letter; they are how objects refer to each
+# other. docs/policy.md explains every field with examples.
+
+@0xc2a9f3b07d5e4a11;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("kestrel::policy::schema");
+
+struct System {
+  name @0 :Text;
+  # The system's name, shown in the boot log and the report.
+
+  platform @1 :Platform;
+  # The hardware. Use the platform shipped with Kestrel rather than writing
+  # one: `platform = Virt.platform` for QEMU virt.
+
+  partitions @2 :List(Partition);
+  # Every partition: the isolation unit, one stage-2 address space each.
+
+  endpoints @3 :List(Endpoint);
+  # Synchronous IPC connections: which partitions may call which server.
+
+  notifications @4 :List(Notification);
+  # Asynchronous signals: a word of bits one partition waits on.
+
+  channels @5 :List(Channel);
+  # Shared-memory channels: one writer, any number of readers.
+
+  schedule @6 :List(CpuSchedule);
+  # The time-partition plan, one entry per CPU that runs anything.
+}
+
+struct Platform {
+  # The board, described once (policy/schema/kestrel/<board>.capnp) and
+  # passed to the kernel in boot-info.
+
+  name @0 :Text;
+  cpus @1 :UInt32;
+  # Number of CPUs, numbered 0..cpus-1.
+
+  vmidBits @2 :UInt8;
+  # Width of the stage-2 VMID (8 or 16): one VMID per partition.
+
+  ram @3 :List(AddressRange);
+  # RAM the compiler may place partitions in.
+
+  kernelReserved @4 :AddressRange;
+  # RAM the kernel image, its data and boot-info occupy; never given out.
+
+  gicDistributor @5 :AddressRange;
+  gicRedistributors @6 :AddressRange;
+  hypervisorTimerIntid @7 :UInt32;
+  # PPI of the EL2 physical timer (the kernel's scheduler tick).
+  virtualTimerIntid @8 :UInt32;
+  # PPI of the EL1 virtual timer (guests' timer).
+
+  kernelConsole @9 :Text;
+  # Name of the PL011 device the kernel writes its own log to. It may
+  # still be granted to a console driver partition.
+
+  devices @10 :List(Device);
+  # Devices that may be granted to partitions.
+}
+
+struct AddressRange {
+  base @0 :UInt64;
+  size @1 :UInt64;
+}
+
+struct Device {
+  name @0 :Text;
+  mmio @1 :List(AddressRange);
+  # Register ranges. A partition is given whole 4 KiB pages, so two devices
+  # in one page can only go to the same partition.
+  interrupts @2 :List(UInt32);
+  # GIC interrupt IDs (SPIs, 32-1019) the device raises.
+  compatible @3 :Text;
+  # Device-tree "compatible" string, for guests that get the device.
+}
+
+struct Partition {
+  name @0 :Text;
+
+  program @1 :Text;
+  # ELF file of a native partition, relative to the policy file. Empty for
+  # a VM partition (its payload is in `vm`).
+
+  memory @2 :List(MemoryRegion);
+  # Memory the partition sees, besides devices and channels.
+
+  threads @3 :List(Thread);
+  # Native threads (EL0). A VM partition has vCPUs instead (see `vm`).
+
+  devices @4 :List(DeviceGrant);
+  # Platform devices this partition owns: MMIO mapped, interrupts routed.
+
+  vm @5 :VirtualMachine;
+  # Set for a partition that runs a guest operating system at EL1.
+}
+
+enum Access {
+  readWrite @0;
+  readOnly @1;
+  readExecute @2;
+  readWriteExecute @3;
+  # Refused: Kestrel keeps every mapping writable or executable, not both.
+}
+
+enum MemoryType {
+  writeBack @0;
+  # Normal memory, cached. For code, data and stacks.
+  nonCacheable @1;
+  # Normal memory, uncached: buffers shared with uncached DMA masters.
+  device @2;
+  # Device-nGnRE: MMIO.
+}
+
+struct MemoryRegion {
+  name @0 :Text;
+  size @1 :UInt64;
+  # Bytes; a multiple of 4 KiB.
+  address @2 :UInt64;
+  # Where the partition sees it (intermediate physical address; native
+  # threads run with VA = IPA). 4 KiB aligned.
+  physicalAddress @3 :UInt64;
+  # Fixed physical address, or 0 to let the compiler place it in RAM.
+  access @4 :Access;
+  memoryType @5 :MemoryType;
+}
+
+struct Thread {
+  name @0 :Text;
+  entry @1 :UInt64;
+  # Initial program counter; 0 means the program's ELF entry point.
+  stack @2 :Text;
+  # Name of the partition's memory region that holds the stack (readWrite);
+  # the thread starts with sp at its end.
+  priority @3 :UInt8;
+  # 0 (lowest) to 255. Within a time window the highest ready thread runs.
+  budgetUs @4 :UInt64;
+  periodUs @5 :UInt64;
+  # At most budgetUs of CPU time in every periodUs. Both 0: no budget.
+  cpu @6 :UInt32;
+  # The CPU the thread is pinned to.
+  passive @7 :Bool;
+  # A passive server: it has no time of its own and runs on the time of the
+  # client that calls it. It must serve an endpoint.
+  faultHandler @8 :Text;
+  # Endpoint (served by another partition) that receives this thread's
+  # faults. Empty: a faulting thread is stopped and the kernel logs it.
+}
+
+struct DeviceGrant {
+  device @0 :Text;
+  # A platform device name.
+  address @1 :UInt64;
+  # Where the partition sees the device's first page; 0 = its physical
+  # address.
+  notification @2 :Text;
+  # Notification (owned by this partition) signalled when one of the
+  # device's interrupts fires. Empty: interrupts are not delivered.
+  badge @3 :UInt64 = 1;
+  # Bits OR-ed into that notification's word by the interrupt.
+}
+
+struct VirtualMachine {
+  cpus @0 :List(UInt32);
+  # One vCPU per entry: vCPU i runs on physical CPU cpus[i].
+  ramSize @1 :UInt64;
+  ramAddress @2 :UInt64 = 0x40000000;
+  # Guest RAM: size (multiple of 2 MiB) and guest-physical base.
+  kernel @3 :Text;
+  # Guest kernel (arm64 Linux `Image` or a bare-metal ELF), relative to the
+  # policy file.
+  initrd @4 :Text;
+  deviceTree @5 :Text;
+  # Optional extra device-tree nodes (.dts or .dtb) merged into the
+  # generated one.
+  bootargs @6 :Text;
+  priority @7 :UInt8 = 100;
+  # Priority of the vCPU threads.
+  vmm @8 :Text;
+  # Partition that handles this VM's exits (emulated MMIO, PSCI, HVC).
+  emulated @9 :List(EmulatedDevice);
+  # Devices the VMM emulates; guest accesses to them trap to the VMM.
+}
+
+enum EmulatedKind {
+  virtioConsole @0;
+  virtioBlock @1;
+  virtioNet @2;
+  pl011 @3;
+}
+
+struct EmulatedDevice {
+  name @0 :Text;
+  kind @1 :EmulatedKind;
+  address @2 :UInt64;
+  # Guest-physical base; 4 KiB aligned.
+  size @3 :UInt64 = 0x1000;
+  interrupt @4 :UInt32;
+  # SPI (32-1019) the VMM injects for this device.
+}
+
+struct Client {
+  partition @0 :Text;
+  badge @1 :UInt64;
+  # Delivered to the receiver with each message, so it can tell clients
+  # apart. Each client of one endpoint needs its own badge.
+}
+
+struct Endpoint {
+  name @0 :Text;
+  server @1 :Text;
+  # Partition that receives calls.
+  serverThread @2 :Text;
+  # Thread of the server that receives; empty: its first thread.
+  clients @3 :List(Client);
+  # Partitions that may call.
+}
+
+struct Notification {
+  name @0 :Text;
+  owner @1 :Text;
+  # Partition that waits on it.
+  signallers @2 :List(Client);
+  # Partitions that may signal it; `badge` is the bits each one sets.
+}
+
+struct ChannelEnd {
+  partition @0 :Text;
+  address @1 :UInt64;
+  # Where this partition sees the channel's memory.
+}
+
+struct Channel {
+  name @0 :Text;
+  size @1 :UInt64;
+  # Bytes; a multiple of 4 KiB.
+  writer @2 :ChannelEnd;
+  # Maps it read-write.
+  readers @3 :List(ChannelEnd);
+  # Map it read-only.
+  doorbell @4 :Bool;
+  # If true, each reader gets a notification of its own, named
+  # "<channel>.doorbell.<reader>", that the writer can signal (badge 1).
+}
+
+struct Window {
+  partition @0 :Text;
+  durationUs @1 :UInt64;
+}
+
+struct CpuSchedule {
+  cpu @0 :UInt32;
+  majorFrameUs @1 :UInt64;
+  # Length of the cyclic plan; the windows must fill it exactly.
+  windows @2 :List(Window);
+  # Minor frames, in order: during each, only that partition's threads run.
+  exclusive @3 :Text;
+  # Instead of windows: the partition that owns this CPU alone, with no
+  # timer tick (majorFrameUs and windows stay empty).
+}

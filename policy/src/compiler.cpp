@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compiler: parse -> resolve -> validate -> allocate -> emit.
+#include <kestrel/policy/compiler.hpp>
+#include <kestrel/policy/stages.hpp>
+
+#include <kj/exception.h>
+
+namespace kestrel::policy {
+
+Compile_result compile_policy(const std::string& path, const Load_options& options) {
+  Compile_result result;
+  Diagnostics& diagnostics = result.diagnostics;
+  try {
+    const auto policy = load_policy(path, options, diagnostics);
+    if (policy) {
+      Model model = resolve(policy->system(), policy->root(), diagnostics);
+      // Validators run even after resolution errors (they skip unresolved
+      // references), so one run reports every independent mistake.
+      validate(model, diagnostics);
+      if (!diagnostics.has_errors()) allocate(model, diagnostics);
+      if (!diagnostics.has_errors()) {
+        result.boot_info = emit_boot_info(model);
+        result.summary = summarize(model);
+      }
+    }
+  } catch (const kj::Exception& exception) {
+    // Reading a value Cap'n Proto could not represent, for example; the
+    // policy is at fault, never the compiler's caller.
+    diagnostics.report(Code::capnp_error, {path, 0, 0}, exception.getDescription().cStr());
+  }
+  diagnostics.sort();
+  return result;
+}
+
+}  // namespace kestrel::policy

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loader: Cap'n Proto text through capnp::SchemaParser, JSON through
+// capnp::JsonCodec, both with a source map for locations.
+#include <kestrel/policy/loader.hpp>
+
+#include <capnp/compat/json.h>
+#include <capnp/message.h>
+#include <capnp/schema-parser.h>
+#include <kj/filesystem.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kestrel::policy {
+
+#ifndef KESTREL_POLICY_SCHEMA_DIR
+#error "KESTREL_POLICY_SCHEMA_DIR must name the directory holding kestrel/policy.capnp"
+#endif
+
+std::string builtin_schema_directory() { return KESTREL_POLICY_SCHEMA_DIR; }
+
+struct Loaded_policy::Storage {
+  kj::Own<kj::Filesystem> filesystem;
+  std::vector<kj::Own<const kj::ReadableDirectory>> import_directories;
+  std::vector<const kj::ReadableDirectory*> import_pointers;
+  capnp::SchemaParser parser;
+  capnp::MallocMessageBuilder message;
+};
+
+Loaded_policy::Loaded_policy() : storage_{std::make_unique<Storage>()} {}
+Loaded_policy::~Loaded_policy() = default;
+
+namespace {
+
+constexpr size_t max_policy_size = 64U << 20;
+
+std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+// Reports every error Cap'n Proto finds, in this file and in files it
+// imports, with the position Cap'n Proto gives.
+class Reporting_schema_file final : public capnp::SchemaFile {
+ public:
+  Reporting_schema_file(kj::Own<capnp::SchemaFile> inner, Diagnostics& diagnostics, std::string display_name)
+      : inner_{kj::mv(inner)}, diagnostics_{diagnostics}, display_name_{std::move(display_name)} {}
+
+  kj::StringPtr getDisplayName() const override { return display_name_.c_str(); }
+  kj::Array<const char> readContent() const override { return inner_->readContent(); }
+  kj::Maybe<kj::Own<capnp::SchemaFile>> import(kj::StringPtr path) const override {
+    KJ_IF_MAYBE(imported, inner_->import(path)) {
+      std::string name(imported->get()->getDisplayName().cStr());
+      return kj::Maybe<kj::Own<capnp::SchemaFile>>(
+          kj::heap<Reporting_schema_file>(kj::mv(*imported), diagnostics_, std::move(name)));
+    }
+    return nullptr;
+  }
+  bool operator==(const SchemaFile& other) const override {
+    const auto* reporting = dynamic_cast<const Reporting_schema_file*>(&other);
+    return reporting != nullptr && *inner_ == *reporting->inner_;
+  }
+  bool operator!=(const SchemaFile& other) const override { return !(*this == other); }
+  size_t hashCode() const override { return inner_->hashCode(); }
+  void reportError(SourcePos start, SourcePos, kj::StringPtr message) const override {
+    diagnostics_.report(Code::capnp_error, {display_name_, start.line + 1, start.column + 1}, message.cStr(),
+                        "see the schema in policy/schema/kestrel/policy.capnp and docs/policy.md");
+  }
+
+ private:
+  kj::Own<capnp::SchemaFile> inner_;
+  Diagnostics& diagnostics_;
+  std::string display_name_;
+};
+
+}  // namespace
+
+class Loader {
+ public:
+  Loader(const std::string& path, const Load_options& options, Diagnostics& diagnostics)
+      : path_{path}, options_{options}, diagnostics_{diagnostics}, policy_{std::make_unique<Loaded_policy>()} {}
+
+  std::unique_ptr<Loaded_policy> load() {
+    std::string text;
+    if (!read_text(text)) return nullptr;
+    policy_->file_ = std::make_unique<Source_file>(path_, std::move(text));
+    const std::string extension = std::filesystem::path(path_).extension().string();
+    bool loaded = false;
+    try {
+      if (extension == ".capnp") {
+        loaded = load_capnp();
+      } else if (extension == ".json") {
+        loaded = load_json();
+      } else {
+        diagnostics_.report(Code::unknown_format, {path_, 0, 0},
+                            "cannot tell the format of " + in_quotes(path_) + " from its extension",
+                            "name the policy file *.capnp (Cap'n Proto text) or *.json");
+      }
+    } catch (const kj::Exception& exception) {
+      // Cap'n Proto throws after reporting; report only if it reported nothing.
+      if (!diagnostics_.has_errors()) {
+        diagnostics_.report(Code::capnp_error, {path_, 0, 0}, exception.getDescription().cStr());
+      }
+      loaded = false;
+    }
+    if (!loaded || diagnostics_.has_errors()) return nullptr;
+    return std::move(policy_);
+  }
+
+ private:
+  bool read_text(std::string& text) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path_, error);
+    if (error || std::filesystem::is_directory(path_)) {
+      diagnostics_.report(Code::file_unreadable, {path_, 0, 0},
+                          "cannot read " + in_quotes(path_) + ": " + (error ? error.message() : "it is a directory"),
+                          "check the path");
+      return false;
+    }
+    if (size > max_policy_size) {
+      diagnostics_.report(Code::file_unreadable, {path_, 0, 0},
+                          in_quotes(path_) + " is " + std::to_string(size) + " bytes, more than a policy can be",
+                          "a policy file is at most 64 MiB");
+      return false;
+    }
+    std::ifstream in(path_, std::ios::binary);
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+      diagnostics_.report(Code::file_unreadable, {path_, 0, 0}, "cannot read " + in_quotes(path_), "check permissions");
+      return false;
+    }
+    text = contents.str();
+    if (const auto nul = text.find('\0'); nul != std::string::npos || !valid_utf8(text)) {
+      diagnostics_.report(Code::not_text, {path_, 0, 0},
+                          in_quotes(path_) + " is not UTF-8 text (it looks like a binary file)",
+                          "pass the policy source (.capnp or .json), not a compiled file");
+      return false;
+    }
+    return true;
+  }
+
+  static bool valid_utf8(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+      const auto lead = static_cast<unsigned char>(text[i]);
+      const size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+      if (length == 0 || i + length > text.size()) return false;
+      for (size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+      }
+      i += length;
+    }
+    return true;
+  }
+
+  bool load_capnp() {
+    auto& storage = *policy_->storage_;
+    storage.filesystem = kj::newDiskFilesystem();
+    const kj::ReadableDirectory& root = storage.filesystem->getRoot();
+    std::vector<std::string> directories = options_.import_paths;
+    directories.push_back(builtin_schema_directory());
+    directories.push_back("/usr/include");  // /capnp/c++.capnp
+    directories.push_back("/usr/local/include");
+    for (const auto& directory : directories) {
+      const auto absolute = std::filesystem::absolute(directory).lexically_normal().string();
+      if (!std::filesystem::is_directory(absolute)) continue;
+      storage.import_directories.push_back(root.openSubdir(kj::Path::parse(absolute.substr(1))));
+      storage.import_pointers.push_back(storage.import_directories.back().get());
+    }
+    const auto absolute = std::filesystem::absolute(path_).lexically_normal().string();
+    auto file = capnp::SchemaFile::newFromDirectory(
+        root, kj::Path::parse(absolute.substr(1)),
+        kj::arrayPtr(storage.import_pointers.data(), storage.import_pointers.size()));
+    // Lets the parsed System type be read through the generated C++ classes.
+    storage.parser.loadCompiledTypeAndDependencies<schema::System>();
+    auto schema = storage.parser.parseFile(kj::heap<Reporting_schema_file>(kj::mv(file), diagnostics_, path_));
+    if (diagnostics_.has_errors()) return false;
+
+    const uint64_t system_id = capnp::typeId<schema::System>();
+    std::vector<std::string> candidates;
+    for (const auto nested : schema.getProto().getNestedNodes()) {
+      const auto node = schema.getNested(nested.getName());
+      if (!node.getProto().isConst()) continue;
+      const auto type = node.asConst().getType();
+      if (type.isStruct() && type.asStruct().getProto().getId() == system_id) candidates.emplace_back(nested.getName());
+    }
+    std::string chosen;
+    if (!options_.constant.empty()) {
+      if (std::find(candidates.begin(), candidates.end(), options_.constant) == candidates.end()) {
+        diagnostics_.report(Code::constant_not_found, {path_, 0, 0},
+                            "the file has no constant " + in_quotes(options_.constant) + " of type System",
+                            candidates.empty() ? "define one: const system :K.System = (...);"
+                                               : "its System constants are: " + join(candidates));
+        return false;
+      }
+      chosen = options_.constant;
+    } else if (candidates.empty()) {
+      diagnostics_.report(Code::no_system_constant, {path_, 0, 0}, "the file defines no constant of type System",
+                          "define one: const system :K.System = (...); see docs/policy.md");
+      return false;
+    } else if (candidates.size() > 1) {
+      diagnostics_.report(Code::several_system_constants, {path_, 0, 0},
+                          "the file defines several System constants: " + join(candidates),
+                          "pick one with --constant NAME");
+      return false;
+    } else {
+      chosen = candidates[0];
+    }
+    policy_->system_ = schema.getNested(chosen).asConst().as<schema::System>();
+    uint32_t const_offset = 0;
+    if (auto node = scan_capnp_constant(policy_->file_->text(), chosen, const_offset)) {
+      policy_->root_node_ = std::make_unique<Source_node>(std::move(*node));
+    }
+    policy_->root_offset_ = const_offset;
+    return true;
+  }
+
+  bool load_json() {
+    const std::string& text = policy_->file_->text();
+    auto scan = scan_json(text);
+    if (scan.error) {
+      diagnostics_.report(Code::json_syntax, policy_->file_->locate(scan.error->offset), scan.error->message,
+                          "fix the JSON syntax (RFC 8259: no comments, no trailing commas)");
+      return false;
+    }
+    policy_->root_node_ = std::make_unique<Source_node>(std::move(*scan.root));
+    if (policy_->root_node_->kind != Source_node::Kind::structure) {
+      diagnostics_.report(Code::json_value, policy_->file_->locate(policy_->root_node_->offset),
+                          "the policy must be a JSON object", "write the System as { \"name\": ..., ... }");
+      return false;
+    }
+    check_json_keys(*policy_->root_node_, capnp::Schema::from<schema::System>());
+    if (diagnostics_.has_errors()) return false;
+    capnp::JsonCodec codec;
+    auto root = policy_->storage_->message.initRoot<schema::System>();
+    try {
+      codec.decode(kj::StringPtr(text.c_str(), text.size()), root);
+    } catch (const kj::Exception& exception) {
+      diagnostics_.report(Code::json_value, policy_->file_->locate(policy_->root_node_->offset),
+                          std::string("the JSON does not fit the schema: ") + exception.getDescription().cStr(),
+                          "numbers must be decimal (or strings for 64-bit values), enums strings, lists arrays");
+      return false;
+    }
+    policy_->system_ = root.asReader();
+    return true;
+  }
+
+  // Cap'n Proto's JSON codec ignores unknown keys; a misspelt key would
+  // silently leave a field at its default, so every key is checked here.
+  void check_json_keys(const Source_node& node, capnp::StructSchema schema) {
+    for (const auto& member : node.children) {
+      KJ_IF_MAYBE(field, schema.findFieldByName(member.key)) {
+        const auto type = field->getType();
+        if (type.isStruct() && member.kind == Source_node::Kind::structure) {
+          check_json_keys(member, type.asStruct());
+        } else if (type.isList() && type.asList().getElementType().isStruct() &&
+                   member.kind == Source_node::Kind::list) {
+          for (const auto& item : member.children) {
+            if (item.kind == Source_node::Kind::structure) {
+              check_json_keys(item, type.asList().getElementType().asStruct());
+            }
+          }
+        }
+      } else {
+        std::vector<std::string> names;
+        for (const auto known : schema.getFields()) names.emplace_back(known.getProto().getName());
+        diagnostics_.report(Code::json_unknown_key, policy_->file_->locate(member.key_offset),
+                            "unknown key " + in_quotes(member.key) + " in " +
+                                std::string(schema.getShortDisplayName().cStr()),
+                            "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names));
+      }
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& names) {
+    std::string joined;
+    for (const auto& name : names) joined += (joined.empty() ? "" : ", ") + name;
+    return joined;
+  }
+
+  std::string path_;
+  Load_options options_;
+  Diagnostics& diagnostics_;
+  std::unique_ptr<Loaded_policy> policy_;
+};
+
+std::unique_ptr<Loaded_policy> load_policy(const std::string& path, const Load_options& options,
+                                           Diagnostics& diagnostics) {
+  return Loader{path, options, diagnostics}.load();
+}
+
+}  // namespace kestrel::policy

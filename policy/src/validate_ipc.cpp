@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validate IPC: endpoint clients and badges, call cycles, passive-server
+// priorities, notification signallers and channel ends.
+#include <functional>
+#include <set>
+
+#include <kestrel/policy/stages.hpp>
+
+#include "validate_util.hpp"
+
+namespace kestrel::policy {
+namespace {
+
+uint32_t highest_priority(const Partition& partition) {
+  uint32_t highest = 0;
+  for (const auto& thread : partition.threads) highest = std::max(highest, thread.priority);
+  return highest;
+}
+
+void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& diagnostics) {
+  if (endpoint.implicit) return;
+  const std::string what = "endpoint " + quoted(endpoint.name);
+  if (endpoint.server != none) {
+    const Partition& server = model.partitions[endpoint.server];
+    if (server.vm) {
+      diagnostics.report(Code::server_is_vm, endpoint.src.at("server"),
+                         what + " is served by VM partition " + quoted(server.name),
+                         "VMs talk to other partitions through their VMM or through channels");
+    } else if (endpoint.server_thread == none && server.threads.empty()) {
+      diagnostics.report(Code::server_without_threads, endpoint.src.at("server"),
+                         what + " is served by " + quoted(server.name) + ", which has no thread to receive",
+                         "add a thread to " + quoted(server.name));
+    }
+  }
+  std::map<uint32_t, const Client*> by_partition;
+  std::map<uint64_t, const Client*> by_badge;
+  for (const auto& client : endpoint.clients) {
+    if (client.partition == none) continue;
+    const std::string client_name = quoted(partition_name(model, client.partition));
+    if (client.partition == endpoint.server) {
+      diagnostics.report(Code::endpoint_self_call, client.src.at("partition"),
+                         client_name + " is a client of its own " + what,
+                         "threads of one partition share memory; call only other partitions");
+    }
+    if (const auto [it, inserted] = by_partition.emplace(client.partition, &client); !inserted) {
+      diagnostics.report(Code::duplicate_client, client.src.at("partition"),
+                         client_name + " is listed twice as a client of " + what, "list each client once")
+          .notes.push_back({it->second->src.at("partition"), "first listed here"});
+      continue;
+    }
+    if (const auto [it, inserted] = by_badge.emplace(client.badge, &client); !inserted) {
+      diagnostics.report(Code::duplicate_badge, client.src.at("badge"),
+                         "clients " + quoted(partition_name(model, it->second->partition)) + " and " + client_name +
+                             " of " + what + " have the same badge " + std::to_string(client.badge),
+                         "give each client a distinct badge so the server can tell them apart")
+          .notes.push_back({it->second->src.at("badge"), "the other client's badge"});
+    }
+    if (endpoint.server_thread != none && endpoint.server != none) {
+      const Thread& server_thread = model.partitions[endpoint.server].threads[endpoint.server_thread];
+      const uint32_t client_priority = highest_priority(model.partitions[client.partition]);
+      if (server_thread.passive && client_priority > server_thread.priority) {
+        diagnostics.report(Code::passive_priority, client.src.at("partition"),
+                           client_name + " calls passive server " + what + " at priority " +
+                               std::to_string(client_priority) + ", above the server's " +
+                               std::to_string(server_thread.priority),
+                           "give the passive server thread a priority at least as high as every client's "
+                           "(priority ceiling), so a call cannot be preempted by a mid-priority thread")
+            .notes.push_back({server_thread.src.at("priority"), "the server thread's priority"});
+      }
+    }
+  }
+}
+
+// A cycle in "client calls server" between partitions can deadlock: each
+// server may be blocked calling the next. Reports each cycle once, at the
+// client entry that closes it.
+void check_call_cycles(const Model& model, Diagnostics& diagnostics) {
+  const auto count = static_cast<uint32_t>(model.partitions.size());
+  struct Edge {
+    uint32_t server;
+    const Endpoint* endpoint;
+    const Client* client;
+  };
+  std::vector<std::vector<Edge>> calls(count);
+  for (const auto& endpoint : model.endpoints) {
+    if (endpoint.server == none) continue;
+    for (const auto& client : endpoint.clients) {
+      if (client.partition != none && client.partition != endpoint.server) {
+        calls[client.partition].push_back({endpoint.server, &endpoint, &client});
+      }
+    }
+  }
+  enum class Mark : uint8_t { unvisited, on_path, done };
+  std::vector<Mark> mark(count, Mark::unvisited);
+  std::vector<uint32_t> path;
+  std::function<void(uint32_t)> visit = [&](uint32_t partition) {
+    mark[partition] = Mark::on_path;
+    path.push_back(partition);
+    for (const Edge& edge : calls[partition]) {
+      if (mark[edge.server] == Mark::on_path) {
+        std::string cycle;
+        auto start = std::find(path.begin(), path.end(), edge.server);
+        for (auto it = start; it != path.end(); ++it) cycle += quoted(model.partitions[*it].name) + " -> ";
+        cycle += quoted(model.partitions[edge.server].name);
+        diagnostics.report(Code::call_cycle, edge.client->src.at("partition"),
+                           "calls form a cycle " + cycle + " (closed by endpoint " + quoted(edge.endpoint->name) + ")",
+                           "servers must form a hierarchy; replace one call with a notification or a channel");
+      } else if (mark[edge.server] == Mark::unvisited) {
+        visit(edge.server);
+      }
+    }
+    path.pop_back();
+    mark[partition] = Mark::done;
+  };
+  for (uint32_t partition = 0; partition < count; ++partition) {
+    if (mark[partition] == Mark::unvisited) visit(partition);
+  }
+}
+
+void check_notification(const Model& model, const Notification& notification, Diagnostics& diagnostics) {
+  if (notification.implicit) return;
+  const std::string what = "notification " + quoted(notification.name);
+  if (notification.owner != none && model.partitions[notification.owner].vm) {
+    diagnostics.report(Code::server_is_vm, notification.src.at("owner"),
+                       what + " is owned by VM partition " + quoted(model.partitions[notification.owner].name),
+                       "a VM cannot wait on notifications; give it to a native partition");
+  }
+  std::map<uint32_t, const Client*> seen;
+  for (const auto& signaller : notification.signallers) {
+    if (signaller.partition == none) continue;
+    if (signaller.badge == 0) {
+      diagnostics.report(Code::notification_zero_badge, signaller.src.at("badge"),
+                         quoted(partition_name(model, signaller.partition)) + " signals " + what +
+                             " with badge 0, which sets no bit",
+                         "give it a non-zero badge, e.g. 1 << n for the n-th signaller");
+    }
+    if (const auto [it, inserted] = seen.emplace(signaller.partition, &signaller); !inserted) {
+      diagnostics.report(Code::duplicate_client, signaller.src.at("partition"),
+                         quoted(partition_name(model, signaller.partition)) + " is listed twice as a signaller of " +
+                             what,
+                         "list each signaller once")
+          .notes.push_back({it->second->src.at("partition"), "first listed here"});
+    }
+  }
+}
+
+void check_channel(const Model& model, const Channel& channel, Diagnostics& diagnostics) {
+  std::map<uint32_t, const Channel_end*> seen;
+  for (const auto& reader : channel.readers) {
+    if (reader.partition == none) continue;
+    const std::string reader_name = quoted(partition_name(model, reader.partition));
+    if (reader.partition == channel.writer.partition) {
+      diagnostics.report(Code::channel_writer_reads, reader.src.at("partition"),
+                         reader_name + " is both writer and reader of channel " + quoted(channel.name),
+                         "the writer already sees the channel; remove it from readers");
+      continue;
+    }
+    if (const auto [it, inserted] = seen.emplace(reader.partition, &reader); !inserted) {
+      diagnostics.report(Code::duplicate_client, reader.src.at("partition"),
+                         reader_name + " is listed twice as a reader of channel " + quoted(channel.name),
+                         "list each reader once")
+          .notes.push_back({it->second->src.at("partition"), "first listed here"});
+    }
+  }
+}
+
+}  // namespace
+
+void validate_ipc(const Model& model, Diagnostics& diagnostics) {
+  for (const auto& endpoint : model.endpoints) check_endpoint(model, endpoint, diagnostics);
+  check_call_cycles(model, diagnostics);
+  for (const auto& notification : model.notifications) check_notification(model, notification, diagnostics);
+  for (const auto& channel : model.channels) check_channel(model, channel, diagnostics);
+}
+
+}  // namespace kestrel::policy

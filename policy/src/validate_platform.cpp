@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validate platform: the board description, before anything is placed on it.
+#include <kestrel/abi/limits.hpp>
+#include <kestrel/policy/stages.hpp>
+
+#include "validate_util.hpp"
+
+namespace kestrel::policy {
+namespace {
+
+constexpr uint32_t first_spi = 32;
+constexpr uint32_t last_spi = 1019;
+
+bool check_range(const Address_range& range, std::string_view what, Diagnostics& diagnostics) {
+  if (range.size == 0 || range.wraps()) {
+    diagnostics.report(Code::platform_range_invalid, range.src.at(),
+                       std::string(what) + " " + range_text(range.base, range.size) +
+                           (range.size == 0 ? " is empty" : " wraps around the address space"),
+                       "give it a non-zero size that ends below 2^64");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void validate_platform(const Model& model, Diagnostics& diagnostics) {
+  const Platform& platform = model.platform;
+  if (platform.cpus == 0) {
+    diagnostics.report(Code::platform_no_cpus, platform.src.at("cpus"), "the platform has no CPUs",
+                       "set cpus to the number of CPUs");
+  } else if (platform.cpus > abi::max_cpus) {
+    diagnostics.report(Code::platform_too_many_cpus, platform.src.at("cpus"),
+                       "the platform has " + std::to_string(platform.cpus) + " CPUs; the kernel supports " +
+                           std::to_string(abi::max_cpus),
+                       "describe at most " + std::to_string(abi::max_cpus) + " CPUs");
+  }
+  if (platform.vmid_bits != 8 && platform.vmid_bits != 16) {
+    diagnostics.report(Code::platform_vmid_bits, platform.src.at("vmidBits"),
+                       "vmidBits is " + std::to_string(platform.vmid_bits) + "; AArch64 has 8- or 16-bit VMIDs",
+                       "use 8, or 16 if ID_AA64MMFR1_EL1.VMIDBits says so");
+  }
+  if (platform.ram.empty()) {
+    diagnostics.report(Code::platform_no_ram, platform.src.at("ram"), "the platform has no RAM",
+                       "list its RAM ranges in ram");
+  }
+  std::vector<const Address_range*> valid_ram;
+  for (const auto& ram : platform.ram) {
+    if (!check_range(ram, "RAM range", diagnostics)) continue;
+    for (const auto* other : valid_ram) {
+      if (ram.overlaps(*other)) {
+        diagnostics.report(Code::platform_ram_overlap, ram.src.at(),
+                           "RAM range " + range_text(ram.base, ram.size) + " overlaps " +
+                               range_text(other->base, other->size),
+                           "list each range of RAM once")
+            .notes.push_back({other->src.at(), "the other range"});
+      }
+    }
+    valid_ram.push_back(&ram);
+  }
+  if (check_range(platform.kernel_reserved, "kernelReserved", diagnostics)) {
+    const bool inside = std::any_of(valid_ram.begin(), valid_ram.end(), [&](const Address_range* ram) {
+      return platform.kernel_reserved.base >= ram->base && platform.kernel_reserved.end() <= ram->end();
+    });
+    if (!inside) {
+      diagnostics.report(Code::platform_kernel_reserved, platform.kernel_reserved.src.at(),
+                         "kernelReserved " + range_text(platform.kernel_reserved.base, platform.kernel_reserved.size) +
+                             " is not inside one RAM range",
+                         "the kernel is loaded into RAM: put kernelReserved inside a ram range");
+    }
+  }
+  check_range(platform.gic_distributor, "gicDistributor", diagnostics);
+  check_range(platform.gic_redistributors, "gicRedistributors", diagnostics);
+
+  std::map<uint32_t, const Device*> interrupt_owner;
+  std::vector<std::pair<const Address_range*, const Device*>> valid_mmio;
+  for (const auto& device : platform.devices) {
+    for (const auto& mmio : device.mmio) {
+      if (!check_range(mmio, "device " + quoted(device.name) + " register range", diagnostics)) continue;
+      for (const auto* ram : valid_ram) {
+        if (mmio.overlaps(*ram)) {
+          diagnostics.report(Code::platform_device_in_ram, mmio.src.at(),
+                             "device " + quoted(device.name) + " registers " + range_text(mmio.base, mmio.size) +
+                                 " overlap RAM",
+                             "check the device's address or shrink the RAM range")
+              .notes.push_back({ram->src.at(), "the RAM range"});
+        }
+      }
+      for (const auto& [other, other_device] : valid_mmio) {
+        if (mmio.overlaps(*other)) {
+          diagnostics.report(Code::platform_device_overlap, mmio.src.at(),
+                             "device " + quoted(device.name) + " registers overlap those of device " +
+                                 quoted(other_device->name),
+                             "check both devices' addresses")
+              .notes.push_back({other->src.at(), "the other device's range"});
+        }
+      }
+      valid_mmio.emplace_back(&mmio, &device);
+    }
+    for (size_t i = 0; i < device.interrupts.size(); ++i) {
+      const uint32_t interrupt = device.interrupts[i];
+      const Location at = device.src.field("interrupts").item(i).at();
+      if (interrupt < first_spi || interrupt > last_spi) {
+        diagnostics.report(Code::platform_interrupt_range, at,
+                           "device " + quoted(device.name) + " interrupt " + std::to_string(interrupt) +
+                               " is not a shared peripheral interrupt",
+                           "device interrupts are GIC INTIDs 32-1019 (SPI n is INTID n+32)");
+        continue;
+      }
+      const auto [it, inserted] = interrupt_owner.emplace(interrupt, &device);
+      if (!inserted) {
+        diagnostics.report(Code::platform_interrupt_shared, at,
+                           "interrupt " + std::to_string(interrupt) + " of device " + quoted(device.name) +
+                               " is also raised by device " + quoted(it->second->name),
+                           "each interrupt belongs to one device")
+            .notes.push_back({it->second->src.at("interrupts"), "the other device"});
+      }
+    }
+  }
+}
+
+}  // namespace kestrel::policy

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validate schedule: per-CPU cyclic plans, exclusive CPUs, and that every
+// thread that needs time has a window on its CPU.
+#include <set>
+
+#include <kestrel/policy/stages.hpp>
+
+#include "validate_util.hpp"
+
+namespace kestrel::policy {
+namespace {
+
+void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnostics) {
+  const std::string cpu = "CPU " + std::to_string(plan.cpu);
+  if (plan.exclusive != none) {
+    if (!plan.windows.empty() || plan.major_frame_us != 0) {
+      diagnostics.report(Code::exclusive_with_windows, plan.src.at(plan.windows.empty() ? "majorFrameUs" : "windows"),
+                         cpu + " is given exclusively to " + quoted(partition_name(model, plan.exclusive)) +
+                             " but also has a major frame or windows",
+                         "an exclusive CPU has no time windows: remove majorFrameUs and windows");
+    }
+    for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+      if (p == plan.exclusive) continue;
+      for (const auto& thread : model.partitions[p].threads) {
+        if (thread.cpu != plan.cpu) continue;
+        diagnostics.report(Code::exclusive_cpu_shared, thread.src.at("cpu"),
+                           "thread " + quoted(thread.name) + " of " + quoted(model.partitions[p].name) +
+                               " is pinned to " + cpu + ", which belongs to " +
+                               quoted(partition_name(model, plan.exclusive)) + " alone",
+                           "pin it to another CPU")
+            .notes.push_back({plan.src.at("exclusive"), "the CPU is given away here"});
+        break;
+      }
+    }
+    return;
+  }
+  if (plan.major_frame_us == 0) {
+    diagnostics.report(Code::major_frame_zero, plan.src.at("majorFrameUs"), cpu + " has no major frame",
+                       "set majorFrameUs to the length of the cyclic plan, or set exclusive");
+  }
+  unsigned __int128 total = 0;
+  for (const auto& window : plan.windows) {
+    total += window.duration_us;
+    if (window.duration_us == 0) {
+      diagnostics.report(Code::window_zero, window.src.at("durationUs"),
+                         "a window of " + cpu + " for " + quoted(partition_name(model, window.partition)) +
+                             " lasts 0 us",
+                         "give it a duration or remove it");
+    }
+  }
+  if (plan.major_frame_us != 0 && total != plan.major_frame_us) {
+    const auto sum = total > UINT64_MAX ? std::string("more than 2^64") : std::to_string(static_cast<uint64_t>(total));
+    diagnostics.report(Code::window_fill, plan.src.at("majorFrameUs"),
+                       "the windows of " + cpu + " add up to " + sum + " us, but the major frame is " +
+                           std::to_string(plan.major_frame_us) + " us",
+                       "make the windows fill the major frame exactly (add an idle partition's window if needed)");
+  }
+}
+
+// Threads that need their own time (not passive servers) must have a window
+// on their CPU, or own it.
+void check_coverage(const Model& model, const std::map<uint32_t, const Cpu_plan*>& plan_of_cpu,
+                    Diagnostics& diagnostics) {
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    const Partition& partition = model.partitions[p];
+    std::set<uint32_t> reported_cpus;
+    for (const auto& thread : partition.threads) {
+      if (thread.passive || thread.cpu >= model.platform.cpus || reported_cpus.count(thread.cpu) != 0) continue;
+      const auto plan = plan_of_cpu.find(thread.cpu);
+      const std::string what = "thread " + quoted(thread.name) + " of " + quoted(partition.name);
+      if (plan == plan_of_cpu.end()) {
+        diagnostics.report(Code::cpu_without_schedule, thread.src.at("cpu"),
+                           what + " is pinned to CPU " + std::to_string(thread.cpu) + ", which has no schedule",
+                           "add a schedule entry for CPU " + std::to_string(thread.cpu));
+        reported_cpus.insert(thread.cpu);
+        continue;
+      }
+      const Cpu_plan& cpu_plan = *plan->second;
+      if (cpu_plan.exclusive != none) continue;  // its owner runs; others are reported by check_plan
+      const bool has_window = std::any_of(cpu_plan.windows.begin(), cpu_plan.windows.end(),
+                                          [&](const Window& window) { return window.partition == p; });
+      if (!has_window) {
+        diagnostics.report(Code::partition_without_window, thread.src.at("cpu"),
+                           what + " runs on CPU " + std::to_string(thread.cpu) + ", where " + quoted(partition.name) +
+                               " has no window, so it would never run",
+                           "add a window for " + quoted(partition.name) + " to CPU " + std::to_string(thread.cpu))
+            .notes.push_back({cpu_plan.src.at("windows"), "the CPU's windows"});
+        reported_cpus.insert(thread.cpu);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void validate_schedule(const Model& model, Diagnostics& diagnostics) {
+  std::map<uint32_t, const Cpu_plan*> plan_of_cpu;
+  for (const auto& plan : model.schedule) {
+    if (model.platform.cpus != 0 && plan.cpu >= model.platform.cpus) {
+      diagnostics.report(Code::schedule_cpu_range, plan.src.at("cpu"),
+                         "a schedule is given for CPU " + std::to_string(plan.cpu) + "; the platform has CPUs 0-" +
+                             std::to_string(model.platform.cpus - 1),
+                         "schedule only existing CPUs");
+      continue;
+    }
+    const auto [it, inserted] = plan_of_cpu.emplace(plan.cpu, &plan);
+    if (!inserted) {
+      diagnostics.report(Code::schedule_cpu_twice, plan.src.at("cpu"),
+                         "CPU " + std::to_string(plan.cpu) + " has two schedules", "merge them into one")
+          .notes.push_back({it->second->src.at("cpu"), "the first schedule"});
+      continue;
+    }
+    check_plan(model, plan, diagnostics);
+  }
+  check_coverage(model, plan_of_cpu, diagnostics);
+}
+
+}  // namespace kestrel::policy

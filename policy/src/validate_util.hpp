@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validate util: small helpers shared by the validators.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <kestrel/policy/model.hpp>
+
+namespace kestrel::policy {
+
+inline std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+inline std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+inline bool page_aligned(uint64_t value) { return value % page_size == 0; }
+
+inline std::string range_text(uint64_t base, uint64_t size) { return "[" + hex(base) + ", " + hex(base + size) + ")"; }
+
+inline const std::string& partition_name(const Model& model, uint32_t index) {
+  static const std::string unknown = "?";
+  return index < model.partitions.size() ? model.partitions[index].name : unknown;
+}
+
+// "region \"stack\"", "device \"uart0\"", ... for messages about mappings.
+inline std::string describe(const Region& region) {
+  switch (region.kind) {
+    case Region::Kind::memory:
+      return "memory region " + quoted(region.name);
+    case Region::Kind::device:
+      return "device " + quoted(region.name);
+    case Region::Kind::channel:
+      return "channel " + quoted(region.name);
+    case Region::Kind::guest_ram:
+      return "guest RAM";
+  }
+  return region.name;
+}
+
+}  // namespace kestrel::policy

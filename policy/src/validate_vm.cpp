@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validate devices and virtual machines: who owns which device and
+// interrupt, VM RAM, vCPUs, VMMs and emulated devices.
+#include <set>
+
+#include <kestrel/policy/stages.hpp>
+
+#include "validate_util.hpp"
+
+namespace kestrel::policy {
+namespace {
+
+constexpr uint64_t block_size = 2U << 20;  // guest RAM is mapped in 2 MiB blocks
+constexpr uint32_t first_spi = 32;
+constexpr uint32_t last_spi = 1019;
+
+void check_grants(const Model& model, Diagnostics& diagnostics) {
+  struct Owner {
+    uint32_t partition;
+    const Device_grant* grant;
+  };
+  std::map<uint32_t, Owner> device_owner;  // device index -> first grant
+  std::map<uint64_t, Owner> page_owner;    // physical page -> first grant
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    const Partition& partition = model.partitions[p];
+    for (const auto& grant : partition.grants) {
+      if (grant.device == none) continue;
+      const Device& device = model.platform.devices[grant.device];
+      const auto [owner, first] = device_owner.emplace(grant.device, Owner{p, &grant});
+      if (!first) {
+        diagnostics.report(Code::device_granted_twice, grant.src.at("device"),
+                           "device " + quoted(device.name) + " is granted to " + quoted(partition.name) +
+                               (owner->second.partition == p ? " twice"
+                                                              : " and to " + quoted(partition_name(
+                                                                                 model, owner->second.partition))),
+                           "a device has one owner; others reach it through the owner's endpoint")
+            .notes.push_back({owner->second.grant->src.at("device"), "first granted here"});
+        continue;
+      }
+      for (const auto& mmio : device.mmio) {
+        if (mmio.size == 0 || mmio.wraps()) continue;
+        for (uint64_t page = mmio.base & ~(page_size - 1); page < mmio.end(); page += page_size) {
+          const auto [other, inserted] = page_owner.emplace(page, Owner{p, &grant});
+          if (inserted || other->second.partition == p) continue;
+          const Device& other_device = model.platform.devices[other->second.grant->device];
+          diagnostics.report(Code::device_page_shared, grant.src.at("device"),
+                             "device " + quoted(device.name) + " shares the page at " + hex(page) + " with device " +
+                                 quoted(other_device.name) + ", which is granted to " +
+                                 quoted(partition_name(model, other->second.partition)),
+                             "grant devices that share a 4 KiB page to the same partition")
+              .notes.push_back({other->second.grant->src.at("device"), "the other grant"});
+          break;
+        }
+      }
+      if (grant.notification != none) {
+        if (partition.vm) {
+          diagnostics.report(Code::vm_grant_notification, grant.src.at("notification"),
+                             "device " + quoted(device.name) + " is granted to VM " + quoted(partition.name) +
+                                 " but its interrupts are sent to a notification",
+                             "a VM's device interrupts are injected into the guest; remove notification");
+          continue;
+        }
+        const Notification& notification = model.notifications[grant.notification];
+        if (notification.owner != none && notification.owner != p) {
+          diagnostics.report(Code::irq_notification_foreign, grant.src.at("notification"),
+                             "interrupts of device " + quoted(device.name) + " granted to " + quoted(partition.name) +
+                                 " go to notification " + quoted(notification.name) + " owned by " +
+                                 quoted(partition_name(model, notification.owner)),
+                             "deliver a device's interrupts to a notification its owner waits on");
+        }
+      }
+    }
+  }
+}
+
+void check_emulated(const Partition& partition, const Virtual_machine& vm, const Model& model,
+                    Diagnostics& diagnostics) {
+  std::set<uint32_t> used_interrupts;
+  for (const auto& grant : partition.grants) {
+    if (grant.device == none) continue;
+    for (uint32_t interrupt : model.platform.devices[grant.device].interrupts) used_interrupts.insert(interrupt);
+  }
+  std::vector<const Emulated_device*> placed;
+  for (const auto& device : vm.emulated) {
+    const std::string what = "emulated device " + quoted(device.name) + " of " + quoted(partition.name);
+    if (!page_aligned(device.address) || !page_aligned(device.size) || device.size == 0) {
+      diagnostics.report(Code::emulated_unaligned, device.src.at(page_aligned(device.address) ? "size" : "address"),
+                         what + " at " + hex(device.address) + " size " + hex(device.size) +
+                             " is not whole 4 KiB pages",
+                         "use a 4 KiB aligned address and a non-zero multiple of 0x1000 as size");
+    } else if (device.address + device.size < device.address) {
+      diagnostics.report(Code::emulated_unaligned, device.src.at("size"), what + " wraps around the address space",
+                         "move it lower");
+    } else {
+      for (const auto& region : partition.regions) {
+        if (region.size == 0) continue;
+        if (device.address < region.ipa + region.size && region.ipa < device.address + device.size) {
+          diagnostics.report(Code::emulated_overlap, device.src.at("address"),
+                             what + " " + range_text(device.address, device.size) + " overlaps " + describe(region),
+                             "move it to a guest-physical range nothing else uses");
+        }
+      }
+      for (const auto* other : placed) {
+        if (device.address < other->address + other->size && other->address < device.address + device.size) {
+          diagnostics.report(Code::emulated_overlap, device.src.at("address"),
+                             what + " overlaps emulated device " + quoted(other->name),
+                             "give each emulated device its own range")
+              .notes.push_back({other->src.at("address"), "the other device"});
+        }
+      }
+      placed.push_back(&device);
+    }
+    if (device.interrupt < first_spi || device.interrupt > last_spi) {
+      diagnostics.report(Code::emulated_interrupt, device.src.at("interrupt"),
+                         what + " interrupt " + std::to_string(device.interrupt) + " is not an SPI (32-1019)",
+                         "pick a free SPI, e.g. 80 or above on QEMU virt");
+    } else if (!used_interrupts.insert(device.interrupt).second) {
+      diagnostics.report(Code::emulated_interrupt, device.src.at("interrupt"),
+                         what + " interrupt " + std::to_string(device.interrupt) +
+                             " is already used by another device of this VM",
+                         "give each device of the VM its own interrupt");
+    }
+  }
+}
+
+void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
+  const Partition& partition = model.partitions[p];
+  const Virtual_machine& vm = *partition.vm;
+  const std::string what = "VM " + quoted(partition.name);
+  if (vm.cpus.empty()) {
+    diagnostics.report(Code::vm_no_vcpus, vm.src.at("cpus"), what + " has no vCPUs",
+                       "list the physical CPU of each vCPU, e.g. cpus = [0]");
+  }
+  for (size_t i = 0; i < vm.cpus.size(); ++i) {
+    if (model.platform.cpus != 0 && vm.cpus[i] >= model.platform.cpus) {
+      diagnostics.report(Code::vm_cpu_range, vm.src.field("cpus").item(i).at(),
+                         what + " vCPU " + std::to_string(i) + " is pinned to CPU " + std::to_string(vm.cpus[i]) +
+                             ", which the platform does not have",
+                         "use a CPU from 0 to " + std::to_string(model.platform.cpus - 1));
+    }
+  }
+  if (vm.ram_size == 0 || vm.ram_size % block_size != 0) {
+    diagnostics.report(Code::vm_ram_size, vm.src.at("ramSize"),
+                       what + " RAM size " + hex(vm.ram_size) + (vm.ram_size == 0 ? " is 0" : " is not a multiple of 2 MiB"),
+                       "give the guest a multiple of 2 MiB (0x200000), e.g. 0x8000000 for 128 MiB");
+  }
+  if (vm.ram_address % block_size != 0) {
+    diagnostics.report(Code::vm_ram_address, vm.src.at("ramAddress"),
+                       what + " RAM address " + hex(vm.ram_address) + " is not 2 MiB aligned",
+                       "use a multiple of 0x200000; QEMU virt guests expect 0x40000000");
+  }
+  if (vm.kernel.empty()) {
+    diagnostics.report(Code::vm_kernel_missing, vm.src.at("kernel"), what + " has no guest kernel",
+                       "add kernel = \"<Image or ELF>\"");
+  }
+  if (vm.vmm == p) {
+    diagnostics.report(Code::vmm_self, vm.src.at("vmm"), what + " names itself as its VMM",
+                       "the VMM must be a native partition that handles the VM's exits");
+  } else if (vm.vmm != none && model.partitions[vm.vmm].vm) {
+    diagnostics.report(Code::vmm_is_vm, vm.src.at("vmm"),
+                       what + " has VMM " + quoted(model.partitions[vm.vmm].name) + ", which is itself a VM",
+                       "the VMM must be a native partition");
+  }
+  check_emulated(partition, vm, model, diagnostics);
+}
+
+}  // namespace
+
+void validate_virtual_machines(const Model& model, Diagnostics& diagnostics) {
+  check_grants(model, diagnostics);
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    if (model.partitions[p].vm) check_vm(model, p, diagnostics);
+  }
+}
+
+}  // namespace kestrel::policy

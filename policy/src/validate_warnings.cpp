@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validate warnings: legal policies that are probably not what was meant.
+#include <set>
+
+#include <kestrel/policy/stages.hpp>
+
+#include "validate_util.hpp"
+
+namespace kestrel::policy {
+
+void validate_warnings(const Model& model, Diagnostics& diagnostics) {
+  std::set<uint32_t> notifications_fed_by_irqs;
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    const Partition& partition = model.partitions[p];
+    if (partition.threads.empty() && !partition.vm) {
+      diagnostics.report(Code::partition_idle, partition.src.at("name"),
+                         "partition " + quoted(partition.name) + " has no threads and is not a VM, so nothing runs in it",
+                         "add a thread, or remove the partition if it only holds memory");
+    }
+    for (const auto& grant : partition.grants) {
+      if (grant.notification != none) notifications_fed_by_irqs.insert(grant.notification);
+      if (grant.device == none || partition.vm || grant.notification != none) continue;
+      const Device& device = model.platform.devices[grant.device];
+      if (!device.interrupts.empty()) {
+        diagnostics.report(Code::irq_not_delivered, grant.src.at("device"),
+                           "device " + quoted(device.name) + " raises interrupts, but " + quoted(partition.name) +
+                               " gets none of them",
+                           "add notification = \"...\" to the grant, or ignore this if the driver polls");
+      }
+    }
+  }
+  for (const auto& endpoint : model.endpoints) {
+    if (!endpoint.implicit && endpoint.clients.empty()) {
+      diagnostics.report(Code::endpoint_no_clients, endpoint.src.at("name"),
+                         "endpoint " + quoted(endpoint.name) + " has no clients", "add clients, or remove it");
+    }
+  }
+  for (uint32_t n = 0; n < model.notifications.size(); ++n) {
+    const Notification& notification = model.notifications[n];
+    if (!notification.implicit && notification.signallers.empty() && notifications_fed_by_irqs.count(n) == 0) {
+      diagnostics.report(Code::notification_no_signallers, notification.src.at("name"),
+                         "notification " + quoted(notification.name) + " has no signallers and no interrupts",
+                         "add signallers, route a device's interrupts to it, or remove it");
+    }
+  }
+  for (const auto& channel : model.channels) {
+    if (channel.readers.empty()) {
+      diagnostics.report(Code::channel_no_readers, channel.src.at("name"),
+                         "channel " + quoted(channel.name) + " has no readers", "add readers, or remove it");
+    }
+  }
+  for (const auto& plan : model.schedule) {
+    for (const auto& window : plan.windows) {
+      if (window.partition == none) continue;
+      const auto& threads = model.partitions[window.partition].threads;
+      const bool runs_here = std::any_of(threads.begin(), threads.end(), [&](const Thread& thread) {
+        return thread.cpu == plan.cpu && !thread.passive;
+      });
+      if (!runs_here) {
+        diagnostics.report(Code::window_idle, window.src.at("partition"),
+                           "the window of CPU " + std::to_string(plan.cpu) + " for " +
+                               quoted(model.partitions[window.partition].name) +
+                               " is wasted: it has no active thread on that CPU",
+                           "pin one of its threads to CPU " + std::to_string(plan.cpu) + ", or give the time to another partition");
+      }
+    }
+  }
+}
+
+}  // namespace kestrel::policy
