@@ -43,7 +43,8 @@ std::vector<Capability> capabilities_of(const Model& model, const Numbering& num
   }
   for (uint32_t n = 0; n < model.notifications.size(); ++n) {
     if (model.notifications[n].owner == partition) {
-      add(Capability_kind::notification, n, abi::right_receive, 0, "wait on notification " + model.notifications[n].name);
+      add(Capability_kind::notification, n, abi::right_receive, 0,
+          "wait on notification " + model.notifications[n].name);
     }
   }
   for (uint32_t n = 0; n < model.notifications.size(); ++n) {

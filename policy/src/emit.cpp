@@ -43,7 +43,8 @@ void emit_partition(const Model& model, uint32_t index, Boot_info_writer& writer
   entry.flags = partition.vm ? static_cast<uint32_t>(abi::partition_is_vm) : 0U;
   entry.first_region = static_cast<uint32_t>(writer.regions().size());
   for (const auto& region : partition.regions) {
-    writer.add(abi::Region_entry{region.ipa, region.pa, region.size, region_attributes(region), writer.intern(region.name)});
+    writer.add(
+        abi::Region_entry{region.ipa, region.pa, region.size, region_attributes(region), writer.intern(region.name)});
   }
   entry.region_count = static_cast<uint32_t>(partition.regions.size());
   entry.first_thread = static_cast<uint32_t>(writer.threads().size());

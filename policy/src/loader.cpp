@@ -8,7 +8,10 @@
 #include <capnp/schema-parser.h>
 #include <kj/filesystem.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,7 +51,7 @@ class Reporting_schema_file final : public capnp::SchemaFile {
   kj::StringPtr getDisplayName() const override { return display_name_.c_str(); }
   kj::Array<const char> readContent() const override { return inner_->readContent(); }
   kj::Maybe<kj::Own<capnp::SchemaFile>> import(kj::StringPtr path) const override {
-    KJ_IF_MAYBE(imported, inner_->import(path)) {
+    KJ_IF_MAYBE (imported, inner_->import(path)) {
       std::string name(imported->get()->getDisplayName().cStr());
       return kj::Maybe<kj::Own<capnp::SchemaFile>>(
           kj::heap<Reporting_schema_file>(kj::mv(*imported), diagnostics_, std::move(name)));
@@ -142,7 +145,11 @@ class Loader {
   static bool valid_utf8(std::string_view text) {
     for (size_t i = 0; i < text.size();) {
       const auto lead = static_cast<unsigned char>(text[i]);
-      const size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+      const size_t length = lead < 0x80           ? 1
+                            : (lead >> 5) == 0x6  ? 2
+                            : (lead >> 4) == 0xe  ? 3
+                            : (lead >> 3) == 0x1e ? 4
+                                                  : 0;
       if (length == 0 || i + length > text.size()) return false;
       for (size_t k = 1; k < length; ++k) {
         if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
@@ -154,6 +161,12 @@ class Loader {
 
   bool load_capnp() {
     auto& storage = *policy_->storage_;
+    // kj prefers $PWD (to keep symlinked paths) and prints a warning when it
+    // is stale, as it is under ctest; only absolute paths are used here, so
+    // make it agree with the real working directory instead.
+    std::error_code cwd_error;
+    const auto cwd = std::filesystem::current_path(cwd_error);
+    if (!cwd_error) setenv("PWD", cwd.c_str(), 1);
     storage.filesystem = kj::newDiskFilesystem();
     const kj::ReadableDirectory& root = storage.filesystem->getRoot();
     std::vector<std::string> directories = options_.import_paths;
@@ -211,7 +224,52 @@ class Loader {
       policy_->root_node_ = std::make_unique<Source_node>(std::move(*node));
     }
     policy_->root_offset_ = const_offset;
-    return true;
+    if (policy_->root_node_) check_integer_literals(*policy_->root_node_);
+    return !diagnostics_.has_errors();
+  }
+
+  // Cap'n Proto 0.9 silently wraps an integer literal that does not fit in
+  // 64 bits (99999999999999999999999 becomes some other number), so every
+  // literal in the constant is checked here.
+  // JSON numbers are doubles in Cap'n Proto's codec: exact only up to 2^53.
+  static constexpr unsigned __int128 json_exact_limit = uint64_t{1} << 53;
+
+  void check_integer_literals(const Source_node& node, unsigned __int128 limit = UINT64_MAX) {
+    if (node.kind != Source_node::Kind::scalar) {
+      for (const auto& child : node.children) check_integer_literals(child, limit);
+      return;
+    }
+    const std::string& text = policy_->file_->text();
+    size_t position = node.offset;
+    if (position < text.size() && text[position] == '-') ++position;
+    unsigned base = 10;
+    if (text.compare(position, 2, "0x") == 0 || text.compare(position, 2, "0X") == 0) {
+      base = 16;
+      position += 2;
+    }
+    const size_t digits_start = position;
+    unsigned __int128 value = 0;
+    bool too_large = false;
+    for (; position < text.size() && std::isxdigit(static_cast<unsigned char>(text[position])); ++position) {
+      const char c = text[position];
+      if (base == 10 && !std::isdigit(static_cast<unsigned char>(c))) return;  // not an integer literal
+      const unsigned digit = std::isdigit(static_cast<unsigned char>(c))
+                                 ? static_cast<unsigned>(c - '0')
+                                 : static_cast<unsigned>(std::tolower(c) - 'a' + 10);
+      value = value * base + digit;
+      too_large = too_large || value > limit;
+    }
+    if (position == digits_start || !too_large) return;
+    const std::string number = text.substr(node.offset, position - node.offset);
+    if (limit == json_exact_limit) {
+      diagnostics_.report(Code::number_too_large, policy_->file_->locate(node.offset),
+                          "the JSON number " + number + " is above 2^53, where JSON numbers lose precision",
+                          "write large 64-bit values as strings: \"" + number + "\"");
+    } else {
+      diagnostics_.report(Code::number_too_large, policy_->file_->locate(node.offset),
+                          "the number " + number + " does not fit in 64 bits",
+                          "the largest value of any field is 0xffffffffffffffff");
+    }
   }
 
   bool load_json() {
@@ -229,6 +287,7 @@ class Loader {
       return false;
     }
     check_json_keys(*policy_->root_node_, capnp::Schema::from<schema::System>());
+    check_integer_literals(*policy_->root_node_, json_exact_limit);
     if (diagnostics_.has_errors()) return false;
     capnp::JsonCodec codec;
     auto root = policy_->storage_->message.initRoot<schema::System>();
@@ -248,7 +307,7 @@ class Loader {
   // silently leave a field at its default, so every key is checked here.
   void check_json_keys(const Source_node& node, capnp::StructSchema schema) {
     for (const auto& member : node.children) {
-      KJ_IF_MAYBE(field, schema.findFieldByName(member.key)) {
+      KJ_IF_MAYBE (field, schema.findFieldByName(member.key)) {
         const auto type = field->getType();
         if (type.isStruct() && member.kind == Source_node::Kind::structure) {
           check_json_keys(member, type.asStruct());
@@ -263,10 +322,10 @@ class Loader {
       } else {
         std::vector<std::string> names;
         for (const auto known : schema.getFields()) names.emplace_back(known.getProto().getName());
-        diagnostics_.report(Code::json_unknown_key, policy_->file_->locate(member.key_offset),
-                            "unknown key " + in_quotes(member.key) + " in " +
-                                std::string(schema.getShortDisplayName().cStr()),
-                            "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names));
+        diagnostics_.report(
+            Code::json_unknown_key, policy_->file_->locate(member.key_offset),
+            "unknown key " + in_quotes(member.key) + " in " + std::string(schema.getShortDisplayName().cStr()),
+            "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names));
       }
     }
   }

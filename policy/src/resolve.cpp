@@ -22,7 +22,12 @@ class Resolver {
     model_.src = root;
     model_.name = system.getName();
     check_name(model_.name, root.at("name"), "system");
-    resolve_platform(system.getPlatform(), root.field("platform"));
+    if (system.hasPlatform()) {
+      resolve_platform(system.getPlatform(), root.field("platform"));
+    } else {
+      diagnostics_.report(Code::platform_missing, root.at("name"), "the system has no platform",
+                          "add platform = Virt.platform, with using Virt = import \"/kestrel/qemu-virt.capnp\";");
+    }
     declare_partitions(system.getPartitions(), root.field("partitions"));
     declare_objects(system, root);
     resolve_partitions(system.getPartitions(), root.field("partitions"));
@@ -71,8 +76,9 @@ class Resolver {
       first_seen[name] = at;
       return true;
     }
-    diagnostics_.report(duplicate_code, at, std::string(what) + " " + quoted(name) + " is defined twice",
-                        "give each " + std::string(what) + " its own name")
+    diagnostics_
+        .report(duplicate_code, at, std::string(what) + " " + quoted(name) + " is defined twice",
+                "give each " + std::string(what) + " its own name")
         .notes.push_back({first_seen[name], "first defined here"});
     return false;
   }
@@ -90,8 +96,8 @@ class Resolver {
     return none;
   }
 
-  uint32_t find_in(const std::map<std::string, uint32_t, std::less<>>& index, std::string_view name,
-                   const Location& at, Code code, std::string_view what) {
+  uint32_t find_in(const std::map<std::string, uint32_t, std::less<>>& index, std::string_view name, const Location& at,
+                   Code code, std::string_view what) {
     const auto it = index.find(name);
     if (it != index.end()) return it->second;
     diagnostics_.report(code, at, std::string(what) + " " + quoted(name) + " does not exist",
@@ -107,6 +113,7 @@ class Resolver {
 
   void resolve_platform(schema::Platform::Reader reader, const Source_ref& src) {
     Platform& platform = model_.platform;
+    model_.has_platform = true;
     platform.src = src;
     platform.name = reader.getName();
     platform.cpus = reader.getCpus();
@@ -127,7 +134,8 @@ class Resolver {
       device.src = device_src;
       device.compatible = devices[i].getCompatible();
       const auto mmio = devices[i].getMmio();
-      for (uint32_t j = 0; j < mmio.size(); ++j) device.mmio.push_back(range(mmio[j], device_src.field("mmio").item(j)));
+      for (uint32_t j = 0; j < mmio.size(); ++j)
+        device.mmio.push_back(range(mmio[j], device_src.field("mmio").item(j)));
       for (const uint32_t interrupt : devices[i].getInterrupts()) device.interrupts.push_back(interrupt);
       declare(platform.device_index, first_seen, device.name, i, device_src.at("name"), Code::duplicate_device,
               "device");
@@ -152,8 +160,8 @@ class Resolver {
       Partition partition;
       partition.name = partitions[i].getName();
       partition.src = src.item(i);
-      declare(model_.partition_index, first_seen, partition.name, i, partition.src.at("name"),
-              Code::duplicate_partition, "partition");
+      partition.unnamed = !declare(model_.partition_index, first_seen, partition.name, i, partition.src.at("name"),
+                                   Code::duplicate_partition, "partition");
       model_.partitions.push_back(std::move(partition));
     }
   }
@@ -177,7 +185,8 @@ class Resolver {
   // ---- partitions -------------------------------------------------------------
 
   void resolve_partitions(capnp::List<schema::Partition>::Reader partitions, const Source_ref& src) {
-    for (uint32_t i = 0; i < partitions.size(); ++i) resolve_partition(model_.partitions[i], partitions[i], src.item(i));
+    for (uint32_t i = 0; i < partitions.size(); ++i)
+      resolve_partition(model_.partitions[i], partitions[i], src.item(i));
   }
 
   void resolve_partition(Partition& partition, schema::Partition::Reader reader, const Source_ref& src) {
@@ -216,14 +225,12 @@ class Resolver {
       thread.cpu = threads[i].getCpu();
       thread.passive = threads[i].getPassive();
       thread.src = thread_src;
-      declare(thread_index, thread_first_seen, thread.name, i, thread_src.at("name"), Code::duplicate_thread,
-              "thread");
+      declare(thread_index, thread_first_seen, thread.name, i, thread_src.at("name"), Code::duplicate_thread, "thread");
       const std::string stack = threads[i].getStack();
       if (stack.empty()) {
         diagnostics_.report(Code::stack_missing, thread_src.at("name"),
                             "thread " + quoted(thread.name) + " has no stack",
-                            "add stack = \"<region>\" naming a readWrite memory region of " +
-                                quoted(partition.name));
+                            "add stack = \"<region>\" naming a readWrite memory region of " + quoted(partition.name));
       } else {
         thread.stack_region =
             find_in(region_index, stack, thread_src.at("stack"), Code::unknown_region, "memory region");
@@ -248,8 +255,8 @@ class Resolver {
     grant.src = src;
     grant.ipa = reader.getAddress();
     grant.badge = reader.getBadge();
-    grant.device = find_in(model_.platform.device_index, text(reader.getDevice()), src.at("device"), Code::unknown_device,
-                           "device");
+    grant.device = find_in(model_.platform.device_index, text(reader.getDevice()), src.at("device"),
+                           Code::unknown_device, "device");
     const std::string notification = reader.getNotification();
     if (!notification.empty()) {
       grant.notification = find_in(notification_index_, notification, src.at("notification"),
@@ -302,8 +309,8 @@ class Resolver {
     const auto emulated = reader.getEmulated();
     for (uint32_t i = 0; i < emulated.size(); ++i) {
       const Source_ref device_src = src.field("emulated").item(i);
-      Emulated_device device{emulated[i].getName(),   static_cast<uint32_t>(emulated[i].getKind()),
-                             emulated[i].getAddress(), emulated[i].getSize(),
+      Emulated_device device{emulated[i].getName(),      static_cast<uint32_t>(emulated[i].getKind()),
+                             emulated[i].getAddress(),   emulated[i].getSize(),
                              emulated[i].getInterrupt(), device_src};
       declare(emulated_index, emulated_first_seen, device.name, i, device_src.at("name"),
               Code::duplicate_emulated_device, "emulated device");

@@ -267,7 +267,8 @@ class Json_scanner {
     const size_t start = position_;
     if (at('-')) ++position_;
     const size_t digits = position_;
-    while (position_ < text_.size() && std::string_view("0123456789.eE+-").find(text_[position_]) != std::string_view::npos) {
+    while (position_ < text_.size() &&
+           std::string_view("0123456789.eE+-").find(text_[position_]) != std::string_view::npos) {
       ++position_;
     }
     if (position_ == digits) {

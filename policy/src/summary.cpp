@@ -41,9 +41,9 @@ const char* kind_text(Region::Kind kind) {
 
 std::string summarize(const Model& model) {
   std::ostringstream out;
-  out << "system " << quoted(model.name) << " on " << quoted(model.platform.name) << ": "
-      << model.partitions.size() << " partitions, " << model.endpoints.size() << " endpoints, "
-      << model.notifications.size() << " notifications, " << model.channels.size() << " channels\n";
+  out << "system " << quoted(model.name) << " on " << quoted(model.platform.name) << ": " << model.partitions.size()
+      << " partitions, " << model.endpoints.size() << " endpoints, " << model.notifications.size() << " notifications, "
+      << model.channels.size() << " channels\n";
   for (const auto& partition : model.partitions) {
     out << "\npartition " << quoted(partition.name) << " (VMID " << partition.vmid << ")";
     if (!partition.program.empty()) out << " program " << partition.program;

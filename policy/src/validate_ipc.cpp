@@ -43,28 +43,30 @@ void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& d
                          "threads of one partition share memory; call only other partitions");
     }
     if (const auto [it, inserted] = by_partition.emplace(client.partition, &client); !inserted) {
-      diagnostics.report(Code::duplicate_client, client.src.at("partition"),
-                         client_name + " is listed twice as a client of " + what, "list each client once")
+      diagnostics
+          .report(Code::duplicate_client, client.src.at("partition"),
+                  client_name + " is listed twice as a client of " + what, "list each client once")
           .notes.push_back({it->second->src.at("partition"), "first listed here"});
       continue;
     }
     if (const auto [it, inserted] = by_badge.emplace(client.badge, &client); !inserted) {
-      diagnostics.report(Code::duplicate_badge, client.src.at("badge"),
-                         "clients " + quoted(partition_name(model, it->second->partition)) + " and " + client_name +
-                             " of " + what + " have the same badge " + std::to_string(client.badge),
-                         "give each client a distinct badge so the server can tell them apart")
+      diagnostics
+          .report(Code::duplicate_badge, client.src.at("badge"),
+                  "clients " + quoted(partition_name(model, it->second->partition)) + " and " + client_name + " of " +
+                      what + " have the same badge " + std::to_string(client.badge),
+                  "give each client a distinct badge so the server can tell them apart")
           .notes.push_back({it->second->src.at("badge"), "the other client's badge"});
     }
     if (endpoint.server_thread != none && endpoint.server != none) {
       const Thread& server_thread = model.partitions[endpoint.server].threads[endpoint.server_thread];
       const uint32_t client_priority = highest_priority(model.partitions[client.partition]);
       if (server_thread.passive && client_priority > server_thread.priority) {
-        diagnostics.report(Code::passive_priority, client.src.at("partition"),
-                           client_name + " calls passive server " + what + " at priority " +
-                               std::to_string(client_priority) + ", above the server's " +
-                               std::to_string(server_thread.priority),
-                           "give the passive server thread a priority at least as high as every client's "
-                           "(priority ceiling), so a call cannot be preempted by a mid-priority thread")
+        diagnostics
+            .report(Code::passive_priority, client.src.at("partition"),
+                    client_name + " calls passive server " + what + " at priority " + std::to_string(client_priority) +
+                        ", above the server's " + std::to_string(server_thread.priority),
+                    "give the passive server thread a priority at least as high as every client's "
+                    "(priority ceiling), so a call cannot be preempted by a mid-priority thread")
             .notes.push_back({server_thread.src.at("priority"), "the server thread's priority"});
       }
     }
@@ -129,16 +131,16 @@ void check_notification(const Model& model, const Notification& notification, Di
   for (const auto& signaller : notification.signallers) {
     if (signaller.partition == none) continue;
     if (signaller.badge == 0) {
-      diagnostics.report(Code::notification_zero_badge, signaller.src.at("badge"),
-                         quoted(partition_name(model, signaller.partition)) + " signals " + what +
-                             " with badge 0, which sets no bit",
-                         "give it a non-zero badge, e.g. 1 << n for the n-th signaller");
+      diagnostics.report(
+          Code::notification_zero_badge, signaller.src.at("badge"),
+          quoted(partition_name(model, signaller.partition)) + " signals " + what + " with badge 0, which sets no bit",
+          "give it a non-zero badge, e.g. 1 << n for the n-th signaller");
     }
     if (const auto [it, inserted] = seen.emplace(signaller.partition, &signaller); !inserted) {
-      diagnostics.report(Code::duplicate_client, signaller.src.at("partition"),
-                         quoted(partition_name(model, signaller.partition)) + " is listed twice as a signaller of " +
-                             what,
-                         "list each signaller once")
+      diagnostics
+          .report(Code::duplicate_client, signaller.src.at("partition"),
+                  quoted(partition_name(model, signaller.partition)) + " is listed twice as a signaller of " + what,
+                  "list each signaller once")
           .notes.push_back({it->second->src.at("partition"), "first listed here"});
     }
   }
@@ -156,9 +158,10 @@ void check_channel(const Model& model, const Channel& channel, Diagnostics& diag
       continue;
     }
     if (const auto [it, inserted] = seen.emplace(reader.partition, &reader); !inserted) {
-      diagnostics.report(Code::duplicate_client, reader.src.at("partition"),
-                         reader_name + " is listed twice as a reader of channel " + quoted(channel.name),
-                         "list each reader once")
+      diagnostics
+          .report(Code::duplicate_client, reader.src.at("partition"),
+                  reader_name + " is listed twice as a reader of channel " + quoted(channel.name),
+                  "list each reader once")
           .notes.push_back({it->second->src.at("partition"), "first listed here"});
     }
   }

@@ -10,11 +10,10 @@
 namespace kestrel::policy {
 namespace {
 
-void over_limit(Diagnostics& diagnostics, Code code, const Location& at, std::string what, size_t count,
-                uint64_t limit, std::string hint) {
+void over_limit(Diagnostics& diagnostics, Code code, const Location& at, std::string what, size_t count, uint64_t limit,
+                std::string hint) {
   diagnostics.report(code, at,
-                     what + ": " + std::to_string(count) + ", but the kernel supports at most " +
-                         std::to_string(limit),
+                     what + ": " + std::to_string(count) + ", but the kernel supports at most " + std::to_string(limit),
                      std::move(hint));
 }
 
@@ -30,8 +29,9 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
     const uint64_t vmids = (uint64_t{1} << model.platform.vmid_bits) - 1;  // VMID 0 is not used
     if (model.partitions.size() > vmids) {
       diagnostics.report(Code::too_many_vmids, system,
-                         std::to_string(model.partitions.size()) + " partitions need as many VMIDs, but the platform has " +
-                             std::to_string(vmids) + " (" + std::to_string(model.platform.vmid_bits) + "-bit VMIDs)",
+                         std::to_string(model.partitions.size()) +
+                             " partitions need as many VMIDs, but the platform has " + std::to_string(vmids) + " (" +
+                             std::to_string(model.platform.vmid_bits) + "-bit VMIDs)",
                          "use fewer partitions, or a platform with 16-bit VMIDs");
     }
   }
@@ -47,7 +47,8 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
   size_t threads = 0;
   for (const auto& partition : model.partitions) {
     for (const auto& grant : partition.grants) {
-      if (grant.device != none && grant.notification != none) irqs += model.platform.devices[grant.device].interrupts.size();
+      if (grant.device != none && grant.notification != none)
+        irqs += model.platform.devices[grant.device].interrupts.size();
     }
     threads += partition.threads.size();
     if (partition.threads.size() > abi::max_threads_per_partition) {
@@ -57,8 +58,8 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
     }
     if (partition.regions.size() > abi::max_regions_per_partition) {
       over_limit(diagnostics, Code::too_many_regions, partition.src.at("memory"),
-                 "mappings (memory regions, devices, channels) in " + quoted(partition.name),
-                 partition.regions.size(), abi::max_regions_per_partition, "merge adjacent memory regions");
+                 "mappings (memory regions, devices, channels) in " + quoted(partition.name), partition.regions.size(),
+                 abi::max_regions_per_partition, "merge adjacent memory regions");
     }
     const size_t capabilities = count_capabilities(model, static_cast<uint32_t>(&partition - model.partitions.data()));
     if (capabilities > abi::max_capabilities_per_partition) {

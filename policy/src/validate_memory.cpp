@@ -43,8 +43,8 @@ void check_written_region(const Partition& partition, const Region& region, Diag
   }
   if (region.type == Memory_type::device &&
       (region.access == Access::read_execute || region.access == Access::read_write_execute)) {
-    diagnostics.report(Code::region_device_execute, region.src.at("access"),
-                       what + " is device memory and executable", "device memory is never executable: use readWrite");
+    diagnostics.report(Code::region_device_execute, region.src.at("access"), what + " is device memory and executable",
+                       "device memory is never executable: use readWrite");
   }
 }
 
@@ -53,10 +53,10 @@ void check_address_space(const Partition& partition, Diagnostics& diagnostics) {
   for (const auto& region : partition.regions) {
     if (region.kind == Region::Kind::memory) check_written_region(partition, region, diagnostics);
     if (region.kind == Region::Kind::device && !page_aligned(region.ipa)) {
-      diagnostics.report(Code::region_address_unaligned, region.src.at("address"),
-                         "device " + quoted(region.name) + " is mapped at " + hex(region.ipa) +
-                             ", which is not 4 KiB aligned",
-                         "use an address that is a multiple of 0x1000, or 0 to map it at its physical address");
+      diagnostics.report(
+          Code::region_address_unaligned, region.src.at("address"),
+          "device " + quoted(region.name) + " is mapped at " + hex(region.ipa) + ", which is not 4 KiB aligned",
+          "use an address that is a multiple of 0x1000, or 0 to map it at its physical address");
       continue;
     }
     if (region.kind == Region::Kind::channel && !page_aligned(region.ipa)) {
@@ -84,11 +84,11 @@ void check_address_space(const Partition& partition, Diagnostics& diagnostics) {
     for (const Region* other : valid) {
       const bool overlap = region.ipa < other->ipa + other->size && other->ipa < region.ipa + region.size;
       if (!overlap) continue;
-      diagnostics.report(Code::region_overlap, address_location(region),
-                         describe(region) + " " + range_text(region.ipa, region.size) + " overlaps " +
-                             describe(*other) + " " + range_text(other->ipa, other->size) + " in partition " +
-                             quoted(partition.name),
-                         "give each mapping its own address range")
+      diagnostics
+          .report(Code::region_overlap, address_location(region),
+                  describe(region) + " " + range_text(region.ipa, region.size) + " overlaps " + describe(*other) + " " +
+                      range_text(other->ipa, other->size) + " in partition " + quoted(partition.name),
+                  "give each mapping its own address range")
           .notes.push_back({address_location(*other), "the other mapping"});
     }
     valid.push_back(&region);
@@ -147,11 +147,12 @@ void check_fixed_physical(const Model& model, Diagnostics& diagnostics) {
     const Fixed& previous = fixed[i - 1];
     const Fixed& current = fixed[i];
     if (current.region->pa >= previous.region->pa + previous.region->size) continue;
-    diagnostics.report(Code::physical_overlap, current.region->src.at("physicalAddress"),
-                       "memory region " + quoted(current.region->name) + " of " + quoted(current.partition->name) +
-                           " overlaps memory region " + quoted(previous.region->name) + " of " +
-                           quoted(previous.partition->name) + " in physical memory",
-                       "to share memory between partitions, declare a channel")
+    diagnostics
+        .report(Code::physical_overlap, current.region->src.at("physicalAddress"),
+                "memory region " + quoted(current.region->name) + " of " + quoted(current.partition->name) +
+                    " overlaps memory region " + quoted(previous.region->name) + " of " +
+                    quoted(previous.partition->name) + " in physical memory",
+                "to share memory between partitions, declare a channel")
         .notes.push_back({previous.region->src.at("physicalAddress"), "the other region"});
   }
 }

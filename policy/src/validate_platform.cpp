@@ -25,6 +25,7 @@ bool check_range(const Address_range& range, std::string_view what, Diagnostics&
 }  // namespace
 
 void validate_platform(const Model& model, Diagnostics& diagnostics) {
+  if (!model.has_platform) return;  // reported once by resolve
   const Platform& platform = model.platform;
   if (platform.cpus == 0) {
     diagnostics.report(Code::platform_no_cpus, platform.src.at("cpus"), "the platform has no CPUs",
@@ -49,10 +50,10 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
     if (!check_range(ram, "RAM range", diagnostics)) continue;
     for (const auto* other : valid_ram) {
       if (ram.overlaps(*other)) {
-        diagnostics.report(Code::platform_ram_overlap, ram.src.at(),
-                           "RAM range " + range_text(ram.base, ram.size) + " overlaps " +
-                               range_text(other->base, other->size),
-                           "list each range of RAM once")
+        diagnostics
+            .report(Code::platform_ram_overlap, ram.src.at(),
+                    "RAM range " + range_text(ram.base, ram.size) + " overlaps " + range_text(other->base, other->size),
+                    "list each range of RAM once")
             .notes.push_back({other->src.at(), "the other range"});
       }
     }
@@ -79,19 +80,21 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
       if (!check_range(mmio, "device " + quoted(device.name) + " register range", diagnostics)) continue;
       for (const auto* ram : valid_ram) {
         if (mmio.overlaps(*ram)) {
-          diagnostics.report(Code::platform_device_in_ram, mmio.src.at(),
-                             "device " + quoted(device.name) + " registers " + range_text(mmio.base, mmio.size) +
-                                 " overlap RAM",
-                             "check the device's address or shrink the RAM range")
+          diagnostics
+              .report(
+                  Code::platform_device_in_ram, mmio.src.at(),
+                  "device " + quoted(device.name) + " registers " + range_text(mmio.base, mmio.size) + " overlap RAM",
+                  "check the device's address or shrink the RAM range")
               .notes.push_back({ram->src.at(), "the RAM range"});
         }
       }
       for (const auto& [other, other_device] : valid_mmio) {
         if (mmio.overlaps(*other)) {
-          diagnostics.report(Code::platform_device_overlap, mmio.src.at(),
-                             "device " + quoted(device.name) + " registers overlap those of device " +
-                                 quoted(other_device->name),
-                             "check both devices' addresses")
+          diagnostics
+              .report(
+                  Code::platform_device_overlap, mmio.src.at(),
+                  "device " + quoted(device.name) + " registers overlap those of device " + quoted(other_device->name),
+                  "check both devices' addresses")
               .notes.push_back({other->src.at(), "the other device's range"});
         }
       }
@@ -109,10 +112,11 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
       }
       const auto [it, inserted] = interrupt_owner.emplace(interrupt, &device);
       if (!inserted) {
-        diagnostics.report(Code::platform_interrupt_shared, at,
-                           "interrupt " + std::to_string(interrupt) + " of device " + quoted(device.name) +
-                               " is also raised by device " + quoted(it->second->name),
-                           "each interrupt belongs to one device")
+        diagnostics
+            .report(Code::platform_interrupt_shared, at,
+                    "interrupt " + std::to_string(interrupt) + " of device " + quoted(device.name) +
+                        " is also raised by device " + quoted(it->second->name),
+                    "each interrupt belongs to one device")
             .notes.push_back({it->second->src.at("interrupts"), "the other device"});
       }
     }

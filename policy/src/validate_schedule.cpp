@@ -23,11 +23,11 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
       if (p == plan.exclusive) continue;
       for (const auto& thread : model.partitions[p].threads) {
         if (thread.cpu != plan.cpu) continue;
-        diagnostics.report(Code::exclusive_cpu_shared, thread.src.at("cpu"),
-                           "thread " + quoted(thread.name) + " of " + quoted(model.partitions[p].name) +
-                               " is pinned to " + cpu + ", which belongs to " +
-                               quoted(partition_name(model, plan.exclusive)) + " alone",
-                           "pin it to another CPU")
+        diagnostics
+            .report(Code::exclusive_cpu_shared, thread.src.at("cpu"),
+                    "thread " + quoted(thread.name) + " of " + quoted(model.partitions[p].name) + " is pinned to " +
+                        cpu + ", which belongs to " + quoted(partition_name(model, plan.exclusive)) + " alone",
+                    "pin it to another CPU")
             .notes.push_back({plan.src.at("exclusive"), "the CPU is given away here"});
         break;
       }
@@ -42,10 +42,10 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
   for (const auto& window : plan.windows) {
     total += window.duration_us;
     if (window.duration_us == 0) {
-      diagnostics.report(Code::window_zero, window.src.at("durationUs"),
-                         "a window of " + cpu + " for " + quoted(partition_name(model, window.partition)) +
-                             " lasts 0 us",
-                         "give it a duration or remove it");
+      diagnostics.report(
+          Code::window_zero, window.src.at("durationUs"),
+          "a window of " + cpu + " for " + quoted(partition_name(model, window.partition)) + " lasts 0 us",
+          "give it a duration or remove it");
     }
   }
   if (plan.major_frame_us != 0 && total != plan.major_frame_us) {
@@ -63,6 +63,7 @@ void check_coverage(const Model& model, const std::map<uint32_t, const Cpu_plan*
                     Diagnostics& diagnostics) {
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& partition = model.partitions[p];
+    if (partition.unnamed) continue;  // no window can name it
     std::set<uint32_t> reported_cpus;
     for (const auto& thread : partition.threads) {
       if (thread.passive || thread.cpu >= model.platform.cpus || reported_cpus.count(thread.cpu) != 0) continue;
@@ -80,10 +81,11 @@ void check_coverage(const Model& model, const std::map<uint32_t, const Cpu_plan*
       const bool has_window = std::any_of(cpu_plan.windows.begin(), cpu_plan.windows.end(),
                                           [&](const Window& window) { return window.partition == p; });
       if (!has_window) {
-        diagnostics.report(Code::partition_without_window, thread.src.at("cpu"),
-                           what + " runs on CPU " + std::to_string(thread.cpu) + ", where " + quoted(partition.name) +
-                               " has no window, so it would never run",
-                           "add a window for " + quoted(partition.name) + " to CPU " + std::to_string(thread.cpu))
+        diagnostics
+            .report(Code::partition_without_window, thread.src.at("cpu"),
+                    what + " runs on CPU " + std::to_string(thread.cpu) + ", where " + quoted(partition.name) +
+                        " has no window, so it would never run",
+                    "add a window for " + quoted(partition.name) + " to CPU " + std::to_string(thread.cpu))
             .notes.push_back({cpu_plan.src.at("windows"), "the CPU's windows"});
         reported_cpus.insert(thread.cpu);
       }
@@ -105,8 +107,9 @@ void validate_schedule(const Model& model, Diagnostics& diagnostics) {
     }
     const auto [it, inserted] = plan_of_cpu.emplace(plan.cpu, &plan);
     if (!inserted) {
-      diagnostics.report(Code::schedule_cpu_twice, plan.src.at("cpu"),
-                         "CPU " + std::to_string(plan.cpu) + " has two schedules", "merge them into one")
+      diagnostics
+          .report(Code::schedule_cpu_twice, plan.src.at("cpu"),
+                  "CPU " + std::to_string(plan.cpu) + " has two schedules", "merge them into one")
           .notes.push_back({it->second->src.at("cpu"), "the first schedule"});
       continue;
     }

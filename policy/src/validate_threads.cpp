@@ -30,10 +30,11 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
                          "give the stack region access = readWrite and the default memoryType");
     }
     if (stack_user[thread.stack_region] != none) {
-      diagnostics.report(Code::stack_shared, thread.src.at("stack"),
-                         what + " uses the same stack region as thread " +
-                             quoted(partition.threads[stack_user[thread.stack_region]].name),
-                         "give each thread its own stack region")
+      diagnostics
+          .report(Code::stack_shared, thread.src.at("stack"),
+                  what + " uses the same stack region as thread " +
+                      quoted(partition.threads[stack_user[thread.stack_region]].name),
+                  "give each thread its own stack region")
           .notes.push_back({partition.threads[stack_user[thread.stack_region]].src.at("stack"), "the other thread"});
     } else {
       stack_user[thread.stack_region] = thread_number;
@@ -41,8 +42,7 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
   }
 
   if ((thread.budget_us == 0) != (thread.period_us == 0)) {
-    diagnostics.report(Code::budget_without_period,
-                       thread.src.at(thread.budget_us == 0 ? "periodUs" : "budgetUs"),
+    diagnostics.report(Code::budget_without_period, thread.src.at(thread.budget_us == 0 ? "periodUs" : "budgetUs"),
                        what + " has " + (thread.budget_us == 0 ? "a period but no budget" : "a budget but no period"),
                        "set both budgetUs and periodUs, or neither");
   } else if (thread.budget_us > thread.period_us) {
@@ -76,8 +76,7 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
   }
   if (thread.passive) {
     if (thread.budget_us != 0 || thread.period_us != 0) {
-      diagnostics.report(Code::passive_with_budget, thread.src.at("budgetUs"),
-                         what + " is passive but has a budget",
+      diagnostics.report(Code::passive_with_budget, thread.src.at("budgetUs"), what + " is passive but has a budget",
                          "a passive server runs on its callers' time: remove budgetUs and periodUs");
     }
     if (!serves_an_endpoint(model, partition_number, thread_number)) {
@@ -93,8 +92,8 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
 void validate_threads(const Model& model, Diagnostics& diagnostics) {
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& partition = model.partitions[p];
-    const auto native_threads = std::count_if(partition.threads.begin(), partition.threads.end(),
-                                              [](const Thread& t) { return !t.vcpu; });
+    const auto native_threads =
+        std::count_if(partition.threads.begin(), partition.threads.end(), [](const Thread& t) { return !t.vcpu; });
     if (partition.vm && (native_threads > 0 || !partition.program.empty())) {
       diagnostics.report(Code::vm_with_threads, partition.src.at(native_threads > 0 ? "threads" : "program"),
                          "partition " + quoted(partition.name) + " is a VM but also has " +

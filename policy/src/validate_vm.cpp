@@ -28,12 +28,13 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
       const Device& device = model.platform.devices[grant.device];
       const auto [owner, first] = device_owner.emplace(grant.device, Owner{p, &grant});
       if (!first) {
-        diagnostics.report(Code::device_granted_twice, grant.src.at("device"),
-                           "device " + quoted(device.name) + " is granted to " + quoted(partition.name) +
-                               (owner->second.partition == p ? " twice"
-                                                              : " and to " + quoted(partition_name(
-                                                                                 model, owner->second.partition))),
-                           "a device has one owner; others reach it through the owner's endpoint")
+        diagnostics
+            .report(Code::device_granted_twice, grant.src.at("device"),
+                    "device " + quoted(device.name) + " is granted to " + quoted(partition.name) +
+                        (owner->second.partition == p
+                             ? " twice"
+                             : " and to " + quoted(partition_name(model, owner->second.partition))),
+                    "a device has one owner; others reach it through the owner's endpoint")
             .notes.push_back({owner->second.grant->src.at("device"), "first granted here"});
         continue;
       }
@@ -43,11 +44,12 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
           const auto [other, inserted] = page_owner.emplace(page, Owner{p, &grant});
           if (inserted || other->second.partition == p) continue;
           const Device& other_device = model.platform.devices[other->second.grant->device];
-          diagnostics.report(Code::device_page_shared, grant.src.at("device"),
-                             "device " + quoted(device.name) + " shares the page at " + hex(page) + " with device " +
-                                 quoted(other_device.name) + ", which is granted to " +
-                                 quoted(partition_name(model, other->second.partition)),
-                             "grant devices that share a 4 KiB page to the same partition")
+          diagnostics
+              .report(Code::device_page_shared, grant.src.at("device"),
+                      "device " + quoted(device.name) + " shares the page at " + hex(page) + " with device " +
+                          quoted(other_device.name) + ", which is granted to " +
+                          quoted(partition_name(model, other->second.partition)),
+                      "grant devices that share a 4 KiB page to the same partition")
               .notes.push_back({other->second.grant->src.at("device"), "the other grant"});
           break;
         }
@@ -84,10 +86,10 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
   for (const auto& device : vm.emulated) {
     const std::string what = "emulated device " + quoted(device.name) + " of " + quoted(partition.name);
     if (!page_aligned(device.address) || !page_aligned(device.size) || device.size == 0) {
-      diagnostics.report(Code::emulated_unaligned, device.src.at(page_aligned(device.address) ? "size" : "address"),
-                         what + " at " + hex(device.address) + " size " + hex(device.size) +
-                             " is not whole 4 KiB pages",
-                         "use a 4 KiB aligned address and a non-zero multiple of 0x1000 as size");
+      diagnostics.report(
+          Code::emulated_unaligned, device.src.at(page_aligned(device.address) ? "size" : "address"),
+          what + " at " + hex(device.address) + " size " + hex(device.size) + " is not whole 4 KiB pages",
+          "use a 4 KiB aligned address and a non-zero multiple of 0x1000 as size");
     } else if (device.address + device.size < device.address) {
       diagnostics.report(Code::emulated_unaligned, device.src.at("size"), what + " wraps around the address space",
                          "move it lower");
@@ -102,9 +104,10 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
       }
       for (const auto* other : placed) {
         if (device.address < other->address + other->size && other->address < device.address + device.size) {
-          diagnostics.report(Code::emulated_overlap, device.src.at("address"),
-                             what + " overlaps emulated device " + quoted(other->name),
-                             "give each emulated device its own range")
+          diagnostics
+              .report(Code::emulated_overlap, device.src.at("address"),
+                      what + " overlaps emulated device " + quoted(other->name),
+                      "give each emulated device its own range")
               .notes.push_back({other->src.at("address"), "the other device"});
         }
       }
@@ -115,10 +118,10 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
                          what + " interrupt " + std::to_string(device.interrupt) + " is not an SPI (32-1019)",
                          "pick a free SPI, e.g. 80 or above on QEMU virt");
     } else if (!used_interrupts.insert(device.interrupt).second) {
-      diagnostics.report(Code::emulated_interrupt, device.src.at("interrupt"),
-                         what + " interrupt " + std::to_string(device.interrupt) +
-                             " is already used by another device of this VM",
-                         "give each device of the VM its own interrupt");
+      diagnostics.report(
+          Code::emulated_interrupt, device.src.at("interrupt"),
+          what + " interrupt " + std::to_string(device.interrupt) + " is already used by another device of this VM",
+          "give each device of the VM its own interrupt");
     }
   }
 }
@@ -140,9 +143,10 @@ void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
     }
   }
   if (vm.ram_size == 0 || vm.ram_size % block_size != 0) {
-    diagnostics.report(Code::vm_ram_size, vm.src.at("ramSize"),
-                       what + " RAM size " + hex(vm.ram_size) + (vm.ram_size == 0 ? " is 0" : " is not a multiple of 2 MiB"),
-                       "give the guest a multiple of 2 MiB (0x200000), e.g. 0x8000000 for 128 MiB");
+    diagnostics.report(
+        Code::vm_ram_size, vm.src.at("ramSize"),
+        what + " RAM size " + hex(vm.ram_size) + (vm.ram_size == 0 ? " is 0" : " is not a multiple of 2 MiB"),
+        "give the guest a multiple of 2 MiB (0x200000), e.g. 0x8000000 for 128 MiB");
   }
   if (vm.ram_address % block_size != 0) {
     diagnostics.report(Code::vm_ram_address, vm.src.at("ramAddress"),

@@ -13,9 +13,10 @@ void validate_warnings(const Model& model, Diagnostics& diagnostics) {
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& partition = model.partitions[p];
     if (partition.threads.empty() && !partition.vm) {
-      diagnostics.report(Code::partition_idle, partition.src.at("name"),
-                         "partition " + quoted(partition.name) + " has no threads and is not a VM, so nothing runs in it",
-                         "add a thread, or remove the partition if it only holds memory");
+      diagnostics.report(
+          Code::partition_idle, partition.src.at("name"),
+          "partition " + quoted(partition.name) + " has no threads and is not a VM, so nothing runs in it",
+          "add a thread, or remove the partition if it only holds memory");
     }
     for (const auto& grant : partition.grants) {
       if (grant.notification != none) notifications_fed_by_irqs.insert(grant.notification);
@@ -57,11 +58,11 @@ void validate_warnings(const Model& model, Diagnostics& diagnostics) {
         return thread.cpu == plan.cpu && !thread.passive;
       });
       if (!runs_here) {
-        diagnostics.report(Code::window_idle, window.src.at("partition"),
-                           "the window of CPU " + std::to_string(plan.cpu) + " for " +
-                               quoted(model.partitions[window.partition].name) +
-                               " is wasted: it has no active thread on that CPU",
-                           "pin one of its threads to CPU " + std::to_string(plan.cpu) + ", or give the time to another partition");
+        diagnostics.report(
+            Code::window_idle, window.src.at("partition"),
+            "the window of CPU " + std::to_string(plan.cpu) + " for " +
+                quoted(model.partitions[window.partition].name) + " is wasted: it has no active thread on that CPU",
+            "pin one of its threads to CPU " + std::to_string(plan.cpu) + ", or give the time to another partition");
       }
     }
   }

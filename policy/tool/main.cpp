@@ -99,8 +99,7 @@ int check(const Options& options) {
               << result.diagnostics.warning_count() << " warning(s)\n";
   }
   if (failed) return exit_policy_errors;
-  if (!options.output.empty() &&
-      !write_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
+  if (!options.output.empty() && !write_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
     std::cerr << "kestrel-policy: error: cannot write " << options.output << '\n';
     return exit_output;
   }

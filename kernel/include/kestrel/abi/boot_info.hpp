@@ -21,7 +21,7 @@ namespace kestrel::abi {
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
 inline constexpr uint32_t boot_info_version = 1;
 inline constexpr uint32_t boot_info_max_size = 16U << 20;  // the kernel maps at most this much
-inline constexpr uint32_t no_index = 0xffff'ffffU;          // "none" for an optional index
+inline constexpr uint32_t no_index = 0xffff'ffffU;         // "none" for an optional index
 
 // Sections, in the order they appear in the header's table.
 enum class Section : uint32_t {

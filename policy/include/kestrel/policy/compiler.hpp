@@ -12,7 +12,7 @@
 namespace kestrel::policy {
 
 struct Compile_result {
-  Diagnostics diagnostics;        // sorted by location
+  Diagnostics diagnostics;         // sorted by location
   std::vector<uint8_t> boot_info;  // empty if there were errors
   std::string summary;
   bool ok() const { return !diagnostics.has_errors(); }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <kestrel/policy/diagnostics.hpp>
 #include <kestrel/policy/policy.capnp.h>
+#include <kestrel/policy/diagnostics.hpp>
 #include <kestrel/policy/source_map.hpp>
 
 namespace kestrel::policy {

@@ -108,8 +108,8 @@ struct Virtual_machine {
   uint64_t ram_address = 0;
   std::string kernel, initrd, device_tree, bootargs;
   uint32_t priority = 0;
-  uint32_t vmm = none;              // partition index
-  uint32_t exit_endpoint = none;    // implicit endpoint the VMM receives exits on
+  uint32_t vmm = none;            // partition index
+  uint32_t exit_endpoint = none;  // implicit endpoint the VMM receives exits on
   std::vector<Emulated_device> emulated;
   Source_ref src;
 };
@@ -130,6 +130,9 @@ struct Partition {
   std::vector<Device_grant> grants;
   std::optional<Virtual_machine> vm;
   Source_ref src;
+  // Its name is invalid or taken, so nothing can refer to it: checks that
+  // look partitions up by name skip it rather than report follow-on errors.
+  bool unnamed = false;
   // Set by the allocator.
   uint32_t vmid = 0;
   std::vector<Capability> capabilities;
@@ -191,6 +194,7 @@ struct Cpu_plan {
 
 struct Model {
   std::string name;
+  bool has_platform = false;
   Platform platform;
   std::vector<Partition> partitions;
   std::vector<Endpoint> endpoints;

@@ -54,8 +54,8 @@ class Source_ref {
   Source_ref(const Source_file* file, const Source_node* node, uint32_t fallback_offset)
       : file_{file}, node_{node}, fallback_offset_{fallback_offset} {}
 
-  Location at() const;                        // the value itself
-  Location at(std::string_view field) const;  // one of its fields' values
+  Location at() const;                            // the value itself
+  Location at(std::string_view field) const;      // one of its fields' values
   Location key_at(std::string_view field) const;  // one of its fields' names
   Source_ref field(std::string_view name) const;
   Source_ref item(size_t index) const;
@@ -74,7 +74,8 @@ struct Scan_error {
 
 // The value of `const NAME ... = VALUE;` in Cap'n Proto text, or nullopt if
 // the declaration is not found (Cap'n Proto reports real syntax errors).
-std::optional<Source_node> scan_capnp_constant(std::string_view text, std::string_view constant, uint32_t& const_offset);
+std::optional<Source_node> scan_capnp_constant(std::string_view text, std::string_view constant,
+                                               uint32_t& const_offset);
 
 // The whole JSON document; strict (RFC 8259 structure), so it also serves as
 // the JSON syntax check.

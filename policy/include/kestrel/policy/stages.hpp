@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <kestrel/policy/policy.capnp.h>
 #include <kestrel/policy/diagnostics.hpp>
 #include <kestrel/policy/model.hpp>
-#include <kestrel/policy/policy.capnp.h>
 
 namespace kestrel::policy {
 

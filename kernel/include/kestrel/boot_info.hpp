@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+// Boot-info reader: checks the host's boot-info blob before the kernel uses it.
+//
+// The kernel never trusts the host, so read_boot_info checks everything it
+// can about the blob (sizes, checksum, every section's bounds, every index
+// and name offset, the limits of abi/limits.hpp and the rules of the ABI
+// comments) before it returns a view. Code holding a Boot_info can then index
+// sections with the indices found in them without further checks. On a
+// problem it says which check failed, in which section and at which entry,
+// so the kernel can log one precise line. Portable: built for the host and
+// unit-tested there.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <kestrel/abi/boot_info.hpp>
+#include <kestrel/span.hpp>
+
+namespace kestrel {
+
+enum class Boot_info_error : uint8_t {
+  // The blob as a whole.
+  truncated,        // shorter than the header
+  too_large,        // longer than boot_info_max_size
+  misaligned_data,  // not 8-byte aligned in memory
+  bad_magic,
+  bad_version,
+  bad_header_size,
+  size_mismatch,  // total_size is not the size given
+  bad_checksum,
+  // The section table.
+  wrong_entry_size,
+  section_misaligned,
+  section_out_of_bounds,
+  section_overlaps_header,
+  sections_overlap,
+  too_many_entries,  // beyond abi/limits.hpp
+  // The platform.
+  bad_cpu_count,
+  bad_vmid_bits,
+  bad_timer_intid,
+  // Strings and names.
+  strings_empty,
+  strings_unterminated,
+  name_out_of_bounds,
+  name_too_long,
+  // Entries of any section.
+  unknown_flags,
+  partition_index_invalid,
+  cpu_out_of_range,
+  // Memory ranges and regions.
+  address_misaligned,
+  size_zero,
+  address_overflow,
+  region_ipa_overlap,  // two regions of one partition
+  // Partitions.
+  region_range_invalid,
+  thread_range_invalid,
+  capability_range_invalid,
+  too_many_regions,
+  too_many_threads,
+  too_many_capabilities,
+  vmid_zero,
+  vmid_too_large,
+  vmid_duplicate,
+  // Threads.
+  thread_partition_mismatch,
+  priority_too_high,
+  fault_endpoint_invalid,
+  budget_exceeds_period,
+  // IRQs.
+  intid_out_of_range,
+  intid_duplicate,
+  notification_index_invalid,
+  // Capabilities.
+  capability_kind_invalid,
+  capability_object_invalid,
+  capability_object_not_vcpu,
+  unknown_rights,
+  // CPU plans and their windows.
+  cpu_plan_duplicate,
+  no_windows,
+  too_many_windows,
+  window_range_invalid,
+  major_frame_overflow,
+  major_frame_mismatch,
+};
+
+// A short English description, for the kernel log.
+[[nodiscard]] const char* to_string(Boot_info_error error);
+
+// The section's name, or "header" for abi::Section::count.
+[[nodiscard]] const char* to_string(abi::Section section);
+
+// What was wrong, and where: the section (abi::Section::count for the header
+// and the platform entry) and the entry's index in it (abi::no_index when
+// the problem is the section or the blob as a whole).
+struct Boot_info_problem {
+  Boot_info_error error;
+  abi::Section section;
+  uint32_t index;
+};
+
+class Boot_info_result;
+
+// A checked boot-info blob. It points into the blob, which must stay in place.
+class Boot_info {
+ public:
+  const abi::Boot_info_header& header() const { return *reinterpret_cast<const abi::Boot_info_header*>(data_); }
+  const abi::Platform_entry& platform() const { return header().platform; }
+  const char* system_name() const { return name(header().system_name); }
+
+  Span<const abi::Memory_range> ram_ranges() const { return section<abi::Memory_range>(abi::Section::ram_ranges); }
+  Span<const abi::Partition_entry> partitions() const {
+    return section<abi::Partition_entry>(abi::Section::partitions);
+  }
+  Span<const abi::Region_entry> regions() const { return section<abi::Region_entry>(abi::Section::regions); }
+  Span<const abi::Thread_entry> threads() const { return section<abi::Thread_entry>(abi::Section::threads); }
+  Span<const abi::Endpoint_entry> endpoints() const { return section<abi::Endpoint_entry>(abi::Section::endpoints); }
+  Span<const abi::Notification_entry> notifications() const {
+    return section<abi::Notification_entry>(abi::Section::notifications);
+  }
+  Span<const abi::Irq_entry> irqs() const { return section<abi::Irq_entry>(abi::Section::irqs); }
+  Span<const abi::Capability_entry> capabilities() const {
+    return section<abi::Capability_entry>(abi::Section::capabilities);
+  }
+  Span<const abi::Window_entry> windows() const { return section<abi::Window_entry>(abi::Section::windows); }
+  Span<const abi::Cpu_plan_entry> cpu_plans() const { return section<abi::Cpu_plan_entry>(abi::Section::cpu_plans); }
+  Span<const char> strings() const { return section<char>(abi::Section::strings); }
+
+  // A partition's own entries, and a CPU plan's windows.
+  Span<const abi::Region_entry> regions_of(const abi::Partition_entry& partition) const {
+    return regions().subspan(partition.first_region, partition.region_count);
+  }
+  Span<const abi::Thread_entry> threads_of(const abi::Partition_entry& partition) const {
+    return threads().subspan(partition.first_thread, partition.thread_count);
+  }
+  Span<const abi::Capability_entry> capabilities_of(const abi::Partition_entry& partition) const {
+    return capabilities().subspan(partition.first_capability, partition.capability_count);
+  }
+  Span<const abi::Window_entry> windows_of(const abi::Cpu_plan_entry& plan) const {
+    return windows().subspan(plan.first_window, plan.window_count);
+  }
+
+  // The NUL-terminated name at `offset` in the string table. Every offset in
+  // a checked blob is valid; any other offset gives "".
+  const char* name(uint32_t offset) const;
+
+ private:
+  friend Boot_info_result read_boot_info(const uint8_t* data, size_t size);
+  friend class Boot_info_result;
+
+  Boot_info() = default;
+  explicit Boot_info(const uint8_t* data) : data_{data} {}
+
+  template <typename Entry>
+  Span<const Entry> section(abi::Section which) const {
+    const abi::Section_header& table_entry = header().sections[static_cast<uint32_t>(which)];
+    return {reinterpret_cast<const Entry*>(data_ + table_entry.offset), table_entry.count};
+  }
+
+  const uint8_t* data_ = nullptr;
+};
+
+// Either a checked Boot_info or the first problem found.
+class [[nodiscard]] Boot_info_result {
+ public:
+  Boot_info_result(Boot_info info) : info_{info}, ok_{true} {}
+  Boot_info_result(Boot_info_problem problem) : problem_{problem}, ok_{false} {}
+
+  bool ok() const { return ok_; }
+  // Only when ok().
+  const Boot_info& info() const { return info_; }
+  // Only when !ok().
+  const Boot_info_problem& problem() const { return problem_; }
+
+ private:
+  Boot_info info_;
+  Boot_info_problem problem_{};
+  bool ok_;
+};
+
+// Checks the `size` bytes at `data` (which must stay in place while the
+// result's view is used) and returns a view of them or the first problem.
+[[nodiscard]] Boot_info_result read_boot_info(const uint8_t* data, size_t size);
+
+}  // namespace kestrel

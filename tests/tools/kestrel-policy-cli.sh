@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# kestrel-policy's command line: exit codes, outputs written only on success,
+# usage errors, both diagnostic formats. Usage: kestrel-policy-cli.sh TOOL SRC
+set -uo pipefail
+tool=$1
+source_dir=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+checks=0
+
+check() {  # check DESCRIPTION EXPECTED_STATUS COMMAND...
+  local description=$1 expected=$2
+  shift 2
+  checks=$((checks + 1))
+  "$@" >"$scratch/out" 2>"$scratch/err"
+  local status=$?
+  if [[ $status -ne $expected ]]; then
+    echo "FAIL: $description: exit $status, expected $expected"
+    sed 's/^/  | /' "$scratch/out" "$scratch/err"
+    failures=$((failures + 1))
+    return 1
+  fi
+}
+expect_in() {  # expect_in DESCRIPTION FILE TEXT
+  checks=$((checks + 1))
+  if ! grep -qF -- "$3" "$2"; then
+    echo "FAIL: $1: '$3' not in output"
+    sed 's/^/  | /' "$2"
+    failures=$((failures + 1))
+  fi
+}
+expect_absent() {  # expect_absent DESCRIPTION PATH
+  checks=$((checks + 1))
+  if [[ -e "$2" ]]; then
+    echo "FAIL: $1: $2 exists"
+    failures=$((failures + 1))
+  fi
+}
+
+good=$source_dir/examples/hello-ipc.capnp
+bad=$source_dir/tests/unit/policy/cases/KP0104-duplicate-partition.capnp
+
+check "help" 0 "$tool" --help && expect_in "help" "$scratch/out" "usage: kestrel-policy check"
+check "no arguments" 2 "$tool" && expect_in "no arguments" "$scratch/err" "no command given"
+check "unknown command" 2 "$tool" frobnicate && expect_in "unknown command" "$scratch/err" "unknown command 'frobnicate'"
+check "unknown option" 2 "$tool" check "$good" --frob && expect_in "unknown option" "$scratch/err" "unknown option '--frob'"
+check "missing policy" 2 "$tool" check -o "$scratch/x.bin"
+check "two policies" 2 "$tool" check "$good" "$good"
+check "bad format" 2 "$tool" check "$good" --format xml
+check "output over policy" 2 "$tool" check "$good" -o "$good"
+check "codes" 0 "$tool" codes && expect_in "codes" "$scratch/out" "KP0104  error    two partitions have the same name"
+
+check "good policy" 0 "$tool" check "$good" -o "$scratch/boot.bin" --summary "$scratch/summary.txt"
+checks=$((checks + 1))
+[[ -s "$scratch/boot.bin" && $(head -c 8 "$scratch/boot.bin") == "KSTLBOOT" ]] || { echo "FAIL: boot-info not written"; failures=$((failures + 1)); }
+expect_in "summary" "$scratch/summary.txt" 'partition "client" (VMID 2)'
+expect_absent "no temporary files" "$scratch/boot.bin.tmp.*"
+
+check "bad policy" 1 "$tool" check "$bad" -o "$scratch/bad.bin" --summary "$scratch/bad.txt"
+expect_absent "no boot-info on error" "$scratch/bad.bin"
+expect_absent "no summary on error" "$scratch/bad.txt"
+expect_in "gcc format" "$scratch/err" "KP0104-duplicate-partition.capnp:12:13: error: KP0104: partition \"a\" is defined twice"
+expect_in "error count" "$scratch/err" "1 error(s), 0 warning(s)"
+
+check "json format" 1 "$tool" check "$bad" --format json
+expect_in "json format" "$scratch/out" '"code": "KP0104", "severity": "error"'
+
+check "unwritable output" 3 "$tool" check "$good" -o "$scratch/no/such/dir/boot.bin"
+check "missing file" 1 "$tool" check "$scratch/none.capnp" && expect_in "missing file" "$scratch/err" "KP0001"
+
+echo "kestrel-policy-cli: $((checks - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]

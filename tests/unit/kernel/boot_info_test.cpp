@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: Apache-2.0
+// Boot-info reader tests: a valid blob reads back, and every check rejects.
+//
+// Valid blobs come from the host's writer; each rejection test breaks one
+// thing (through the writer, or by patching bytes and fixing the checksum so
+// that the check under test is the one that fails) and asserts the exact
+// error, section and entry index.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <kestrel/abi/boot_info.hpp>
+#include <kestrel/abi/limits.hpp>
+#include <kestrel/boot_info.hpp>
+#include <kestrel/crc32.hpp>
+#include <kestrel/policy/boot_info_writer.hpp>
+
+// Entries are written with designated initializers that leave the fields they
+// do not name zero, on purpose.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+using namespace kestrel::abi;
+using kestrel::Boot_info_error;
+using kestrel::read_boot_info;
+using kestrel::policy::Boot_info_writer;
+using Blob = std::vector<uint8_t>;
+
+namespace {
+
+constexpr uint64_t ms = 1'000'000;  // in ns
+
+// Two partitions: a guest VM with two vCPUs, and its native VMM, which holds
+// the vCPUs' capabilities, serves the guest's fault endpoint and owns a UART
+// interrupt. CPU 0 alternates between them; CPU 1 is the guest's alone.
+Boot_info_writer valid_system() {
+  Boot_info_writer writer;
+  writer.set_system_name("demo");
+  writer.platform() = {.cpu_count = 2,
+                       .vmid_bits = 8,
+                       .gic_distributor = 0x0800'0000,
+                       .gic_redistributor = 0x080a'0000,
+                       .uart = 0x0900'0000,
+                       .hypervisor_timer_intid = 26,
+                       .virtual_timer_intid = 27};
+  writer.add(Memory_range{.base = 0x4000'0000, .size = 0x4000'0000});
+  writer.add(Partition_entry{.name = writer.intern("guest"),
+                             .vmid = 1,
+                             .first_region = 0,
+                             .region_count = 2,
+                             .first_thread = 0,
+                             .thread_count = 2,
+                             .first_capability = 0,
+                             .capability_count = 1,
+                             .flags = partition_is_vm});
+  writer.add(Partition_entry{.name = writer.intern("vmm"),
+                             .vmid = 2,
+                             .first_region = 2,
+                             .region_count = 1,
+                             .first_thread = 2,
+                             .thread_count = 1,
+                             .first_capability = 1,
+                             .capability_count = 5});
+  writer.add(Region_entry{.ipa = 0x4000'0000,
+                          .pa = 0x4800'0000,
+                          .size = 0x100'0000,
+                          .attributes = region_read | region_write | region_execute,
+                          .name = writer.intern("ram")});
+  writer.add(Region_entry{.ipa = 0x0900'0000,
+                          .pa = 0x0900'0000,
+                          .size = 0x1000,
+                          .attributes = region_read | region_write | region_device,
+                          .name = writer.intern("uart")});
+  writer.add(Region_entry{.ipa = 0x10'0000,
+                          .pa = 0x4400'0000,
+                          .size = 0x10'0000,
+                          .attributes = region_read | region_write,
+                          .name = writer.intern("ram")});
+  for (uint32_t cpu = 0; cpu < 2; ++cpu) {
+    writer.add(Thread_entry{.name = writer.intern("vcpu" + std::to_string(cpu)),
+                            .partition = 0,
+                            .entry = 0x4008'0000,
+                            .stack_top = 0x4400'0000,
+                            .priority = 100,
+                            .cpu = cpu,
+                            .flags = thread_vcpu,
+                            .fault_endpoint = 0});
+  }
+  writer.add(Thread_entry{.name = writer.intern("main"),
+                          .partition = 1,
+                          .entry = 0x10'0000,
+                          .stack_top = 0x20'0000,
+                          .budget_ns = 2 * ms,
+                          .period_ns = 10 * ms,
+                          .priority = 200,
+                          .cpu = 0,
+                          .fault_endpoint = no_index});
+  writer.add(Endpoint_entry{.name = writer.intern("guest-faults"), .server_partition = 1});
+  writer.add(Notification_entry{.name = writer.intern("uart-rx"), .owner_partition = 1});
+  writer.add(Irq_entry{.intid = 33, .notification = 0, .badge = 1, .partition = 1});
+  const auto capability = [&](Capability_kind kind, uint32_t object, uint32_t rights, uint64_t badge = 0) {
+    writer.add(
+        Capability_entry{.kind = static_cast<uint32_t>(kind), .object = object, .rights = rights, .badge = badge});
+  };
+  capability(Capability_kind::endpoint, 0, right_send, 7);  // the guest's
+  capability(Capability_kind::endpoint, 0, right_receive);  // the VMM's, from here on
+  capability(Capability_kind::notification, 0, right_receive);
+  capability(Capability_kind::irq, 0, right_control);
+  capability(Capability_kind::vcpu, 0, right_control);
+  capability(Capability_kind::vcpu, 1, right_control);
+  writer.add(Window_entry{.partition = 0, .duration_ns = 6 * ms});
+  writer.add(Window_entry{.partition = 1, .duration_ns = 4 * ms});
+  writer.add(Window_entry{.partition = 0, .duration_ns = 10 * ms});
+  writer.add(Cpu_plan_entry{.cpu = 0, .first_window = 0, .window_count = 2, .major_frame_ns = 10 * ms});
+  writer.add(Cpu_plan_entry{
+      .cpu = 1, .flags = cpu_exclusive, .first_window = 2, .window_count = 1, .major_frame_ns = 10 * ms});
+  return writer;
+}
+
+Boot_info_header header_of(const Blob& blob) {
+  Boot_info_header header;
+  std::memcpy(&header, blob.data(), sizeof header);
+  return header;
+}
+
+// `blob` with a correct checksum again after a test changed its bytes.
+Blob resealed(Blob blob) {
+  const uint32_t checksum = kestrel::boot_info_checksum(blob.data(), blob.size());
+  std::memcpy(blob.data() + offsetof(Boot_info_header, checksum), &checksum, sizeof checksum);
+  return blob;
+}
+
+// A valid blob with its header changed by `patch`, checksum fixed.
+template <typename Patch>
+Blob with_header(Patch patch) {
+  Blob blob = valid_system().finish();
+  Boot_info_header header = header_of(blob);
+  patch(header);
+  std::memcpy(blob.data(), &header, sizeof header);
+  return resealed(std::move(blob));
+}
+
+Section_header& table(Boot_info_header& header, Section section) {
+  return header.sections[static_cast<uint32_t>(section)];
+}
+
+testing::AssertionResult rejected_with(const uint8_t* data, size_t size, Boot_info_error error, Section section,
+                                       uint32_t index) {
+  const auto result = read_boot_info(data, size);
+  if (result.ok()) return testing::AssertionFailure() << "accepted; expected \"" << kestrel::to_string(error) << '"';
+  const auto& problem = result.problem();
+  if (problem.error == error && problem.section == section && problem.index == index) {
+    return testing::AssertionSuccess();
+  }
+  return testing::AssertionFailure() << "rejected with \"" << kestrel::to_string(problem.error) << "\" at "
+                                     << kestrel::to_string(problem.section) << '[' << problem.index << "]; expected \""
+                                     << kestrel::to_string(error) << "\" at " << kestrel::to_string(section) << '['
+                                     << index << ']';
+}
+
+testing::AssertionResult rejected_with(const Blob& blob, Boot_info_error error, Section section = Section::count,
+                                       uint32_t index = no_index) {
+  return rejected_with(blob.data(), blob.size(), error, section, index);
+}
+
+testing::AssertionResult accepted(const Blob& blob) {
+  const auto result = read_boot_info(blob.data(), blob.size());
+  if (result.ok()) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "rejected with \"" << kestrel::to_string(result.problem().error) << "\" at "
+                                     << kestrel::to_string(result.problem().section) << '[' << result.problem().index
+                                     << ']';
+}
+
+// Entries read back byte for byte as the writer was given them.
+template <typename Entry>
+bool same_entries(kestrel::Span<const Entry> read, std::span<const Entry> written) {
+  return read.size() == written.size() && std::memcmp(read.data(), written.data(), read.size() * sizeof(Entry)) == 0;
+}
+
+}  // namespace
+
+TEST(BootInfo, AcceptsValidSystemAndReadsItBack) {
+  const Boot_info_writer writer = valid_system();
+  const Blob blob = writer.finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  const kestrel::Boot_info& info = result.info();
+
+  EXPECT_STREQ(info.system_name(), "demo");
+  EXPECT_EQ(info.header().total_size, blob.size());
+  EXPECT_EQ(std::memcmp(&info.platform(), &writer.platform(), sizeof(Platform_entry)), 0);
+  EXPECT_TRUE(same_entries(info.ram_ranges(), writer.ram_ranges()));
+  EXPECT_TRUE(same_entries(info.partitions(), writer.partitions()));
+  EXPECT_TRUE(same_entries(info.regions(), writer.regions()));
+  EXPECT_TRUE(same_entries(info.threads(), writer.threads()));
+  EXPECT_TRUE(same_entries(info.endpoints(), writer.endpoints()));
+  EXPECT_TRUE(same_entries(info.notifications(), writer.notifications()));
+  EXPECT_TRUE(same_entries(info.irqs(), writer.irqs()));
+  EXPECT_TRUE(same_entries(info.capabilities(), writer.capabilities()));
+  EXPECT_TRUE(same_entries(info.windows(), writer.windows()));
+  EXPECT_TRUE(same_entries(info.cpu_plans(), writer.cpu_plans()));
+  EXPECT_EQ(std::string(info.strings().data(), info.strings().size()), writer.strings());
+
+  const Partition_entry& vmm = info.partitions()[1];
+  EXPECT_STREQ(info.name(vmm.name), "vmm");
+  ASSERT_EQ(info.threads_of(vmm).size(), 1U);
+  EXPECT_STREQ(info.name(info.threads_of(vmm)[0].name), "main");
+  EXPECT_EQ(info.regions_of(vmm)[0].pa, 0x4400'0000U);
+  EXPECT_EQ(info.capabilities_of(vmm).size(), 5U);
+  EXPECT_EQ(info.capabilities_of(vmm)[0].rights, right_receive);
+  EXPECT_EQ(info.windows_of(info.cpu_plans()[0])[1].partition, 1U);
+  EXPECT_STREQ(info.name(info.threads()[1].name), "vcpu1");
+  EXPECT_STREQ(info.name(info.endpoints()[0].name), "guest-faults");
+}
+
+TEST(BootInfo, AcceptsMinimalSystem) {
+  Boot_info_writer writer;
+  writer.platform().cpu_count = 1;
+  writer.platform().vmid_bits = 16;
+  writer.platform().hypervisor_timer_intid = 26;
+  writer.platform().virtual_timer_intid = 27;
+  const Blob blob = writer.finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  EXPECT_STREQ(result.info().system_name(), "");
+  EXPECT_TRUE(result.info().partitions().empty());
+}
+
+TEST(BootInfo, AcceptsValuesAtTheLimits) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(0).vmid = 255;
+  writer.irq(0).intid = 1019;
+  writer.add(Irq_entry{.intid = 32, .notification = 0, .partition = 1});
+  writer.thread(2).priority = 255;
+  writer.thread(2).budget_ns = writer.thread(2).period_ns;
+  writer.thread(1).budget_ns = 5 * ms;  // with period 0: the spec only bounds budgets that have a period
+  writer.endpoint(0).name = writer.intern(std::string(max_name_length, 'e'));
+  writer.region(1).ipa = 0x4000'0000 + 0x100'0000;  // touches the guest's RAM without overlapping it
+  EXPECT_TRUE(accepted(writer.finish()));
+
+  writer.platform().vmid_bits = 16;
+  writer.partition(0).vmid = 0xffff;
+  writer.platform().cpu_count = max_cpus;
+  EXPECT_TRUE(accepted(writer.finish()));
+}
+
+TEST(BootInfo, AcceptsSameIpaInDifferentPartitions) {
+  Boot_info_writer writer = valid_system();
+  writer.region(2).ipa = writer.region(0).ipa;
+  EXPECT_TRUE(accepted(writer.finish()));
+}
+
+TEST(BootInfo, AcceptsEmptySectionAtAnyAlignedOffset) {
+  Boot_info_writer writer;
+  writer.platform() = valid_system().platform();
+  const Blob blob = writer.finish();
+  for (const uint32_t offset : {0U, 8U, static_cast<uint32_t>(blob.size()) & ~7U}) {
+    Blob patched = blob;
+    Boot_info_header header = header_of(patched);
+    table(header, Section::irqs).offset = offset;
+    std::memcpy(patched.data(), &header, sizeof header);
+    EXPECT_TRUE(accepted(resealed(patched))) << "offset " << offset;
+  }
+}
+
+TEST(BootInfo, NameOutsideTheTableIsEmpty) {
+  const Blob blob = valid_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok());
+  EXPECT_STREQ(result.info().name(0), "");
+  EXPECT_STREQ(result.info().name(0xffff'ffff), "");
+}
+
+// The blob as a whole.
+
+TEST(BootInfo, RejectsTruncated) {
+  const Blob blob = valid_system().finish();
+  for (const size_t size : {size_t{0}, size_t{1}, size_t{8}, sizeof(Boot_info_header) - 1}) {
+    EXPECT_TRUE(rejected_with(blob.data(), size, Boot_info_error::truncated, Section::count, no_index))
+        << size << " bytes";
+  }
+}
+
+TEST(BootInfo, RejectsOversized) {
+  Blob blob = valid_system().finish();
+  blob.resize(size_t{boot_info_max_size} + 8, 0);
+  Boot_info_header header = header_of(blob);
+  header.total_size = static_cast<uint32_t>(blob.size());
+  std::memcpy(blob.data(), &header, sizeof header);
+  EXPECT_TRUE(rejected_with(resealed(blob), Boot_info_error::too_large));
+  EXPECT_TRUE(
+      rejected_with(blob.data(), size_t{boot_info_max_size} + 1, Boot_info_error::too_large, Section::count, no_index));
+}
+
+TEST(BootInfo, RejectsMisalignedData) {
+  const Blob blob = valid_system().finish();
+  Blob buffer(blob.size() + 8);
+  for (const size_t shift : {1, 4}) {
+    std::memcpy(buffer.data() + shift, blob.data(), blob.size());
+    EXPECT_TRUE(
+        rejected_with(buffer.data() + shift, blob.size(), Boot_info_error::misaligned_data, Section::count, no_index))
+        << "shifted by " << shift;
+  }
+}
+
+TEST(BootInfo, RejectsWrongMagic) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.magic ^= 1; }), Boot_info_error::bad_magic));
+}
+
+TEST(BootInfo, RejectsWrongVersion) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 0; }), Boot_info_error::bad_version));
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 2; }), Boot_info_error::bad_version));
+}
+
+TEST(BootInfo, RejectsWrongHeaderSize) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.header_size += 8; }), Boot_info_error::bad_header_size));
+}
+
+TEST(BootInfo, RejectsSizeMismatch) {
+  const Blob blob = valid_system().finish();
+  Blob longer = blob;
+  longer.resize(blob.size() + 8, 0);
+  EXPECT_TRUE(rejected_with(longer, Boot_info_error::size_mismatch));
+  EXPECT_TRUE(rejected_with(blob.data(), blob.size() - 1, Boot_info_error::size_mismatch, Section::count, no_index));
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.total_size -= 8; }), Boot_info_error::size_mismatch));
+}
+
+TEST(BootInfo, RejectsWrongChecksum) {
+  const Blob blob = valid_system().finish();
+  for (const size_t position :
+       {sizeof(Boot_info_header), sizeof(Boot_info_header) + 1, blob.size() / 2, blob.size() - 2, blob.size() - 1}) {
+    Blob corrupted = blob;
+    corrupted[position] ^= 0x20;
+    EXPECT_TRUE(rejected_with(corrupted, Boot_info_error::bad_checksum)) << "byte " << position;
+  }
+  Blob wrong_field = blob;
+  wrong_field[offsetof(Boot_info_header, checksum)] ^= 1;
+  EXPECT_TRUE(rejected_with(wrong_field, Boot_info_error::bad_checksum));
+}
+
+// The section table.
+
+TEST(BootInfo, RejectsWrongEntrySize) {
+  for (uint32_t s = 0; s < section_count; ++s) {
+    const auto section = static_cast<Section>(s);
+    EXPECT_TRUE(rejected_with(with_header([&](auto& h) { table(h, section).entry_size += 1; }),
+                              Boot_info_error::wrong_entry_size, section))
+        << kestrel::to_string(section);
+  }
+}
+
+TEST(BootInfo, RejectsMisalignedSection) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::regions).offset += 4; }),
+                            Boot_info_error::section_misaligned, Section::regions));
+}
+
+TEST(BootInfo, RejectsSectionOutOfBounds) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::strings).offset += 8; }),
+                            Boot_info_error::section_out_of_bounds, Section::strings));
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::threads).count = 0xffff'ffff; }),
+                            Boot_info_error::section_out_of_bounds, Section::threads));
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::ram_ranges).offset = 0xffff'fff8; }),
+                            Boot_info_error::section_out_of_bounds, Section::ram_ranges));
+}
+
+TEST(BootInfo, RejectsSectionOverlappingHeader) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::partitions).offset = 8; }),
+                            Boot_info_error::section_overlaps_header, Section::partitions));
+}
+
+TEST(BootInfo, RejectsOverlappingSections) {
+  EXPECT_TRUE(rejected_with(
+      with_header([](auto& h) { table(h, Section::threads).offset = table(h, Section::regions).offset + 8; }),
+      Boot_info_error::sections_overlap, Section::threads));
+  EXPECT_TRUE(rejected_with(
+      with_header([](auto& h) { table(h, Section::ram_ranges).offset = table(h, Section::cpu_plans).offset; }),
+      Boot_info_error::sections_overlap, Section::cpu_plans));
+}
+
+TEST(BootInfo, RejectsTooManyEntries) {
+  Boot_info_writer ram = valid_system();
+  for (uint32_t i = 1; i <= max_ram_ranges; ++i) ram.add(Memory_range{.base = uint64_t{i} << 32, .size = 0x1000});
+  EXPECT_TRUE(rejected_with(ram.finish(), Boot_info_error::too_many_entries, Section::ram_ranges));
+
+  Boot_info_writer irqs = valid_system();
+  for (uint32_t i = 1; i <= max_irqs; ++i) irqs.add(Irq_entry{.intid = 33 + i, .notification = 0, .partition = 1});
+  EXPECT_TRUE(rejected_with(irqs.finish(), Boot_info_error::too_many_entries, Section::irqs));
+}
+
+// The platform.
+
+TEST(BootInfo, RejectsBadCpuCount) {
+  for (const uint32_t count : {0U, max_cpus + 1}) {
+    Boot_info_writer writer = valid_system();
+    writer.platform().cpu_count = count;
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_cpu_count)) << count;
+  }
+}
+
+TEST(BootInfo, RejectsBadVmidBits) {
+  for (const uint32_t bits : {0U, 12U, 32U}) {
+    Boot_info_writer writer = valid_system();
+    writer.platform().vmid_bits = bits;
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_vmid_bits)) << bits;
+  }
+}
+
+TEST(BootInfo, RejectsTimerIntidThatIsNotAPpi) {
+  for (const uint32_t intid : {15U, 32U}) {
+    Boot_info_writer writer = valid_system();
+    writer.platform().hypervisor_timer_intid = intid;
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_timer_intid)) << intid;
+  }
+  Boot_info_writer writer = valid_system();
+  writer.platform().virtual_timer_intid = 40;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_timer_intid));
+}
+
+// Strings and names.
+
+TEST(BootInfo, RejectsEmptyStringTable) {
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::strings).count = 0; }),
+                            Boot_info_error::strings_empty, Section::strings));
+}
+
+TEST(BootInfo, RejectsUnterminatedStringTable) {
+  Blob blob = valid_system().finish();
+  blob.back() = 'x';
+  EXPECT_TRUE(rejected_with(resealed(blob), Boot_info_error::strings_unterminated, Section::strings));
+}
+
+TEST(BootInfo, RejectsNameOutOfBounds) {
+  const auto outside = static_cast<uint32_t>(valid_system().strings().size());
+  const auto expect_rejected = [](Boot_info_writer writer, Section section, uint32_t index) {
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::name_out_of_bounds, section, index));
+  };
+  EXPECT_TRUE(rejected_with(with_header([&](auto& h) { h.system_name = outside; }), Boot_info_error::name_out_of_bounds,
+                            Section::count, no_index));
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).name = outside;
+  expect_rejected(writer, Section::partitions, 1);
+  writer = valid_system();
+  writer.region(2).name = 0xffff'ffff;
+  expect_rejected(writer, Section::regions, 2);
+  writer = valid_system();
+  writer.thread(1).name = outside + 100;
+  expect_rejected(writer, Section::threads, 1);
+  writer = valid_system();
+  writer.endpoint(0).name = outside;
+  expect_rejected(writer, Section::endpoints, 0);
+  writer = valid_system();
+  writer.notification(0).name = outside;
+  expect_rejected(writer, Section::notifications, 0);
+}
+
+TEST(BootInfo, RejectsNameTooLong) {
+  Boot_info_writer writer = valid_system();
+  writer.notification(0).name = writer.intern(std::string(max_name_length + 1, 'n'));
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::name_too_long, Section::notifications, 0));
+}
+
+// RAM ranges and regions.
+
+TEST(BootInfo, RejectsBadRamRange) {
+  Boot_info_writer writer = valid_system();
+  writer.ram_range(0).base += 0x800;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_misaligned, Section::ram_ranges, 0));
+  writer = valid_system();
+  writer.ram_range(0).size = 0;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::size_zero, Section::ram_ranges, 0));
+  writer = valid_system();
+  writer.ram_range(0).base = 0xffff'ffff'ffff'f000;
+  writer.ram_range(0).size = 0x2000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::ram_ranges, 0));
+}
+
+TEST(BootInfo, RejectsMisalignedRegion) {
+  for (const auto misalign : {+[](Region_entry& r) { r.ipa += 0x10; }, +[](Region_entry& r) { r.pa += 0x800; },
+                              +[](Region_entry& r) { r.size += 1; }}) {
+    Boot_info_writer writer = valid_system();
+    misalign(writer.region(1));
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_misaligned, Section::regions, 1));
+  }
+}
+
+TEST(BootInfo, RejectsEmptyRegion) {
+  Boot_info_writer writer = valid_system();
+  writer.region(2).size = 0;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::size_zero, Section::regions, 2));
+}
+
+TEST(BootInfo, RejectsRegionAddressOverflow) {
+  Boot_info_writer writer = valid_system();
+  writer.region(2).ipa = 0xffff'ffff'fff0'0000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::regions, 2));
+  writer = valid_system();
+  writer.region(2).pa = 0xffff'ffff'ffff'f000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::regions, 2));
+}
+
+TEST(BootInfo, RejectsUnknownRegionAttributes) {
+  Boot_info_writer writer = valid_system();
+  writer.region(0).attributes |= 1U << 6;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::regions, 0));
+}
+
+TEST(BootInfo, RejectsOverlappingIpasInOnePartition) {
+  Boot_info_writer writer = valid_system();
+  writer.region(1).ipa = writer.region(0).ipa + writer.region(0).size - 0x1000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::region_ipa_overlap, Section::regions, 1));
+  writer = valid_system();
+  writer.region(1).ipa = writer.region(0).ipa - 0x1000;
+  writer.region(1).size = 0x2000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::region_ipa_overlap, Section::regions, 1));
+}
+
+// Partitions.
+
+TEST(BootInfo, RejectsUnknownPartitionFlags) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).flags = 1U << 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::partitions, 1));
+}
+
+TEST(BootInfo, RejectsVmidZero) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).vmid = 0;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_zero, Section::partitions, 1));
+}
+
+TEST(BootInfo, RejectsVmidTooLarge) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(0).vmid = 256;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_too_large, Section::partitions, 0));
+  writer.platform().vmid_bits = 16;
+  EXPECT_TRUE(accepted(writer.finish()));
+  writer.partition(0).vmid = 0x1'0000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_too_large, Section::partitions, 0));
+}
+
+TEST(BootInfo, RejectsDuplicateVmid) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).vmid = writer.partition(0).vmid;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_duplicate, Section::partitions, 1));
+  writer.platform().vmid_bits = 16;  // beyond the first window of the duplicate search
+  writer.partition(0).vmid = 50'000;
+  writer.partition(1).vmid = 50'000;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_duplicate, Section::partitions, 1));
+  writer.partition(1).vmid = 50'001;
+  EXPECT_TRUE(accepted(writer.finish()));
+}
+
+TEST(BootInfo, RejectsPartitionRangesOutsideTheirSections) {
+  using enum Boot_info_error;
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).region_count = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), region_range_invalid, Section::partitions, 1));
+  writer = valid_system();
+  writer.partition(1).first_region = 0xffff'ffff;  // first + count wraps in 32 bits
+  EXPECT_TRUE(rejected_with(writer.finish(), region_range_invalid, Section::partitions, 1));
+  writer = valid_system();
+  writer.partition(1).first_thread = 3;
+  EXPECT_TRUE(rejected_with(writer.finish(), thread_range_invalid, Section::partitions, 1));
+  writer = valid_system();
+  writer.partition(1).capability_count = 6;
+  EXPECT_TRUE(rejected_with(writer.finish(), capability_range_invalid, Section::partitions, 1));
+}
+
+TEST(BootInfo, RejectsTooManyRegionsInAPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).region_count = max_regions_per_partition + 1;
+  for (uint32_t i = 1; i <= max_regions_per_partition; ++i) {
+    writer.add(Region_entry{.ipa = 0x10'0000 + uint64_t{i} * 0x10'0000, .pa = 0x4400'0000, .size = 0x1000});
+  }
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::too_many_regions, Section::partitions, 1));
+}
+
+TEST(BootInfo, RejectsTooManyThreadsInAPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).thread_count = max_threads_per_partition + 1;
+  const Thread_entry vmm_thread = writer.threads()[2];
+  for (uint32_t i = 1; i <= max_threads_per_partition; ++i) writer.add(vmm_thread);
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::too_many_threads, Section::partitions, 1));
+}
+
+TEST(BootInfo, RejectsTooManyCapabilitiesInAPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).capability_count = max_capabilities_per_partition + 1;
+  const uint32_t missing = max_capabilities_per_partition + 1 - 5;
+  const Capability_entry vmm_capability = writer.capabilities()[1];
+  for (uint32_t i = 0; i < missing; ++i) writer.add(vmm_capability);
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::too_many_capabilities, Section::partitions, 1));
+}
+
+// Threads.
+
+TEST(BootInfo, RejectsThreadWithInvalidPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.thread(2).partition = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::threads, 2));
+}
+
+TEST(BootInfo, RejectsThreadOutsideItsPartitionsRange) {
+  Boot_info_writer writer = valid_system();
+  writer.thread(2).partition = 0;  // the VMM's thread claims to be the guest's
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::thread_partition_mismatch, Section::threads, 2));
+}
+
+TEST(BootInfo, RejectsThreadInNoPartitionsRange) {
+  Boot_info_writer writer = valid_system();
+  Thread_entry stray = writer.threads()[2];  // claims the VMM, whose range stays at one thread
+  writer.add(stray);
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::thread_partition_mismatch, Section::threads, 3));
+}
+
+TEST(BootInfo, RejectsPartitionRangeHoldingAnotherPartitionsThread) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(1).first_thread = 1;  // the VMM's range now also covers the guest's vcpu1
+  writer.partition(1).thread_count = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::thread_partition_mismatch, Section::threads, 1));
+}
+
+TEST(BootInfo, RejectsBadThreadFields) {
+  using enum Boot_info_error;
+  Boot_info_writer writer = valid_system();
+  writer.thread(2).priority = 256;
+  EXPECT_TRUE(rejected_with(writer.finish(), priority_too_high, Section::threads, 2));
+  writer = valid_system();
+  writer.thread(1).cpu = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), cpu_out_of_range, Section::threads, 1));
+  writer = valid_system();
+  writer.thread(0).fault_endpoint = 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), fault_endpoint_invalid, Section::threads, 0));
+  writer = valid_system();
+  writer.thread(2).budget_ns = writer.thread(2).period_ns + 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), budget_exceeds_period, Section::threads, 2));
+  writer = valid_system();
+  writer.thread(2).flags = 1U << 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), unknown_flags, Section::threads, 2));
+}
+
+// Endpoints, notifications and IRQs.
+
+TEST(BootInfo, RejectsEndpointWithInvalidPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.endpoint(0).server_partition = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::endpoints, 0));
+}
+
+TEST(BootInfo, RejectsNotificationWithInvalidPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.notification(0).owner_partition = no_index;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::notifications, 0));
+}
+
+TEST(BootInfo, RejectsIrqIntidOutsideSpis) {
+  for (const uint32_t intid : {0U, 31U, 1020U, 1023U}) {
+    Boot_info_writer writer = valid_system();
+    writer.irq(0).intid = intid;
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::intid_out_of_range, Section::irqs, 0)) << intid;
+  }
+}
+
+TEST(BootInfo, RejectsIrqWithInvalidIndices) {
+  Boot_info_writer writer = valid_system();
+  writer.irq(0).notification = 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::notification_index_invalid, Section::irqs, 0));
+  writer = valid_system();
+  writer.irq(0).partition = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::irqs, 0));
+}
+
+TEST(BootInfo, RejectsIntidBoundTwice) {
+  Boot_info_writer writer = valid_system();
+  writer.add(Irq_entry{.intid = 40, .notification = 0, .partition = 1});
+  writer.add(Irq_entry{.intid = 33, .notification = 0, .partition = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::intid_duplicate, Section::irqs, 2));
+}
+
+// Capabilities.
+
+TEST(BootInfo, RejectsUnknownCapabilityKind) {
+  for (const uint32_t kind : {0U, 5U}) {
+    Boot_info_writer writer = valid_system();
+    writer.capability(3).kind = kind;
+    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_kind_invalid, Section::capabilities, 3));
+  }
+}
+
+TEST(BootInfo, RejectsCapabilityObjectOutOfRange) {
+  // Capabilities 1..5 name endpoint 0, notification 0, IRQ 0, thread 0, thread 1.
+  for (const uint32_t index : {1U, 2U, 3U, 4U}) {
+    Boot_info_writer writer = valid_system();
+    writer.capability(index).object = index == 4 ? 3 : 1;
+    EXPECT_TRUE(
+        rejected_with(writer.finish(), Boot_info_error::capability_object_invalid, Section::capabilities, index));
+  }
+}
+
+TEST(BootInfo, RejectsVcpuCapabilityToANativeThread) {
+  Boot_info_writer writer = valid_system();
+  writer.capability(5).object = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_object_not_vcpu, Section::capabilities, 5));
+}
+
+TEST(BootInfo, RejectsUnknownRights) {
+  Boot_info_writer writer = valid_system();
+  writer.capability(0).rights |= 1U << 4;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_rights, Section::capabilities, 0));
+}
+
+// Windows and CPU plans.
+
+TEST(BootInfo, RejectsWindowWithInvalidPartition) {
+  Boot_info_writer writer = valid_system();
+  writer.window(1).partition = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::windows, 1));
+}
+
+TEST(BootInfo, RejectsCpuPlanForMissingCpu) {
+  Boot_info_writer writer = valid_system();
+  writer.cpu_plan(1).cpu = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::cpu_out_of_range, Section::cpu_plans, 1));
+}
+
+TEST(BootInfo, RejectsTwoPlansForOneCpu) {
+  Boot_info_writer writer = valid_system();
+  writer.cpu_plan(1).cpu = 0;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::cpu_plan_duplicate, Section::cpu_plans, 1));
+}
+
+TEST(BootInfo, RejectsBadWindowRanges) {
+  using enum Boot_info_error;
+  Boot_info_writer writer = valid_system();
+  writer.cpu_plan(1).window_count = 0;
+  EXPECT_TRUE(rejected_with(writer.finish(), no_windows, Section::cpu_plans, 1));
+  writer = valid_system();
+  writer.cpu_plan(1).window_count = 2;
+  EXPECT_TRUE(rejected_with(writer.finish(), window_range_invalid, Section::cpu_plans, 1));
+  writer = valid_system();
+  writer.cpu_plan(0).first_window = 0xffff'ffff;
+  EXPECT_TRUE(rejected_with(writer.finish(), window_range_invalid, Section::cpu_plans, 0));
+  writer = valid_system();
+  writer.cpu_plan(1).window_count = max_windows_per_cpu + 1;
+  for (uint32_t i = 0; i < max_windows_per_cpu; ++i) writer.add(Window_entry{.partition = 0, .duration_ns = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), too_many_windows, Section::cpu_plans, 1));
+}
+
+TEST(BootInfo, RejectsMajorFrameMismatch) {
+  Boot_info_writer writer = valid_system();
+  writer.cpu_plan(0).major_frame_ns -= 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::major_frame_mismatch, Section::cpu_plans, 0));
+}
+
+TEST(BootInfo, RejectsMajorFrameOverflow) {
+  Boot_info_writer writer = valid_system();
+  writer.window(0).duration_ns = UINT64_MAX;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::major_frame_overflow, Section::cpu_plans, 0));
+}
+
+TEST(BootInfo, RejectsUnknownCpuPlanFlags) {
+  Boot_info_writer writer = valid_system();
+  writer.cpu_plan(0).flags = 1U << 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::cpu_plans, 0));
+}
+
+// Messages.
+
+TEST(BootInfo, EveryErrorHasItsOwnText) {
+  const auto last = static_cast<uint32_t>(Boot_info_error::major_frame_mismatch);
+  std::set<std::string> texts;
+  for (uint32_t e = 0; e <= last; ++e) {
+    const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
+    EXPECT_FALSE(text.empty());
+    EXPECT_NE(text, "unknown error") << e;
+    texts.insert(text);
+  }
+  EXPECT_EQ(texts.size(), last + 1) << "two errors share a text";
+  EXPECT_STREQ(kestrel::to_string(static_cast<Boot_info_error>(last + 1)), "unknown error");
+  EXPECT_STREQ(kestrel::to_string(Section::cpu_plans), "cpu_plans");
+  EXPECT_STREQ(kestrel::to_string(Section::count), "header");
+}

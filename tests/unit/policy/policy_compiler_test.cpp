@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+// Policy compiler tests: whole-pipeline behaviour that case files cannot
+// express: unreadable and binary input, malformed input of every kind, the
+// examples, determinism, and agreement with the kernel's boot-info reader.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include <kestrel/boot_info.hpp>
+#include <kestrel/policy/compiler.hpp>
+
+#include "generate.hpp"
+#include "policy_test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace kestrel::policy;
+
+namespace {
+
+std::vector<fs::path> example_policies() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(examples_directory())) {
+    const auto extension = entry.path().extension();
+    if (extension == ".capnp" || extension == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Compile_result compile(const fs::path& path, std::string constant = {}) {
+  Load_options options;
+  options.constant = std::move(constant);
+  return compile_policy(path.string(), options);
+}
+
+void expect_only(const Compile_result& result, Code code) {
+  ASSERT_EQ(result.diagnostics.all().size(), 1u) << diagnostics_text(result.diagnostics);
+  EXPECT_EQ(result.diagnostics.all()[0].code, code) << diagnostics_text(result.diagnostics);
+  EXPECT_FALSE(result.ok());
+  EXPECT_TRUE(result.boot_info.empty());
+}
+
+}  // namespace
+
+TEST(PolicyCompiler, MissingFileIsKP0001) {
+  const auto result = compile("/nonexistent/policy.capnp");
+  expect_only(result, Code::file_unreadable);
+  EXPECT_EQ(result.diagnostics.all()[0].at.file, "/nonexistent/policy.capnp");
+}
+
+TEST(PolicyCompiler, DirectoryIsKP0001) {
+  Scratch_directory scratch;
+  fs::create_directory(scratch.path() / "dir.capnp");
+  expect_only(compile(scratch.path() / "dir.capnp"), Code::file_unreadable);
+}
+
+TEST(PolicyCompiler, BinaryFileIsKP0009) {
+  Scratch_directory scratch;
+  write_file(scratch.path() / "blob.capnp", std::string("\x7f"
+                                                        "ELF\0\0\0\x02",
+                                                        8));
+  expect_only(compile(scratch.path() / "blob.capnp"), Code::not_text);
+  write_file(scratch.path() / "latin1.json", "{\"name\": \"caf\xe9\"}");
+  expect_only(compile(scratch.path() / "latin1.json"), Code::not_text);
+}
+
+TEST(PolicyCompiler, NamedConstantMustExistKP0010) {
+  const auto result = compile(examples_directory() / "hello-ipc.capnp", "nosuch");
+  expect_only(result, Code::constant_not_found);
+  EXPECT_NE(result.diagnostics.all()[0].hint.find("system"), std::string::npos) << "the hint lists the candidates";
+  EXPECT_TRUE(compile(examples_directory() / "hello-ipc.capnp", "system").ok());
+}
+
+TEST(PolicyCompiler, ExamplesCompileCleanlyAndTheKernelAcceptsTheirBootInfo) {
+  const auto examples = example_policies();
+  ASSERT_GE(examples.size(), 3u);
+  for (const auto& example : examples) {
+    SCOPED_TRACE(example.filename().string());
+    const auto result = compile(example);
+    EXPECT_TRUE(result.diagnostics.all().empty()) << diagnostics_text(result.diagnostics);
+    ASSERT_FALSE(result.boot_info.empty());
+    const auto read = kestrel::read_boot_info(result.boot_info.data(), result.boot_info.size());
+    ASSERT_TRUE(read.ok()) << kestrel::to_string(read.problem().error) << " in section "
+                           << kestrel::to_string(read.problem().section) << " entry " << read.problem().index;
+    EXPECT_GT(read.info().partitions().size(), 0u);
+  }
+}
+
+TEST(PolicyCompiler, BootInfoCarriesThePolicy) {
+  const auto result = compile(examples_directory() / "hello-ipc.capnp");
+  ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
+  const auto read = kestrel::read_boot_info(result.boot_info.data(), result.boot_info.size());
+  ASSERT_TRUE(read.ok());
+  const auto& info = read.info();
+  EXPECT_STREQ(info.system_name(), "hello-ipc");
+  ASSERT_EQ(info.partitions().size(), 2u);
+  EXPECT_STREQ(info.name(info.partitions()[0].name), "server");
+  EXPECT_EQ(info.partitions()[0].vmid, 1u);
+  EXPECT_EQ(info.partitions()[1].vmid, 2u);
+  ASSERT_EQ(info.endpoints().size(), 1u);
+  EXPECT_EQ(info.endpoints()[0].server_partition, 0u);
+  // The client's one capability calls the endpoint with badge 1.
+  const auto client_capabilities = info.capabilities_of(info.partitions()[1]);
+  ASSERT_EQ(client_capabilities.size(), 1u);
+  EXPECT_EQ(client_capabilities[0].kind, static_cast<uint32_t>(kestrel::abi::Capability_kind::endpoint));
+  EXPECT_EQ(client_capabilities[0].badge, 1u);
+  EXPECT_EQ(client_capabilities[0].rights, static_cast<uint32_t>(kestrel::abi::right_send));
+  // The passive server thread has no window and the client's fills CPU 0.
+  ASSERT_EQ(info.cpu_plans().size(), 1u);
+  EXPECT_EQ(info.cpu_plans()[0].major_frame_ns, 10'000'000u);
+  EXPECT_NE(info.threads()[0].flags & kestrel::abi::thread_passive, 0u);
+  EXPECT_EQ(info.threads()[0].stack_top, 0x804000u);
+  EXPECT_NE(result.summary.find("[0] call endpoint greeting (badge 1)"), std::string::npos) << result.summary;
+}
+
+TEST(PolicyCompiler, PlacedRegionsAreDisjointAndOutsideTheKernel) {
+  const auto result = compile(examples_directory() / "vm-with-vmm.capnp");
+  ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
+  const auto read = kestrel::read_boot_info(result.boot_info.data(), result.boot_info.size());
+  ASSERT_TRUE(read.ok());
+  std::vector<std::pair<uint64_t, uint64_t>> ram_regions;
+  for (const auto& region : read.info().regions()) {
+    if ((region.attributes & (kestrel::abi::region_device | kestrel::abi::region_shared_channel)) == 0) {
+      ram_regions.emplace_back(region.pa, region.size);
+    }
+  }
+  std::sort(ram_regions.begin(), ram_regions.end());
+  for (size_t i = 0; i < ram_regions.size(); ++i) {
+    EXPECT_GE(ram_regions[i].first, 0x4080'0000u) << "kernelReserved is the first 8 MiB";
+    if (i > 0) {
+      EXPECT_GE(ram_regions[i].first, ram_regions[i - 1].first + ram_regions[i - 1].second);
+    }
+  }
+}
+
+TEST(PolicyCompiler, CompilationIsDeterministic) {
+  for (const auto& example : example_policies()) {
+    EXPECT_EQ(compile(example).boot_info, compile(example).boot_info) << example;
+  }
+}
+
+TEST(PolicyCompiler, JsonAndCapnpGiveTheSameBootInfo) {
+  const auto from_capnp = compile(examples_directory() / "hello-ipc.capnp");
+  const auto from_json = compile(examples_directory() / "hello-ipc.json");
+  ASSERT_TRUE(from_json.ok()) << diagnostics_text(from_json.diagnostics);
+  EXPECT_EQ(from_capnp.boot_info, from_json.boot_info);
+}
+
+// Every prefix of a valid policy is a malformed policy: each must give a
+// diagnostic, never a crash (ASan/UBSan watch), never a blob.
+TEST(PolicyCompiler, TruncatedPoliciesGiveDiagnostics) {
+  Scratch_directory scratch;
+  for (const char* name : {"hello-ipc.capnp", "hello-ipc.json"}) {
+    const std::string text = read_file(examples_directory() / name);
+    const fs::path truncated = scratch.path() / name;
+    for (size_t length = 0; length < text.size(); length += 41) {
+      write_file(truncated, text.substr(0, length));
+      const auto result = compile(truncated);
+      EXPECT_FALSE(result.ok()) << name << " cut at " << length;
+      EXPECT_FALSE(result.diagnostics.all().empty());
+      EXPECT_TRUE(result.boot_info.empty());
+    }
+  }
+}
+
+TEST(PolicyCompiler, GarbageGivesDiagnostics) {
+  Scratch_directory scratch;
+  std::mt19937 random(1234);  // fixed seed: the same garbage every run
+  for (int round = 0; round < 40; ++round) {
+    std::string garbage(static_cast<size_t>(random() % 400), ' ');
+    for (char& c : garbage) c = static_cast<char>(32 + random() % 95);  // printable, so it reaches the parsers
+    for (const char* name : {"garbage.capnp", "garbage.json"}) {
+      write_file(scratch.path() / name, garbage);
+      const auto result = compile(scratch.path() / name);
+      EXPECT_FALSE(result.ok()) << name << ": " << garbage;
+    }
+  }
+}
+
+// Cap'n Proto itself wraps such literals silently; the compiler must not.
+TEST(PolicyCompiler, HugeNumbersAreKP0011) {
+  Scratch_directory scratch;
+  write_file(scratch.path() / "huge.capnp", R"(@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+const system :K.System = (name = "x", partitions = [(name = "a", memory = [(size = 99999999999999999999999)])]);
+)");
+  const auto result = compile(scratch.path() / "huge.capnp");
+  expect_only(result, Code::number_too_large);
+  EXPECT_EQ(result.diagnostics.all()[0].at.line, 3u);
+  EXPECT_EQ(result.diagnostics.all()[0].at.column, 84u);
+}
+
+TEST(PolicyCompiler, WrongSchemaTypeHasNoSystem) {
+  Scratch_directory scratch;
+  write_file(scratch.path() / "platform.capnp", R"(@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+const system :K.Platform = (name = "not a system");
+)");
+  expect_only(compile(scratch.path() / "platform.capnp"), Code::no_system_constant);
+}
+
+TEST(GeneratedPolicies, TheExampleIsWhatTheGeneratorMakes) {
+  EXPECT_EQ(read_file(examples_directory() / "generated-64.capnp"), generate_policy(64))
+      << "regenerate it: build/policy/kestrel-policy-bench --emit 64 > examples/generated-64.capnp";
+}
+
+TEST(GeneratedPolicies, LargeSystemsCompileUpToTheKernelLimits) {
+  Scratch_directory scratch;
+  for (const unsigned size : {1u, 9u, 255u, 256u}) {
+    const auto path = scratch.path() / ("generated-" + std::to_string(size) + ".capnp");
+    write_file(path, generate_policy(size));
+    const auto result = compile(path);
+    EXPECT_TRUE(result.diagnostics.all().empty()) << size << ": " << diagnostics_text(result.diagnostics);
+  }
+}
