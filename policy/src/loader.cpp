@@ -246,13 +246,16 @@ class Loader {
     if (text.compare(position, 2, "0x") == 0 || text.compare(position, 2, "0X") == 0) {
       base = 16;
       position += 2;
+    } else if (limit == UINT64_MAX && position + 1 < text.size() && text[position] == '0' &&
+               std::isdigit(static_cast<unsigned char>(text[position + 1]))) {
+      base = 8;  // Cap'n Proto reads a leading 0 as octal
     }
     const size_t digits_start = position;
     unsigned __int128 value = 0;
     bool too_large = false;
     for (; position < text.size() && std::isxdigit(static_cast<unsigned char>(text[position])); ++position) {
       const char c = text[position];
-      if (base == 10 && !std::isdigit(static_cast<unsigned char>(c))) return;  // not an integer literal
+      if (base != 16 && !std::isdigit(static_cast<unsigned char>(c))) return;  // not an integer literal
       const unsigned digit = std::isdigit(static_cast<unsigned char>(c))
                                  ? static_cast<unsigned>(c - '0')
                                  : static_cast<unsigned>(std::tolower(c) - 'a' + 10);
@@ -309,6 +312,11 @@ class Loader {
     for (const auto& member : node.children) {
       KJ_IF_MAYBE (field, schema.findFieldByName(member.key)) {
         const auto type = field->getType();
+        if (type.isList() && member.kind == Source_node::Kind::list && !type.asList().getElementType().isStruct()) {
+          for (const auto& item : member.children) check_json_scalar(item, member.key, type.asList().getElementType());
+        } else if (!type.isStruct() && !type.isList()) {
+          check_json_scalar(member, member.key, type);
+        }
         if (type.isStruct() && member.kind == Source_node::Kind::structure) {
           check_json_keys(member, type.asStruct());
         } else if (type.isList() && type.asList().getElementType().isStruct() &&
@@ -327,6 +335,90 @@ class Loader {
             "unknown key " + in_quotes(member.key) + " in " + std::string(schema.getShortDisplayName().cStr()),
             "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names));
       }
+    }
+  }
+
+  // The JSON codec's own errors carry no position, so the common mistakes
+  // (a number out of range, an unknown enum name, a value of the wrong kind)
+  // are caught here, at the value.
+  void check_json_scalar(const Source_node& node, const std::string& field, capnp::Type type) {
+    const std::string& text = policy_->file_->text();
+    const char first = node.offset < text.size() ? text[node.offset] : '\0';
+    const bool is_string = first == '"';
+    const bool is_number = first == '-' || std::isdigit(static_cast<unsigned char>(first)) != 0;
+    auto wrong = [&](const std::string& message, const std::string& hint) {
+      diagnostics_.report(Code::json_value, policy_->file_->locate(node.offset), in_quotes(field) + ": " + message,
+                          hint);
+    };
+    if (node.kind != Source_node::Kind::scalar) {
+      wrong("expected a single value, not an object or a list", "see the field in policy/schema/kestrel/policy.capnp");
+      return;
+    }
+    if (type.isBool()) {
+      if (text.compare(node.offset, 4, "true") != 0 && text.compare(node.offset, 5, "false") != 0) {
+        wrong("expected true or false", "write true or false without quotes");
+      }
+      return;
+    }
+    if (type.isText()) {
+      if (!is_string) wrong("expected a string", "put the value in double quotes");
+      return;
+    }
+    if (type.isEnum()) {
+      std::vector<std::string> names;
+      for (const auto enumerant : type.asEnum().getEnumerants())
+        names.emplace_back(enumerant.getProto().getName().cStr());
+      const auto close = text.find('"', node.offset + 1);
+      const std::string value =
+          is_string && close != std::string::npos ? text.substr(node.offset + 1, close - node.offset - 1) : "";
+      if (std::find(names.begin(), names.end(), value) == names.end()) {
+        wrong("expected one of " + join(names), "write the name as a string, e.g. \"" + names[0] + "\"");
+      }
+      return;
+    }
+    struct Integer_range {
+      capnp::schema::Type::Which which;
+      __int128 min;
+      __int128 max;
+      const char* name;
+    };
+    using W = capnp::schema::Type::Which;
+    static constexpr Integer_range ranges[] = {
+        {W::INT8, INT8_MIN, INT8_MAX, "Int8"},     {W::INT16, INT16_MIN, INT16_MAX, "Int16"},
+        {W::INT32, INT32_MIN, INT32_MAX, "Int32"}, {W::INT64, INT64_MIN, INT64_MAX, "Int64"},
+        {W::UINT8, 0, UINT8_MAX, "UInt8"},         {W::UINT16, 0, UINT16_MAX, "UInt16"},
+        {W::UINT32, 0, UINT32_MAX, "UInt32"},      {W::UINT64, 0, UINT64_MAX, "UInt64"},
+    };
+    for (const auto& range : ranges) {
+      if (range.which != type.which()) continue;
+      const bool wide = range.which == W::INT64 || range.which == W::UINT64;
+      if (!is_number && !(is_string && wide)) {
+        wrong("expected a number", wide ? "write a decimal number, or a string of one" : "write a decimal number");
+        return;
+      }
+      size_t position = node.offset + (is_string ? 1 : 0);
+      const bool negative = position < text.size() && text[position] == '-';
+      if (negative) ++position;
+      const size_t digits = position;
+      __int128 value = 0;
+      while (position < text.size() && std::isdigit(static_cast<unsigned char>(text[position])) &&
+             value <= UINT64_MAX) {
+        value = value * 10 + (text[position++] - '0');
+      }
+      const bool fraction =
+          position < text.size() && (text[position] == '.' || text[position] == 'e' || text[position] == 'E');
+      if (position == digits || fraction) {
+        wrong("expected a whole number", "write an integer in decimal");
+        return;
+      }
+      if (negative) value = -value;
+      if (value < range.min || value > range.max) {
+        wrong(text.substr(digits - (negative ? 1 : 0), position - digits + (negative ? 1 : 0)) + " does not fit " +
+                  range.name,
+              std::string("a ") + range.name + " holds " + (range.min == 0 ? "0" : "negative numbers") + " up to " +
+                  std::to_string(static_cast<unsigned long long>(range.max)));
+      }
+      return;
     }
   }
 

@@ -229,7 +229,7 @@ class Resolver {
       const std::string stack = threads[i].getStack();
       if (stack.empty()) {
         diagnostics_.report(Code::stack_missing, thread_src.at("name"),
-                            "thread " + quoted(thread.name) + " has no stack",
+                            "thread " + quoted(thread.name) + " of " + quoted(partition.name) + " has no stack",
                             "add stack = \"<region>\" naming a readWrite memory region of " + quoted(partition.name));
       } else {
         thread.stack_region =
@@ -259,10 +259,14 @@ class Resolver {
                            Code::unknown_device, "device");
     const std::string notification = reader.getNotification();
     if (!notification.empty()) {
+      grant.notification_named = true;
       grant.notification = find_in(notification_index_, notification, src.at("notification"),
                                    Code::unknown_notification, "notification");
     }
-    if (grant.device != none) {
+    const bool already_granted =
+        std::any_of(partition.grants.begin(), partition.grants.end(),
+                    [&](const Device_grant& other) { return other.device != none && other.device == grant.device; });
+    if (grant.device != none && !already_granted) {  // KP0601 reports a second grant
       // Map every register range, whole pages; the grant's address moves
       // the first page and the others keep their distance from it.
       const Device& device = model_.platform.devices[grant.device];
@@ -298,8 +302,7 @@ class Resolver {
     vm.priority = reader.getPriority();
     const std::string vmm = reader.getVmm();
     if (vmm.empty()) {
-      diagnostics_.report(Code::vmm_missing, src.at("kernel"),
-                          "VM partition " + quoted(partition.name) + " names no VMM",
+      diagnostics_.report(Code::vmm_missing, src.at(), "VM partition " + quoted(partition.name) + " names no VMM",
                           "add vmm = \"<partition>\" naming the partition that handles its exits");
     } else {
       vm.vmm = find_partition(vmm, src.at("vmm"), "VMM");
@@ -415,7 +418,10 @@ class Resolver {
         model_.partitions[end.partition].regions.push_back(std::move(region));
       };
       map_end(channel.writer, Access::read_write);
-      for (const auto& reader : channel.readers) map_end(reader, Access::read_only);
+      for (const auto& reader : channel.readers) {
+        // The writer already maps it (KP0508 reports the mistake).
+        if (reader.partition != channel.writer.partition) map_end(reader, Access::read_only);
+      }
       model_.channels.push_back(std::move(channel));
     }
     // A doorbell is one notification per reader, owned by the reader and
@@ -445,7 +451,8 @@ class Resolver {
       plan.major_frame_us = schedule[i].getMajorFrameUs();
       plan.src = plan_src;
       const std::string exclusive = schedule[i].getExclusive();
-      if (!exclusive.empty()) plan.exclusive = find_partition(exclusive, plan_src.at("exclusive"), "exclusive owner");
+      plan.exclusive_named = !exclusive.empty();
+      if (plan.exclusive_named) plan.exclusive = find_partition(exclusive, plan_src.at("exclusive"), "exclusive owner");
       const auto windows = schedule[i].getWindows();
       for (uint32_t j = 0; j < windows.size(); ++j) {
         const Source_ref window_src = plan_src.field("windows").item(j);

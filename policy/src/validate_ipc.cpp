@@ -18,7 +18,16 @@ uint32_t highest_priority(const Partition& partition) {
 }
 
 void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& diagnostics) {
-  if (endpoint.implicit) return;
+  if (endpoint.implicit) {
+    // A VM's exit endpoint: its VMM must have a thread to receive exits.
+    if (endpoint.server != none && endpoint.server_thread == none && !model.partitions[endpoint.server].vm) {
+      diagnostics.report(
+          Code::server_without_threads, endpoint.src.at(),
+          "VMM " + quoted(model.partitions[endpoint.server].name) + " has no thread to receive the VM's exits",
+          "add a thread to " + quoted(model.partitions[endpoint.server].name));
+    }
+    return;
+  }
   const std::string what = "endpoint " + quoted(endpoint.name);
   if (endpoint.server != none) {
     const Partition& server = model.partitions[endpoint.server];

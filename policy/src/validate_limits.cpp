@@ -63,10 +63,11 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
     }
     const size_t capabilities = count_capabilities(model, static_cast<uint32_t>(&partition - model.partitions.data()));
     if (capabilities > abi::max_capabilities_per_partition) {
-      diagnostics.report(Code::too_many_capabilities, partition.src.at("name"),
-                         quoted(partition.name) + " needs " + std::to_string(capabilities) +
-                             " capabilities; the kernel allows " + std::to_string(abi::max_capabilities_per_partition),
-                         "give it fewer endpoints, notifications or devices");
+      diagnostics.report(
+          Code::too_many_capabilities, partition.src.at("name"),
+          quoted(partition.name) + " needs " + std::to_string(capabilities) + " capabilities; the kernel allows " +
+              std::to_string(abi::max_capabilities_per_partition),
+          "give it fewer endpoints, notifications, device interrupts or VMs to manage (each vCPU takes one)");
     }
   }
   if (irqs > abi::max_irqs) {

@@ -67,21 +67,23 @@ void check_address_space(const Partition& partition, Diagnostics& diagnostics) {
       continue;
     }
     if (region.size == 0) continue;
-    if (region.ipa + region.size < region.ipa) {
+    if (region.size - 1 > UINT64_MAX - region.ipa) {  // ends past 2^64 (ending at 2^64 is not a wrap)
       diagnostics.report(Code::region_address_overflow, address_location(region),
                          describe(region) + " of " + quoted(partition.name) + " at " + hex(region.ipa) + " size " +
                              hex(region.size) + " wraps around",
                          "move it lower or make it smaller");
       continue;
     }
-    if (region.ipa + region.size > ipa_limit) {
+    if (region.ipa > ipa_limit || region.size > ipa_limit - region.ipa) {
       diagnostics.report(Code::region_ipa_range, address_location(region),
-                         describe(region) + " of " + quoted(partition.name) + " ends at " +
-                             hex(region.ipa + region.size) + ", beyond the 40-bit (1 TiB) guest-physical space",
+                         describe(region) + " of " + quoted(partition.name) + " " +
+                             range_text(region.ipa, region.size) +
+                             " lies beyond the 40-bit (1 TiB) guest-physical space",
                          "keep every mapping below 0x10000000000");
       continue;
     }
     for (const Region* other : valid) {
+      // Both end at or below 2^40 here, so the sums cannot wrap.
       const bool overlap = region.ipa < other->ipa + other->size && other->ipa < region.ipa + region.size;
       if (!overlap) continue;
       diagnostics
@@ -107,7 +109,14 @@ void check_fixed_physical(const Model& model, Diagnostics& diagnostics) {
   for (const auto& partition : model.partitions) {
     for (const auto& region : partition.regions) {
       if (region.kind != Region::Kind::memory || !region.fixed_pa || region.size == 0) continue;
-      if (region.pa + region.size < region.pa || !page_aligned(region.pa)) continue;
+      if (!page_aligned(region.pa)) continue;  // KP0304
+      if (region.size - 1 > UINT64_MAX - region.pa) {
+        diagnostics.report(Code::region_address_overflow, region.src.at("physicalAddress"),
+                           "memory region " + quoted(region.name) + " of " + quoted(partition.name) + " at physical " +
+                               hex(region.pa) + " size " + hex(region.size) + " wraps around",
+                           "use a physical address inside RAM, or 0 to let the compiler place it");
+        continue;
+      }
       const Address_range range{region.pa, region.size, {}};
       const std::string what = "memory region " + quoted(region.name) + " of " + quoted(partition.name) + " " +
                                range_text(region.pa, region.size);
@@ -141,12 +150,15 @@ void check_fixed_physical(const Model& model, Diagnostics& diagnostics) {
     }
   }
   std::sort(fixed.begin(), fixed.end(), [](const Fixed& a, const Fixed& b) { return a.region->pa < b.region->pa; });
+  // Sorted by base: a region overlaps an earlier one exactly when it starts
+  // below the furthest end seen so far; report it against that region.
+  size_t furthest = 0;
   for (size_t i = 1; i < fixed.size(); ++i) {
-    // After sorting, an overlap shows up between some earlier region and this one;
-    // comparing with the previous one finds at least one per overlapping cluster.
-    const Fixed& previous = fixed[i - 1];
+    const Fixed& previous = fixed[furthest];
     const Fixed& current = fixed[i];
-    if (current.region->pa >= previous.region->pa + previous.region->size) continue;
+    const uint64_t previous_end = previous.region->pa + previous.region->size;
+    if (current.region->pa + current.region->size > previous_end) furthest = i;
+    if (current.region->pa >= previous_end) continue;
     diagnostics
         .report(Code::physical_overlap, current.region->src.at("physicalAddress"),
                 "memory region " + quoted(current.region->name) + " of " + quoted(current.partition->name) +

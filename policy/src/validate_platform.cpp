@@ -8,6 +8,8 @@
 namespace kestrel::policy {
 namespace {
 
+constexpr uint32_t first_ppi = 16;
+constexpr uint32_t last_ppi = 31;
 constexpr uint32_t first_spi = 32;
 constexpr uint32_t last_spi = 1019;
 
@@ -45,9 +47,28 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
     diagnostics.report(Code::platform_no_ram, platform.src.at("ram"), "the platform has no RAM",
                        "list its RAM ranges in ram");
   }
+  if (platform.ram.size() > abi::max_ram_ranges) {
+    diagnostics.report(Code::platform_too_many_ram_ranges, platform.src.at("ram"),
+                       "the platform lists " + std::to_string(platform.ram.size()) +
+                           " RAM ranges; the kernel supports " + std::to_string(abi::max_ram_ranges),
+                       "merge adjacent ranges");
+  }
+  for (const auto& [intid, field] : {std::pair{platform.hypervisor_timer_intid, "hypervisorTimerIntid"},
+                                     std::pair{platform.virtual_timer_intid, "virtualTimerIntid"}}) {
+    if (intid < first_ppi || intid > last_ppi) {
+      diagnostics.report(Code::platform_timer_intid, platform.src.at(field),
+                         std::string(field) + " is " + std::to_string(intid) +
+                             "; the generic timer's interrupts are PPIs, INTIDs 16-31",
+                         "QEMU virt uses 26 (EL2 physical timer) and 27 (virtual timer)");
+    }
+  }
   std::vector<const Address_range*> valid_ram;
+  bool all_ram_valid = true;
   for (const auto& ram : platform.ram) {
-    if (!check_range(ram, "RAM range", diagnostics)) continue;
+    if (!check_range(ram, "RAM range", diagnostics)) {
+      all_ram_valid = false;
+      continue;
+    }
     for (const auto* other : valid_ram) {
       if (ram.overlaps(*other)) {
         diagnostics
@@ -59,7 +80,8 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
     }
     valid_ram.push_back(&ram);
   }
-  if (check_range(platform.kernel_reserved, "kernelReserved", diagnostics)) {
+  // Only meaningful against a sound RAM list; its problems are reported above.
+  if (check_range(platform.kernel_reserved, "kernelReserved", diagnostics) && all_ram_valid && !valid_ram.empty()) {
     const bool inside = std::any_of(valid_ram.begin(), valid_ram.end(), [&](const Address_range* ram) {
       return platform.kernel_reserved.base >= ram->base && platform.kernel_reserved.end() <= ram->end();
     });
@@ -70,14 +92,34 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
                          "the kernel is loaded into RAM: put kernelReserved inside a ram range");
     }
   }
-  check_range(platform.gic_distributor, "gicDistributor", diagnostics);
-  check_range(platform.gic_redistributors, "gicRedistributors", diagnostics);
+  std::vector<const Address_range*> valid_gic;
+  for (const auto* gic : {&platform.gic_distributor, &platform.gic_redistributors}) {
+    if (!check_range(*gic, gic == &platform.gic_distributor ? "gicDistributor" : "gicRedistributors", diagnostics)) {
+      continue;
+    }
+    for (const auto* ram : valid_ram) {
+      if (gic->overlaps(*ram)) {
+        diagnostics.report(Code::platform_gic_overlap, gic->src.at(),
+                           "the GIC's registers " + range_text(gic->base, gic->size) + " overlap RAM",
+                           "check the GIC's address");
+      }
+    }
+    valid_gic.push_back(gic);
+  }
 
   std::map<uint32_t, const Device*> interrupt_owner;
   std::vector<std::pair<const Address_range*, const Device*>> valid_mmio;
   for (const auto& device : platform.devices) {
     for (const auto& mmio : device.mmio) {
       if (!check_range(mmio, "device " + quoted(device.name) + " register range", diagnostics)) continue;
+      for (const auto* gic : valid_gic) {
+        if (mmio.overlaps(*gic)) {
+          diagnostics.report(
+              Code::platform_gic_overlap, mmio.src.at(),
+              "device " + quoted(device.name) + " registers overlap the GIC's " + range_text(gic->base, gic->size),
+              "the GIC belongs to the kernel; no device may be placed on it");
+        }
+      }
       for (const auto* ram : valid_ram) {
         if (mmio.overlaps(*ram)) {
           diagnostics

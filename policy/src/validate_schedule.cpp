@@ -34,6 +34,7 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
     }
     return;
   }
+  if (plan.exclusive_named) return;  // an unknown owner: KP0110 says so
   if (plan.major_frame_us == 0) {
     diagnostics.report(Code::major_frame_zero, plan.src.at("majorFrameUs"), cpu + " has no major frame",
                        "set majorFrameUs to the length of the cyclic plan, or set exclusive");

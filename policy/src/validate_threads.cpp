@@ -41,7 +41,9 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
     }
   }
 
-  if ((thread.budget_us == 0) != (thread.period_us == 0)) {
+  if (thread.passive) {
+    // Checked below: a passive thread has neither budget nor period.
+  } else if ((thread.budget_us == 0) != (thread.period_us == 0)) {
     diagnostics.report(Code::budget_without_period, thread.src.at(thread.budget_us == 0 ? "periodUs" : "budgetUs"),
                        what + " has " + (thread.budget_us == 0 ? "a period but no budget" : "a budget but no period"),
                        "set both budgetUs and periodUs, or neither");
@@ -76,7 +78,8 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
   }
   if (thread.passive) {
     if (thread.budget_us != 0 || thread.period_us != 0) {
-      diagnostics.report(Code::passive_with_budget, thread.src.at("budgetUs"), what + " is passive but has a budget",
+      diagnostics.report(Code::passive_with_budget, thread.src.at(thread.budget_us != 0 ? "budgetUs" : "periodUs"),
+                         what + " is passive but has a " + (thread.budget_us != 0 ? "budget" : "period"),
                          "a passive server runs on its callers' time: remove budgetUs and periodUs");
     }
     if (!serves_an_endpoint(model, partition_number, thread_number)) {

@@ -21,7 +21,13 @@ inline std::string hex(uint64_t value) {
 
 inline bool page_aligned(uint64_t value) { return value % page_size == 0; }
 
-inline std::string range_text(uint64_t base, uint64_t size) { return "[" + hex(base) + ", " + hex(base + size) + ")"; }
+inline std::string range_text(uint64_t base, uint64_t size) {
+  const unsigned __int128 end = static_cast<unsigned __int128>(base) + size;
+  const std::string end_text = end <= UINT64_MAX                                       ? hex(static_cast<uint64_t>(end))
+                               : end == static_cast<unsigned __int128>(UINT64_MAX) + 1 ? "0x10000000000000000"
+                                                                                       : "beyond 2^64";
+  return "[" + hex(base) + ", " + end_text + ")";
+}
 
 inline const std::string& partition_name(const Model& model, uint32_t index) {
   static const std::string unknown = "?";

@@ -62,6 +62,13 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
                              "a VM's device interrupts are injected into the guest; remove notification");
           continue;
         }
+        if (grant.badge == 0) {
+          diagnostics.report(Code::notification_zero_badge, grant.src.at("badge"),
+                             "interrupts of device " + quoted(device.name) + " signal notification " +
+                                 quoted(model.notifications[grant.notification].name) +
+                                 " with badge 0, which sets no bit",
+                             "give the grant a non-zero badge (the default is 1)");
+        }
         const Notification& notification = model.notifications[grant.notification];
         if (notification.owner != none && notification.owner != p) {
           diagnostics.report(Code::irq_notification_foreign, grant.src.at("notification"),

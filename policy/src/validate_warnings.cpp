@@ -20,7 +20,7 @@ void validate_warnings(const Model& model, Diagnostics& diagnostics) {
     }
     for (const auto& grant : partition.grants) {
       if (grant.notification != none) notifications_fed_by_irqs.insert(grant.notification);
-      if (grant.device == none || partition.vm || grant.notification != none) continue;
+      if (grant.device == none || partition.vm || grant.notification_named) continue;
       const Device& device = model.platform.devices[grant.device];
       if (!device.interrupts.empty()) {
         diagnostics.report(Code::irq_not_delivered, grant.src.at("device"),
@@ -30,8 +30,15 @@ void validate_warnings(const Model& model, Diagnostics& diagnostics) {
       }
     }
   }
-  for (const auto& endpoint : model.endpoints) {
-    if (!endpoint.implicit && endpoint.clients.empty()) {
+  std::set<uint32_t> fault_endpoints;
+  for (const auto& partition : model.partitions) {
+    for (const auto& thread : partition.threads) {
+      if (thread.fault_endpoint != none) fault_endpoints.insert(thread.fault_endpoint);
+    }
+  }
+  for (uint32_t e = 0; e < model.endpoints.size(); ++e) {
+    const Endpoint& endpoint = model.endpoints[e];
+    if (!endpoint.implicit && endpoint.clients.empty() && fault_endpoints.count(e) == 0) {
       diagnostics.report(Code::endpoint_no_clients, endpoint.src.at("name"),
                          "endpoint " + quoted(endpoint.name) + " has no clients", "add clients, or remove it");
     }
@@ -50,7 +57,10 @@ void validate_warnings(const Model& model, Diagnostics& diagnostics) {
                          "channel " + quoted(channel.name) + " has no readers", "add readers, or remove it");
     }
   }
+  std::set<uint32_t> scheduled_cpus;
   for (const auto& plan : model.schedule) {
+    // A schedule already rejected (KP0701, KP0702) gets no advice on top.
+    if (plan.cpu >= model.platform.cpus || !scheduled_cpus.insert(plan.cpu).second) continue;
     for (const auto& window : plan.windows) {
       if (window.partition == none) continue;
       const auto& threads = model.partitions[window.partition].threads;

@@ -59,6 +59,9 @@ enum class Severity : uint8_t { error, warning };
   X(platform_console, 211, error, "kernelConsole names no platform device")                                    \
   X(platform_kernel_reserved, 212, error, "kernelReserved is not inside RAM")                                  \
   X(platform_missing, 213, error, "the system has no platform")                                                \
+  X(platform_timer_intid, 214, error, "a timer interrupt is not a PPI (16-31)")                                \
+  X(platform_gic_overlap, 215, error, "the GIC's registers overlap RAM or a device")                           \
+  X(platform_too_many_ram_ranges, 216, error, "the platform has more RAM ranges than the kernel supports")     \
   /* 03xx: memory */                                                                                           \
   X(region_size_zero, 301, error, "a memory region has size 0")                                                \
   X(region_size_unaligned, 302, error, "a size is not a multiple of 4 KiB")                                    \
@@ -96,7 +99,7 @@ enum class Severity : uint8_t { error, warning };
   X(call_cycle, 504, error, "endpoint calls form a cycle, which can deadlock")                                 \
   X(passive_priority, 505, error, "a passive server's priority is below a client's")                           \
   X(server_without_threads, 506, error, "an endpoint's server partition has no thread to receive")             \
-  X(notification_zero_badge, 507, error, "a signaller's badge is 0, so its signals set no bit")                \
+  X(notification_zero_badge, 507, error, "a badge that signals a notification is 0, so it sets no bit")        \
   X(channel_writer_reads, 508, error, "a channel's writer is also one of its readers")                         \
   X(server_is_vm, 509, error, "a VM partition serves an endpoint or owns a notification")                      \
   X(too_many_capabilities, 510, error, "a partition needs more capabilities than the kernel allows")           \

@@ -89,6 +89,7 @@ struct Device_grant {
   uint32_t device = none;
   uint64_t ipa = 0;
   uint32_t notification = none;
+  bool notification_named = false;  // even if the name did not resolve
   uint64_t badge = 0;
   Source_ref src;
 };
@@ -189,6 +190,7 @@ struct Cpu_plan {
   uint64_t major_frame_us = 0;
   std::vector<Window> windows;
   uint32_t exclusive = none;
+  bool exclusive_named = false;  // even if the name did not resolve
   Source_ref src;
 };
 

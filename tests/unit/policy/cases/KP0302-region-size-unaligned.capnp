@@ -1,0 +1,15 @@
+# Memory region "data" is 0x1800 bytes, not a multiple of 4 KiB.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a", program = "a.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000),
+               (name = "data", size = 0x1800, address = 0x200000)],  # expect KP0302 @ "0x1800"
+     threads = [(name = "main", stack = "stack")]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);

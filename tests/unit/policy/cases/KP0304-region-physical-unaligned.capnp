@@ -1,0 +1,16 @@
+# Memory region "data" has physical address 0x48000800, not 4 KiB aligned.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a", program = "a.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000),
+               (name = "data", size = 0x1000, address = 0x200000,
+                physicalAddress = 0x48000800)],  # expect KP0304 @ "0x48000800"
+     threads = [(name = "main", stack = "stack")]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);

@@ -1,0 +1,17 @@
+# Three fixed regions: two overlap the first, big one; both are reported.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a", program = "a.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000),
+               (name = "big", size = 0x10000, address = 0x200000, physicalAddress = 0x48000000),
+               (name = "b", size = 0x1000, address = 0x300000, physicalAddress = 0x48001000),  # expect KP0307 @ "0x48001000"
+               (name = "c", size = 0x1000, address = 0x400000, physicalAddress = 0x48003000)],  # expect KP0307 @ "0x48003000"
+     threads = [(name = "main", stack = "stack")]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);

@@ -1,0 +1,14 @@
+# The stack region of thread "main" is readOnly.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a", program = "a.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000, access = readOnly)],
+     threads = [(name = "main", stack = "stack")]),  # expect KP0402 @ ""stack""
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);

@@ -1,0 +1,14 @@
+# Partition "a" has threads but no program.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
+     threads = [(name = "main", stack = "stack")]),  # expect KP0410 @ "["
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);

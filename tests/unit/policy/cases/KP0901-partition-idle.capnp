@@ -1,0 +1,16 @@
+# Partition "b" has no threads and is not a VM.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a", program = "a.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "b", program = "b.elf",  # expect KP0901 @ ""b""
+     memory = [(name = "buffer", size = 0x4000, address = 0x100000)]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);
