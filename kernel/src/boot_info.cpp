@@ -49,6 +49,8 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Capability_entry), max_capabilities},
     {sizeof(Window_entry), max_windows},
     {sizeof(Cpu_plan_entry), max_cpus},
+    {sizeof(Measurement_entry), max_partitions * max_measurements_per_partition},
+    {sizeof(Digest_entry), max_partitions},
     {1, max_string_bytes},
 };
 
@@ -397,12 +399,44 @@ Verdict check_cpu_plans(const Boot_info& info) {
   return passed;
 }
 
+// Measurements: sorted by partition, each inside one of its partition's
+// regions (so the kernel only ever hashes the partition's own memory), and a
+// digest for every partition exactly when anything is measured.
+Verdict check_measurements(const Boot_info& info) {
+  const auto measurements = info.measurements();
+  const auto partitions = info.partitions();
+  const size_t digests = info.digests().size();
+  if (digests != 0 && digests != partitions.size()) return fail(Boot_info_error::digest_count_invalid, Section::digests);
+  if (digests == 0 && !measurements.empty()) return fail(Boot_info_error::digest_count_invalid, Section::digests);
+  for (uint32_t i = 0; i < measurements.size(); ++i) {
+    const Measurement_entry& measurement = measurements[i];
+    if (measurement.partition >= partitions.size()) {
+      return fail(Boot_info_error::partition_index_invalid, Section::measurements, i);
+    }
+    if (i > 0 && measurement.partition < measurements[i - 1].partition) {
+      return fail(Boot_info_error::measurements_unsorted, Section::measurements, i);
+    }
+    if (measurement.size == 0) return fail(Boot_info_error::size_zero, Section::measurements, i);
+    if (measurement.pa + measurement.size < measurement.pa) {
+      return fail(Boot_info_error::address_overflow, Section::measurements, i);
+    }
+    bool inside = false;
+    for (const Region_entry& region : info.regions_of(partitions[measurement.partition])) {
+      inside = inside || (measurement.pa >= region.pa && measurement.pa - region.pa <= region.size &&
+                          measurement.size <= region.size - (measurement.pa - region.pa));
+    }
+    if (!inside) return fail(Boot_info_error::measurement_outside_regions, Section::measurements, i);
+  }
+  return passed;
+}
+
 using Check = Verdict (*)(const Boot_info&);
 
 // In dependency order: each check may rely on those before it.
 constexpr Check entry_checks[] = {
     check_platform,  check_strings,       check_ram_ranges, check_regions,      check_partitions, check_threads,
     check_endpoints, check_notifications, check_irqs,       check_capabilities, check_windows,    check_cpu_plans,
+    check_measurements,
 };
 
 }  // namespace
@@ -429,7 +463,7 @@ namespace {
 // Indexed by Section; the last is for Section::count.
 constexpr const char* section_names[section_count + 1] = {
     "ram_ranges", "partitions",   "regions", "threads",   "endpoints", "notifications",
-    "irqs",       "capabilities", "windows", "cpu_plans", "strings",   "header",
+    "irqs",       "capabilities", "windows", "cpu_plans", "measurements", "digests", "strings", "header",
 };
 
 struct Error_text {
@@ -493,6 +527,9 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::window_range_invalid, "window range outside the windows section"},
     {Boot_info_error::major_frame_overflow, "window durations overflow"},
     {Boot_info_error::major_frame_mismatch, "major frame differs from the sum of its windows"},
+    {Boot_info_error::measurement_outside_regions, "measured range outside its partition's regions"},
+    {Boot_info_error::measurements_unsorted, "measurements not sorted by partition"},
+    {Boot_info_error::digest_count_invalid, "digests missing, or not one per partition"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -504,7 +541,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::major_frame_mismatch) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::digest_count_invalid) + 1, "one per error");
 
 }  // namespace
 

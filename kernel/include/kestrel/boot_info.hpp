@@ -85,6 +85,9 @@ enum class Boot_info_error : uint8_t {
   window_range_invalid,
   major_frame_overflow,
   major_frame_mismatch,
+  measurement_outside_regions,
+  measurements_unsorted,
+  digest_count_invalid,
 };
 
 // A short English description, for the kernel log.
@@ -127,6 +130,10 @@ class Boot_info {
   }
   Span<const abi::Window_entry> windows() const { return section<abi::Window_entry>(abi::Section::windows); }
   Span<const abi::Cpu_plan_entry> cpu_plans() const { return section<abi::Cpu_plan_entry>(abi::Section::cpu_plans); }
+  Span<const abi::Measurement_entry> measurements() const {
+    return section<abi::Measurement_entry>(abi::Section::measurements);
+  }
+  Span<const abi::Digest_entry> digests() const { return section<abi::Digest_entry>(abi::Section::digests); }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 
   // A partition's own entries, and a CPU plan's windows.

@@ -313,7 +313,10 @@ TEST(BootInfo, RejectsWrongMagic) {
 
 TEST(BootInfo, RejectsWrongVersion) {
   EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 0; }), Boot_info_error::bad_version));
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 2; }), Boot_info_error::bad_version));
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 1; }), Boot_info_error::bad_version))
+      << "version 1 had no measurements";
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = kestrel::abi::boot_info_version + 1; }),
+                            Boot_info_error::bad_version));
 }
 
 TEST(BootInfo, RejectsWrongHeaderSize) {
@@ -771,7 +774,7 @@ TEST(BootInfo, RejectsUnknownCpuPlanFlags) {
 // Messages.
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::major_frame_mismatch);
+  const auto last = static_cast<uint32_t>(Boot_info_error::digest_count_invalid);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -783,4 +786,63 @@ TEST(BootInfo, EveryErrorHasItsOwnText) {
   EXPECT_STREQ(kestrel::to_string(static_cast<Boot_info_error>(last + 1)), "unknown error");
   EXPECT_STREQ(kestrel::to_string(Section::cpu_plans), "cpu_plans");
   EXPECT_STREQ(kestrel::to_string(Section::count), "header");
+}
+
+namespace {
+
+// valid_system() plus measurements of both partitions and their digests.
+Boot_info_writer measured_system() {
+  Boot_info_writer writer = valid_system();
+  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 0x1234});
+  writer.add(Measurement_entry{.partition = 0, .pa = 0x4820'0000, .size = 0x10});
+  writer.add(Measurement_entry{.partition = 1, .pa = 0x4400'0000, .size = 0x10'0000});
+  writer.add(Digest_entry{{1}});
+  writer.add(Digest_entry{{2}});
+  return writer;
+}
+
+}  // namespace
+
+TEST(BootInfo, AcceptsMeasurementsAndReadsThemBack) {
+  const auto blob = measured_system().finish();
+  const auto result = kestrel::read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result.info().measurements().size(), 3u);
+  EXPECT_EQ(result.info().measurements()[2].size, 0x10'0000u);
+  ASSERT_EQ(result.info().digests().size(), 2u);
+  EXPECT_EQ(result.info().digests()[1].sha256[0], 2u);
+}
+
+TEST(BootInfo, RejectsMeasurementsOutsideTheirPartition) {
+  using enum Boot_info_error;
+  Boot_info_writer writer = measured_system();
+  writer.add(Measurement_entry{.partition = 1, .pa = 0x4800'0000, .size = 0x1000});  // partition 0's RAM
+  EXPECT_TRUE(rejected_with(writer.finish(), measurement_outside_regions, Section::measurements, 3));
+  writer = measured_system();
+  writer.add(Measurement_entry{.partition = 1, .pa = 0x440f'f000, .size = 0x2000});  // runs past the region
+  EXPECT_TRUE(rejected_with(writer.finish(), measurement_outside_regions, Section::measurements, 3));
+  writer = measured_system();
+  writer.add(Measurement_entry{.partition = 1, .pa = 0xffff'ffff'ffff'f000, .size = 0x2000});
+  EXPECT_TRUE(rejected_with(writer.finish(), address_overflow, Section::measurements, 3));
+  writer = measured_system();
+  writer.add(Measurement_entry{.partition = 1, .pa = 0x4400'0000, .size = 0});
+  EXPECT_TRUE(rejected_with(writer.finish(), size_zero, Section::measurements, 3));
+  writer = measured_system();
+  writer.add(Measurement_entry{.partition = 2, .pa = 0x4400'0000, .size = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), partition_index_invalid, Section::measurements, 3));
+}
+
+TEST(BootInfo, RejectsUnsortedMeasurements) {
+  Boot_info_writer writer = measured_system();
+  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::measurements_unsorted, Section::measurements, 3));
+}
+
+TEST(BootInfo, RejectsMissingOrExtraDigests) {
+  Boot_info_writer writer = valid_system();
+  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
+  writer = measured_system();
+  writer.add(Digest_entry{{3}});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
 }

@@ -100,6 +100,8 @@ TEST(BootInfoWriter, SectionsAreAlignedInOrderAndSized) {
                                                sizeof(Capability_entry),
                                                sizeof(Window_entry),
                                                sizeof(Cpu_plan_entry),
+                                               sizeof(Measurement_entry),
+                                               sizeof(Digest_entry),
                                                1};
   uint64_t end_of_previous = sizeof(Boot_info_header);
   for (uint32_t s = 0; s < section_count; ++s) {

@@ -19,7 +19,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 1;
+inline constexpr uint32_t boot_info_version = 2;  // 2: measurements and digests
 inline constexpr uint32_t boot_info_max_size = 16U << 20;  // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;         // "none" for an optional index
 
@@ -35,6 +35,8 @@ enum class Section : uint32_t {
   capabilities,   // Capability_entry: all partitions' capability tables
   windows,        // Window_entry: time windows of all CPU plans
   cpu_plans,      // Cpu_plan_entry: one per CPU
+  measurements,   // Measurement_entry: what the image loaded, by partition
+  digests,        // Digest_entry: one per partition, or none at all
   strings,        // char: NUL-terminated names
   count
 };
@@ -198,5 +200,25 @@ struct Cpu_plan_entry {
   uint64_t major_frame_ns;  // sum of the windows' durations
 };
 static_assert(sizeof(Cpu_plan_entry) == 24);
+
+// A physical range the image builder loaded for a partition (a program
+// segment, a guest kernel, initrd or device tree). Sorted by partition. The
+// kernel hashes a partition's ranges in this order before starting it and
+// compares the result with the partition's Digest_entry.
+struct Measurement_entry {
+  uint32_t partition;
+  uint32_t reserved;
+  uint64_t pa;
+  uint64_t size;  // bytes; non-zero, inside one of the partition's regions
+};
+static_assert(sizeof(Measurement_entry) == 24);
+
+// SHA-256 of the partition's measured ranges, concatenated in order. Boot-info
+// from the policy compiler alone has no digests (nothing is loaded yet); an
+// image always has one per partition.
+struct Digest_entry {
+  uint8_t sha256[32];
+};
+static_assert(sizeof(Digest_entry) == 32);
 
 }  // namespace kestrel::abi

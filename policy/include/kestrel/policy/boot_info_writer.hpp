@@ -48,6 +48,8 @@ class Boot_info_writer {
   uint32_t add(const abi::Capability_entry& capability) { return append(capabilities_, capability); }
   uint32_t add(const abi::Window_entry& window) { return append(windows_, window); }
   uint32_t add(const abi::Cpu_plan_entry& cpu_plan) { return append(cpu_plans_, cpu_plan); }
+  uint32_t add(const abi::Measurement_entry& measurement) { return append(measurements_, measurement); }
+  uint32_t add(const abi::Digest_entry& digest) { return append(digests_, digest); }
 
   // The entries added so far.
   std::span<const abi::Memory_range> ram_ranges() const { return ram_ranges_; }
@@ -60,6 +62,8 @@ class Boot_info_writer {
   std::span<const abi::Capability_entry> capabilities() const { return capabilities_; }
   std::span<const abi::Window_entry> windows() const { return windows_; }
   std::span<const abi::Cpu_plan_entry> cpu_plans() const { return cpu_plans_; }
+  std::span<const abi::Measurement_entry> measurements() const { return measurements_; }
+  std::span<const abi::Digest_entry> digests() const { return digests_; }
 
   // One entry, to patch in place (for example a partition's ranges once its
   // regions are placed). An index past the end is a bug in the caller:
@@ -102,6 +106,8 @@ class Boot_info_writer {
   std::vector<abi::Capability_entry> capabilities_;
   std::vector<abi::Window_entry> windows_;
   std::vector<abi::Cpu_plan_entry> cpu_plans_;
+  std::vector<abi::Measurement_entry> measurements_;
+  std::vector<abi::Digest_entry> digests_;
   std::string strings_;
   std::unordered_map<std::string, uint32_t> string_offsets_;
 };
