@@ -49,7 +49,7 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Capability_entry), max_capabilities},
     {sizeof(Window_entry), max_windows},
     {sizeof(Cpu_plan_entry), max_cpus},
-    {sizeof(Measurement_entry), max_partitions * max_measurements_per_partition},
+    {sizeof(Measurement_entry), max_partitions* max_measurements_per_partition},
     {sizeof(Digest_entry), max_partitions},
     {1, max_string_bytes},
 };
@@ -406,7 +406,8 @@ Verdict check_measurements(const Boot_info& info) {
   const auto measurements = info.measurements();
   const auto partitions = info.partitions();
   const size_t digests = info.digests().size();
-  if (digests != 0 && digests != partitions.size()) return fail(Boot_info_error::digest_count_invalid, Section::digests);
+  if (digests != 0 && digests != partitions.size())
+    return fail(Boot_info_error::digest_count_invalid, Section::digests);
   if (digests == 0 && !measurements.empty()) return fail(Boot_info_error::digest_count_invalid, Section::digests);
   for (uint32_t i = 0; i < measurements.size(); ++i) {
     const Measurement_entry& measurement = measurements[i];
@@ -434,9 +435,9 @@ using Check = Verdict (*)(const Boot_info&);
 
 // In dependency order: each check may rely on those before it.
 constexpr Check entry_checks[] = {
-    check_platform,  check_strings,       check_ram_ranges, check_regions,      check_partitions, check_threads,
-    check_endpoints, check_notifications, check_irqs,       check_capabilities, check_windows,    check_cpu_plans,
-    check_measurements,
+    check_platform, check_strings,   check_ram_ranges,    check_regions, check_partitions,
+    check_threads,  check_endpoints, check_notifications, check_irqs,    check_capabilities,
+    check_windows,  check_cpu_plans, check_measurements,
 };
 
 }  // namespace
@@ -462,8 +463,8 @@ namespace {
 
 // Indexed by Section; the last is for Section::count.
 constexpr const char* section_names[section_count + 1] = {
-    "ram_ranges", "partitions",   "regions", "threads",   "endpoints", "notifications",
-    "irqs",       "capabilities", "windows", "cpu_plans", "measurements", "digests", "strings", "header",
+    "ram_ranges",   "partitions", "regions",   "threads",      "endpoints", "notifications", "irqs",
+    "capabilities", "windows",    "cpu_plans", "measurements", "digests",   "strings",       "header",
 };
 
 struct Error_text {

@@ -1,10 +1,69 @@
 // SPDX-License-Identifier: Apache-2.0
 // Kernel entry: what the boot CPU does once the arch layer has set it up.
+#include <kestrel/abi/boot_info.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/boot_info.hpp>
 #include <kestrel/log.hpp>
+#include <kestrel/measurement.hpp>
 #include <kestrel/version.hpp>
 
 using namespace kestrel;
+
+extern "C" char __kernel_end[];  // linker script: the end of the kernel image
+
+namespace {
+
+// The MMU is still off: physical addresses are the kernel's addresses.
+const uint8_t* read_physical_identity(uint64_t physical_address, uint64_t) {
+  return reinterpret_cast<const uint8_t*>(physical_address);
+}
+
+// Boot-info sits at the first boot_info_alignment boundary after the kernel
+// (see abi/boot_info.hpp); the header's size says how much to check.
+const uint8_t* find_boot_info(size_t& size) {
+  const auto end = reinterpret_cast<uint64_t>(__kernel_end);
+  const uint64_t address = (end + abi::boot_info_alignment - 1) & ~(abi::boot_info_alignment - 1);
+  const auto* header = reinterpret_cast<const abi::Boot_info_header*>(address);
+  if (header->magic != abi::boot_info_magic) {
+    log("boot: no boot-info at {:#x}: boot an image made by kestrel-image to run partitions\n", address);
+    return nullptr;
+  }
+  size = header->total_size;
+  return reinterpret_cast<const uint8_t*>(address);
+}
+
+// Checks every partition's measurement; returns how many may start.
+unsigned verify_partitions(const Boot_info& info) {
+  unsigned verified = 0;
+  for (uint32_t p = 0; p < info.partitions().size(); ++p) {
+    const char* name = info.name(info.partitions()[p].name);
+    const Measurement_result result = measure_partition(info, p, read_physical_identity);
+    char found[sha256_hex_buffer_size];
+    switch (result.status) {
+      case Measurement_status::matches:
+        log("partition {}: measurement ok ({})\n", name, format_hex(result.found, found));
+        ++verified;
+        break;
+      case Measurement_status::mismatch: {
+        Sha256_digest expected{};
+        for (size_t i = 0; i < sizeof expected.bytes; ++i) expected.bytes[i] = info.digests()[p].sha256[i];
+        char expected_text[sha256_hex_buffer_size];
+        log("partition {}: measurement MISMATCH: expected {}, found {}; it will not be started\n", name,
+            format_hex(expected, expected_text), format_hex(result.found, found));
+        break;
+      }
+      case Measurement_status::unmeasured:
+        log("partition {}: not measured (boot-info without digests); it will not be started\n", name);
+        break;
+      case Measurement_status::unreadable:
+        log("partition {}: a measured range is unreadable; it will not be started\n", name);
+        break;
+    }
+  }
+  return verified;
+}
+
+}  // namespace
 
 extern "C" [[noreturn]] void kernel_main() {
   log("Kestrel {} microkernel ({})\n", kestrel_version, kestrel_board_name);
@@ -16,6 +75,20 @@ extern "C" [[noreturn]] void kernel_main() {
   const auto psci = arch::psci_version();
   const unsigned cpus = arch::start_secondary_cpus();
   log("smp: PSCI {}.{}, {} {} online\n", psci.major, psci.minor, cpus, cpus == 1 ? "CPU" : "CPUs");
-  log("boot: no partitions to start yet; powering off\n");
+
+  size_t size = 0;
+  if (const uint8_t* blob = find_boot_info(size)) {
+    const Boot_info_result read = read_boot_info(blob, size);
+    if (!read.ok()) {
+      log("boot: boot-info rejected: {} (section {}, entry {})\n", to_string(read.problem().error),
+          to_string(read.problem().section), read.problem().index);
+    } else {
+      const Boot_info& info = read.info();
+      log("boot-info: system \"{}\", {} partitions\n", info.system_name(), info.partitions().size());
+      const unsigned verified = verify_partitions(info);
+      log("boot: {} of {} partitions verified; running partitions comes next\n", verified, info.partitions().size());
+    }
+  }
+  log("boot: powering off\n");
   arch::power_off();
 }

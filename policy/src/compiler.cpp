@@ -11,7 +11,7 @@ Compile_result compile_policy(const std::string& path, const Load_options& optio
   Compile_result result;
   Diagnostics& diagnostics = result.diagnostics;
   try {
-    const auto policy = load_policy(path, options, diagnostics);
+    std::shared_ptr<Loaded_policy> policy = load_policy(path, options, diagnostics);
     if (policy) {
       Model model = resolve(policy->system(), policy->root(), diagnostics);
       // Validators run even after resolution errors (they skip unresolved
@@ -21,6 +21,8 @@ Compile_result compile_policy(const std::string& path, const Load_options& optio
       if (!diagnostics.has_errors()) {
         result.boot_info = emit_boot_info(model);
         result.summary = summarize(model);
+        result.model = std::make_shared<Model>(std::move(model));
+        result.policy = std::move(policy);
       }
     }
   } catch (const kj::Exception& exception) {

@@ -114,13 +114,16 @@ void emit_schedule(const Model& model, Boot_info_writer& writer) {
 
 }  // namespace
 
-std::vector<uint8_t> emit_boot_info(const Model& model) {
+std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements,
+                                    std::span<const abi::Digest_entry> digests) {
   Boot_info_writer writer;
   writer.set_system_name(model.name);
   emit_platform(model, writer);
   for (uint32_t p = 0; p < model.partitions.size(); ++p) emit_partition(model, p, writer);
   emit_objects(model, writer);
   emit_schedule(model, writer);
+  for (const auto& measurement : measurements) writer.add(measurement);
+  for (const auto& digest : digests) writer.add(digest);
   return writer.finish();
 }
 

@@ -11,6 +11,7 @@
 
 #include <kestrel/policy/codes.hpp>
 #include <kestrel/policy/compiler.hpp>
+#include <kestrel/policy/output_file.hpp>
 
 namespace {
 
@@ -56,28 +57,6 @@ int usage_error(const std::string& message) {
   return exit_usage;
 }
 
-// Writes through a temporary file in the same directory and renames it into
-// place, so readers never see a partial file and a failed run leaves none.
-bool write_atomically(const std::string& path, const void* data, size_t size) {
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
-}
-
 int list_codes() {
   for (const auto& info : all_codes()) {
     std::cout << code_text(info.code) << "  " << (info.severity == Severity::error ? "error  " : "warning") << "  "
@@ -99,14 +78,15 @@ int check(const Options& options) {
               << result.diagnostics.warning_count() << " warning(s)\n";
   }
   if (failed) return exit_policy_errors;
-  if (!options.output.empty() && !write_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
+  if (!options.output.empty() &&
+      !write_file_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
     std::cerr << "kestrel-policy: error: cannot write " << options.output << '\n';
     return exit_output;
   }
   if (options.summary == "-") {
     std::cout << result.summary;
   } else if (!options.summary.empty() &&
-             !write_atomically(options.summary, result.summary.data(), result.summary.size())) {
+             !write_file_atomically(options.summary, result.summary.data(), result.summary.size())) {
     if (!options.output.empty()) std::remove(options.output.c_str());  // all outputs or none
     std::cerr << "kestrel-policy: error: cannot write " << options.summary << '\n';
     return exit_output;

@@ -19,9 +19,15 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 2;  // 2: measurements and digests
-inline constexpr uint32_t boot_info_max_size = 16U << 20;  // the kernel maps at most this much
-inline constexpr uint32_t no_index = 0xffff'ffffU;         // "none" for an optional index
+inline constexpr uint32_t boot_info_version = 2;                       // 2: measurements and digests
+inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
+inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
+
+// Where the kernel finds boot-info: the image builder puts it at the first
+// boot_info_alignment boundary at or after the end of the kernel image
+// (its last segment's memory, .bss included), and the kernel computes the
+// same address from its own end.
+inline constexpr uint64_t boot_info_alignment = 0x10000;
 
 // Sections, in the order they appear in the header's table.
 enum class Section : uint32_t {
@@ -126,8 +132,8 @@ enum Thread_flags : uint32_t {
 struct Thread_entry {
   uint32_t name;
   uint32_t partition;
-  uint64_t entry;      // initial PC (IPA)
-  uint64_t stack_top;  // initial SP (IPA); for vCPUs: initial x0 (device tree)
+  uint64_t entry;      // initial PC (IPA); for vCPUs other than the first: 0, off until PSCI CPU_ON
+  uint64_t stack_top;  // initial SP (IPA); for vCPUs: initial x0 (the device tree's IPA)
   uint64_t budget_ns;  // execution time per period; 0 with period 0: no budget
   uint64_t period_ns;
   uint32_t priority;  // 0 (lowest) .. 255

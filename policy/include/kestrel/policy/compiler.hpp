@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,16 @@
 
 namespace kestrel::policy {
 
+struct Model;
+
 struct Compile_result {
   Diagnostics diagnostics;         // sorted by location
   std::vector<uint8_t> boot_info;  // empty if there were errors
   std::string summary;
+  // The allocated model, for the image builder; set when there are no errors.
+  // It points into `policy`, which is kept alive with it.
+  std::shared_ptr<Loaded_policy> policy;
+  std::shared_ptr<Model> model;
   bool ok() const { return !diagnostics.has_errors(); }
 };
 

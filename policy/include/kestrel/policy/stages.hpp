@@ -6,6 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+
+#include <kestrel/abi/boot_info.hpp>
 #include <string>
 #include <vector>
 
@@ -44,8 +47,10 @@ inline void validate(const Model& model, Diagnostics& diagnostics) {
 // capability slots.
 void allocate(Model& model, Diagnostics& diagnostics);
 
-// The boot-info blob for an allocated model.
-std::vector<uint8_t> emit_boot_info(const Model& model);
+// The boot-info blob for an allocated model; an image adds what it loaded
+// for each partition (sorted by partition) and one digest per partition.
+std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements = {},
+                                    std::span<const abi::Digest_entry> digests = {});
 
 // A readable account of the compiled system: memory map, capabilities,
 // threads and schedule.

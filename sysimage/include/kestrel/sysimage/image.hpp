@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// Image: everything that goes into one bootable, measured system image, and
+// how it is laid out in physical memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <kestrel/policy/compiler.hpp>
+#include <kestrel/policy/model.hpp>
+#include <kestrel/sha256.hpp>
+
+namespace kestrel::sysimage {
+
+// One range of physical memory the image fills.
+struct Loaded_piece {
+  std::string description;            // "kernel segment 0", "server: server.elf segment 1", ...
+  uint32_t partition = policy::none;  // owner, or none for the kernel and boot-info
+  uint64_t physical_address = 0;
+  uint64_t memory_size = 0;  // bytes past bytes.size() are zero
+  std::vector<uint8_t> bytes;
+  bool writable = false;
+  bool executable = false;
+};
+
+struct Image_inputs {
+  std::string policy_path;
+  policy::Load_options load;
+  std::string kernel_path;
+  // Searched in order for partition programs and guest payloads named
+  // relatively in the policy, after the policy file's own directory.
+  std::vector<std::string> search_directories;
+};
+
+struct System_image {
+  std::shared_ptr<policy::Loaded_policy> policy;  // keeps `model` valid
+  std::shared_ptr<policy::Model> model;
+  uint64_t entry = 0;  // the kernel's
+  uint64_t boot_info_address = 0;
+  std::vector<uint8_t> boot_info;
+  std::vector<Loaded_piece> pieces;    // in physical address order
+  std::vector<Sha256_digest> digests;  // one per partition
+};
+
+struct Image_result {
+  policy::Diagnostics diagnostics;  // from the policy compiler
+  std::vector<std::string> errors;  // from laying out the image, each naming its input
+  std::optional<System_image> image;
+  bool ok() const { return image.has_value(); }
+};
+
+// Compiles the policy, reads the kernel, programs and payloads, places them,
+// measures every partition and emits boot-info with the digests. Never
+// throws for bad input.
+Image_result build_image(const Image_inputs& inputs);
+
+}  // namespace kestrel::sysimage

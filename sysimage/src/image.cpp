@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: Apache-2.0
+// Image: layout of the kernel, boot-info, partition programs and guest
+// payloads in physical memory, and their measurement.
+#include <kestrel/sysimage/image.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <kestrel/abi/boot_info.hpp>
+#include <kestrel/policy/stages.hpp>
+#include <kestrel/sysimage/elf_file.hpp>
+
+namespace kestrel::sysimage {
+namespace {
+
+namespace fs = std::filesystem;
+using policy::Access;
+using policy::Model;
+using policy::none;
+using policy::Partition;
+using policy::Region;
+
+constexpr uint64_t block_size = 2U << 20;
+constexpr uint64_t max_payload_size = 1ULL << 30;
+// arm64 Linux Image header (Documentation/arch/arm64/booting.rst).
+constexpr uint32_t arm64_image_magic = 0x644d'5241;  // "ARM\x64" at offset 56
+constexpr size_t arm64_header_size = 64;
+
+uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+uint64_t read_le64(const std::vector<uint8_t>& bytes, size_t offset) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < 8; ++i) value |= static_cast<uint64_t>(bytes[offset + i]) << (8 * i);
+  return value;
+}
+
+class Layout {
+ public:
+  Layout(const Image_inputs& inputs, Image_result& result) : inputs_{inputs}, result_{result} {}
+
+  void run() {
+    auto compiled = policy::compile_policy(inputs_.policy_path, inputs_.load);
+    result_.diagnostics = std::move(compiled.diagnostics);
+    if (!compiled.ok()) return;
+    image_.policy = compiled.policy;
+    image_.model = compiled.model;
+    Model& model = *image_.model;
+    place_kernel(model);
+    for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+      Partition& partition = model.partitions[p];
+      if (partition.vm) {
+        place_guest(p, partition);
+      } else if (!partition.program.empty()) {
+        place_program(p, partition);
+      }
+    }
+    if (!result_.errors.empty()) return;
+    check_no_overlaps();
+    if (!result_.errors.empty()) return;
+    measure_and_emit(model);
+    if (!result_.errors.empty()) return;
+    std::sort(image_.pieces.begin(), image_.pieces.end(),
+              [](const Loaded_piece& a, const Loaded_piece& b) { return a.physical_address < b.physical_address; });
+    result_.image = std::move(image_);
+  }
+
+ private:
+  void error(std::string message) { result_.errors.push_back(std::move(message)); }
+
+  // A file named in the policy: absolute, or relative to the policy's
+  // directory, then to each search directory.
+  std::optional<std::string> find_file(const std::string& name, const std::string& what) {
+    std::vector<fs::path> candidates;
+    if (fs::path(name).is_absolute()) {
+      candidates.emplace_back(name);
+    } else {
+      candidates.push_back(fs::path(inputs_.policy_path).parent_path() / name);
+      for (const auto& directory : inputs_.search_directories) candidates.push_back(fs::path(directory) / name);
+    }
+    for (const auto& candidate : candidates) {
+      if (fs::is_regular_file(candidate)) return candidate.string();
+    }
+    std::string looked;
+    for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
+    error(what + " '" + name + "' not found (looked for " + looked + "; add a directory with -P)");
+    return std::nullopt;
+  }
+
+  std::optional<std::vector<uint8_t>> read_payload(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<uint64_t>(in.tellg());
+    if (!in || size > max_payload_size) {
+      error(path + ": cannot be read, or larger than 1 GiB");
+      return std::nullopt;
+    }
+    in.seekg(0);
+    std::vector<uint8_t> bytes(size);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
+    if (!in) {
+      error(path + ": cannot be read");
+      return std::nullopt;
+    }
+    return bytes;
+  }
+
+  void place_kernel(const Model& model) {
+    auto parsed = read_elf(inputs_.kernel_path);
+    if (auto* failure = std::get_if<Elf_error>(&parsed)) {
+      error("kernel " + failure->message);
+      return;
+    }
+    const Elf_image& kernel = std::get<Elf_image>(parsed);
+    const auto& reserved = model.platform.kernel_reserved;
+    uint64_t kernel_end = 0;
+    for (size_t i = 0; i < kernel.segments.size(); ++i) {
+      const Elf_segment& segment = kernel.segments[i];
+      const uint64_t end = segment.physical_address + segment.memory_size;
+      if (segment.physical_address < reserved.base || end > reserved.end()) {
+        error(inputs_.kernel_path + ": segment " + std::to_string(i) + " at " + hex(segment.physical_address) +
+              " lies outside the platform's kernelReserved " + hex(reserved.base) + "-" + hex(reserved.end()));
+      }
+      kernel_end = std::max(kernel_end, end);
+      image_.pieces.push_back({"kernel segment " + std::to_string(i), none, segment.physical_address,
+                               segment.memory_size, segment.bytes, segment.writable, segment.executable});
+    }
+    image_.entry = kernel.entry;
+    image_.boot_info_address = align_up(kernel_end, abi::boot_info_alignment);
+  }
+
+  // Native partition: every program segment must fall inside one memory
+  // region with matching permissions.
+  void place_program(uint32_t index, Partition& partition) {
+    const auto path = find_file(partition.program, "program of partition \"" + partition.name + "\"");
+    if (!path) return;
+    auto parsed = read_elf(*path);
+    if (auto* failure = std::get_if<Elf_error>(&parsed)) {
+      error("program of partition \"" + partition.name + "\": " + failure->message);
+      return;
+    }
+    const Elf_image& program = std::get<Elf_image>(parsed);
+    for (size_t i = 0; i < program.segments.size(); ++i) {
+      const Elf_segment& segment = program.segments[i];
+      const std::string what = "partition \"" + partition.name + "\": " + partition.program + " segment " +
+                               std::to_string(i) + " [" + hex(segment.virtual_address) + ", " +
+                               hex(segment.virtual_address + segment.memory_size) + ")";
+      const auto region = std::find_if(partition.regions.begin(), partition.regions.end(), [&](const Region& r) {
+        return r.kind == Region::Kind::memory && segment.virtual_address >= r.ipa &&
+               segment.virtual_address - r.ipa <= r.size &&
+               segment.memory_size <= r.size - (segment.virtual_address - r.ipa);
+      });
+      if (region == partition.regions.end()) {
+        error(what + " is not inside any memory region of the partition");
+        continue;
+      }
+      if (segment.executable && region->access != Access::read_execute) {
+        error(what + " is executable but region \"" + region->name + "\" is not readExecute");
+        continue;
+      }
+      if (segment.writable && region->access != Access::read_write) {
+        error(what + " is writable but region \"" + region->name + "\" is not readWrite");
+        continue;
+      }
+      add_piece(index, partition.name + ": " + partition.program + " segment " + std::to_string(i),
+                region->pa + (segment.virtual_address - region->ipa), segment.memory_size, segment.bytes,
+                segment.writable, segment.executable);
+    }
+    for (auto& thread : partition.threads) {
+      if (thread.entry == 0) thread.entry = program.entry;
+    }
+  }
+
+  // VM: the guest kernel (arm64 Image or bare-metal ELF), initrd and device
+  // tree in guest RAM, as the Linux arm64 boot protocol asks.
+  void place_guest(uint32_t index, Partition& partition) {
+    const auto& vm = *partition.vm;
+    const auto ram = std::find_if(partition.regions.begin(), partition.regions.end(),
+                                  [](const Region& r) { return r.kind == Region::Kind::guest_ram; });
+    const auto kernel_path = find_file(vm.kernel, "guest kernel of VM \"" + partition.name + "\"");
+    if (!kernel_path || ram == partition.regions.end()) return;
+    const auto kernel = read_payload(*kernel_path);
+    if (!kernel) return;
+    auto guest_pa = [&](uint64_t ipa) { return ram->pa + (ipa - ram->ipa); };
+    auto fits = [&](uint64_t ipa, uint64_t size) {
+      return ipa >= ram->ipa && ipa - ram->ipa <= ram->size && size <= ram->size - (ipa - ram->ipa);
+    };
+    uint64_t entry = 0;
+    uint64_t end = 0;
+    const std::string who = "VM \"" + partition.name + "\": ";
+    if (kernel->size() >= 4 && std::equal(kernel->begin(), kernel->begin() + 4,
+                                          "\x7f"
+                                          "ELF")) {
+      auto parsed = parse_elf(*kernel);
+      if (auto* failure = std::get_if<Elf_error>(&parsed)) {
+        error(who + *kernel_path + ": " + failure->message);
+        return;
+      }
+      const Elf_image& elf = std::get<Elf_image>(parsed);
+      for (size_t i = 0; i < elf.segments.size(); ++i) {
+        const Elf_segment& segment = elf.segments[i];
+        if (!fits(segment.physical_address, segment.memory_size)) {
+          error(who + *kernel_path + " segment " + std::to_string(i) + " at " + hex(segment.physical_address) +
+                " is outside guest RAM " + hex(ram->ipa) + "-" + hex(ram->ipa + ram->size));
+          return;
+        }
+        add_piece(index, partition.name + ": " + vm.kernel + " segment " + std::to_string(i),
+                  guest_pa(segment.physical_address), segment.memory_size, segment.bytes, true, true);
+        end = std::max(end, segment.physical_address + segment.memory_size);
+      }
+      entry = elf.entry;
+    } else if (kernel->size() >= arm64_header_size && (read_le64(*kernel, 56) & 0xffff'ffff) == arm64_image_magic) {
+      const uint64_t text_offset = read_le64(*kernel, 8);
+      const uint64_t image_size = std::max<uint64_t>(read_le64(*kernel, 16), kernel->size());
+      entry = ram->ipa + text_offset;
+      if (!fits(entry, image_size)) {
+        error(who + *kernel_path + " (" + std::to_string(image_size) + " bytes at offset " + hex(text_offset) +
+              ") does not fit in guest RAM of " + hex(ram->size) + " bytes");
+        return;
+      }
+      add_piece(index, partition.name + ": " + vm.kernel, guest_pa(entry), image_size, *kernel, true, true);
+      end = entry + image_size;
+    } else {
+      error(who + *kernel_path + " is neither an arm64 Linux Image nor an AArch64 ELF");
+      return;
+    }
+    uint64_t next = align_up(end, block_size);
+    if (!vm.initrd.empty()) {
+      const auto initrd_path = find_file(vm.initrd, "initrd of VM \"" + partition.name + "\"");
+      const auto initrd = initrd_path ? read_payload(*initrd_path) : std::nullopt;
+      if (!initrd) return;
+      if (!fits(next, initrd->size())) {
+        error(who + "initrd " + *initrd_path + " does not fit in guest RAM after the kernel");
+        return;
+      }
+      add_piece(index, partition.name + ": " + vm.initrd, guest_pa(next), initrd->size(), *initrd, true, false);
+      next = align_up(next + initrd->size(), block_size);
+    }
+    // The first vCPU starts at the kernel's entry with x0 = the device tree
+    // (placed here by the device-tree step); the others wait for CPU_ON.
+    bool first = true;
+    for (auto& thread : partition.threads) {
+      if (!thread.vcpu) continue;
+      thread.entry = first ? entry : 0;
+      first = false;
+    }
+    guest_device_tree_address_[index] = next;
+  }
+
+  void add_piece(uint32_t partition, std::string description, uint64_t pa, uint64_t memory_size,
+                 std::vector<uint8_t> bytes, bool writable, bool executable) {
+    image_.pieces.push_back(
+        {std::move(description), partition, pa, memory_size, std::move(bytes), writable, executable});
+  }
+
+  void check_no_overlaps() {
+    std::vector<const Loaded_piece*> sorted;
+    for (const auto& piece : image_.pieces) sorted.push_back(&piece);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Loaded_piece* a, const Loaded_piece* b) { return a->physical_address < b->physical_address; });
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      if (sorted[i]->physical_address - sorted[i - 1]->physical_address < sorted[i - 1]->memory_size) {
+        error(sorted[i]->description + " at " + hex(sorted[i]->physical_address) + " overlaps " +
+              sorted[i - 1]->description);
+      }
+    }
+  }
+
+  // Each partition's digest covers its pieces in address order, .bss zeros
+  // included: exactly what the kernel hashes from the measurements.
+  void measure_and_emit(const Model& model) {
+    std::vector<abi::Measurement_entry> measurements;
+    std::vector<abi::Digest_entry> digests;
+    for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+      std::vector<const Loaded_piece*> pieces;
+      for (const auto& piece : image_.pieces) {
+        if (piece.partition == p) pieces.push_back(&piece);
+      }
+      std::sort(pieces.begin(), pieces.end(),
+                [](const Loaded_piece* a, const Loaded_piece* b) { return a->physical_address < b->physical_address; });
+      Sha256 hash;
+      static const uint8_t zeros[4096] = {};
+      for (const Loaded_piece* piece : pieces) {
+        measurements.push_back({p, 0, piece->physical_address, piece->memory_size});
+        hash.update(piece->bytes.data(), piece->bytes.size());
+        for (uint64_t left = piece->memory_size - piece->bytes.size(); left > 0;) {
+          const uint64_t chunk = std::min<uint64_t>(left, sizeof zeros);
+          hash.update(zeros, chunk);
+          left -= chunk;
+        }
+      }
+      const Sha256_digest digest = hash.finish();
+      image_.digests.push_back(digest);
+      abi::Digest_entry entry{};
+      std::copy(std::begin(digest.bytes), std::end(digest.bytes), entry.sha256);
+      digests.push_back(entry);
+    }
+    image_.boot_info = policy::emit_boot_info(model, measurements, digests);
+    const auto& reserved = model.platform.kernel_reserved;
+    if (image_.boot_info_address + image_.boot_info.size() > reserved.end()) {
+      error("the kernel and boot-info (" + std::to_string(image_.boot_info.size()) + " bytes at " +
+            hex(image_.boot_info_address) + ") do not fit in kernelReserved, which ends at " + hex(reserved.end()));
+      return;
+    }
+    image_.pieces.push_back(
+        {"boot-info", none, image_.boot_info_address, image_.boot_info.size(), image_.boot_info, false, false});
+  }
+
+  const Image_inputs& inputs_;
+  Image_result& result_;
+  System_image image_;
+  std::map<uint32_t, uint64_t> guest_device_tree_address_;
+};
+
+}  // namespace
+
+Image_result build_image(const Image_inputs& inputs) {
+  Image_result result;
+  Layout{inputs, result}.run();
+  return result;
+}
+
+}  // namespace kestrel::sysimage

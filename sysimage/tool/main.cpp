@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// kestrel-image: build one bootable, measured system image from a policy,
+// the kernel, partition programs and guest payloads.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <kestrel/policy/output_file.hpp>
+#include <kestrel/policy/stages.hpp>
+#include <kestrel/sysimage/image.hpp>
+#include <kestrel/sysimage/output.hpp>
+
+namespace {
+
+using namespace kestrel;
+
+constexpr int exit_errors = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_output = 3;
+
+constexpr const char* usage = R"(usage: kestrel-image build POLICY --kernel KERNEL.elf -o IMAGE.elf [options]
+
+Compiles POLICY, places the kernel, boot-info, every partition's program and
+every VM's payloads in physical memory, measures each partition (SHA-256,
+checked by the kernel before the partition starts) and writes one ELF that
+boots with: qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+-cpu cortex-a72 -m 1G -kernel IMAGE.elf
+
+options:
+  --kernel FILE     the Kestrel kernel ELF (build/target/kernel/kestrel.elf)
+  -o, --output FILE the image to write
+  -P, --path DIR    also look for programs and payloads in DIR (repeatable;
+                    the policy file's directory is searched first)
+  -I, --import DIR  search DIR for /kestrel/... schema imports first
+  --report FILE     write the report (memory map, digests, capabilities,
+                    threads, schedule); '-' for standard output
+  --graph FILE      write the picture of the system as Graphviz source
+  --svg FILE        render the picture to SVG with Graphviz's dot
+  -h, --help        this text
+
+Outputs are written only if everything succeeds, never partially.
+exit status: 0 written, 1 bad policy or inputs, 2 bad usage, 3 an output
+could not be written.
+)";
+
+int usage_error(const std::string& message) {
+  std::cerr << "kestrel-image: error: " << message << "\n(kestrel-image --help shows the usage)\n";
+  return exit_usage;
+}
+
+struct Options {
+  sysimage::Image_inputs inputs;
+  std::string output, report, graph, svg;
+};
+
+int build(const Options& options) {
+  auto result = sysimage::build_image(options.inputs);
+  policy::print_gcc(std::cerr, result.diagnostics);
+  for (const auto& error : result.errors) std::cerr << "kestrel-image: error: " << error << '\n';
+  if (!result.ok()) return exit_errors;
+  const auto& image = *result.image;
+
+  // Everything is rendered first, so nothing is written unless all of it can be.
+  std::vector<std::pair<std::string, std::string>> files;  // path, contents
+  const auto elf = sysimage::image_elf(image);
+  files.emplace_back(options.output, std::string(elf.begin(), elf.end()));
+  const std::string summary = kestrel::policy::summarize(*image.model);
+  if (!options.report.empty() && options.report != "-") {
+    files.emplace_back(options.report, sysimage::image_report(image, summary));
+  }
+  const std::string graph = sysimage::system_graph(*image.model);
+  if (!options.graph.empty()) files.emplace_back(options.graph, graph);
+
+  std::vector<std::string> written;
+  auto undo = [&] {
+    for (const auto& path : written) std::remove(path.c_str());
+  };
+  for (const auto& [path, contents] : files) {
+    if (!policy::write_file_atomically(path, contents.data(), contents.size())) {
+      std::cerr << "kestrel-image: error: cannot write " << path << '\n';
+      undo();
+      return exit_output;
+    }
+    written.push_back(path);
+  }
+  if (!options.svg.empty()) {
+    if (const auto problem = sysimage::render_svg(graph, options.svg); !problem.empty()) {
+      std::cerr << "kestrel-image: error: " << options.svg << ": " << problem << '\n';
+      undo();
+      return exit_output;
+    }
+  }
+  if (options.report == "-") std::cout << sysimage::image_report(image, summary);
+  std::cerr << "kestrel-image: wrote " << options.output << " (" << elf.size() << " bytes, "
+            << image.model->partitions.size() << " partitions)\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> arguments(argv + 1, argv + argc);
+  for (const auto& argument : arguments) {
+    if (argument == "-h" || argument == "--help") {
+      std::cout << usage;
+      return 0;
+    }
+  }
+  if (arguments.empty()) return usage_error("no command given");
+  if (arguments[0] != "build") return usage_error("unknown command '" + arguments[0] + "'");
+  Options options;
+  for (size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= arguments.size()) return false;
+      out = arguments[++i];
+      return true;
+    };
+    std::string directory;
+    if (argument == "--kernel") {
+      if (!value(options.inputs.kernel_path)) return usage_error("--kernel needs a file");
+    } else if (argument == "-o" || argument == "--output") {
+      if (!value(options.output)) return usage_error(argument + " needs a file");
+    } else if (argument == "-P" || argument == "--path") {
+      if (!value(directory)) return usage_error(argument + " needs a directory");
+      options.inputs.search_directories.push_back(directory);
+    } else if (argument == "-I" || argument == "--import") {
+      if (!value(directory)) return usage_error(argument + " needs a directory");
+      options.inputs.load.import_paths.push_back(directory);
+    } else if (argument == "--report") {
+      if (!value(options.report)) return usage_error("--report needs a file or '-'");
+    } else if (argument == "--graph") {
+      if (!value(options.graph)) return usage_error("--graph needs a file");
+    } else if (argument == "--svg") {
+      if (!value(options.svg)) return usage_error("--svg needs a file");
+    } else if (!argument.empty() && argument[0] == '-') {
+      return usage_error("unknown option '" + argument + "'");
+    } else if (options.inputs.policy_path.empty()) {
+      options.inputs.policy_path = argument;
+    } else {
+      return usage_error("more than one policy given: '" + argument + "'");
+    }
+  }
+  if (options.inputs.policy_path.empty()) return usage_error("build needs a policy file");
+  if (options.inputs.kernel_path.empty()) return usage_error("build needs --kernel");
+  if (options.output.empty()) return usage_error("build needs -o IMAGE");
+  return build(options);
+}

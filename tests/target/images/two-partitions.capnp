@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: Apache-2.0
+# Two native partitions for the image target tests; their programs are
+# tests/target/partitions/idle.cpp built twice with different markers.
+@0xc4e2a8b6d0f13579;
+
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+
+const system :K.System = (
+  name = "two-partitions",
+  platform = Virt.platform,
+  partitions = [
+    ( name = "alpha",
+      program = "idle-alpha.elf",
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 10)],
+    ),
+    ( name = "beta",
+      program = "idle-beta.elf",
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 10)],
+    ),
+  ],
+  schedule = [
+    (cpu = 0, majorFrameUs = 10000, windows = [
+      (partition = "alpha", durationUs = 5000),
+      (partition = "beta", durationUs = 5000),
+    ]),
+  ],
+);
