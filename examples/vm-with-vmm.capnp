@@ -20,6 +20,7 @@ const system :K.System = (
       program = "console.elf",
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
       ],
       threads = [(name = "main", stack = "stack", priority = 200, passive = true)],
@@ -29,6 +30,7 @@ const system :K.System = (
       program = "virtio-blk.elf",
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
         (name = "dma", size = 0x100000, address = 0x1000000, memoryType = nonCacheable),
         (name = "stack", size = 0x4000, address = 0x800000),
       ],

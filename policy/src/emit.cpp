@@ -56,6 +56,8 @@ void emit_partition(const Model& model, uint32_t index, Boot_info_writer& writer
     if (thread.stack_region != none) {
       const Region& stack = partition.regions[thread.stack_region];
       thread_entry.stack_top = stack.ipa + stack.size;
+    } else if (thread.vcpu) {
+      thread_entry.stack_top = thread.boot_argument;  // x0, per abi::Thread_entry
     }
     thread_entry.budget_ns = thread.budget_us * nanoseconds_per_microsecond;
     thread_entry.period_ns = thread.period_us * nanoseconds_per_microsecond;

@@ -9,6 +9,7 @@
 
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/policy/stages.hpp>
+#include <kestrel/sysimage/device_tree.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
 
 namespace kestrel::sysimage {
@@ -242,15 +243,112 @@ class Layout {
       add_piece(index, partition.name + ": " + vm.initrd, guest_pa(next), initrd->size(), *initrd, true, false);
       next = align_up(next + initrd->size(), block_size);
     }
-    // The first vCPU starts at the kernel's entry with x0 = the device tree
-    // (placed here by the device-tree step); the others wait for CPU_ON.
+    std::optional<Address_range> initrd_range;
+    for (const auto& piece : image_.pieces) {
+      if (piece.partition == index && piece.description == partition.name + ": " + vm.initrd && !vm.initrd.empty()) {
+        initrd_range = Address_range{ram->ipa + (piece.physical_address - ram->pa), piece.memory_size};
+      }
+    }
+    const auto tree = guest_device_tree(partition, *ram, initrd_range);
+    if (!tree) return;
+    // The boot protocol wants the tree 8-byte aligned and at most 2 MiB.
+    if (tree->size() > block_size || !fits(next, tree->size())) {
+      error(who + "the device tree (" + std::to_string(tree->size()) + " bytes) does not fit in guest RAM");
+      return;
+    }
+    add_piece(index, partition.name + ": device tree", guest_pa(next), tree->size(), *tree, false, false);
+    // The first vCPU starts at the kernel's entry with x0 = the device tree;
+    // the others stay off until the guest starts them with PSCI CPU_ON.
     bool first = true;
     for (auto& thread : partition.threads) {
       if (!thread.vcpu) continue;
       thread.entry = first ? entry : 0;
+      thread.boot_argument = first ? next : 0;
       first = false;
     }
-    guest_device_tree_address_[index] = next;
+  }
+
+  // What the guest sees: its RAM, vCPUs, the GICv3 and timer, PSCI over HVC
+  // (answered by its VMM), its passed-through and emulated devices.
+  std::optional<Dtb> guest_device_tree(const Partition& partition, const Region& ram,
+                                       const std::optional<Address_range>& initrd) {
+    const auto& vm = *partition.vm;
+    const auto& platform = image_.model->platform;
+    Guest_description guest;
+    guest.model = "Kestrel VM " + partition.name;
+    guest.ram = {ram.ipa, ram.size};
+    guest.vcpus = static_cast<unsigned>(vm.cpus.size());
+    guest.gic_distributor = {platform.gic_distributor.base, platform.gic_distributor.size};
+    guest.gic_redistributors = {platform.gic_redistributors.base, platform.gic_redistributors.size};
+    guest.virtual_timer_intid = platform.virtual_timer_intid;
+    guest.hypervisor_timer_intid = platform.hypervisor_timer_intid;
+    guest.bootargs = vm.bootargs;
+    guest.initrd = initrd;
+    for (const auto& grant : partition.grants) {
+      if (grant.device == none) continue;
+      const auto& device = platform.devices[grant.device];
+      Guest_device node;
+      node.name = device.name;
+      node.compatible = {device.compatible};
+      const uint64_t first_page = device.mmio.empty() ? 0 : device.mmio[0].base & ~uint64_t{0xfff};
+      for (const auto& mmio : device.mmio) {
+        node.registers.push_back({grant.ipa == 0 ? mmio.base : grant.ipa + (mmio.base - first_page), mmio.size});
+      }
+      node.interrupts = device.interrupts;
+      describe_device_kind(device.compatible, node);
+      guest.devices.push_back(std::move(node));
+    }
+    for (const auto& emulated : vm.emulated) {
+      Guest_device node;
+      node.name = emulated.name;
+      node.registers = {{emulated.address, emulated.size}};
+      node.interrupts = {emulated.interrupt};
+      const bool is_pl011 = emulated.kind == static_cast<uint32_t>(policy::schema::EmulatedKind::PL011);
+      describe_device_kind(is_pl011 ? "arm,pl011" : "virtio,mmio", node);
+      if (is_pl011 && guest.stdout_device.empty()) guest.stdout_device = device_node_name(node);
+      guest.devices.push_back(std::move(node));
+    }
+    auto tree = build_guest_device_tree(guest);
+    if (!tree.ok()) {
+      error("VM \"" + partition.name + "\": device tree: " + tree.error());
+      return std::nullopt;
+    }
+    if (vm.device_tree.empty()) return tree.value();
+    const auto overlay_path = find_file(vm.device_tree, "device-tree overlay of VM \"" + partition.name + "\"");
+    if (!overlay_path) return std::nullopt;
+    Dtb overlay;
+    if (fs::path(*overlay_path).extension() == ".dts") {
+      auto compiled = compile_overlay_file(*overlay_path);
+      if (!compiled.ok()) {
+        error(*overlay_path + ": " + compiled.error());
+        return std::nullopt;
+      }
+      overlay = compiled.value().output;
+    } else {
+      const auto bytes = read_payload(*overlay_path);
+      if (!bytes) return std::nullopt;
+      overlay = *bytes;
+    }
+    auto merged = apply_overlay(tree.value(), overlay);
+    if (!merged.ok()) {
+      error(*overlay_path + ": " + merged.error());
+      return std::nullopt;
+    }
+    return merged.value();
+  }
+
+  // Linux needs more than a compatible string for some devices: the PL011's
+  // clocks, and virtio's coherent DMA with edge-triggered interrupts (as
+  // QEMU's own virt machine describes them).
+  static void describe_device_kind(const std::string& compatible, Guest_device& node) {
+    if (compatible == "arm,pl011") {
+      node.compatible = {"arm,pl011", "arm,primecell"};
+      node.clock_names = {"uartclk", "apb_pclk"};
+    } else if (compatible == "virtio,mmio") {
+      node.compatible = {"virtio,mmio"};
+      node.dma_coherent = true;
+      node.trigger = Interrupt_trigger::edge_rising;
+    }
   }
 
   void add_piece(uint32_t partition, std::string description, uint64_t pa, uint64_t memory_size,
@@ -315,7 +413,6 @@ class Layout {
   const Image_inputs& inputs_;
   Image_result& result_;
   System_image image_;
-  std::map<uint32_t, uint64_t> guest_device_tree_address_;
 };
 
 }  // namespace

@@ -81,6 +81,7 @@ struct Thread {
   uint32_t cpu = 0;
   bool passive = false;
   bool vcpu = false;
+  uint64_t boot_argument = 0;  // a vCPU's x0 at start: its device tree (set by the image builder)
   uint32_t fault_endpoint = none;
   Source_ref src;
 };
