@@ -48,8 +48,9 @@ class Layout {
 
   void run() {
     auto compiled = policy::compile_policy(inputs_.policy_path, inputs_.load);
+    const bool compiled_ok = compiled.ok();  // before its diagnostics move out
     result_.diagnostics = std::move(compiled.diagnostics);
-    if (!compiled.ok()) return;
+    if (!compiled_ok) return;
     image_.policy = compiled.policy;
     image_.model = compiled.model;
     Model& model = *image_.model;

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+// Image tests: layout rules, measurement agreement with the kernel, the
+// written ELF, reproducibility and refusals, with inputs made in a scratch
+// directory.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <kestrel/boot_info.hpp>
+#include <kestrel/measurement.hpp>
+#include <kestrel/sysimage/elf_file.hpp>
+#include <kestrel/sysimage/image.hpp>
+#include <kestrel/sysimage/output.hpp>
+
+#include "../policy/policy_test_support.hpp"
+#include "elf_builder.hpp"
+
+namespace fs = std::filesystem;
+using namespace kestrel;
+using namespace kestrel::sysimage;
+
+namespace {
+
+constexpr const char* policy_text = R"(@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "image-test",
+  platform = Virt.platform,
+  partitions = [
+    (name = "alpha", program = "alpha.elf",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "data", size = 0x10000, address = 0x400000),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "beta", program = "beta.elf",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "data", size = 0x10000, address = 0x400000),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "alpha", durationUs = 500),
+                                                       (partition = "beta", durationUs = 500)])],
+);
+)";
+
+std::vector<uint8_t> program(uint8_t fill, uint64_t data_address = 0x400000, uint32_t data_flags = PF_R | PF_W) {
+  return make_elf(0x200008, {{0x200000, std::vector<uint8_t>(0x40, fill), 0x40, PF_R | PF_X},
+                             {data_address, std::vector<uint8_t>(8, fill), 0x100, data_flags}});
+}
+
+std::vector<uint8_t> kernel() {
+  return make_elf(0x40080000, {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X},
+                               {0x40081000, {}, 0x2345, PF_R | PF_W}});
+}
+
+std::string as_text(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+class ImageTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    write_file(dir() / "system.capnp", policy_text);
+    write_file(dir() / "kernel.elf", as_text(kernel()));
+    write_file(dir() / "alpha.elf", as_text(program(0xa1)));
+    write_file(dir() / "beta.elf", as_text(program(0xb2)));
+  }
+  fs::path dir() const { return scratch_.path(); }
+  Image_inputs inputs() const {
+    Image_inputs inputs;
+    inputs.policy_path = (dir() / "system.capnp").string();
+    inputs.kernel_path = (dir() / "kernel.elf").string();
+    return inputs;
+  }
+  std::string only_error(const Image_result& result) const {
+    EXPECT_FALSE(result.ok());
+    return result.errors.size() == 1 ? result.errors[0] : "(" + std::to_string(result.errors.size()) + " errors)";
+  }
+
+ private:
+  Scratch_directory scratch_;
+};
+
+// The kernel reads physical memory; here "physical memory" is the image's
+// pieces, so the kernel's own measurement code checks the host's digests.
+const System_image* memory_image = nullptr;
+std::vector<uint8_t> memory_scratch;
+const uint8_t* read_from_pieces(uint64_t address, uint64_t size) {
+  for (const auto& piece : memory_image->pieces) {
+    if (address >= piece.physical_address && address + size <= piece.physical_address + piece.memory_size) {
+      memory_scratch.assign(size, 0);
+      const uint64_t offset = address - piece.physical_address;
+      for (uint64_t i = 0; i < size && offset + i < piece.bytes.size(); ++i)
+        memory_scratch[i] = piece.bytes[offset + i];
+      return memory_scratch.data();
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_F(ImageTest, PlacesBootInfoAfterTheKernelAndProgramsInTheirRegions) {
+  const auto result = build_image(inputs());
+  ASSERT_TRUE(result.ok()) << (result.errors.empty() ? diagnostics_text(result.diagnostics) : result.errors[0]);
+  const auto& image = *result.image;
+  EXPECT_EQ(image.entry, 0x40080000u);
+  // The kernel ends at 0x40081000 + 0x2345 (.bss included): next 64 KiB boundary.
+  EXPECT_EQ(image.boot_info_address, 0x40090000u);
+  const auto& alpha = image.model->partitions[0];
+  const auto code = std::find_if(image.pieces.begin(), image.pieces.end(),
+                                 [](const Loaded_piece& p) { return p.description == "alpha: alpha.elf segment 0"; });
+  ASSERT_NE(code, image.pieces.end());
+  EXPECT_EQ(code->physical_address, alpha.regions[0].pa);
+  EXPECT_TRUE(code->executable);
+  EXPECT_EQ(alpha.threads[0].entry, 0x200008u) << "entry 0 in the policy means the ELF's entry";
+  EXPECT_TRUE(std::is_sorted(image.pieces.begin(), image.pieces.end(),
+                             [](const auto& a, const auto& b) { return a.physical_address < b.physical_address; }));
+}
+
+TEST_F(ImageTest, TheKernelsMeasurementAgreesWithTheHostsDigests) {
+  const auto result = build_image(inputs());
+  ASSERT_TRUE(result.ok());
+  const auto& image = *result.image;
+  const auto read = read_boot_info(image.boot_info.data(), image.boot_info.size());
+  ASSERT_TRUE(read.ok()) << to_string(read.problem().error);
+  ASSERT_EQ(read.info().digests().size(), 2u);
+  EXPECT_NE(image.digests[0], image.digests[1]);
+  memory_image = &image;
+  for (uint32_t p = 0; p < 2; ++p) {
+    const auto measured = measure_partition(read.info(), p, read_from_pieces);
+    EXPECT_EQ(measured.status, Measurement_status::matches) << "partition " << p;
+    EXPECT_EQ(measured.found, image.digests[p]);
+  }
+  // One flipped bit in beta's data is caught, and only for beta.
+  auto tampered = image;
+  for (auto& piece : tampered.pieces) {
+    if (piece.description == "beta: beta.elf segment 1") piece.bytes[3] ^= 0x10;
+  }
+  memory_image = &tampered;
+  EXPECT_EQ(measure_partition(read.info(), 0, read_from_pieces).status, Measurement_status::matches);
+  EXPECT_EQ(measure_partition(read.info(), 1, read_from_pieces).status, Measurement_status::mismatch);
+  memory_image = nullptr;
+}
+
+TEST_F(ImageTest, TheWrittenElfHasOneSegmentPerPieceAndIsReproducible) {
+  const auto first = build_image(inputs());
+  const auto second = build_image(inputs());
+  ASSERT_TRUE(first.ok() && second.ok());
+  const auto elf = image_elf(*first.image);
+  EXPECT_EQ(elf, image_elf(*second.image)) << "same inputs, same bytes";
+  const auto parsed = parse_elf(elf);
+  ASSERT_TRUE(std::holds_alternative<Elf_image>(parsed)) << std::get<Elf_error>(parsed).message;
+  const auto& read_back = std::get<Elf_image>(parsed);
+  EXPECT_EQ(read_back.entry, 0x40080000u);
+  ASSERT_EQ(read_back.segments.size(), first.image->pieces.size());
+  for (size_t i = 0; i < read_back.segments.size(); ++i) {
+    EXPECT_EQ(read_back.segments[i].physical_address, first.image->pieces[i].physical_address);
+    EXPECT_EQ(read_back.segments[i].bytes, first.image->pieces[i].bytes);
+    EXPECT_EQ(read_back.segments[i].memory_size, first.image->pieces[i].memory_size);
+  }
+}
+
+TEST_F(ImageTest, RefusesAMissingProgramNamingWhereItLooked) {
+  fs::remove(dir() / "beta.elf");
+  auto in = inputs();
+  in.search_directories.push_back("/nonexistent");
+  const auto error = only_error(build_image(in));
+  EXPECT_NE(error.find("program of partition \"beta\" 'beta.elf' not found"), std::string::npos) << error;
+  EXPECT_NE(error.find("/nonexistent/beta.elf"), std::string::npos) << error;
+}
+
+TEST_F(ImageTest, FindsProgramsInSearchDirectories) {
+  fs::create_directory(dir() / "bin");
+  fs::rename(dir() / "beta.elf", dir() / "bin" / "beta.elf");
+  auto in = inputs();
+  in.search_directories.push_back((dir() / "bin").string());
+  EXPECT_TRUE(build_image(in).ok());
+}
+
+TEST_F(ImageTest, RefusesSegmentsOutsideRegionsOrWithTheWrongPermissions) {
+  write_file(dir() / "beta.elf", as_text(program(0xb2, 0x600000)));
+  EXPECT_NE(only_error(build_image(inputs())).find("segment 1 [0x600000, 0x600100) is not inside any memory region"),
+            std::string::npos);
+  write_file(dir() / "beta.elf", as_text(program(0xb2, 0x208000, PF_R | PF_W)));
+  EXPECT_NE(only_error(build_image(inputs())).find("is writable but region \"code\" is not readWrite"),
+            std::string::npos);
+  write_file(dir() / "beta.elf", as_text(program(0xb2, 0x400000, PF_R | PF_X)));
+  EXPECT_NE(only_error(build_image(inputs())).find("is executable but region \"data\" is not readExecute"),
+            std::string::npos);
+}
+
+TEST_F(ImageTest, RefusesInputsThatAreNotAArch64Executables) {
+  write_file(dir() / "alpha.elf", "#!/bin/sh\necho not an ELF\n");
+  EXPECT_NE(only_error(build_image(inputs())).find("not an ELF file"), std::string::npos);
+  auto x86 = program(0xa1);
+  elf_header(x86).e_machine = EM_X86_64;
+  write_file(dir() / "alpha.elf", as_text(x86));
+  EXPECT_NE(only_error(build_image(inputs())).find("not an AArch64 file"), std::string::npos);
+}
+
+TEST_F(ImageTest, RefusesAKernelOutsideKernelReserved) {
+  write_file(dir() / "kernel.elf",
+             as_text(make_elf(0x50000000, {{0x50000000, std::vector<uint8_t>(16, 1), 16, PF_R | PF_X}})));
+  EXPECT_NE(only_error(build_image(inputs())).find("lies outside the platform's kernelReserved"), std::string::npos);
+}
+
+TEST_F(ImageTest, PolicyErrorsAreReportedAsDiagnostics) {
+  write_file(dir() / "system.capnp",
+             std::string(policy_text).replace(std::string(policy_text).find("0x4000,"), 7, "0x4001,"));
+  const auto result = build_image(inputs());
+  EXPECT_FALSE(result.ok());
+  EXPECT_TRUE(result.diagnostics.contains(policy::Code::region_size_unaligned));
+}
+
+TEST_F(ImageTest, ReportAndGraphDescribeTheSystem) {
+  const auto result = build_image(inputs());
+  ASSERT_TRUE(result.ok());
+  const auto report = image_report(*result.image, "SUMMARY");
+  EXPECT_NE(report.find("boot-info"), std::string::npos);
+  EXPECT_NE(report.find("alpha: alpha.elf segment 0"), std::string::npos);
+  char digest[sha256_hex_buffer_size];
+  EXPECT_NE(report.find(std::string(format_hex(result.image->digests[1], digest)) + "  beta"), std::string::npos);
+  const auto graph = system_graph(*result.image->model);
+  EXPECT_NE(graph.find("\"alpha\" [label=\"alpha\\nVMID 1\"]"), std::string::npos) << graph;
+}
+
+TEST_F(ImageTest, VmPayloadsGoIntoGuestRamWithADeviceTree) {
+  write_file(dir() / "vm.capnp", R"(@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "vm-test",
+  platform = Virt.platform,
+  partitions = [
+    (name = "vmm", program = "alpha.elf",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "data", size = 0x10000, address = 0x400000),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack", cpu = 1)]),
+    (name = "guest", vm = (cpus = [2, 3], ramSize = 0x1000000, kernel = "Image", initrd = "initrd", vmm = "vmm",
+                           bootargs = "console=hvc0")),
+  ],
+  schedule = [(cpu = 1, majorFrameUs = 1000, windows = [(partition = "vmm", durationUs = 1000)]),
+              (cpu = 2, exclusive = "guest"), (cpu = 3, exclusive = "guest")],
+);
+)");
+  std::vector<uint8_t> linux_image(0x1000, 0);
+  linux_image[8] = 0;          // text_offset 0
+  linux_image[16 + 2] = 0x10;  // image_size 0x100000
+  const uint8_t magic[] = {'A', 'R', 'M', 0x64};
+  std::copy(std::begin(magic), std::end(magic), linux_image.begin() + 56);
+  write_file(dir() / "Image", as_text(linux_image));
+  write_file(dir() / "initrd", std::string(0x3000, 'i'));
+  auto in = inputs();
+  in.policy_path = (dir() / "vm.capnp").string();
+  const auto result = build_image(in);
+  ASSERT_TRUE(result.ok()) << (result.errors.empty() ? diagnostics_text(result.diagnostics) : result.errors[0]);
+  const auto& guest = result.image->model->partitions[1];
+  ASSERT_EQ(guest.threads.size(), 2u);
+  EXPECT_EQ(guest.threads[0].entry, 0x40000000u) << "the Image at RAM base + text_offset";
+  EXPECT_EQ(guest.threads[0].boot_argument, 0x40400000u) << "initrd at 2 MiB after the kernel, the tree after that";
+  EXPECT_EQ(guest.threads[1].entry, 0u) << "secondary vCPUs wait for PSCI CPU_ON";
+  const auto tree = std::find_if(result.image->pieces.begin(), result.image->pieces.end(),
+                                 [](const Loaded_piece& p) { return p.description == "guest: device tree"; });
+  ASSERT_NE(tree, result.image->pieces.end());
+  EXPECT_EQ(tree->physical_address, guest.regions[0].pa + 0x400000);
+
+  write_file(dir() / "Image", "neither an Image nor an ELF");
+  EXPECT_NE(only_error(build_image(in)).find("is neither an arm64 Linux Image nor an AArch64 ELF"), std::string::npos);
+}
