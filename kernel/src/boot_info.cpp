@@ -336,6 +336,8 @@ bool capability_object_exists(const Boot_info& info, Capability_kind kind, uint3
       return object < info.irqs().size();
     case Capability_kind::vcpu:
       return object < info.threads().size();
+    case Capability_kind::console:
+      return object == 0;
   }
   return false;
 }
@@ -347,7 +349,7 @@ Verdict check_capabilities(const Boot_info& info) {
   for (uint32_t i = 0; i < capabilities.size(); ++i) {
     const Capability_entry& capability = capabilities[i];
     if (capability.kind < static_cast<uint32_t>(Capability_kind::endpoint) ||
-        capability.kind > static_cast<uint32_t>(Capability_kind::vcpu)) {
+        capability.kind > static_cast<uint32_t>(Capability_kind::console)) {
       return fail(capability_kind_invalid, where, i);
     }
     const auto kind = static_cast<Capability_kind>(capability.kind);

@@ -5,6 +5,9 @@
 #include <kestrel/boot_info.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
+#include <kestrel/partition.hpp>
+#include <kestrel/scheduler.hpp>
+#include <kestrel/thread.hpp>
 #include <kestrel/version.hpp>
 
 using namespace kestrel;
@@ -32,7 +35,12 @@ const uint8_t* find_boot_info(size_t& size) {
   return reinterpret_cast<const uint8_t*>(address);
 }
 
-// Checks every partition's measurement; returns how many may start.
+// Every object, created once at boot from boot-info; no allocation after.
+Partition partition_pool[abi::max_partitions];
+Thread thread_pool[abi::max_threads];
+
+// Checks every partition's measurement and marks those that may start;
+// returns how many.
 unsigned verify_partitions(const Boot_info& info) {
   unsigned verified = 0;
   for (uint32_t p = 0; p < info.partitions().size(); ++p) {
@@ -42,6 +50,7 @@ unsigned verify_partitions(const Boot_info& info) {
     switch (result.status) {
       case Measurement_status::matches:
         log("partition {}: measurement ok ({})\n", name, format_hex(result.found, found));
+        partition_pool[p].may_start = true;
         ++verified;
         break;
       case Measurement_status::mismatch: {
@@ -61,6 +70,41 @@ unsigned verify_partitions(const Boot_info& info) {
     }
   }
   return verified;
+}
+
+// Creates partitions and threads, builds the address spaces of those that
+// may start and makes their threads ready. Returns how many threads are.
+unsigned create_objects(const Boot_info& info) {
+  for (uint32_t p = 0; p < info.partitions().size(); ++p) {
+    Partition& partition = partition_pool[p];
+    const bool verified = partition.may_start;
+    partition.create(info, p);
+    partition.may_start = verified;
+    if (!partition.may_start) continue;
+    if (partition.is_vm()) {
+      log("partition {}: a virtual machine; vCPUs are not supported yet, so it does not start\n", partition.name());
+      partition.may_start = false;
+    } else if (!arch::build_address_space(partition)) {
+      partition.may_start = false;
+    }
+  }
+  unsigned ready = 0;
+  for (uint32_t t = 0; t < info.threads().size(); ++t) {
+    const abi::Thread_entry& entry = info.threads()[t];
+    Partition& partition = partition_pool[entry.partition];
+    Thread& thread = thread_pool[t];
+    thread.create(entry, info.name(entry.name), partition);
+    if (!partition.may_start) continue;
+    if (thread.cpu() != 0) {
+      log("partition {}: thread {} is pinned to CPU {}; only CPU 0 runs threads yet\n", partition.name(), thread.name(),
+          thread.cpu());
+      continue;
+    }
+    thread.state = Thread::State::ready;
+    boot_cpu_scheduler().add(thread);
+    ++ready;
+  }
+  return ready;
 }
 
 }  // namespace
@@ -86,7 +130,16 @@ extern "C" [[noreturn]] void kernel_main() {
       const Boot_info& info = read.info();
       log("boot-info: system \"{}\", {} partitions\n", info.system_name(), info.partitions().size());
       const unsigned verified = verify_partitions(info);
-      log("boot: {} of {} partitions verified; running partitions comes next\n", verified, info.partitions().size());
+      log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
+      const unsigned ready = create_objects(info);
+      if (Thread* first = boot_cpu_scheduler().pick_next(); first != nullptr) {
+        log("boot: starting {} {}\n", ready, ready == 1 ? "thread" : "threads");
+        arch::prepare_native_threads();
+        boot_cpu_scheduler().set_current(first);
+        arch::activate_address_space(first->partition());
+        arch::enter_thread(*first);
+      }
+      log("boot: no thread can run\n");
     }
   }
   log("boot: powering off\n");

@@ -75,6 +75,9 @@ std::vector<Capability> capabilities_of(const Model& model, const Numbering& num
           "control " + vm_partition.name + " " + vm_partition.threads[t].name);
     }
   }
+  if (partition < model.partitions.size() && model.partitions[partition].kernel_console) {
+    add(Capability_kind::console, 0, abi::right_send, 0, "write to the kernel console");
+  }
   return slots;
 }
 

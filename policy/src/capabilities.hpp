@@ -5,7 +5,8 @@
 // it), so it is fixed: endpoints the partition serves (receive), endpoints it
 // calls (send, with its badge), notifications it owns (receive), notifications
 // it signals (send, with its badge), interrupts of its devices (control), then
-// the vCPUs of the VMs it is VMM of (control). Within each group, policy order.
+// the vCPUs of the VMs it is VMM of (control), then the kernel console if the
+// policy grants it. Within each group, policy order.
 #pragma once
 
 #include <vector>

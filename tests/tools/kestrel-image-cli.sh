@@ -42,7 +42,7 @@ check "unknown option" 2 "$tool" build "$policy" --kernel "$kernel" -o "$scratch
 expect_no_files "usage errors"
 
 check "missing programs" 1 "$tool" build "$policy" --kernel "$kernel" -o "$scratch/i.elf"
-expect_in "missing programs" "$scratch/err" "program of partition \"alpha\" 'idle-alpha.elf' not found"
+expect_in "missing programs" "$scratch/err" "program of partition \"alpha\" 'hello-alpha.elf' not found"
 check "kernel is not an ELF" 1 "$tool" build "$policy" --kernel "$policy" -P "$programs" -o "$scratch/i.elf"
 expect_in "kernel is not an ELF" "$scratch/err" "not an ELF file"
 check "bad policy" 1 "$tool" build "$source_dir/tests/unit/policy/cases/KP0104-duplicate-partition.capnp" \

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Exception: the C++ side of the EL2 vector table.
 //
-// So far the kernel runs nothing below EL2, so every exception that reaches
-// here is a kernel bug, unless an in-kernel test claimed it.
+// Exceptions from native threads (EL0) go to generic code, which contains
+// them to the thread; an exception taken at EL2 itself is a kernel bug and
+// panics, unless an in-kernel test claimed it.
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <kestrel/log.hpp>
+#include <kestrel/user_exception.hpp>
 
 namespace kestrel::arch {
 namespace {
@@ -28,7 +30,62 @@ const char* vector_name(uint64_t vector) {
 
 void set_kernel_exception_hook(Exception_hook hook) { kernel_exception_hook = hook; }
 
+namespace {
+
+// What a synchronous exception from EL0 means, from its ESR.
+User_exception decode_user_exception(const Exception_frame& frame) {
+  const auto exception_class = static_cast<Exception_class>(Esr_class::get(frame.esr));
+  const uint64_t iss = Esr_iss::get(frame.esr);
+  auto fault = [&](const char* description, bool address_valid = false) {
+    return User_exception{User_exception::Kind::fault, description, frame.far, address_valid};
+  };
+  switch (exception_class) {
+    case Exception_class::svc_aarch64:
+      // Only `svc #0` is a system call; other immediates are reserved.
+      return (iss & 0xffff) == 0 ? User_exception{User_exception::Kind::syscall, "", 0, false}
+                                 : fault("svc with a non-zero immediate");
+    case Exception_class::wfi_wfe:
+      return {User_exception::Kind::wait, "", 0, false};
+    case Exception_class::unknown:
+      return fault("undefined instruction");
+    case Exception_class::fp_simd_access:
+      return fault("FP/SIMD access (not available to partitions yet)");
+    case Exception_class::illegal_state:
+      return fault("illegal execution state");
+    case Exception_class::sysreg_trap:
+      return fault("system register access");
+    case Exception_class::instruction_abort_lower:
+      return fault("instruction abort", true);
+    case Exception_class::pc_alignment:
+      return fault("PC alignment fault", true);
+    case Exception_class::data_abort_lower:
+      return fault("data abort", Data_abort_far_not_valid::get(iss) == 0);
+    case Exception_class::sp_alignment:
+      return fault("SP alignment fault");
+    case Exception_class::brk_aarch64:
+      return fault("breakpoint instruction");
+    default:
+      return fault("unexpected exception");
+  }
+}
+
+}  // namespace
+
 extern "C" void handle_exception(Exception_frame* frame, uint64_t vector) {
+  switch (static_cast<Vector>(vector)) {
+    case Vector::lower64_sync:
+      handle_user_exception(*frame, decode_user_exception(*frame));
+      return;
+    case Vector::lower64_serror:
+    case Vector::lower32_sync:
+      // A partition's asynchronous error, or AArch32 state it can never
+      // legitimately be in: contained to the thread like a fault.
+      handle_user_exception(
+          *frame, User_exception{User_exception::Kind::fault, "asynchronous error (SError)", frame->far, false});
+      return;
+    default:
+      break;
+  }
   if (vector == static_cast<uint64_t>(Vector::current_spx_sync) && kernel_exception_hook != nullptr &&
       kernel_exception_hook(*frame)) {
     return;

@@ -42,10 +42,19 @@ exception_common:
   mrs x2, esr_el2
   mrs x3, far_el2
   stp x2, x3, [sp, #FRAME_ESR]
+  mrs x2, sp_el0
+  mrs x3, tpidr_el0
+  stp x2, x3, [sp, #FRAME_SP_EL0]
 
   mov x0, sp
   bl handle_exception
 
+/* Restores the frame at sp and returns from the exception. Also the way
+ * into a thread for the first time (enter_frame). */
+exception_return:
+  ldp x2, x3, [sp, #FRAME_SP_EL0]
+  msr sp_el0, x2
+  msr tpidr_el0, x3
   ldp x2, x3, [sp, #FRAME_ELR]
   msr elr_el2, x2
   msr spsr_el2, x3
@@ -67,3 +76,11 @@ exception_common:
   ldp x0, x1, [sp, #FRAME_X0]
   add sp, sp, #FRAME_SIZE
   eret
+
+/* enter_frame(frame): starts executing the register state in *frame, which
+ * must lie at the top of this CPU's kernel stack (so that the stack is empty
+ * once it has been popped). Does not return. */
+.global enter_frame
+enter_frame:
+  mov sp, x0
+  b exception_return

@@ -4,6 +4,11 @@
 
 #include <cstdint>
 
+namespace kestrel {
+class Partition;
+class Thread;
+}  // namespace kestrel
+
 namespace kestrel::arch {
 
 // Exception level the kernel runs at (2 on a correct boot).
@@ -25,6 +30,21 @@ struct Psci_version {
   unsigned minor;
 };
 Psci_version psci_version();
+
+// Builds the partition's stage-2 translation from its regions and records
+// its root in the partition. False (after a log line) if the kernel's
+// page-table memory is exhausted.
+[[nodiscard]] bool build_address_space(Partition& partition);
+
+// Makes the partition's address space the current stage-2 translation.
+void activate_address_space(const Partition& partition);
+
+// Configures the hypervisor controls for native threads at EL0 (HCR_EL2,
+// VTCR_EL2, CPTR_EL2); once per CPU before the first thread runs.
+void prepare_native_threads();
+
+// Starts running `thread` on this CPU; the kernel stack is reset.
+[[noreturn]] void enter_thread(const Thread& thread);
 
 // Turns the machine off through PSCI SYSTEM_OFF.
 [[noreturn]] void power_off();

@@ -107,6 +107,10 @@ struct Partition {
 
   vm @5 :VirtualMachine;
   # Set for a partition that runs a guest operating system at EL1.
+
+  kernelConsole @6 :Bool;
+  # May write to the kernel's console (a capability in its last slot). For
+  # bring-up and tests; systems give the PL011 to a console driver partition.
 }
 
 enum Access {

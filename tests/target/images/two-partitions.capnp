@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# Two native partitions for the image target tests; their programs are
-# tests/target/partitions/idle.cpp built twice with different markers.
+# Two native partitions for the image and kernel target tests: each prints a
+# line through its kernel console capability and exits. Their programs are
+# tests/target/partitions/hello.cpp built twice with different markers.
 @0xc4e2a8b6d0f13579;
 
 using K = import "/kestrel/policy.capnp";
@@ -11,7 +12,8 @@ const system :K.System = (
   platform = Virt.platform,
   partitions = [
     ( name = "alpha",
-      program = "idle-alpha.elf",
+      program = "hello-alpha.elf",
+      kernelConsole = true,
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x10000, address = 0x400000),
@@ -20,7 +22,8 @@ const system :K.System = (
       threads = [(name = "main", stack = "stack", priority = 10)],
     ),
     ( name = "beta",
-      program = "idle-beta.elf",
+      program = "hello-beta.elf",
+      kernelConsole = true,
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x10000, address = 0x400000),

@@ -168,7 +168,9 @@ enum class Capability_kind : uint32_t {
   endpoint = 1,
   notification = 2,
   irq = 3,
-  vcpu = 4,  // object: a thread with thread_vcpu (held by the VMM)
+  vcpu = 4,     // object: a thread with thread_vcpu (held by the VMM)
+  console = 5,  // object 0: write to the kernel's console (until the console
+                // driver partition exists, and for the kernel's own tests)
 };
 
 enum Capability_rights : uint32_t {

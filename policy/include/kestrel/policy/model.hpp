@@ -131,6 +131,7 @@ struct Partition {
   std::vector<Thread> threads;
   std::vector<Device_grant> grants;
   std::optional<Virtual_machine> vm;
+  bool kernel_console = false;
   Source_ref src;
   // Its name is invalid or taken, so nothing can refer to it: checks that
   // look partitions up by name skip it rather than report follow-on errors.

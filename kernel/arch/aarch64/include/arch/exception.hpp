@@ -16,6 +16,8 @@ struct Exception_frame {
   uint64_t spsr;
   uint64_t esr;
   uint64_t far;
+  uint64_t sp_el0;
+  uint64_t tpidr_el0;
   uint64_t padding;
 };
 static_assert(offsetof(Exception_frame, x) == FRAME_X0);
@@ -23,6 +25,8 @@ static_assert(offsetof(Exception_frame, elr) == FRAME_ELR);
 static_assert(offsetof(Exception_frame, spsr) == FRAME_SPSR);
 static_assert(offsetof(Exception_frame, esr) == FRAME_ESR);
 static_assert(offsetof(Exception_frame, far) == FRAME_FAR);
+static_assert(offsetof(Exception_frame, sp_el0) == FRAME_SP_EL0);
+static_assert(offsetof(Exception_frame, tpidr_el0) == FRAME_TPIDR_EL0);
 static_assert(sizeof(Exception_frame) == FRAME_SIZE);
 
 // Which of the 16 vector table entries an exception came through.

@@ -32,13 +32,15 @@ KESTREL_SYSREG_READ(read_vbar_el2, vbar_el2)
 using Current_el = Bitfield<2, 2>;  // CurrentEL.EL
 
 // ESR_ELx: exception syndrome.
-using Esr_class = Bitfield<26, 6>;  // EC
-using Esr_iss = Bitfield<0, 25>;    // ISS
+using Esr_class = Bitfield<26, 6>;             // EC
+using Esr_iss = Bitfield<0, 25>;               // ISS
+using Data_abort_far_not_valid = Bitflag<10>;  // ISS.FnV of a data abort
 
 // Exception classes (ESR_ELx.EC) the kernel names.
 enum class Exception_class : uint8_t {
   unknown = 0x00,
   wfi_wfe = 0x01,
+  fp_simd_access = 0x07,
   illegal_state = 0x0e,
   svc_aarch64 = 0x15,
   hvc_aarch64 = 0x16,

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// Address space: partitions' stage-2 translations and the hypervisor controls
+// native threads run under.
+#include <arch/frame_layout.h>
+#include <arch/exception.hpp>
+#include <arch/sysreg.hpp>
+#include <kestrel/arch.hpp>
+#include <kestrel/log.hpp>
+#include <kestrel/page_table.hpp>
+#include <kestrel/partition.hpp>
+#include <kestrel/table_pool.hpp>
+#include <kestrel/thread.hpp>
+
+extern "C" {
+extern uint8_t kernel_cpu_stacks[][KERNEL_STACK_SIZE];
+[[noreturn]] void enter_frame(kestrel::arch::Exception_frame* frame);
+}
+
+namespace kestrel::arch {
+namespace {
+
+// Every partition's stage-2 tables come from here, all built at boot. 2 MiB:
+// a partition with a few regions needs about four pages (an 8 KiB root, one
+// level-2 and one level-3 table).
+constexpr size_t stage2_table_pages = 512;
+Static_table_pool<stage2_table_pages> stage2_pool;
+
+// HCR_EL2 while a native thread runs.
+using Hcr_vm = Bitflag<0>;    // stage 2 translation on
+using Hcr_swio = Bitflag<1>;  // set/way invalidation becomes clean+invalidate
+using Hcr_fmo = Bitflag<3>;   // FIQs, IRQs and SErrors go to EL2
+using Hcr_imo = Bitflag<4>;
+using Hcr_amo = Bitflag<5>;
+using Hcr_dc = Bitflag<12>;   // stage 1 off with Normal write-back memory: VA = IPA
+using Hcr_twi = Bitflag<13>;  // WFI and WFE trap, so a waiting thread gives up the CPU
+using Hcr_twe = Bitflag<14>;
+using Hcr_tsc = Bitflag<19>;  // SMC traps
+using Hcr_tge = Bitflag<27>;  // EL0 exceptions go to EL2; there is no EL1
+using Hcr_rw = Bitflag<31>;   // EL1 is AArch64 (for vCPUs later)
+constexpr uint64_t hcr_native = Hcr_vm::bits(1) | Hcr_swio::bits(1) | Hcr_fmo::bits(1) | Hcr_imo::bits(1) |
+                                Hcr_amo::bits(1) | Hcr_dc::bits(1) | Hcr_twi::bits(1) | Hcr_twe::bits(1) |
+                                Hcr_tsc::bits(1) | Hcr_tge::bits(1) | Hcr_rw::bits(1);
+
+// CPTR_EL2 (non-VHE): RES1 bits, and TFP so that FP/SIMD traps: partitions
+// get no FP/SIMD state until the kernel switches it (lazily, later).
+constexpr uint64_t cptr_res1 = 0x32ff;
+using Cptr_tfp = Bitflag<10>;
+constexpr uint64_t cptr_native = cptr_res1 | Cptr_tfp::bits(1);
+
+Attributes attributes_of(const abi::Region_entry& region) {
+  Attributes attributes{};
+  attributes.access = (region.attributes & abi::region_write) != 0 ? Access::read_write : Access::read_only;
+  attributes.executable = (region.attributes & abi::region_execute) != 0;
+  attributes.memory = (region.attributes & abi::region_device) != 0          ? Memory_type::device_ngnre
+                      : (region.attributes & abi::region_non_cacheable) != 0 ? Memory_type::normal_non_cacheable
+                                                                             : Memory_type::normal_write_back;
+  return attributes;
+}
+
+}  // namespace
+
+bool build_address_space(Partition& partition) {
+  auto created = Stage2_table<Static_table_pool<stage2_table_pages>>::create(stage2_pool);
+  if (created.status != Map_status::ok) {
+    log("partition {}: not started: {}\n", partition.name(), to_string(created.status));
+    return false;
+  }
+  auto& table = created.table;
+  for (const abi::Region_entry& region : partition.regions()) {
+    const Map_status status = table.map(Ipa{region.ipa}, Paddr{region.pa}, region.size, attributes_of(region));
+    if (status != Map_status::ok) {
+      log("partition {}: not started: cannot map {:#x} to {:#x} ({:#x} bytes): {}\n", partition.name(), region.ipa,
+          region.pa, region.size, to_string(status));
+      return false;
+    }
+  }
+  partition.translation_root = table.root().value();
+  data_sync_barrier();  // the tables are complete before any walk can use them
+  return true;
+}
+
+void activate_address_space(const Partition& partition) {
+  const uint64_t vttbr =
+      vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
+  asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
+  instruction_barrier();
+}
+
+void prepare_native_threads() {
+  asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value));
+  asm volatile("msr cptr_el2, %0" : : "r"(cptr_native));
+  asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
+  // No stage-2 entries are cached yet for any VMID, but a firmware or a
+  // previous kernel might have left some.
+  asm volatile("tlbi alle1\n dsb sy" ::: "memory");
+  instruction_barrier();
+}
+
+void enter_thread(const Thread& thread) {
+  // The frame goes where an exception from this thread will push its frame:
+  // at the top of this CPU's kernel stack.
+  uint8_t* const stack_top = kernel_cpu_stacks[current_cpu()] + KERNEL_STACK_SIZE;
+  auto* frame = reinterpret_cast<Exception_frame*>(stack_top - sizeof(Exception_frame));
+  *frame = thread.context;
+  enter_frame(frame);
+}
+
+}  // namespace kestrel::arch

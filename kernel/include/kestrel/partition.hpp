@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// Partition: one isolated address space with its capability table, created
+// once at boot from checked boot-info.
+#pragma once
+
+#include <cstdint>
+
+#include <kestrel/abi/boot_info.hpp>
+#include <kestrel/boot_info.hpp>
+#include <kestrel/span.hpp>
+
+namespace kestrel {
+
+class Partition final {
+ public:
+  // Binds the partition to entry `index` of `info`, which must have passed
+  // read_boot_info and must stay in place.
+  void create(const Boot_info& info, uint32_t index);
+
+  const char* name() const { return name_ != nullptr ? name_ : ""; }
+  uint32_t index() const { return index_; }
+  uint32_t vmid() const { return entry_->vmid; }
+  bool is_vm() const { return (entry_->flags & abi::partition_is_vm) != 0; }
+  Span<const abi::Region_entry> regions() const { return regions_; }
+
+  // The capability in `slot`, or nullptr for a slot outside the table.
+  [[nodiscard]] const abi::Capability_entry* capability(uint64_t slot) const;
+
+  // The physical address of [ipa, ipa + size) if the partition may read all
+  // of it: inside one readable region that is not device memory. Zero-sized
+  // ranges and ranges that wrap are refused. Returns nullptr otherwise.
+  [[nodiscard]] const uint8_t* readable(uint64_t ipa, uint64_t size) const;
+
+  // Set by the boot path: measurement verified and address space built.
+  bool may_start = false;
+  uint64_t translation_root = 0;  // physical address of its stage-2 root table
+  // The partition's console output is in the middle of a line (so the next
+  // byte gets no name prefix). False, not true, by default: the object pools
+  // must be all zero so they stay in .bss.
+  bool console_mid_line = false;
+
+ private:
+  const abi::Partition_entry* entry_ = nullptr;
+  const char* name_ = nullptr;  // zero, so the static pools stay in .bss
+  uint32_t index_ = 0;
+  Span<const abi::Region_entry> regions_;
+  Span<const abi::Capability_entry> capabilities_;
+};
+
+}  // namespace kestrel

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// Partition: creation and checks of what a partition may let the kernel do.
+#include <kestrel/partition.hpp>
+
+namespace kestrel {
+
+void Partition::create(const Boot_info& info, uint32_t index) {
+  entry_ = &info.partitions()[index];
+  index_ = index;
+  name_ = info.name(entry_->name);
+  regions_ = info.regions_of(*entry_);
+  capabilities_ = info.capabilities_of(*entry_);
+}
+
+const abi::Capability_entry* Partition::capability(uint64_t slot) const {
+  return slot < capabilities_.size() ? &capabilities_[static_cast<size_t>(slot)] : nullptr;
+}
+
+const uint8_t* Partition::readable(uint64_t ipa, uint64_t size) const {
+  if (size == 0 || size - 1 > UINT64_MAX - ipa) return nullptr;
+  for (const abi::Region_entry& region : regions_) {
+    const bool inside =
+        ipa >= region.ipa && ipa - region.ipa <= region.size && size <= region.size - (ipa - region.ipa);
+    if (!inside) continue;
+    if ((region.attributes & abi::region_read) == 0 || (region.attributes & abi::region_device) != 0) return nullptr;
+    return reinterpret_cast<const uint8_t*>(region.pa + (ipa - region.ipa));
+  }
+  return nullptr;
+}
+
+}  // namespace kestrel

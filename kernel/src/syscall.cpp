@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Syscall: decoding (every argument checked, no side effects) then invoking
+// (cannot fail) each system call, and the handling of threads' exceptions.
+#include <kestrel/abi/syscall.hpp>
+#include <kestrel/arch.hpp>
+#include <kestrel/log.hpp>
+#include <kestrel/scheduler.hpp>
+#include <kestrel/user_exception.hpp>
+
+namespace kestrel {
+namespace {
+
+using abi::Status;
+
+enum class After : uint8_t { resume, reschedule };
+
+struct Console_write {
+  const uint8_t* text;
+  uint64_t length;
+};
+
+// Decode: the console capability must exist, be a console with the send
+// right, and the buffer must be readable memory of the partition.
+Status decode_console_write(const Partition& partition, const arch::Exception_frame& frame, Console_write& call) {
+  const abi::Capability_entry* capability = partition.capability(frame.x[0]);
+  if (capability == nullptr) return Status::invalid_capability;
+  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::console)) return Status::wrong_capability_type;
+  if ((capability->rights & abi::right_send) == 0) return Status::missing_right;
+  const uint64_t length = frame.x[2];
+  if (length > abi::console_write_max) return Status::invalid_argument;
+  if (length == 0) {
+    call = {nullptr, 0};
+    return Status::ok;
+  }
+  const uint8_t* text = partition.readable(frame.x[1], length);
+  if (text == nullptr) return Status::bad_address;
+  call = {text, length};
+  return Status::ok;
+}
+
+// Invoke: each line is prefixed with the partition's name.
+void invoke_console_write(Partition& partition, const Console_write& call) {
+  for (uint64_t i = 0; i < call.length; ++i) {
+    if (!partition.console_mid_line) log("{}: ", partition.name());
+    const char c = static_cast<char>(call.text[i]);
+    console_write(&c, 1);
+    partition.console_mid_line = c != '\n';
+  }
+}
+
+After handle_syscall(Thread& thread, arch::Exception_frame& frame) {
+  Status status = Status::ok;
+  After after = After::resume;
+  switch (static_cast<abi::Syscall>(frame.x[8])) {
+    case abi::Syscall::console_write: {
+      Console_write call{};
+      status = decode_console_write(thread.partition(), frame, call);
+      if (status == Status::ok) invoke_console_write(thread.partition(), call);
+      break;
+    }
+    case abi::Syscall::thread_exit:
+      log("partition {}: thread {} exited\n", thread.partition().name(), thread.name());
+      thread.state = Thread::State::stopped;
+      return After::reschedule;
+    case abi::Syscall::yield:
+      after = After::reschedule;
+      break;
+    default:
+      status = Status::invalid_syscall;
+      break;
+  }
+  frame.x[0] = static_cast<uint64_t>(status);
+  return after;
+}
+
+// Saves the running thread into its context, loads the next one, or powers
+// off when no thread is left to run.
+void reschedule(Scheduler& scheduler, arch::Exception_frame& frame) {
+  Thread* const previous = scheduler.current();
+  Thread* const next = scheduler.pick_next();
+  if (next == nullptr) {
+    log("boot: no thread is left to run; powering off\n");
+    arch::power_off();
+  }
+  if (next == previous) return;
+  if (previous != nullptr) previous->context = frame;
+  frame = next->context;
+  arch::activate_address_space(next->partition());
+  scheduler.set_current(next);
+}
+
+}  // namespace
+
+void handle_user_exception(arch::Exception_frame& frame, const User_exception& exception) {
+  Scheduler& scheduler = boot_cpu_scheduler();
+  Thread* const thread = scheduler.current();
+  if (thread == nullptr) panic("exception from EL0 with no current thread");
+  After after = After::resume;
+  switch (exception.kind) {
+    case User_exception::Kind::syscall:
+      after = handle_syscall(*thread, frame);
+      break;
+    case User_exception::Kind::wait:
+      frame.elr += 4;  // past the WFI/WFE: the thread gives up the CPU instead
+      after = After::reschedule;
+      break;
+    case User_exception::Kind::fault:
+      if (exception.address_valid) {
+        log("partition {}: thread {} stopped: {} at pc {:#x}, address {:#x}\n", thread->partition().name(),
+            thread->name(), exception.description, frame.elr, exception.address);
+      } else {
+        log("partition {}: thread {} stopped: {} at pc {:#x}\n", thread->partition().name(), thread->name(),
+            exception.description, frame.elr);
+      }
+      thread->state = Thread::State::stopped;
+      after = After::reschedule;
+      break;
+  }
+  if (after == After::reschedule) reschedule(scheduler, frame);
+}
+
+}  // namespace kestrel

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// Syscall wrappers: the partition side of kernel/include/kestrel/abi/syscall.hpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <kestrel/abi/syscall.hpp>
+
+namespace kestrel {
+
+struct Syscall_result {
+  abi::Status status;
+  uint64_t value;  // x1 on return
+};
+
+inline Syscall_result syscall(abi::Syscall number, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
+                              uint64_t a4 = 0, uint64_t a5 = 0) {
+  register uint64_t x0 asm("x0") = a0;
+  register uint64_t x1 asm("x1") = a1;
+  register uint64_t x2 asm("x2") = a2;
+  register uint64_t x3 asm("x3") = a3;
+  register uint64_t x4 asm("x4") = a4;
+  register uint64_t x5 asm("x5") = a5;
+  register uint64_t x8 asm("x8") = static_cast<uint64_t>(number);
+  asm volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5) : "r"(x8) : "memory");
+  return {static_cast<abi::Status>(x0), x1};
+}
+
+inline abi::Status console_write(uint64_t console, const char* text, size_t length) {
+  return syscall(abi::Syscall::console_write, console, reinterpret_cast<uint64_t>(text), length).status;
+}
+
+inline abi::Status console_print(uint64_t console, const char* text) {
+  size_t length = 0;
+  while (text[length] != '\0') ++length;
+  return console_write(console, text, length);
+}
+
+inline void yield() { syscall(abi::Syscall::yield); }
+
+[[noreturn]] inline void thread_exit() {
+  syscall(abi::Syscall::thread_exit);
+  for (;;) {
+  }
+}
+
+}  // namespace kestrel
