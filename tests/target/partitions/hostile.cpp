@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// Hostile: a partition whose threads each try one thing a partition must not
+// be able to do. Every thread runs this same program; which attack it makes
+// follows from where its stack is (the policy, hostile.capnp, gives thread n
+// a stack at 0x800000 + n * 0x10000). A thread whose attack faults is stopped
+// by the kernel, which logs it; the syscall thread reports what the kernel
+// answered to each bad call.
+#include <kestrel/syscall.hpp>
+
+namespace {
+
+using kestrel::abi::Status;
+using kestrel::abi::Syscall;
+
+constexpr uint64_t console = 0;       // slot 0: signal the victim's notification (a wrong type for console_write)
+constexpr uint64_t console_slot = 1;  // slot 1: the kernel console
+constexpr uint64_t victim_data = 0x48000000;  // the victim's data, at this fixed physical address
+constexpr uint64_t kernel_text = 0x40080000;
+constexpr uint64_t kernel_reserved = 0x40000000;
+constexpr uint64_t uart = 0x09000000;  // granted to no one here
+
+void print(const char* text) { kestrel::console_print(console_slot, text); }
+
+[[noreturn]] void finish(const char* text) {
+  print(text);
+  kestrel::thread_exit();
+}
+
+int failures = 0;
+
+void expect(Status got, Status wanted, const char* what) {
+  if (got == wanted) return;
+  ++failures;
+  print("FAILED: ");
+  print(what);
+  print("\n");
+}
+
+[[noreturn]] void try_bad_syscalls() {
+  static const char text[] = "x";
+  const auto here = reinterpret_cast<uint64_t>(text);
+  expect(kestrel::console_write(7, text, 1), Status::invalid_capability, "slot 7");
+  expect(kestrel::console_write(~0ULL, text, 1), Status::invalid_capability, "slot ~0");
+  expect(kestrel::console_write(console, text, 1), Status::wrong_capability_type, "notification as console");
+  expect(kestrel::console_write(console_slot, text, kestrel::abi::console_write_max + 1), Status::invalid_argument,
+         "too long");
+  expect(kestrel::console_write(console_slot, reinterpret_cast<const char*>(kernel_text), 16), Status::bad_address,
+         "kernel text");
+  expect(kestrel::console_write(console_slot, reinterpret_cast<const char*>(victim_data), 16), Status::bad_address,
+         "victim data");
+  expect(kestrel::console_write(console_slot, reinterpret_cast<const char*>(uart), 4), Status::bad_address, "uart");
+  expect(kestrel::console_write(console_slot, reinterpret_cast<const char*>(~0ULL - 3), 8), Status::bad_address,
+         "wrapping buffer");
+  expect(kestrel::console_write(console_slot, reinterpret_cast<const char*>(here + 0x1000000), 8), Status::bad_address,
+         "unmapped buffer");
+  // Numbers nobody defines, and noise in every argument register.
+  uint64_t noise = 0x9e3779b97f4a7c15ULL;
+  for (uint64_t number = 3; number < 64; ++number) {
+    noise = noise * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto result = kestrel::syscall(static_cast<Syscall>(number), noise, ~noise, noise >> 3, noise << 5, 0, 1);
+    expect(result.status, Status::invalid_syscall, "unknown syscall number");
+  }
+  const auto huge = kestrel::syscall(static_cast<Syscall>(~0ULL));
+  expect(huge.status, Status::invalid_syscall, "syscall ~0");
+  finish(failures == 0 ? "syscalls: every bad call was refused with the right status\n"
+                       : "syscalls: some bad calls were not refused\n");
+}
+
+volatile uint64_t sink;
+
+[[noreturn]] void attack(unsigned role) {
+  switch (role) {
+    case 0:
+      try_bad_syscalls();
+    case 1:  // write the victim's memory
+      *reinterpret_cast<volatile uint64_t*>(victim_data) = 0xbad;
+      break;
+    case 2:  // read the kernel's memory
+      sink = *reinterpret_cast<volatile uint64_t*>(kernel_reserved);
+      break;
+    case 3:  // overwrite the kernel's code
+      *reinterpret_cast<volatile uint64_t*>(kernel_text) = 0;
+      break;
+    case 4:  // poke a device it was not granted
+      *reinterpret_cast<volatile uint32_t*>(uart) = 'X';
+      break;
+    case 5:  // an EL1 system register
+      asm volatile("msr sctlr_el1, xzr");
+      break;
+    case 6:  // an EL2 system register
+      asm volatile("msr hcr_el2, xzr");
+      break;
+    case 7:
+      asm volatile("smc #0");
+      break;
+    case 8:
+      asm volatile("hvc #0");
+      break;
+    case 9:  // jump into the kernel
+      reinterpret_cast<void (*)()>(kernel_text)();
+      break;
+    default:
+      break;
+  }
+  finish("an attack was not stopped\n");
+}
+
+}  // namespace
+
+extern "C" int main() {
+  uint64_t sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
+  attack(static_cast<unsigned>((sp - 0x800000) >> 16));
+}
