@@ -129,6 +129,11 @@ extern "C" [[noreturn]] void kernel_main() {
     } else {
       const Boot_info& info = read.info();
       log("boot-info: system \"{}\", {} partitions\n", info.system_name(), info.partitions().size());
+      // From here on the kernel's own memory is W^X and table walks are
+      // cacheable, like the stage-2 tables about to be written.
+      if (arch::enable_kernel_mmu(info.ram_ranges())) {
+        log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable\n");
+      }
       const unsigned verified = verify_partitions(info);
       log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
       const unsigned ready = create_objects(info);

@@ -4,6 +4,9 @@
 
 #include <cstdint>
 
+#include <kestrel/abi/boot_info.hpp>
+#include <kestrel/span.hpp>
+
 namespace kestrel {
 class Partition;
 class Thread;
@@ -30,6 +33,11 @@ struct Psci_version {
   unsigned minor;
 };
 Psci_version psci_version();
+
+// Turns on the kernel's own MMU: a W^X identity map of the kernel image,
+// the given RAM (read-write, never executable) and the console. False (after a
+// log line) if it cannot be built; the MMU then stays off.
+[[nodiscard]] bool enable_kernel_mmu(Span<const abi::Memory_range> ram);
 
 // Builds the partition's stage-2 translation from its regions and records
 // its root in the partition. False (after a log line) if the kernel's

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// Kernel MMU: the kernel's own EL2 stage-1 translation, an identity map that
+// is W^X: text read-execute, read-only data read-only, data and .bss
+// read-write, RAM read-write and never executable, the console UART as
+// device memory. Anything unmapped faults, which catches wild kernel
+// pointers.
+#include <arch/sysreg.hpp>
+#include <board/board.hpp>
+#include <kestrel/arch.hpp>
+#include <kestrel/log.hpp>
+#include <kestrel/page_table.hpp>
+#include <kestrel/table_pool.hpp>
+
+extern "C" char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+namespace kestrel::arch {
+namespace {
+
+// The identity map of 1 GiB of RAM around the kernel with 4 KiB pages at its
+// edges needs a root, a level-2 table and two level-3 tables; room to spare
+// for a few more RAM ranges.
+constexpr size_t kernel_table_pages = 16;
+Static_table_pool<kernel_table_pages> kernel_table_pool;
+
+// SCTLR_EL2 (non-VHE): RES1 bits, then M (MMU), C (data cache), SA (stack
+// alignment check), I (instruction cache) and WXN (writable means never
+// executable, a second line of defence behind the tables themselves).
+constexpr uint64_t sctlr_res1 = 0x30c5'0830;
+using Sctlr_m = Bitflag<0>;
+using Sctlr_c = Bitflag<2>;
+using Sctlr_sa = Bitflag<3>;
+using Sctlr_i = Bitflag<12>;
+using Sctlr_wxn = Bitflag<19>;
+constexpr uint64_t sctlr_el2_mmu_on =
+    sctlr_res1 | Sctlr_m::bits(1) | Sctlr_c::bits(1) | Sctlr_sa::bits(1) | Sctlr_i::bits(1) | Sctlr_wxn::bits(1);
+
+uint64_t address_of(const char* symbol) { return reinterpret_cast<uint64_t>(symbol); }
+
+using Kernel_translation = Kernel_table<Static_table_pool<kernel_table_pages>>;
+
+bool map(Kernel_translation& table, uint64_t base, uint64_t end, Attributes attributes, const char* what) {
+  if (end <= base) return true;
+  const Map_status status = table.map(Vaddr{base}, Paddr{base}, end - base, attributes);
+  if (status != Map_status::ok) {
+    log("boot: cannot map {} [{:#x}, {:#x}): {}\n", what, base, end, to_string(status));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool enable_kernel_mmu(Span<const abi::Memory_range> ram) {
+  auto created = Kernel_translation::create(kernel_table_pool);
+  if (created.status != Map_status::ok) return false;
+  auto& table = created.table;
+  const uint64_t start = address_of(__kernel_start);
+  const uint64_t end = address_of(__kernel_end);
+  constexpr Attributes text{Access::read_only, true, Memory_type::normal_write_back};
+  constexpr Attributes read_only{Access::read_only, false, Memory_type::normal_write_back};
+  constexpr Attributes read_write{Access::read_write, false, Memory_type::normal_write_back};
+  constexpr Attributes device{Access::read_write, false, Memory_type::device_ngnre};
+  bool ok = map(table, start, address_of(__text_end), text, "kernel text") &&
+            map(table, address_of(__text_end), address_of(__rodata_end), read_only, "kernel read-only data") &&
+            map(table, address_of(__rodata_end), end, read_write, "kernel data") &&
+            map(table, board::uart_base, board::uart_base + 0x1000, device, "the console UART");
+  // The rest of RAM: boot-info, partitions' memory (the kernel reads their
+  // buffers), never executable.
+  for (const abi::Memory_range& range : ram) {
+    const uint64_t range_end = range.base + range.size;
+    if (start >= range.base && end <= range_end) {
+      ok = ok && map(table, range.base, start, read_write, "RAM below the kernel") &&
+           map(table, end, range_end, read_write, "RAM above the kernel");
+    } else {
+      ok = ok && map(table, range.base, range_end, read_write, "RAM");
+    }
+  }
+  if (!ok) return false;
+
+  asm volatile("msr mair_el2, %0" : : "r"(vmsa::Mair_el2::value));
+  asm volatile("msr tcr_el2, %0" : : "r"(vmsa::Tcr_el2::value));
+  asm volatile("msr ttbr0_el2, %0" : : "r"(vmsa::Ttbr0_el2::value(table.root())));
+  // The tables were written with the MMU (and so the data cache) off; no
+  // stale translations may survive from before.
+  asm volatile("dsb sy\n tlbi alle2\n dsb sy\n ic iallu\n dsb sy\n isb" ::: "memory");
+  asm volatile("msr sctlr_el2, %0\n isb" : : "r"(sctlr_el2_mmu_on) : "memory");
+  return true;
+}
+
+}  // namespace kestrel::arch
