@@ -4,27 +4,9 @@
 # when everything succeeds. Usage: kestrel-image-cli.sh TOOL SRC KERNEL PROGRAM_DIR
 set -uo pipefail
 tool=$1 source_dir=$2 kernel=$3 programs=$4
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0 checks=0
+source "$(dirname "$0")/cli-checks.sh"
 policy=$source_dir/tests/target/images/two-partitions.capnp
 
-check() {  # check DESCRIPTION EXPECTED_STATUS COMMAND...
-  local description=$1 expected=$2
-  shift 2
-  checks=$((checks + 1))
-  "$@" >"$scratch/out" 2>"$scratch/err"
-  local status=$?
-  if [[ $status -ne $expected ]]; then
-    echo "FAIL: $description: exit $status, expected $expected"
-    sed 's/^/  | /' "$scratch/out" "$scratch/err"
-    failures=$((failures + 1))
-  fi
-}
-expect_in() {  # expect_in DESCRIPTION FILE TEXT
-  checks=$((checks + 1))
-  grep -qF -- "$3" "$2" || { echo "FAIL: $1: '$3' not in $2"; sed 's/^/  | /' "$2"; failures=$((failures + 1)); }
-}
 expect_no_files() {  # expect_no_files DESCRIPTION: nothing but the logs in the scratch directory
   checks=$((checks + 1))
   local left
@@ -64,5 +46,4 @@ check "rebuild" 0 "$tool" build "$policy" --kernel "$kernel" -P "$programs" -o "
 checks=$((checks + 1))
 cmp -s "$scratch/i.elf" "$scratch/first.elf" || { echo "FAIL: the same inputs gave a different image"; failures=$((failures + 1)); }
 
-echo "kestrel-image-cli: $((checks - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+cli_summary kestrel-image-cli

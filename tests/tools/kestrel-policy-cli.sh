@@ -5,39 +5,7 @@
 set -uo pipefail
 tool=$1
 source_dir=$2
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-failures=0
-checks=0
-
-check() {  # check DESCRIPTION EXPECTED_STATUS COMMAND...
-  local description=$1 expected=$2
-  shift 2
-  checks=$((checks + 1))
-  "$@" >"$scratch/out" 2>"$scratch/err"
-  local status=$?
-  if [[ $status -ne $expected ]]; then
-    echo "FAIL: $description: exit $status, expected $expected"
-    sed 's/^/  | /' "$scratch/out" "$scratch/err"
-    failures=$((failures + 1))
-    return 1
-  fi
-}
-expect_in() {  # expect_in DESCRIPTION FILE TEXT
-  checks=$((checks + 1))
-  if ! grep -qF -- "$3" "$2"; then
-    echo "FAIL: $1: '$3' not in output"
-    sed 's/^/  | /' "$2"
-    failures=$((failures + 1))
-  fi
-}
-expect_absent() {  # expect_absent DESCRIPTION PATH
-  checks=$((checks + 1))
-  if [[ -e "$2" ]]; then
-    echo "FAIL: $1: $2 exists"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/cli-checks.sh"
 
 good=$source_dir/examples/hello-ipc.capnp
 bad=$source_dir/tests/unit/policy/cases/KP0104-duplicate-partition.capnp
@@ -70,5 +38,4 @@ expect_in "json format" "$scratch/out" '"code": "KP0104", "severity": "error"'
 check "unwritable output" 3 "$tool" check "$good" -o "$scratch/no/such/dir/boot.bin"
 check "missing file" 1 "$tool" check "$scratch/none.capnp" && expect_in "missing file" "$scratch/err" "KP0001"
 
-echo "kestrel-policy-cli: $((checks - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+cli_summary kestrel-policy-cli
