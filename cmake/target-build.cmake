@@ -8,6 +8,10 @@ set(KESTREL_TARGET_BUILD_TYPE "Release" CACHE STRING "Build type of the AArch64 
 # Images the host side refers to (target tests, the demo command).
 set(KESTREL_KERNEL_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel.elf)
 set(KESTREL_KERNEL_TESTS_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kernel-tests.elf)
+# The kernel built with the test key (tests/target/keys), for signing tests.
+set(KESTREL_KERNEL_SIGNED_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kestrel-signed.elf)
+set(KESTREL_BOOT_PUBLIC_KEY "" CACHE FILEPATH
+    "Ed25519 public key the kernel requires boot-info to be signed with (kestrel-image keygen)")
 
 ExternalProject_Add(kestrel_target
   SOURCE_DIR ${CMAKE_SOURCE_DIR}
@@ -18,7 +22,8 @@ ExternalProject_Add(kestrel_target
     -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
     -DCMAKE_BUILD_TYPE=${KESTREL_TARGET_BUILD_TYPE}
     -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+    -DKESTREL_BOOT_PUBLIC_KEY=${KESTREL_BOOT_PUBLIC_KEY}
   BUILD_ALWAYS TRUE
   INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${KESTREL_KERNEL_ELF} ${KESTREL_KERNEL_TESTS_ELF}
+  BUILD_BYPRODUCTS ${KESTREL_KERNEL_ELF} ${KESTREL_KERNEL_TESTS_ELF} ${KESTREL_KERNEL_SIGNED_ELF}
   USES_TERMINAL_BUILD TRUE)

@@ -11,6 +11,7 @@
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/sysimage/device_tree.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
+#include <kestrel/sysimage/signing.hpp>
 
 namespace kestrel::sysimage {
 namespace {
@@ -401,14 +402,40 @@ class Layout {
       digests.push_back(entry);
     }
     image_.boot_info = policy::emit_boot_info(model, measurements, digests);
+    std::vector<uint8_t> loaded = image_.boot_info;
+    if (!inputs_.secret_key_path.empty() && !append_signature(loaded)) return;
     const auto& reserved = model.platform.kernel_reserved;
-    if (image_.boot_info_address + image_.boot_info.size() > reserved.end()) {
+    if (image_.boot_info_address + loaded.size() > reserved.end()) {
       error("the kernel and boot-info (" + std::to_string(image_.boot_info.size()) + " bytes at " +
             hex(image_.boot_info_address) + ") do not fit in kernelReserved, which ends at " + hex(reserved.end()));
       return;
     }
-    image_.pieces.push_back(
-        {"boot-info", none, image_.boot_info_address, image_.boot_info.size(), image_.boot_info, false, false});
+    const std::string what = image_.signing_public_key.empty() ? "boot-info" : "boot-info and its signature";
+    image_.pieces.push_back({what, none, image_.boot_info_address, loaded.size(), loaded, false, false});
+  }
+
+  // Appends an abi::Boot_info_signature of the boot-info blob.
+  bool append_signature(std::vector<uint8_t>& loaded) {
+    auto secret = read_secret_key(inputs_.secret_key_path);
+    if (!secret.ok()) {
+      error(secret.error());
+      return false;
+    }
+    auto signature = sign(secret.value(), image_.boot_info);
+    if (!signature.ok()) {
+      error(signature.error());
+      return false;
+    }
+    abi::Boot_info_signature block{};
+    block.magic = abi::signature_magic;
+    block.signed_size = static_cast<uint32_t>(image_.boot_info.size());
+    std::copy(signature.value().begin(), signature.value().end(), block.ed25519);
+    loaded.resize(align_up(loaded.size(), 8), 0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(&block);
+    loaded.insert(loaded.end(), bytes, bytes + sizeof block);
+    const Public_key public_key = public_key_of(secret.value());
+    image_.signing_public_key.assign(public_key.begin(), public_key.end());
+    return true;
   }
 
   const Image_inputs& inputs_;

@@ -102,6 +102,15 @@ std::string image_report(const System_image& image, const std::string& summary) 
                   piece.writable ? 'w' : '-', piece.executable ? 'x' : '-');
     out << line << piece.description << '\n';
   }
+  if (!image.signing_public_key.empty()) {
+    out << "\nboot-info is signed (Ed25519) with public key ";
+    for (const uint8_t byte : image.signing_public_key) {
+      char digits[3];
+      std::snprintf(digits, sizeof digits, "%02x", byte);
+      out << digits;
+    }
+    out << '\n';
+  }
   out << "\nmeasurements (SHA-256 of each partition's loaded memory, checked by the kernel before it starts it):\n";
   for (size_t p = 0; p < image.digests.size(); ++p) {
     char text[sha256_hex_buffer_size];

@@ -10,6 +10,7 @@
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/sysimage/image.hpp>
 #include <kestrel/sysimage/output.hpp>
+#include <kestrel/sysimage/signing.hpp>
 
 namespace {
 
@@ -20,6 +21,7 @@ constexpr int exit_usage = 2;
 constexpr int exit_output = 3;
 
 constexpr const char* usage = R"(usage: kestrel-image build POLICY --kernel KERNEL.elf -o IMAGE.elf [options]
+       kestrel-image keygen --secret FILE --public FILE [--header FILE]
 
 Compiles POLICY, places the kernel, boot-info, every partition's program and
 every VM's payloads in physical memory, measures each partition (SHA-256,
@@ -37,7 +39,14 @@ options:
                     threads, schedule); '-' for standard output
   --graph FILE      write the picture of the system as Graphviz source
   --svg FILE        render the picture to SVG with Graphviz's dot
+  --sign FILE       sign boot-info with this Ed25519 secret key; a kernel
+                    built with the public key (cmake -DKESTREL_BOOT_PUBLIC_KEY=
+                    FILE) refuses images that are not signed with it
   -h, --help        this text
+
+keygen writes a new Ed25519 key pair: the secret key as hex text (mode 0600),
+the public key as 32 bytes, and with --header the public key as a C++
+header. Keep the secret key out of the repository.
 
 Outputs are written only if everything succeeds, never partially.
 exit status: 0 written, 1 bad policy or inputs, 2 bad usage, 3 an output
@@ -97,6 +106,39 @@ int build(const Options& options) {
   return 0;
 }
 
+int keygen(const std::vector<std::string>& arguments) {
+  std::string secret, public_key, header;
+  for (size_t i = 1; i < arguments.size(); ++i) {
+    std::string* target = arguments[i] == "--secret"   ? &secret
+                          : arguments[i] == "--public" ? &public_key
+                          : arguments[i] == "--header" ? &header
+                                                       : nullptr;
+    if (target == nullptr) return usage_error("unknown keygen option '" + arguments[i] + "'");
+    if (i + 1 >= arguments.size()) return usage_error(arguments[i] + " needs a file");
+    *target = arguments[++i];
+  }
+  if (secret.empty() || public_key.empty()) return usage_error("keygen needs --secret FILE and --public FILE");
+  auto pair = sysimage::generate_key_pair();
+  if (!pair.ok()) {
+    std::cerr << "kestrel-image: error: " << pair.error() << '\n';
+    return exit_errors;
+  }
+  std::string problem = sysimage::write_secret_key(secret, pair.value().secret_key);
+  if (problem.empty()) problem = sysimage::write_public_key(public_key, pair.value().public_key);
+  if (problem.empty() && !header.empty()) {
+    const std::string text = sysimage::public_key_header(pair.value().public_key);
+    if (!policy::write_file_atomically(header, text.data(), text.size())) problem = "cannot write " + header;
+  }
+  if (!problem.empty()) {
+    std::remove(secret.c_str());
+    std::remove(public_key.c_str());
+    std::cerr << "kestrel-image: error: " << problem << '\n';
+    return exit_output;
+  }
+  std::cerr << "kestrel-image: wrote " << secret << " (secret: keep it private) and " << public_key << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,6 +150,7 @@ int main(int argc, char** argv) {
     }
   }
   if (arguments.empty()) return usage_error("no command given");
+  if (arguments[0] == "keygen") return keygen(arguments);
   if (arguments[0] != "build") return usage_error("unknown command '" + arguments[0] + "'");
   Options options;
   for (size_t i = 1; i < arguments.size(); ++i) {
@@ -134,6 +177,8 @@ int main(int argc, char** argv) {
       if (!value(options.graph)) return usage_error("--graph needs a file");
     } else if (argument == "--svg") {
       if (!value(options.svg)) return usage_error("--svg needs a file");
+    } else if (argument == "--sign") {
+      if (!value(options.inputs.secret_key_path)) return usage_error("--sign needs a secret key file");
     } else if (!argument.empty() && argument[0] == '-') {
       return usage_error("unknown option '" + argument + "'");
     } else if (options.inputs.policy_path.empty()) {

@@ -229,4 +229,17 @@ struct Digest_entry {
 };
 static_assert(sizeof(Digest_entry) == 32);
 
+// An Ed25519 signature of the whole boot-info blob (total_size bytes, as
+// loaded), placed right after it at the next 8-byte boundary. Optional: a
+// kernel built with a public key refuses boot-info without a valid one; a
+// kernel built without one ignores it.
+inline constexpr uint64_t signature_magic = 0x3147'4953'4c54'534bULL;  // "KSTLSIG1" in memory
+struct Boot_info_signature {
+  uint64_t magic;
+  uint32_t signed_size;  // the boot-info's total_size
+  uint32_t reserved;
+  uint8_t ed25519[64];
+};
+static_assert(sizeof(Boot_info_signature) == 80);
+
 }  // namespace kestrel::abi

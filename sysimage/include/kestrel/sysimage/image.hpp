@@ -34,6 +34,8 @@ struct Image_inputs {
   // Searched in order for partition programs and guest payloads named
   // relatively in the policy, after the policy file's own directory.
   std::vector<std::string> search_directories;
+  // Signs boot-info with this Ed25519 secret key (kestrel-image keygen).
+  std::string secret_key_path;
 };
 
 struct System_image {
@@ -42,8 +44,9 @@ struct System_image {
   uint64_t entry = 0;  // the kernel's
   uint64_t boot_info_address = 0;
   std::vector<uint8_t> boot_info;
-  std::vector<Loaded_piece> pieces;    // in physical address order
-  std::vector<Sha256_digest> digests;  // one per partition
+  std::vector<uint8_t> signing_public_key;  // empty if unsigned
+  std::vector<Loaded_piece> pieces;         // in physical address order
+  std::vector<Sha256_digest> digests;       // one per partition
 };
 
 struct Image_result {
