@@ -108,10 +108,7 @@ unsigned create_objects(const Boot_info& info) {
     partition.create(info, p);
     partition.may_start = verified;
     if (!partition.may_start) continue;
-    if (partition.is_vm()) {
-      log("partition {}: a virtual machine; vCPUs are not supported yet, so it does not start\n", partition.name());
-      partition.may_start = false;
-    } else if (!arch::build_address_space(partition)) {
+    if (!arch::build_address_space(partition)) {
       partition.may_start = false;
     }
   }
@@ -122,6 +119,7 @@ unsigned create_objects(const Boot_info& info) {
     Thread& thread = thread_pool[t];
     thread.create(entry, info.name(entry.name), partition);
     if (!partition.may_start) continue;
+    if (thread.is_vcpu() && entry.entry == 0) continue;  // a secondary vCPU: off until PSCI CPU_ON
     if (thread.cpu() != 0) {
       log("partition {}: thread {} is pinned to CPU {}; only CPU 0 runs threads yet\n", partition.name(), thread.name(),
           thread.cpu());
@@ -168,7 +166,7 @@ extern "C" [[noreturn]] void kernel_main() {
         log("boot: starting {} {}\n", ready, ready == 1 ? "thread" : "threads");
         arch::prepare_native_threads();
         boot_cpu_scheduler().set_current(first);
-        arch::activate_address_space(first->partition());
+        arch::switch_thread(nullptr, *first);
         arch::enter_thread(*first);
       }
       log("boot: no thread can run\n");

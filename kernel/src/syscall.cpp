@@ -3,6 +3,7 @@
 // (cannot fail) each system call, and the handling of threads' exceptions.
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/endpoint.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/user_exception.hpp>
@@ -48,6 +49,80 @@ void invoke_console_write(Partition& partition, const Console_write& call) {
   }
 }
 
+// Hands the sender's message to a receiver that is not running: its saved
+// registers get what recv returns.
+void give(Thread& receiver, Thread& sender) {
+  receiver.context.x[0] = static_cast<uint64_t>(Status::ok);
+  for (int i = 0; i < 5; ++i) receiver.context.x[1 + i] = sender.message[i];
+  receiver.reply_to = &sender;
+  receiver.state = Thread::State::ready;
+}
+
+// Decode for recv and reply_recv: an endpoint capability with the receive
+// right.
+Status decode_receive(const Partition& partition, uint64_t slot, uint32_t& endpoint) {
+  const abi::Capability_entry* capability = partition.capability(slot);
+  if (capability == nullptr) return Status::invalid_capability;
+  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::endpoint)) return Status::wrong_capability_type;
+  if ((capability->rights & abi::right_receive) == 0) return Status::missing_right;
+  endpoint = capability->object;
+  return Status::ok;
+}
+
+// The VMM's answer to a vCPU's exit: an MMIO read's value, or a hypercall's
+// result, then resume or stop the vCPU.
+void apply_reply(Thread& vcpu, uint64_t value, uint64_t flags) {
+  const auto kind = static_cast<abi::Exit_kind>(vcpu.message[1]);
+  if (kind == abi::Exit_kind::mmio_read && vcpu.exit_register < 31) {
+    const uint64_t size = vcpu.message[4];
+    vcpu.context.x[vcpu.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
+  } else if (kind == abi::Exit_kind::hypercall) {
+    vcpu.context.x[0] = value;
+  }
+  if ((flags & abi::reply_stop) != 0) {
+    log("partition {}: {} stopped by its VMM\n", vcpu.partition().name(), vcpu.name());
+    vcpu.state = Thread::State::stopped;
+    return;
+  }
+  if ((flags & abi::reply_resume) != 0) vcpu.context.elr += vcpu.resume_advance;
+  vcpu.state = Thread::State::ready;
+}
+
+// recv: take a waiting message, or block until one comes.
+After receive(Thread& thread, arch::Exception_frame& frame, uint32_t endpoint_index) {
+  Endpoint& endpoint = endpoint_object(endpoint_index);
+  if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
+    frame.x[0] = static_cast<uint64_t>(Status::ok);
+    for (int i = 0; i < 5; ++i) frame.x[1 + i] = sender->message[i];
+    thread.reply_to = sender;
+    return After::resume;
+  }
+  if (endpoint.receiver != nullptr && endpoint.receiver != &thread) {
+    frame.x[0] = static_cast<uint64_t>(Status::would_deadlock);  // one receiver per endpoint
+    return After::resume;
+  }
+  endpoint.receiver = &thread;
+  thread.state = Thread::State::blocked_receive;
+  return After::reschedule;
+}
+
+// A vCPU's exit goes to its VMM's endpoint; the vCPU waits for the reply.
+void deliver_exit(Thread& vcpu) {
+  if (vcpu.fault_endpoint() == abi::no_index) {
+    log("partition {}: {} stopped: a VM exit and no VMM to handle it\n", vcpu.partition().name(), vcpu.name());
+    vcpu.state = Thread::State::stopped;
+    return;
+  }
+  vcpu.state = Thread::State::blocked_reply;
+  Endpoint& endpoint = endpoint_object(vcpu.fault_endpoint());
+  if (Thread* receiver = endpoint.receiver; receiver != nullptr) {
+    endpoint.receiver = nullptr;
+    give(*receiver, vcpu);
+  } else {
+    endpoint.enqueue(vcpu);
+  }
+}
+
 After handle_syscall(Thread& thread, arch::Exception_frame& frame) {
   Status status = Status::ok;
   After after = After::resume;
@@ -65,6 +140,17 @@ After handle_syscall(Thread& thread, arch::Exception_frame& frame) {
     case abi::Syscall::yield:
       after = After::reschedule;
       break;
+    case abi::Syscall::recv:
+    case abi::Syscall::reply_recv: {
+      uint32_t endpoint = 0;
+      status = decode_receive(thread.partition(), frame.x[0], endpoint);
+      if (status != Status::ok) break;
+      if (static_cast<abi::Syscall>(frame.x[8]) == abi::Syscall::reply_recv && thread.reply_to != nullptr) {
+        apply_reply(*thread.reply_to, frame.x[1], frame.x[2]);
+        thread.reply_to = nullptr;
+      }
+      return receive(thread, frame, endpoint);
+    }
     default:
       status = Status::invalid_syscall;
       break;
@@ -85,7 +171,7 @@ void reschedule(Scheduler& scheduler, arch::Exception_frame& frame) {
   if (next == previous) return;
   if (previous != nullptr) previous->context = frame;
   frame = next->context;
-  arch::activate_address_space(next->partition());
+  arch::switch_thread(previous, *next);
   scheduler.set_current(next);
 }
 
@@ -102,6 +188,10 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       break;
     case User_exception::Kind::wait:
       frame.elr += 4;  // past the WFI/WFE: the thread gives up the CPU instead
+      after = After::reschedule;
+      break;
+    case User_exception::Kind::vm_exit:
+      deliver_exit(*thread);
       after = After::reschedule;
       break;
     case User_exception::Kind::fault:

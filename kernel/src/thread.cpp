@@ -5,9 +5,11 @@
 namespace kestrel {
 namespace {
 
-// SPSR for the first entry: EL0 with SP_EL0, interrupts masked in PSTATE
-// (physical interrupts are routed to EL2 anyway, whatever PSTATE says).
+// SPSR for the first entry: EL0 with SP_EL0, or EL1 with SP_EL1 for a vCPU,
+// interrupts masked in PSTATE (physical interrupts are routed to EL2 anyway,
+// whatever PSTATE says).
 constexpr uint64_t spsr_el0_masked = 0x3c0;
+constexpr uint64_t spsr_el1h_masked = 0x3c5;
 
 }  // namespace
 
@@ -16,10 +18,18 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   name_ = name;
   priority_ = entry.priority;
   cpu_ = entry.cpu;
+  fault_endpoint_ = entry.fault_endpoint;
+  vcpu_ = (entry.flags & abi::thread_vcpu) != 0;
   context = {};
   context.elr = entry.entry;
-  context.spsr = spsr_el0_masked;
-  context.sp_el0 = entry.stack_top;
+  if (vcpu_) {
+    context.spsr = spsr_el1h_masked;
+    context.x[0] = entry.stack_top;  // the device tree, per the Linux boot protocol
+    vcpu_registers = arch::Vcpu_registers::at_reset();
+  } else {
+    context.spsr = spsr_el0_masked;
+    context.sp_el0 = entry.stack_top;
+  }
   state = State::inactive;
 }
 

@@ -4,6 +4,7 @@
 #include <arch/frame_layout.h>
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
+#include <arch/vcpu.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/page_table.hpp>
@@ -79,7 +80,17 @@ bool build_address_space(Partition& partition) {
   return true;
 }
 
-void activate_address_space(const Partition& partition) {
+uint64_t hcr_for_guests();
+
+void switch_thread(Thread* previous, Thread& next) {
+  if (previous != nullptr && previous->is_vcpu()) save_vcpu_registers(previous->vcpu_registers);
+  if (next.is_vcpu()) {
+    restore_vcpu_registers(next.vcpu_registers);
+    asm volatile("msr hcr_el2, %0" : : "r"(hcr_for_guests()));
+  } else {
+    asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
+  }
+  const Partition& partition = next.partition();
   const uint64_t vttbr =
       vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
   asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));

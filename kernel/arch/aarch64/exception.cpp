@@ -7,6 +7,7 @@
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <kestrel/log.hpp>
+#include <kestrel/scheduler.hpp>
 #include <kestrel/user_exception.hpp>
 
 namespace kestrel::arch {
@@ -71,11 +72,21 @@ User_exception decode_user_exception(const Exception_frame& frame) {
 
 }  // namespace
 
+bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu);  // vcpu.cpp
+
 extern "C" void handle_exception(Exception_frame* frame, uint64_t vector) {
   switch (static_cast<Vector>(vector)) {
-    case Vector::lower64_sync:
-      handle_user_exception(*frame, decode_user_exception(*frame));
+    case Vector::lower64_sync: {
+      Thread* const thread = boot_cpu_scheduler().current();
+      if (thread != nullptr && thread->is_vcpu()) {
+        const bool exit = decode_vm_exit(*frame, *thread);
+        handle_user_exception(
+            *frame, User_exception{exit ? User_exception::Kind::vm_exit : User_exception::Kind::wait, "", 0, false});
+      } else {
+        handle_user_exception(*frame, decode_user_exception(*frame));
+      }
       return;
+    }
     case Vector::lower64_serror:
     case Vector::lower32_sync:
       // A partition's asynchronous error, or AArch32 state it can never

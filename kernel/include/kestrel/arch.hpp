@@ -44,8 +44,11 @@ Psci_version psci_version();
 // page-table memory is exhausted.
 [[nodiscard]] bool build_address_space(Partition& partition);
 
-// Makes the partition's address space the current stage-2 translation.
-void activate_address_space(const Partition& partition);
+// Makes `next` the thread this CPU runs: its partition's stage-2
+// translation, the hypervisor controls for its kind (native or vCPU) and a
+// vCPU's EL1 registers, saving those of `previous` (may be null) if it is a
+// vCPU. The general registers are the caller's business.
+void switch_thread(Thread* previous, Thread& next);
 
 // Configures the hypervisor controls for native threads at EL0 (HCR_EL2,
 // VTCR_EL2, CPTR_EL2); once per CPU before the first thread runs.

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include <arch/exception.hpp>
+#include <arch/vcpu.hpp>
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/partition.hpp>
 
@@ -15,26 +16,42 @@ class Thread final {
   enum class State : uint8_t {
     inactive,  // its partition may not start, or it is not scheduled yet
     ready,
-    stopped,  // exited or faulted; never runs again
+    blocked_receive,  // in recv: waits for a message on an endpoint
+    blocked_reply,    // a vCPU whose exit waits for its VMM's reply
+    stopped,          // exited or faulted; never runs again
   };
 
   // Binds the thread to `entry` of `partition`, with its registers set for
-  // the first entry at EL0: pc = entry, sp = stack top, everything else 0.
+  // the first entry: a native thread at EL0 with pc = entry, sp = stack top;
+  // a vCPU at EL1 with pc = entry, x0 = its device tree, the MMU off.
   void create(const abi::Thread_entry& entry, const char* name, Partition& partition);
 
   const char* name() const { return name_ != nullptr ? name_ : ""; }
   Partition& partition() const { return *partition_; }
+  bool is_vcpu() const { return vcpu_; }
+  uint32_t fault_endpoint() const { return fault_endpoint_; }
   uint32_t priority() const { return priority_; }
   uint32_t cpu() const { return cpu_; }
 
   State state = State::inactive;
-  arch::Exception_frame context{};  // saved while the thread does not run
+  arch::Exception_frame context{};        // saved while the thread does not run
+  arch::Vcpu_registers vcpu_registers{};  // a vCPU's EL1 state, saved likewise
+
+  // IPC. A receiver remembers whom to reply to; a vCPU holds its exit
+  // message (x1-x5 of recv) and waits in its endpoint's queue.
+  Thread* reply_to = nullptr;
+  Thread* next_sender = nullptr;
+  uint64_t message[5] = {};
+  uint32_t exit_register = 0;   // where an MMIO read's answer goes (31: nowhere)
+  uint32_t resume_advance = 0;  // bytes to skip when the VMM says resume
 
  private:
   Partition* partition_ = nullptr;
   const char* name_ = nullptr;  // zero, so the static pools stay in .bss
   uint32_t priority_ = 0;
   uint32_t cpu_ = 0;
+  uint32_t fault_endpoint_ = 0;
+  bool vcpu_ = false;
 };
 
 }  // namespace kestrel

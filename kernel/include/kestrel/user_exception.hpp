@@ -14,6 +14,7 @@ struct User_exception {
     syscall,  // svc #0
     wait,     // WFI or WFE: the thread has nothing to do
     fault,    // anything else: the thread did something it may not
+    vm_exit,  // a vCPU's trap for its VMM; the message is in the thread
   };
   Kind kind;
   const char* description;  // for faults: "data abort", "undefined instruction", ...

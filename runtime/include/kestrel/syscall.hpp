@@ -39,6 +39,34 @@ inline abi::Status console_print(uint64_t console, const char* text) {
 
 inline void yield() { syscall(abi::Syscall::yield); }
 
+// A VM exit, as recv and reply_recv return it (see abi::Syscall::recv).
+struct Exit_message {
+  abi::Status status;
+  uint64_t vcpu;
+  abi::Exit_kind kind;
+  uint64_t address;
+  uint64_t value;
+  uint64_t size;
+};
+
+inline Exit_message receive_with(abi::Syscall number, uint64_t endpoint, uint64_t a1, uint64_t a2) {
+  register uint64_t x0 asm("x0") = endpoint;
+  register uint64_t x1 asm("x1") = a1;
+  register uint64_t x2 asm("x2") = a2;
+  register uint64_t x3 asm("x3");
+  register uint64_t x4 asm("x4");
+  register uint64_t x5 asm("x5");
+  register uint64_t x8 asm("x8") = static_cast<uint64_t>(number);
+  asm volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "=r"(x3), "=r"(x4), "=r"(x5) : "r"(x8) : "memory");
+  return {static_cast<abi::Status>(x0), x1, static_cast<abi::Exit_kind>(x2), x3, x4, x5};
+}
+
+inline Exit_message recv(uint64_t endpoint) { return receive_with(abi::Syscall::recv, endpoint, 0, 0); }
+
+inline Exit_message reply_recv(uint64_t endpoint, uint64_t value, uint64_t flags) {
+  return receive_with(abi::Syscall::reply_recv, endpoint, value, flags);
+}
+
 [[noreturn]] inline void thread_exit() {
   syscall(abi::Syscall::thread_exit);
   for (;;) {

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// Vcpu: switching EL1 state and the hypervisor controls between native
+// threads and guests, and what a guest's trap means.
+#include <arch/exception.hpp>
+#include <arch/sysreg.hpp>
+#include <arch/vcpu.hpp>
+#include <kestrel/abi/syscall.hpp>
+#include <kestrel/arch.hpp>
+#include <kestrel/thread.hpp>
+#include <kestrel/user_exception.hpp>
+
+namespace kestrel::arch {
+namespace {
+
+// One macro per register keeps the save and restore lists from drifting
+// apart.
+#define KESTREL_VCPU_REGISTERS(X)                                                                                \
+  X(sctlr_el1)                                                                                                   \
+  X(ttbr0_el1) X(ttbr1_el1) X(tcr_el1) X(mair_el1) X(amair_el1) X(vbar_el1) X(contextidr_el1) X(tpidr_el1)       \
+      X(tpidrro_el0) X(sp_el1) X(elr_el1) X(spsr_el1) X(esr_el1) X(far_el1) X(afsr0_el1) X(afsr1_el1) X(par_el1) \
+          X(cpacr_el1) X(cntkctl_el1) X(csselr_el1)
+
+// HCR_EL2 while a vCPU runs: stage 2 on, interrupts and aborts to EL2, SMC,
+// WFI and WFE trapped, EL1 in AArch64; no TGE, so the guest has EL1.
+constexpr uint64_t hcr_guest = Bitflag<0>::bits(1)      // VM
+                               | Bitflag<1>::bits(1)    // SWIO
+                               | Bitflag<3>::bits(1)    // FMO
+                               | Bitflag<4>::bits(1)    // IMO
+                               | Bitflag<5>::bits(1)    // AMO
+                               | Bitflag<13>::bits(1)   // TWI
+                               | Bitflag<14>::bits(1)   // TWE
+                               | Bitflag<19>::bits(1)   // TSC
+                               | Bitflag<31>::bits(1);  // RW
+
+// Data abort syndrome (ISS) fields.
+using Abort_syndrome_valid = Bitflag<24>;   // ISV: the fields below are valid
+using Abort_access_size = Bitfield<22, 2>;  // SAS: 1 << SAS bytes
+using Abort_register = Bitfield<16, 5>;     // SRT
+using Abort_write = Bitflag<6>;             // WnR
+
+uint64_t read_hpfar_el2() {
+  uint64_t value;
+  asm volatile("mrs %0, hpfar_el2" : "=r"(value));
+  return value;
+}
+
+}  // namespace
+
+void save_vcpu_registers(Vcpu_registers& registers) {
+#define KESTREL_SAVE(reg) asm volatile("mrs %0, " #reg : "=r"(registers.reg));
+  KESTREL_VCPU_REGISTERS(KESTREL_SAVE)
+#undef KESTREL_SAVE
+}
+
+void restore_vcpu_registers(const Vcpu_registers& registers) {
+#define KESTREL_RESTORE(reg) asm volatile("msr " #reg ", %0" : : "r"(registers.reg));
+  KESTREL_VCPU_REGISTERS(KESTREL_RESTORE)
+#undef KESTREL_RESTORE
+  instruction_barrier();
+}
+
+uint64_t hcr_for_guests() { return hcr_guest; }
+
+// A guest's trap as an exit for its VMM. Returns false for what the kernel
+// handles itself (WFI/WFE).
+bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
+  const auto exception_class = static_cast<Exception_class>(Esr_class::get(frame.esr));
+  const uint64_t iss = Esr_iss::get(frame.esr);
+  auto exit = [&](abi::Exit_kind kind, uint64_t address, uint64_t value, uint64_t size, uint32_t advance) {
+    vcpu.message[0] = 0;  // vCPU index within its VM: one vCPU per VM so far
+    vcpu.message[1] = static_cast<uint64_t>(kind);
+    vcpu.message[2] = address;
+    vcpu.message[3] = value;
+    vcpu.message[4] = size;
+    vcpu.resume_advance = advance;
+    return true;
+  };
+  vcpu.exit_register = 31;
+  switch (exception_class) {
+    case Exception_class::wfi_wfe:
+      return false;
+    case Exception_class::data_abort_lower:
+      if (Abort_syndrome_valid::get(iss) != 0) {
+        // HPFAR_EL2 holds the faulting IPA's page; FAR its offset.
+        const uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (frame.far & 0xfff);
+        const auto reg = static_cast<uint32_t>(Abort_register::get(iss));
+        const uint64_t size = uint64_t{1} << Abort_access_size::get(iss);
+        if (Abort_write::get(iss) != 0) {
+          return exit(abi::Exit_kind::mmio_write, ipa, reg == 31 ? 0 : frame.x[reg], size, 4);
+        }
+        vcpu.exit_register = reg;
+        return exit(abi::Exit_kind::mmio_read, ipa, 0, size, 4);
+      }
+      return exit(abi::Exit_kind::other, frame.far, 0, frame.esr, 0);
+    case Exception_class::hvc_aarch64:  // ELR is already past the HVC
+      return exit(abi::Exit_kind::hypercall, frame.x[0], frame.x[1], 0, 0);
+    case Exception_class::smc_aarch64:  // trapped by TSC: ELR is the SMC itself
+      return exit(abi::Exit_kind::hypercall, frame.x[0], frame.x[1], 0, 4);
+    default:
+      return exit(abi::Exit_kind::other, frame.far, 0, frame.esr, 0);
+  }
+}
+
+}  // namespace kestrel::arch

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Endpoint: where messages meet their receiver. So far the only senders are
+// vCPUs delivering exits to their VMM; the IPC issue adds calls.
+#pragma once
+
+#include <kestrel/thread.hpp>
+
+namespace kestrel {
+
+class Endpoint final {
+ public:
+  // A thread blocked in recv on this endpoint, if any.
+  Thread* receiver = nullptr;
+
+  // Senders whose message waits for a receiver, oldest first.
+  void enqueue(Thread& sender);
+  [[nodiscard]] Thread* dequeue();
+
+ private:
+  Thread* first_ = nullptr;
+  Thread* last_ = nullptr;
+};
+
+// Endpoint `index` of boot-info (the boot-info reader has checked every
+// index that refers to one).
+Endpoint& endpoint_object(uint32_t index);
+
+}  // namespace kestrel

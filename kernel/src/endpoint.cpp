@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Endpoint: the sender queue.
+#include <kestrel/abi/limits.hpp>
+#include <kestrel/endpoint.hpp>
+
+namespace kestrel {
+namespace {
+
+Endpoint endpoint_pool[abi::max_endpoints];
+
+}  // namespace
+
+Endpoint& endpoint_object(uint32_t index) { return endpoint_pool[index < abi::max_endpoints ? index : 0]; }
+
+void Endpoint::enqueue(Thread& sender) {
+  sender.next_sender = nullptr;
+  if (last_ != nullptr) {
+    last_->next_sender = &sender;
+  } else {
+    first_ = &sender;
+  }
+  last_ = &sender;
+}
+
+Thread* Endpoint::dequeue() {
+  Thread* const sender = first_;
+  if (sender == nullptr) return nullptr;
+  first_ = sender->next_sender;
+  if (first_ == nullptr) last_ = nullptr;
+  sender->next_sender = nullptr;
+  return sender;
+}
+
+}  // namespace kestrel
