@@ -14,11 +14,31 @@ namespace {
 
 // One macro per register keeps the save and restore lists from drifting
 // apart.
-#define KESTREL_VCPU_REGISTERS(X)                                                                                \
-  X(sctlr_el1)                                                                                                   \
-  X(ttbr0_el1) X(ttbr1_el1) X(tcr_el1) X(mair_el1) X(amair_el1) X(vbar_el1) X(contextidr_el1) X(tpidr_el1)       \
-      X(tpidrro_el0) X(sp_el1) X(elr_el1) X(spsr_el1) X(esr_el1) X(far_el1) X(afsr0_el1) X(afsr1_el1) X(par_el1) \
-          X(cpacr_el1) X(cntkctl_el1) X(csselr_el1)
+// (clang-format does not settle on a layout for this macro.)
+// clang-format off
+#define KESTREL_VCPU_REGISTERS(X) \
+  X(sctlr_el1) \
+  X(ttbr0_el1) \
+  X(ttbr1_el1) \
+  X(tcr_el1) \
+  X(mair_el1) \
+  X(amair_el1) \
+  X(vbar_el1) \
+  X(contextidr_el1) \
+  X(tpidr_el1) \
+  X(tpidrro_el0) \
+  X(sp_el1) \
+  X(elr_el1) \
+  X(spsr_el1) \
+  X(esr_el1) \
+  X(far_el1) \
+  X(afsr0_el1) \
+  X(afsr1_el1) \
+  X(par_el1) \
+  X(cpacr_el1) \
+  X(cntkctl_el1) \
+  X(csselr_el1)
+// clang-format on
 
 // HCR_EL2 while a vCPU runs: stage 2 on, interrupts and aborts to EL2, SMC,
 // WFI and WFE trapped, EL1 in AArch64; no TGE, so the guest has EL1.
