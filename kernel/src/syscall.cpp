@@ -69,8 +69,9 @@ Status decode_receive(const Partition& partition, uint64_t slot, uint32_t& endpo
   return Status::ok;
 }
 
-// The VMM's answer to a vCPU's exit: an MMIO read's value, or a hypercall's
-// result, then resume or stop the vCPU.
+// The answer to a vCPU's exit (from its VMM) or to a thread's fault (from its
+// fault handler): an MMIO read's value or a hypercall's result, then resume
+// or stop the sender.
 void apply_reply(Thread& vcpu, uint64_t value, uint64_t flags) {
   const auto kind = static_cast<abi::Exit_kind>(vcpu.message[1]);
   if (kind == abi::Exit_kind::mmio_read && vcpu.exit_register < 31) {
@@ -80,7 +81,11 @@ void apply_reply(Thread& vcpu, uint64_t value, uint64_t flags) {
     vcpu.context.x[0] = value;
   }
   if ((flags & abi::reply_stop) != 0) {
-    log("partition {}: {} stopped by its VMM\n", vcpu.partition().name(), vcpu.name());
+    if (vcpu.is_vcpu()) {
+      log("partition {}: {} stopped by its VMM\n", vcpu.partition().name(), vcpu.name());
+    } else {
+      log("partition {}: thread {} stopped by its fault handler\n", vcpu.partition().name(), vcpu.name());
+    }
     vcpu.state = Thread::State::stopped;
     return;
   }
@@ -106,7 +111,8 @@ After receive(Thread& thread, arch::Exception_frame& frame, uint32_t endpoint_in
   return After::reschedule;
 }
 
-// A vCPU's exit goes to its VMM's endpoint; the vCPU waits for the reply.
+// A vCPU's exit, or a thread's fault, goes to the endpoint of its VMM or
+// fault handler; the sender waits for the reply.
 void deliver_exit(Thread& vcpu) {
   if (vcpu.fault_endpoint() == abi::no_index) {
     log("partition {}: {} stopped: a VM exit and no VMM to handle it\n", vcpu.partition().name(), vcpu.name());
@@ -195,6 +201,20 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       after = After::reschedule;
       break;
     case User_exception::Kind::fault:
+      if (thread->fault_endpoint() != abi::no_index) {
+        log("partition {}: thread {}: {} at pc {:#x}; sent to its fault handler\n", thread->partition().name(),
+            thread->name(), exception.description, frame.elr);
+        thread->message[0] = 0;
+        thread->message[1] = static_cast<uint64_t>(abi::Exit_kind::thread_fault);
+        thread->message[2] = exception.address_valid ? exception.address : 0;
+        thread->message[3] = frame.elr;
+        thread->message[4] = frame.esr;
+        thread->exit_register = 31;
+        thread->resume_advance = 0;  // resuming retries the instruction
+        deliver_exit(*thread);
+        after = After::reschedule;
+        break;
+      }
       if (exception.address_valid) {
         log("partition {}: thread {} stopped: {} at pc {:#x}, address {:#x}\n", thread->partition().name(),
             thread->name(), exception.description, frame.elr, exception.address);

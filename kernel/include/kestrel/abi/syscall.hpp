@@ -36,6 +36,11 @@ enum class Exit_kind : uint64_t {
   mmio_write = 2,  // a store to one
   hypercall = 3,   // HVC or SMC (PSCI, for instance)
   other = 4,       // any other trap; x5 holds its ESR
+  // A native thread's fault, sent to its fault handler (Thread.faultHandler
+  // in the policy): x3 the faulting address (FAR), x4 the pc, x5 the ESR.
+  // Replying with reply_resume retries the instruction; reply_stop stops the
+  // thread.
+  thread_fault = 5,
 };
 
 enum Reply_flags : uint64_t {
