@@ -2,6 +2,7 @@
 // Loader: Cap'n Proto text through capnp::SchemaParser, JSON through
 // capnp::JsonCodec, both with a source map for locations.
 #include <kestrel/policy/loader.hpp>
+#include <kestrel/policy/text.hpp>
 
 #include <capnp/compat/json.h>
 #include <capnp/message.h>
@@ -38,8 +39,6 @@ Loaded_policy::~Loaded_policy() = default;
 namespace {
 
 constexpr size_t max_policy_size = 64U << 20;
-
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 // Reports every error Cap'n Proto finds, in this file and in files it
 // imports, with the position Cap'n Proto gives.
@@ -95,7 +94,7 @@ class Loader {
         loaded = load_json();
       } else {
         diagnostics_.report(Code::unknown_format, {path_, 0, 0},
-                            "cannot tell the format of " + in_quotes(path_) + " from its extension",
+                            "cannot tell the format of " + policy::quoted(path_) + " from its extension",
                             "name the policy file *.capnp (Cap'n Proto text) or *.json");
       }
     } catch (const kj::Exception& exception) {
@@ -114,14 +113,15 @@ class Loader {
     std::error_code error;
     const auto size = std::filesystem::file_size(path_, error);
     if (error || std::filesystem::is_directory(path_)) {
-      diagnostics_.report(Code::file_unreadable, {path_, 0, 0},
-                          "cannot read " + in_quotes(path_) + ": " + (error ? error.message() : "it is a directory"),
-                          "check the path");
+      diagnostics_.report(
+          Code::file_unreadable, {path_, 0, 0},
+          "cannot read " + policy::quoted(path_) + ": " + (error ? error.message() : "it is a directory"),
+          "check the path");
       return false;
     }
     if (size > max_policy_size) {
       diagnostics_.report(Code::file_unreadable, {path_, 0, 0},
-                          in_quotes(path_) + " is " + std::to_string(size) + " bytes, more than a policy can be",
+                          policy::quoted(path_) + " is " + std::to_string(size) + " bytes, more than a policy can be",
                           "a policy file is at most 64 MiB");
       return false;
     }
@@ -129,13 +129,14 @@ class Loader {
     std::ostringstream contents;
     contents << in.rdbuf();
     if (!in.good() && !in.eof()) {
-      diagnostics_.report(Code::file_unreadable, {path_, 0, 0}, "cannot read " + in_quotes(path_), "check permissions");
+      diagnostics_.report(Code::file_unreadable, {path_, 0, 0}, "cannot read " + policy::quoted(path_),
+                          "check permissions");
       return false;
     }
     text = contents.str();
     if (const auto nul = text.find('\0'); nul != std::string::npos || !valid_utf8(text)) {
       diagnostics_.report(Code::not_text, {path_, 0, 0},
-                          in_quotes(path_) + " is not UTF-8 text (it looks like a binary file)",
+                          policy::quoted(path_) + " is not UTF-8 text (it looks like a binary file)",
                           "pass the policy source (.capnp or .json), not a compiled file");
       return false;
     }
@@ -200,7 +201,7 @@ class Loader {
     if (!options_.constant.empty()) {
       if (std::find(candidates.begin(), candidates.end(), options_.constant) == candidates.end()) {
         diagnostics_.report(Code::constant_not_found, {path_, 0, 0},
-                            "the file has no constant " + in_quotes(options_.constant) + " of type System",
+                            "the file has no constant " + policy::quoted(options_.constant) + " of type System",
                             candidates.empty() ? "define one: const system :K.System = (...);"
                                                : "its System constants are: " + join(candidates));
         return false;
@@ -332,7 +333,7 @@ class Loader {
         for (const auto known : schema.getFields()) names.emplace_back(known.getProto().getName());
         diagnostics_.report(
             Code::json_unknown_key, policy_->file_->locate(member.key_offset),
-            "unknown key " + in_quotes(member.key) + " in " + std::string(schema.getShortDisplayName().cStr()),
+            "unknown key " + policy::quoted(member.key) + " in " + std::string(schema.getShortDisplayName().cStr()),
             "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names));
       }
     }
@@ -347,7 +348,7 @@ class Loader {
     const bool is_string = first == '"';
     const bool is_number = first == '-' || std::isdigit(static_cast<unsigned char>(first)) != 0;
     auto wrong = [&](const std::string& message, const std::string& hint) {
-      diagnostics_.report(Code::json_value, policy_->file_->locate(node.offset), in_quotes(field) + ": " + message,
+      diagnostics_.report(Code::json_value, policy_->file_->locate(node.offset), policy::quoted(field) + ": " + message,
                           hint);
     };
     if (node.kind != Source_node::Kind::scalar) {

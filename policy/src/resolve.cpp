@@ -4,13 +4,12 @@
 #include <algorithm>
 
 #include <kestrel/policy/stages.hpp>
+#include <kestrel/policy/text.hpp>
 
 namespace kestrel::policy {
 namespace {
 
 constexpr size_t max_name_length = 63;
-
-std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 std::string_view text(capnp::Text::Reader reader) { return {reader.cStr(), reader.size()}; }
 

@@ -8,16 +8,9 @@
 #include <string_view>
 
 #include <kestrel/policy/model.hpp>
+#include <kestrel/policy/text.hpp>
 
 namespace kestrel::policy {
-
-inline std::string quoted(std::string_view name) { return "\"" + std::string(name) + "\""; }
-
-inline std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 inline bool page_aligned(uint64_t value) { return value % page_size == 0; }
 

@@ -13,8 +13,12 @@
 #include <iterator>
 #include <memory>
 
+#include <kestrel/policy/text.hpp>
+
 namespace kestrel::sysimage {
 namespace {
+
+using policy::hex;
 
 constexpr size_t max_elf_size = 1U << 30;
 
@@ -23,12 +27,6 @@ struct Elf_closer {
 };
 
 Elf_error error(std::string message) { return Elf_error{std::move(message)}; }
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 }  // namespace
 

@@ -9,12 +9,15 @@
 
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/policy/stages.hpp>
+#include <kestrel/policy/text.hpp>
 #include <kestrel/sysimage/device_tree.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
 #include <kestrel/sysimage/signing.hpp>
 
 namespace kestrel::sysimage {
 namespace {
+
+using policy::hex;
 
 namespace fs = std::filesystem;
 using policy::Access;
@@ -30,12 +33,6 @@ constexpr uint32_t arm64_image_magic = 0x644d'5241;  // "ARM\x64" at offset 56
 constexpr size_t arm64_header_size = 64;
 
 uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 uint64_t read_le64(const std::vector<uint8_t>& bytes, size_t offset) {
   uint64_t value = 0;

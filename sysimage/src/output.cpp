@@ -14,17 +14,14 @@
 
 #include <kestrel/policy/model.hpp>
 #include <kestrel/policy/output_file.hpp>
+#include <kestrel/policy/text.hpp>
 
 namespace kestrel::sysimage {
 namespace {
 
-constexpr uint64_t file_alignment = 0x1000;
+using policy::hex;
 
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
+constexpr uint64_t file_alignment = 0x1000;
 
 template <typename T>
 void append(std::vector<uint8_t>& out, const T& value) {
