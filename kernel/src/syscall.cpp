@@ -49,13 +49,13 @@ void invoke_console_write(Partition& partition, const Console_write& call) {
   }
 }
 
-// Hands the sender's message to a receiver that is not running: its saved
-// registers get what recv returns.
-void give(Thread& receiver, Thread& sender) {
-  receiver.context.x[0] = static_cast<uint64_t>(Status::ok);
-  for (int i = 0; i < 5; ++i) receiver.context.x[1 + i] = sender.message[i];
+// What recv returns: ok and the sender's message in x0-x5 of `registers`
+// (the receiver's live frame, or its saved context if it is blocked); the
+// receiver answers this sender next.
+void load_message(arch::Exception_frame& registers, Thread& receiver, Thread& sender) {
+  registers.x[0] = static_cast<uint64_t>(Status::ok);
+  for (int i = 0; i < 5; ++i) registers.x[1 + i] = sender.message[i];
   receiver.reply_to = &sender;
-  receiver.state = Thread::State::ready;
 }
 
 // Decode for recv and reply_recv: an endpoint capability with the receive
@@ -72,34 +72,32 @@ Status decode_receive(const Partition& partition, uint64_t slot, uint32_t& endpo
 // The answer to a vCPU's exit (from its VMM) or to a thread's fault (from its
 // fault handler): an MMIO read's value or a hypercall's result, then resume
 // or stop the sender.
-void apply_reply(Thread& vcpu, uint64_t value, uint64_t flags) {
-  const auto kind = static_cast<abi::Exit_kind>(vcpu.message[1]);
-  if (kind == abi::Exit_kind::mmio_read && vcpu.exit_register < 31) {
-    const uint64_t size = vcpu.message[4];
-    vcpu.context.x[vcpu.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
+void apply_reply(Thread& sender, uint64_t value, uint64_t flags) {
+  const auto kind = static_cast<abi::Exit_kind>(sender.message[1]);
+  if (kind == abi::Exit_kind::mmio_read && sender.exit_register < 31) {
+    const uint64_t size = sender.message[4];
+    sender.context.x[sender.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
   } else if (kind == abi::Exit_kind::hypercall) {
-    vcpu.context.x[0] = value;
+    sender.context.x[0] = value;
   }
   if ((flags & abi::reply_stop) != 0) {
-    if (vcpu.is_vcpu()) {
-      log("partition {}: {} stopped by its VMM\n", vcpu.partition().name(), vcpu.name());
+    if (sender.is_vcpu()) {
+      log("partition {}: {} stopped by its VMM\n", sender.partition().name(), sender.name());
     } else {
-      log("partition {}: thread {} stopped by its fault handler\n", vcpu.partition().name(), vcpu.name());
+      log("partition {}: thread {} stopped by its fault handler\n", sender.partition().name(), sender.name());
     }
-    vcpu.state = Thread::State::stopped;
+    sender.state = Thread::State::stopped;
     return;
   }
-  if ((flags & abi::reply_resume) != 0) vcpu.context.elr += vcpu.resume_advance;
-  vcpu.state = Thread::State::ready;
+  if ((flags & abi::reply_resume) != 0) sender.context.elr += sender.resume_advance;
+  sender.state = Thread::State::ready;
 }
 
 // recv: take a waiting message, or block until one comes.
 After receive(Thread& thread, arch::Exception_frame& frame, uint32_t endpoint_index) {
   Endpoint& endpoint = endpoint_object(endpoint_index);
   if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
-    frame.x[0] = static_cast<uint64_t>(Status::ok);
-    for (int i = 0; i < 5; ++i) frame.x[1 + i] = sender->message[i];
-    thread.reply_to = sender;
+    load_message(frame, thread, *sender);
     return After::resume;
   }
   if (endpoint.receiver != nullptr && endpoint.receiver != &thread) {
@@ -113,19 +111,20 @@ After receive(Thread& thread, arch::Exception_frame& frame, uint32_t endpoint_in
 
 // A vCPU's exit, or a thread's fault, goes to the endpoint of its VMM or
 // fault handler; the sender waits for the reply.
-void deliver_exit(Thread& vcpu) {
-  if (vcpu.fault_endpoint() == abi::no_index) {
-    log("partition {}: {} stopped: a VM exit and no VMM to handle it\n", vcpu.partition().name(), vcpu.name());
-    vcpu.state = Thread::State::stopped;
+void deliver_to_handler(Thread& sender) {
+  if (sender.fault_endpoint() == abi::no_index) {
+    log("partition {}: {} stopped: a VM exit and no VMM to handle it\n", sender.partition().name(), sender.name());
+    sender.state = Thread::State::stopped;
     return;
   }
-  vcpu.state = Thread::State::blocked_reply;
-  Endpoint& endpoint = endpoint_object(vcpu.fault_endpoint());
+  sender.state = Thread::State::blocked_reply;
+  Endpoint& endpoint = endpoint_object(sender.fault_endpoint());
   if (Thread* receiver = endpoint.receiver; receiver != nullptr) {
     endpoint.receiver = nullptr;
-    give(*receiver, vcpu);
+    load_message(receiver->context, *receiver, sender);
+    receiver->state = Thread::State::ready;
   } else {
-    endpoint.enqueue(vcpu);
+    endpoint.enqueue(sender);
   }
 }
 
@@ -197,7 +196,7 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       after = After::reschedule;
       break;
     case User_exception::Kind::vm_exit:
-      deliver_exit(*thread);
+      deliver_to_handler(*thread);
       after = After::reschedule;
       break;
     case User_exception::Kind::fault:
@@ -211,7 +210,7 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
         thread->message[4] = frame.esr;
         thread->exit_register = 31;
         thread->resume_advance = 0;  // resuming retries the instruction
-        deliver_exit(*thread);
+        deliver_to_handler(*thread);
         after = After::reschedule;
         break;
       }
