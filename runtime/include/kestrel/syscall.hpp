@@ -37,6 +37,14 @@ inline abi::Status console_print(uint64_t console, const char* text) {
   return console_write(console, text, length);
 }
 
+// "0x" and 16 hexadecimal digits.
+inline abi::Status console_print_hex(uint64_t console, uint64_t value) {
+  char text[19] = "0x";
+  for (int i = 0; i < 16; ++i) text[2 + i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
+  text[18] = '\0';
+  return console_print(console, text);
+}
+
 inline void yield() { syscall(abi::Syscall::yield); }
 
 // A VM exit, as recv and reply_recv return it (see abi::Syscall::recv).

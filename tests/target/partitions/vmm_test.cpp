@@ -21,13 +21,6 @@ uint64_t scratch_value = 0;
 
 void print(const char* text) { kestrel::console_print(console, text); }
 
-void print_hex(uint64_t value) {
-  char text[19] = "0x";
-  for (int i = 0; i < 16; ++i) text[2 + i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
-  text[18] = '\0';
-  print(text);
-}
-
 void guest_wrote(char c) {
   if (line_length < sizeof line) line[line_length++] = c;
   if (c == '\n' || line_length == sizeof line) {
@@ -51,16 +44,16 @@ extern "C" int main() {
     } else if (exit.kind == Exit_kind::mmio_read && exit.address == scratch) {
       value = scratch_value | 0xffff'0000;
       print("read of the scratch register answered with ");
-      print_hex(value);
+      kestrel::console_print_hex(console, value);
       print("\n");
     } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
       print("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
       flags = kestrel::abi::reply_stop;
     } else {
       print("unexpected exit ");
-      print_hex(static_cast<uint64_t>(exit.kind));
+      kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
       print(" at ");
-      print_hex(exit.address);
+      kestrel::console_print_hex(console, exit.address);
       print("; stopping the vCPU\n");
       flags = kestrel::abi::reply_stop;
     }
