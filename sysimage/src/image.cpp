@@ -231,6 +231,7 @@ class Layout {
       return;
     }
     uint64_t next = align_up(end, block_size);
+    std::optional<Address_range> initrd_range;  // guest-physical
     if (!vm.initrd.empty()) {
       const auto initrd_path = find_file(vm.initrd, "initrd of VM \"" + partition.name + "\"");
       const auto initrd = initrd_path ? read_payload(*initrd_path) : std::nullopt;
@@ -240,13 +241,8 @@ class Layout {
         return;
       }
       add_piece(index, partition.name + ": " + vm.initrd, guest_pa(next), initrd->size(), *initrd, true, false);
+      initrd_range = Address_range{next, initrd->size()};
       next = align_up(next + initrd->size(), block_size);
-    }
-    std::optional<Address_range> initrd_range;
-    for (const auto& piece : image_.pieces) {
-      if (piece.partition == index && piece.description == partition.name + ": " + vm.initrd && !vm.initrd.empty()) {
-        initrd_range = Address_range{ram->ipa + (piece.physical_address - ram->pa), piece.memory_size};
-      }
     }
     const auto tree = guest_device_tree(partition, *ram, initrd_range);
     if (!tree) return;
