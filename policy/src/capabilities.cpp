@@ -81,8 +81,4 @@ std::vector<Capability> capabilities_of(const Model& model, const Numbering& num
   return slots;
 }
 
-size_t count_capabilities(const Model& model, uint32_t partition) {
-  return capabilities_of(model, number_objects(model), partition).size();
-}
-
 }  // namespace kestrel::policy

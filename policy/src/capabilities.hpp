@@ -25,6 +25,4 @@ Numbering number_objects(const Model& model);
 
 std::vector<Capability> capabilities_of(const Model& model, const Numbering& numbering, uint32_t partition);
 
-size_t count_capabilities(const Model& model, uint32_t partition);
-
 }  // namespace kestrel::policy
