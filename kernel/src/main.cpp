@@ -3,6 +3,8 @@
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/boot_info.hpp>
+#include <kestrel/cpu.hpp>
+#include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
 #include <kestrel/partition.hpp>
@@ -62,9 +64,8 @@ bool signature_accepted(const uint8_t* blob, size_t size) {
   return true;
 }
 
-// Every object, created once at boot from boot-info; no allocation after.
+// Every partition, created once at boot from boot-info; no allocation after.
 Partition partition_pool[abi::max_partitions];
-Thread thread_pool[abi::max_threads];
 
 // Checks every partition's measurement and marks those that may start;
 // returns how many.
@@ -100,7 +101,8 @@ unsigned verify_partitions(const Boot_info& info) {
 }
 
 // Creates partitions and threads, builds the address spaces of those that
-// may start and makes their threads ready. Returns how many threads are.
+// may start and makes their threads ready on their CPUs. Returns how many
+// threads are.
 unsigned create_objects(const Boot_info& info) {
   for (uint32_t p = 0; p < info.partitions().size(); ++p) {
     Partition& partition = partition_pool[p];
@@ -116,17 +118,17 @@ unsigned create_objects(const Boot_info& info) {
   for (uint32_t t = 0; t < info.threads().size(); ++t) {
     const abi::Thread_entry& entry = info.threads()[t];
     Partition& partition = partition_pool[entry.partition];
-    Thread& thread = thread_pool[t];
-    thread.create(entry, info.name(entry.name), partition);
+    Thread& thread = thread_object(t);
+    thread.create(entry, info.name(entry.name), partition, t - info.partitions()[entry.partition].first_thread);
     if (!partition.may_start) continue;
-    if (thread.is_vcpu() && entry.entry == 0) continue;  // a secondary vCPU: off until PSCI CPU_ON
-    if (thread.cpu() != 0) {
-      log("partition {}: thread {} is pinned to CPU {}; only CPU 0 runs threads yet\n", partition.name(), thread.name(),
-          thread.cpu());
+    if (!arch::cpu_is_online(thread.cpu())) {
+      log("partition {}: thread {} is pinned to CPU {}, which is not online; it will not run\n", partition.name(),
+          thread.name(), thread.cpu());
       continue;
     }
+    cpu_scheduler(thread.cpu()).add(thread);
+    if (thread.is_vcpu() && entry.entry == 0) continue;  // a secondary vCPU: off until PSCI CPU_ON
     thread.state = Thread::State::ready;
-    boot_cpu_scheduler().add(thread);
     ++ready;
   }
   return ready;
@@ -155,19 +157,23 @@ extern "C" [[noreturn]] void kernel_main() {
       const Boot_info& info = read.info();
       log("boot-info: system \"{}\", {} partitions\n", info.system_name(), info.partitions().size());
       // From here on the kernel's own memory is W^X and table walks are
-      // cacheable, like the stage-2 tables about to be written.
-      if (arch::enable_kernel_mmu(info.ram_ranges())) {
+      // cacheable, like the stage-2 tables about to be written. The kernel
+      // lock needs it too (exclusive access works on Normal memory only).
+      if (!arch::enable_kernel_mmu(info.ram_ranges())) {
+        log("boot: the EL2 MMU could not be turned on, so no partition will run\n");
+      } else {
         log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable\n");
-      }
-      const unsigned verified = verify_partitions(info);
-      log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
-      const unsigned ready = create_objects(info);
-      if (Thread* first = boot_cpu_scheduler().pick_next(); first != nullptr) {
-        log("boot: starting {} {}\n", ready, ready == 1 ? "thread" : "threads");
-        arch::prepare_native_threads();
-        boot_cpu_scheduler().set_current(first);
-        arch::switch_thread(nullptr, *first);
-        arch::enter_thread(*first);
+        const unsigned verified = verify_partitions(info);
+        log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
+        const unsigned ready = create_objects(info);
+        if (ready != 0 && arch::prepare_cpu(true)) {
+          log("boot: starting {} {} on {} {}\n", ready, ready == 1 ? "thread" : "threads", cpus,
+              cpus == 1 ? "CPU" : "CPUs");
+          kernel_lock().acquire();
+          set_cpus_running_threads(cpus);
+          arch::release_secondary_cpus();
+          run_threads();
+        }
       }
       log("boot: no thread can run\n");
     }

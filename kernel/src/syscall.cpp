@@ -3,6 +3,7 @@
 // (cannot fail) each system call, and the handling of threads' exceptions.
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/cpu.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/scheduler.hpp>
@@ -90,7 +91,7 @@ void apply_reply(Thread& sender, uint64_t value, uint64_t flags) {
     return;
   }
   if ((flags & abi::reply_resume) != 0) sender.context.elr += sender.resume_advance;
-  sender.state = Thread::State::ready;
+  make_ready(sender);
 }
 
 // recv: take a waiting message, or block until one comes.
@@ -122,9 +123,34 @@ void deliver_to_handler(Thread& sender) {
   if (Thread* receiver = endpoint.receiver; receiver != nullptr) {
     endpoint.receiver = nullptr;
     load_message(receiver->context, *receiver, sender);
-    receiver->state = Thread::State::ready;
+    make_ready(*receiver);
   } else {
     endpoint.enqueue(sender);
+  }
+}
+
+// Decode for vcpu_inject_interrupt: a vCPU capability with the control
+// right, and an interrupt ID a vCPU can be given.
+Status decode_vcpu_inject(const Partition& partition, const arch::Exception_frame& frame, Thread*& vcpu) {
+  const abi::Capability_entry* capability = partition.capability(frame.x[0]);
+  if (capability == nullptr) return Status::invalid_capability;
+  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::vcpu)) return Status::wrong_capability_type;
+  if ((capability->rights & abi::right_control) == 0) return Status::missing_right;
+  if (frame.x[1] > arch::max_injected_intid) return Status::invalid_argument;
+  vcpu = &thread_object(capability->object);
+  return Status::ok;
+}
+
+// The interrupt is pending for the vCPU from now on; a vCPU waiting in WFI
+// wakes. If the vCPU runs on another CPU, that CPU picks the interrupt up
+// when it next enters the vCPU (the kick makes that soon).
+void invoke_vcpu_inject(Thread& vcpu, uint32_t intid) {
+  const bool live = this_cpu_scheduler().current() == &vcpu;
+  arch::vcpu_inject(vcpu, intid, live);
+  if (vcpu.state == Thread::State::blocked_wait) {
+    make_ready(vcpu);
+  } else if (vcpu.state == Thread::State::ready && !live && vcpu.cpu() != arch::current_cpu()) {
+    arch::kick_cpu(vcpu.cpu());
   }
 }
 
@@ -156,6 +182,15 @@ After handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       }
       return receive(thread, frame, endpoint);
     }
+    case abi::Syscall::vcpu_inject_interrupt: {
+      Thread* vcpu = nullptr;
+      status = decode_vcpu_inject(thread.partition(), frame, vcpu);
+      if (status != Status::ok) break;
+      invoke_vcpu_inject(*vcpu, static_cast<uint32_t>(frame.x[1]));
+      // The vCPU may be of a higher priority than its VMM.
+      after = vcpu->state == Thread::State::ready ? After::reschedule : After::resume;
+      break;
+    }
     default:
       status = Status::invalid_syscall;
       break;
@@ -164,27 +199,10 @@ After handle_syscall(Thread& thread, arch::Exception_frame& frame) {
   return after;
 }
 
-// Saves the running thread into its context, loads the next one, or powers
-// off when no thread is left to run.
-void reschedule(Scheduler& scheduler, arch::Exception_frame& frame) {
-  Thread* const previous = scheduler.current();
-  Thread* const next = scheduler.pick_next();
-  if (next == nullptr) {
-    log("boot: no thread is left to run; powering off\n");
-    arch::power_off();
-  }
-  if (next == previous) return;
-  if (previous != nullptr) previous->context = frame;
-  frame = next->context;
-  arch::switch_thread(previous, *next);
-  scheduler.set_current(next);
-}
-
 }  // namespace
 
 void handle_user_exception(arch::Exception_frame& frame, const User_exception& exception) {
-  Scheduler& scheduler = boot_cpu_scheduler();
-  Thread* const thread = scheduler.current();
+  Thread* const thread = this_cpu_scheduler().current();
   if (thread == nullptr) panic("exception from EL0 with no current thread");
   After after = After::resume;
   switch (exception.kind) {
@@ -192,8 +210,13 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       after = handle_syscall(*thread, frame);
       break;
     case User_exception::Kind::wait:
-      frame.elr += 4;  // past the WFI/WFE: the thread gives up the CPU instead
-      after = After::reschedule;
+      frame.elr += 4;  // past the WFI/WFE
+      if (!thread->is_vcpu()) {
+        after = After::reschedule;  // a native thread just gives up the CPU
+      } else if (!arch::vcpu_interrupt_pending(*thread)) {
+        thread->state = Thread::State::blocked_wait;  // until a virtual interrupt
+        after = After::reschedule;
+      }
       break;
     case User_exception::Kind::vm_exit:
       deliver_to_handler(*thread);
@@ -225,7 +248,7 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       after = After::reschedule;
       break;
   }
-  if (after == After::reschedule) reschedule(scheduler, frame);
+  if (after == After::reschedule) reschedule(frame);
 }
 
 }  // namespace kestrel

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Thread: creation.
+#include <kestrel/abi/limits.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
@@ -11,21 +12,28 @@ namespace {
 constexpr uint64_t spsr_el0_masked = 0x3c0;
 constexpr uint64_t spsr_el1h_masked = 0x3c5;
 
+// Every thread, created once at boot from boot-info; no allocation after.
+Thread thread_pool[abi::max_threads];
+
 }  // namespace
 
-void Thread::create(const abi::Thread_entry& entry, const char* name, Partition& partition) {
+Thread& thread_object(uint32_t index) { return thread_pool[index < abi::max_threads ? index : 0]; }
+
+void Thread::create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number) {
   partition_ = &partition;
   name_ = name;
   priority_ = entry.priority;
   cpu_ = entry.cpu;
   fault_endpoint_ = entry.fault_endpoint;
   vcpu_ = (entry.flags & abi::thread_vcpu) != 0;
+  vcpu_index_ = number;  // a VM's threads are its vCPUs, in order
   context = {};
   context.elr = entry.entry;
   if (vcpu_) {
     context.spsr = spsr_el1h_masked;
     context.x[0] = entry.stack_top;  // the device tree, per the Linux boot protocol
     vcpu_registers = arch::Vcpu_registers::at_reset();
+    vcpu_interrupts = {};
   } else {
     context.spsr = spsr_el0_masked;
     context.sp_el0 = entry.stack_top;

@@ -5,6 +5,7 @@
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vcpu.hpp>
+#include <arch/vgic.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/page_table.hpp>
@@ -82,19 +83,25 @@ bool build_address_space(Partition& partition) {
 
 uint64_t hcr_for_guests();
 
-void switch_thread(Thread* previous, Thread& next) {
-  if (previous != nullptr && previous->is_vcpu()) save_vcpu_registers(previous->vcpu_registers);
-  if (next.is_vcpu()) {
-    restore_vcpu_registers(next.vcpu_registers);
+void load_thread(Thread& thread) {
+  if (thread.is_vcpu()) {
+    restore_vcpu_registers(thread.vcpu_registers);
+    vgic::restore(thread.vcpu_interrupts);
     asm volatile("msr hcr_el2, %0" : : "r"(hcr_for_guests()));
   } else {
     asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   }
-  const Partition& partition = next.partition();
+  const Partition& partition = thread.partition();
   const uint64_t vttbr =
       vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
   asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
   instruction_barrier();
+}
+
+void save_thread(Thread& thread) {
+  if (!thread.is_vcpu()) return;
+  save_vcpu_registers(thread.vcpu_registers);
+  vgic::save(thread.vcpu_interrupts);
 }
 
 void prepare_native_threads() {

@@ -6,6 +6,9 @@
 // panics, unless an in-kernel test claimed it.
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
+#include <arch/vgic.hpp>
+#include <kestrel/cpu.hpp>
+#include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/user_exception.hpp>
@@ -30,6 +33,8 @@ const char* vector_name(uint64_t vector) {
 }  // namespace
 
 void set_kernel_exception_hook(Exception_hook hook) { kernel_exception_hook = hook; }
+
+bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu);  // vcpu.cpp
 
 namespace {
 
@@ -70,32 +75,44 @@ User_exception decode_user_exception(const Exception_frame& frame) {
   }
 }
 
-}  // namespace
-
-bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu);  // vcpu.cpp
-
-extern "C" void handle_exception(Exception_frame* frame, uint64_t vector) {
-  switch (static_cast<Vector>(vector)) {
-    case Vector::lower64_sync: {
-      Thread* const thread = boot_cpu_scheduler().current();
+// An exception from a partition's thread, with the kernel lock held.
+void handle_lower_exception(Exception_frame& frame, Vector vector) {
+  Thread* const thread = this_cpu_scheduler().current();
+  switch (vector) {
+    case Vector::lower64_sync:
       if (thread != nullptr && thread->is_vcpu()) {
-        const bool exit = decode_vm_exit(*frame, *thread);
+        const bool exit = decode_vm_exit(frame, *thread);
         handle_user_exception(
-            *frame, User_exception{exit ? User_exception::Kind::vm_exit : User_exception::Kind::wait, "", 0, false});
+            frame, User_exception{exit ? User_exception::Kind::vm_exit : User_exception::Kind::wait, "", 0, false});
       } else {
-        handle_user_exception(*frame, decode_user_exception(*frame));
+        handle_user_exception(frame, decode_user_exception(frame));
       }
-      return;
-    }
-    case Vector::lower64_serror:
-    case Vector::lower32_sync:
+      break;
+    case Vector::lower64_irq:
+    case Vector::lower64_fiq:
+      handle_interrupts(frame);
+      break;
+    default:
       // A partition's asynchronous error, or AArch32 state it can never
       // legitimately be in: contained to the thread like a fault.
       handle_user_exception(
-          *frame, User_exception{User_exception::Kind::fault, "asynchronous error (SError)", frame->far, false});
-      return;
-    default:
+          frame, User_exception{User_exception::Kind::fault, "asynchronous error (SError)", frame.far, false});
       break;
+  }
+  // Whichever vCPU runs now gets the interrupts injected for it meanwhile.
+  if (Thread* const next = this_cpu_scheduler().current(); next != nullptr && next->is_vcpu()) {
+    vgic::flush(next->vcpu_interrupts);
+  }
+}
+
+}  // namespace
+
+extern "C" void handle_exception(Exception_frame* frame, uint64_t vector) {
+  if (vector >= static_cast<uint64_t>(Vector::lower64_sync)) {
+    kernel_lock().acquire();
+    handle_lower_exception(*frame, static_cast<Vector>(vector));
+    kernel_lock().release();
+    return;
   }
   if (vector == static_cast<uint64_t>(Vector::current_spx_sync) && kernel_exception_hook != nullptr &&
       kernel_exception_hook(*frame)) {

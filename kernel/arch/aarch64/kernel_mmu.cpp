@@ -38,6 +38,19 @@ uint64_t address_of(const char* symbol) { return reinterpret_cast<uint64_t>(symb
 
 using Kernel_translation = Kernel_table<Static_table_pool<kernel_table_pages>>;
 
+// The root of the kernel's translation, shared by every CPU.
+uint64_t kernel_translation_root = 0;
+
+void turn_mmu_on() {
+  asm volatile("msr mair_el2, %0" : : "r"(vmsa::Mair_el2::value));
+  asm volatile("msr tcr_el2, %0" : : "r"(vmsa::Tcr_el2::value));
+  asm volatile("msr ttbr0_el2, %0" : : "r"(vmsa::Ttbr0_el2::value(Paddr{kernel_translation_root})));
+  // The tables were written with the MMU (and so the data cache) off; no
+  // stale translations may survive from before.
+  asm volatile("dsb sy\n tlbi alle2\n dsb sy\n ic iallu\n dsb sy\n isb" ::: "memory");
+  asm volatile("msr sctlr_el2, %0\n isb" : : "r"(sctlr_el2_mmu_on) : "memory");
+}
+
 bool map(Kernel_translation& table, uint64_t base, uint64_t end, Attributes attributes, const char* what) {
   if (end <= base) return true;
   const Map_status status = table.map(Vaddr{base}, Paddr{base}, end - base, attributes);
@@ -63,7 +76,12 @@ bool enable_kernel_mmu(Span<const abi::Memory_range> ram) {
   bool ok = map(table, start, address_of(__text_end), text, "kernel text") &&
             map(table, address_of(__text_end), address_of(__rodata_end), read_only, "kernel read-only data") &&
             map(table, address_of(__rodata_end), end, read_write, "kernel data") &&
-            map(table, board::uart_base, board::uart_base + 0x1000, device, "the console UART");
+            map(table, board::uart_base, board::uart_base + 0x1000, device, "the console UART") &&
+            map(table, board::gic_distributor_base, board::gic_distributor_base + board::gic_distributor_size, device,
+                "the GIC distributor") &&
+            map(table, board::gic_redistributor_base,
+                board::gic_redistributor_base + board::max_cpus * board::gic_redistributor_stride, device,
+                "the GIC redistributors");
   // The rest of RAM: boot-info, partitions' memory (the kernel reads their
   // buffers), never executable.
   for (const abi::Memory_range& range : ram) {
@@ -77,14 +95,13 @@ bool enable_kernel_mmu(Span<const abi::Memory_range> ram) {
   }
   if (!ok) return false;
 
-  asm volatile("msr mair_el2, %0" : : "r"(vmsa::Mair_el2::value));
-  asm volatile("msr tcr_el2, %0" : : "r"(vmsa::Tcr_el2::value));
-  asm volatile("msr ttbr0_el2, %0" : : "r"(vmsa::Ttbr0_el2::value(table.root())));
-  // The tables were written with the MMU (and so the data cache) off; no
-  // stale translations may survive from before.
-  asm volatile("dsb sy\n tlbi alle2\n dsb sy\n ic iallu\n dsb sy\n isb" ::: "memory");
-  asm volatile("msr sctlr_el2, %0\n isb" : : "r"(sctlr_el2_mmu_on) : "memory");
+  // Written while this CPU's MMU (and so its data cache) is still off, so
+  // secondary CPUs, whose MMUs are off too, read the value from memory.
+  kernel_translation_root = table.root().value();
+  turn_mmu_on();
   return true;
 }
+
+void enable_kernel_mmu_this_cpu() { turn_mmu_on(); }
 
 }  // namespace kestrel::arch

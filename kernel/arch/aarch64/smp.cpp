@@ -9,6 +9,7 @@
 #include <arch/sysreg.hpp>
 #include <board/board.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/cpu.hpp>
 #include <kestrel/log.hpp>
 
 // Stack of CPU n: kernel_cpu_stacks[n]; boot.S points sp at its top.
@@ -22,6 +23,11 @@ namespace {
 
 // cpu_online[n] becomes 1 when CPU n runs kernel code.
 uint32_t cpu_online[board::max_cpus];
+
+// Becomes 1 when the secondary CPUs may turn their MMUs on and run threads.
+// Its own 64-byte line, cleaned to memory by the boot CPU, whose MMU and
+// caches are on, for the secondaries, whose are still off.
+alignas(64) uint32_t secondaries_released;
 
 bool wait_until_online(unsigned cpu) {
   const uint64_t deadline = read_counter() + read_counter_frequency();  // one second
@@ -64,6 +70,14 @@ unsigned start_secondary_cpus() {
   return online;
 }
 
+void release_secondary_cpus() {
+  __atomic_store_n(&secondaries_released, 1, __ATOMIC_RELEASE);
+  asm volatile("dc civac, %0\n dsb sy" : : "r"(&secondaries_released) : "memory");
+  send_event();
+}
+
+void enable_kernel_mmu_this_cpu();  // kernel_mmu.cpp
+
 bool cpu_is_online(unsigned cpu) {
   return cpu < board::max_cpus && __atomic_load_n(&cpu_online[cpu], __ATOMIC_ACQUIRE) != 0;
 }
@@ -71,9 +85,13 @@ bool cpu_is_online(unsigned cpu) {
 }  // namespace kestrel::arch
 
 // First C++ code on a secondary CPU; `cpu` is the context id the boot CPU
-// passed to CPU_ON. There is nothing to run on secondaries yet, so they park.
+// passed to CPU_ON. It checks in, waits until the boot CPU has built the
+// kernel's translation and every object, then runs its threads.
 extern "C" [[noreturn]] void secondary_main(uint64_t cpu) {
-  __atomic_store_n(&kestrel::arch::cpu_online[cpu], 1, __ATOMIC_RELEASE);
-  kestrel::arch::send_event();
-  kestrel::arch::halt();
+  using namespace kestrel::arch;
+  __atomic_store_n(&cpu_online[cpu], 1, __ATOMIC_RELEASE);
+  send_event();
+  while (__atomic_load_n(&secondaries_released, __ATOMIC_ACQUIRE) == 0) wait_for_event();
+  enable_kernel_mmu_this_cpu();
+  kestrel::secondary_cpu_main();
 }

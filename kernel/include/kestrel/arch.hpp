@@ -44,15 +44,58 @@ Psci_version psci_version();
 // page-table memory is exhausted.
 [[nodiscard]] bool build_address_space(Partition& partition);
 
-// Makes `next` the thread this CPU runs: its partition's stage-2
+// Makes `thread` the one this CPU runs: its partition's stage-2
 // translation, the hypervisor controls for its kind (native or vCPU) and a
-// vCPU's EL1 registers, saving those of `previous` (may be null) if it is a
-// vCPU. The general registers are the caller's business.
-void switch_thread(Thread* previous, Thread& next);
+// vCPU's EL1 registers, virtual interrupts and timer. The general registers
+// are the caller's business.
+void load_thread(Thread& thread);
 
-// Configures the hypervisor controls for native threads at EL0 (HCR_EL2,
-// VTCR_EL2, CPTR_EL2); once per CPU before the first thread runs.
-void prepare_native_threads();
+// Saves what load_thread loaded of a vCPU (nothing for a native thread), and
+// turns the vCPU's timer off on this CPU. Before another thread is loaded or
+// the CPU idles.
+void save_thread(Thread& thread);
+
+// Configures this CPU for running threads: the GIC (the distributor too on
+// the boot CPU), the virtual interrupt interface, the timers and the
+// hypervisor controls for native threads. False (after a log line) if the CPU
+// cannot take interrupts.
+[[nodiscard]] bool prepare_cpu(bool boot_cpu);
+
+// The system counter (ticks since boot) and its frequency in Hz.
+uint64_t counter_now();
+uint64_t counter_frequency();
+
+// Programs this CPU's kernel timer to interrupt at counter value `deadline`;
+// 0 turns it off.
+void set_kernel_timer(uint64_t deadline);
+
+// What the interrupts pending on this CPU ask of generic code, once each is
+// taken. A vCPU's own timer and list-register upkeep are handled inside.
+struct Interrupt_events {
+  bool kernel_timer;  // the kernel timer fired
+  bool reschedule;    // another CPU made a thread of this CPU ready
+};
+Interrupt_events take_interrupts(Thread* current);
+
+// Asks CPU `cpu` to look at its scheduler again (a software interrupt).
+void kick_cpu(unsigned cpu);
+
+// Waits until an interrupt is pending (interrupts stay masked, so it is
+// taken with take_interrupts).
+void wait_for_interrupt();
+
+// A hint inside spin loops.
+void spin_wait_hint();
+
+// vCPUs' virtual interrupts. `live`: the vCPU is loaded on this CPU.
+[[nodiscard]] bool vcpu_interrupt_pending(const Thread& vcpu);   // loaded vCPU: would WFI wake?
+[[nodiscard]] uint64_t vcpu_timer_deadline(const Thread& vcpu);  // saved vCPU: 0 if none
+void vcpu_inject(Thread& vcpu, uint32_t intid, bool live);
+void vcpu_before_return(Thread& vcpu);  // loaded vCPU: fill its list registers
+
+// Lets the secondary CPUs, parked since start_secondary_cpus, continue into
+// secondary_cpu_main (with the kernel's MMU turned on as on this CPU).
+void release_secondary_cpus();
 
 // Starts running `thread` on this CPU; the kernel stack is reset.
 [[noreturn]] void enter_thread(const Thread& thread);

@@ -6,6 +6,7 @@
 
 #include <arch/exception.hpp>
 #include <arch/vcpu.hpp>
+#include <arch/vgic.hpp>
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/partition.hpp>
 
@@ -18,13 +19,15 @@ class Thread final {
     ready,
     blocked_receive,  // in recv: waits for a message on an endpoint
     blocked_reply,    // a vCPU whose exit waits for its VMM's reply
+    blocked_wait,     // a vCPU in WFI: waits for a virtual interrupt
     stopped,          // exited or faulted; never runs again
   };
 
   // Binds the thread to `entry` of `partition`, with its registers set for
   // the first entry: a native thread at EL0 with pc = entry, sp = stack top;
   // a vCPU at EL1 with pc = entry, x0 = its device tree, the MMU off.
-  void create(const abi::Thread_entry& entry, const char* name, Partition& partition);
+  // `number` counts the partition's threads from 0.
+  void create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number);
 
   const char* name() const { return name_ != nullptr ? name_ : ""; }
   Partition& partition() const { return *partition_; }
@@ -32,10 +35,15 @@ class Thread final {
   uint32_t fault_endpoint() const { return fault_endpoint_; }
   uint32_t priority() const { return priority_; }
   uint32_t cpu() const { return cpu_; }
+  // A vCPU's number within its VM (the order of the VM's vCPUs in the
+  // policy), as exit messages report it.
+  uint32_t vcpu_index() const { return vcpu_index_; }
 
   State state = State::inactive;
-  arch::Exception_frame context{};        // saved while the thread does not run
-  arch::Vcpu_registers vcpu_registers{};  // a vCPU's EL1 state, saved likewise
+  arch::Exception_frame context{};          // saved while the thread does not run
+  arch::Vcpu_registers vcpu_registers{};    // a vCPU's EL1 state, saved likewise
+  arch::Vcpu_interrupts vcpu_interrupts{};  // and its virtual interrupts and timer
+  uint64_t wake_at = 0;                     // blocked_wait: counter value its virtual timer fires at (0: none)
 
   // IPC. A receiver remembers whom to reply to; a vCPU holds its exit
   // message (x1-x5 of recv) and waits in its endpoint's queue.
@@ -51,7 +59,12 @@ class Thread final {
   uint32_t priority_ = 0;
   uint32_t cpu_ = 0;
   uint32_t fault_endpoint_ = 0;
+  uint32_t vcpu_index_ = 0;
   bool vcpu_ = false;
 };
+
+// Thread `index` of boot-info's thread table (an index boot-info's reader
+// has checked).
+Thread& thread_object(uint32_t index);
 
 }  // namespace kestrel

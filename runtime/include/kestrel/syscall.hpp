@@ -75,6 +75,12 @@ inline Exit_message reply_recv(uint64_t endpoint, uint64_t value, uint64_t flags
   return receive_with(abi::Syscall::reply_recv, endpoint, value, flags);
 }
 
+// Makes virtual interrupt `intid` pending for the vCPU behind capability
+// `vcpu` (a VMM's control of its guest's vCPU).
+inline abi::Status vcpu_inject_interrupt(uint64_t vcpu, uint32_t intid) {
+  return syscall(abi::Syscall::vcpu_inject_interrupt, vcpu, intid).status;
+}
+
 [[noreturn]] inline void thread_exit() {
   syscall(abi::Syscall::thread_exit);
   for (;;) {

@@ -57,9 +57,12 @@ void expect(Status got, Status wanted, const char* what) {
   expect(kestrel::recv(console).status, Status::wrong_capability_type, "recv on a notification");
   expect(kestrel::recv(9).status, Status::invalid_capability, "recv on slot 9");
   expect(kestrel::reply_recv(~0ULL, 1, 3).status, Status::invalid_capability, "reply_recv on slot ~0");
+  expect(kestrel::vcpu_inject_interrupt(console_slot, 33), Status::wrong_capability_type, "inject through the console");
+  expect(kestrel::vcpu_inject_interrupt(console, 33), Status::wrong_capability_type, "inject through a notification");
+  expect(kestrel::vcpu_inject_interrupt(~0ULL, 33), Status::invalid_capability, "inject through slot ~0");
   // Numbers nobody defines, and noise in every argument register.
   uint64_t noise = 0x9e3779b97f4a7c15ULL;
-  for (uint64_t number = 5; number < 64; ++number) {
+  for (uint64_t number = kestrel::abi::syscall_count; number < 64; ++number) {
     noise = noise * 6364136223846793005ULL + 1442695040888963407ULL;
     const auto result = kestrel::syscall(static_cast<Syscall>(number), noise, ~noise, noise >> 3, noise << 5, 0, 1);
     expect(result.status, Status::invalid_syscall, "unknown syscall number");

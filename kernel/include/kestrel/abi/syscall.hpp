@@ -29,7 +29,13 @@ enum class Syscall : uint64_t {
   //   x0 endpoint capability, x1 the value an MMIO read returns or the
   //   guest's new x0 (HVC/SMC), x2 Reply_flags
   reply_recv = 4,
+  // Make a virtual interrupt pending for a vCPU (its VMM's vCPU capability,
+  // control right); a vCPU waiting in WFI wakes.
+  //   x0 vCPU capability, x1 interrupt ID (0 .. 127)
+  vcpu_inject_interrupt = 5,
 };
+// Numbers from here up are not (yet) system calls.
+inline constexpr uint64_t syscall_count = 6;
 
 enum class Exit_kind : uint64_t {
   mmio_read = 1,   // a load from an address the VM has no memory at

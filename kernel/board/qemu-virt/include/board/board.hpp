@@ -17,6 +17,14 @@ inline constexpr uint64_t ram_base = 0x4000'0000;
 inline constexpr uint64_t uart_base = 0x0900'0000;  // PL011
 inline constexpr uint64_t gic_distributor_base = 0x0800'0000;
 inline constexpr uint64_t gic_redistributor_base = 0x080a'0000;
+inline constexpr uint64_t gic_distributor_size = 0x1'0000;
+// GICv3 without virtual LPIs: an RD_base and an SGI_base frame per CPU.
+inline constexpr uint64_t gic_redistributor_stride = 0x2'0000;
+
+// Private peripheral interrupts (PPIs) of every Arm CPU, as QEMU wires them.
+inline constexpr uint32_t gic_maintenance_intid = 25;   // virtual CPU interface needs attention
+inline constexpr uint32_t hypervisor_timer_intid = 26;  // CNTHP: the kernel's own timer
+inline constexpr uint32_t virtual_timer_intid = 27;     // CNTV: a guest's timer
 
 // Most CPUs the kernel supports on this board (per-CPU stacks are sized by it).
 inline constexpr unsigned max_cpus = 8;

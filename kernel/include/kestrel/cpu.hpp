@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cpu: what each CPU does with its threads: run the best ready one, switch
+// when it blocks or a better one wakes, idle (and wake) when none is ready,
+// and power the machine off once no thread on any CPU can ever run again.
+//
+// Everything here runs with the kernel lock held (kernel_lock.hpp).
+#pragma once
+
+#include <arch/exception.hpp>
+#include <kestrel/thread.hpp>
+
+namespace kestrel {
+
+// How many CPUs run threads (so that power-off waits for all of them): set
+// by the boot CPU before it lets the others run.
+void set_cpus_running_threads(unsigned count);
+
+// Runs this CPU's threads from now on; never returns.
+[[noreturn]] void run_threads();
+
+// After an exception from the thread whose registers are in `frame`: saves
+// it and loads the best ready thread of this CPU into `frame`, or idles until
+// one is ready. Returns with the thread to resume in `frame`.
+void reschedule(arch::Exception_frame& frame);
+
+// An interrupt arrived while `frame`'s thread ran: takes every pending
+// interrupt, wakes sleeping threads whose time has come and switches if a
+// better thread is now ready.
+void handle_interrupts(arch::Exception_frame& frame);
+
+// `thread`, of any CPU, may run again: marks it ready and asks its CPU to
+// look at its scheduler if that is another CPU.
+void make_ready(Thread& thread);
+
+// First generic code on a secondary CPU once its MMU is on.
+extern "C" [[noreturn]] void secondary_cpu_main();
+
+}  // namespace kestrel

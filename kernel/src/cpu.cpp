@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cpu: the per-CPU run loop, switching, idling and power-off.
+#include <kestrel/arch.hpp>
+#include <kestrel/cpu.hpp>
+#include <kestrel/kernel_lock.hpp>
+#include <kestrel/log.hpp>
+#include <kestrel/scheduler.hpp>
+
+namespace kestrel {
+namespace {
+
+// Under the kernel lock: CPUs that run threads, and how many of them idle.
+unsigned cpus_running_threads = 0;
+unsigned cpus_idle = 0;
+
+// A thread that sleeps with a deadline will run again; one waiting for a
+// message may, if some thread still runs or sleeps.
+bool some_thread_sleeps() {
+  for (unsigned cpu = 0; cpu < abi::max_cpus; ++cpu) {
+    if (cpu_scheduler(cpu).earliest_wakeup() != 0) return true;
+  }
+  return false;
+}
+
+// Loads `thread` and runs it: never returns.
+[[noreturn]] void start(Scheduler& scheduler, Thread& thread) {
+  arch::load_thread(thread);
+  scheduler.set_current(&thread);
+  if (thread.is_vcpu()) arch::vcpu_before_return(thread);
+  kernel_lock().release();
+  arch::enter_thread(thread);
+}
+
+void wake_due_sleepers(Scheduler& scheduler) {
+  scheduler.wake_sleepers(arch::counter_now());
+  arch::set_kernel_timer(scheduler.earliest_wakeup());
+}
+
+// No thread of this CPU is ready: wait for an interrupt to make one ready.
+// Powers the machine off once every CPU idles and no thread sleeps with a
+// deadline, because then nothing can ever make a thread ready again.
+[[noreturn]] void idle(Scheduler& scheduler) {
+  scheduler.set_current(nullptr);
+  ++cpus_idle;
+  for (;;) {
+    if (Thread* next = scheduler.pick_next(); next != nullptr) {
+      --cpus_idle;
+      start(scheduler, *next);
+    }
+    if (cpus_idle == cpus_running_threads && !some_thread_sleeps()) {
+      log("boot: no thread is left to run; powering off\n");
+      arch::power_off();
+    }
+    arch::set_kernel_timer(scheduler.earliest_wakeup());
+    kernel_lock().release();
+    arch::wait_for_interrupt();
+    kernel_lock().acquire();
+    if (arch::take_interrupts(nullptr).kernel_timer) wake_due_sleepers(scheduler);
+  }
+}
+
+}  // namespace
+
+void set_cpus_running_threads(unsigned count) { cpus_running_threads = count; }
+
+void run_threads() {
+  Scheduler& scheduler = this_cpu_scheduler();
+  if (Thread* first = scheduler.pick_next(); first != nullptr) start(scheduler, *first);
+  idle(scheduler);
+}
+
+void reschedule(arch::Exception_frame& frame) {
+  Scheduler& scheduler = this_cpu_scheduler();
+  Thread* const previous = scheduler.current();
+  Thread* const next = scheduler.pick_next();
+  if (next != nullptr && next == previous) return;
+  if (previous != nullptr) {
+    previous->context = frame;
+    arch::save_thread(*previous);
+    if (previous->state == Thread::State::blocked_wait) {
+      // A vCPU in WFI: its own timer, now saved, says when it must wake.
+      previous->wake_at = arch::vcpu_timer_deadline(*previous);
+      arch::set_kernel_timer(scheduler.earliest_wakeup());
+    }
+  }
+  if (next == nullptr) idle(scheduler);
+  frame = next->context;
+  arch::load_thread(*next);
+  scheduler.set_current(next);
+}
+
+void handle_interrupts(arch::Exception_frame& frame) {
+  Scheduler& scheduler = this_cpu_scheduler();
+  const arch::Interrupt_events events = arch::take_interrupts(scheduler.current());
+  if (events.kernel_timer) wake_due_sleepers(scheduler);
+  if ((events.kernel_timer || events.reschedule) && scheduler.should_preempt()) reschedule(frame);
+}
+
+void make_ready(Thread& thread) {
+  thread.state = Thread::State::ready;
+  thread.wake_at = 0;
+  if (thread.cpu() != arch::current_cpu()) arch::kick_cpu(thread.cpu());
+}
+
+void secondary_cpu_main() {
+  kernel_lock().acquire();
+  if (!arch::prepare_cpu(false)) {
+    --cpus_running_threads;  // its threads never run
+    kernel_lock().release();
+    arch::halt();
+  }
+  run_threads();
+}
+
+}  // namespace kestrel
