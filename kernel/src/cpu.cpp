@@ -13,11 +13,13 @@ namespace {
 unsigned cpus_running_threads = 0;
 unsigned cpus_idle = 0;
 
-// A thread that sleeps with a deadline will run again; one waiting for a
-// message may, if some thread still runs or sleeps.
-bool some_thread_sleeps() {
+// A thread that is ready (its idle CPU has been kicked, but has not woken
+// yet) or sleeps with a deadline will run; one waiting for a message may, if
+// some thread still runs or will.
+bool some_thread_will_run() {
   for (unsigned cpu = 0; cpu < abi::max_cpus; ++cpu) {
-    if (cpu_scheduler(cpu).earliest_wakeup() != 0) return true;
+    const Scheduler& scheduler = cpu_scheduler(cpu);
+    if (scheduler.pick_next() != nullptr || scheduler.earliest_wakeup() != 0) return true;
   }
   return false;
 }
@@ -47,7 +49,7 @@ void wake_due_sleepers(Scheduler& scheduler) {
       --cpus_idle;
       start(scheduler, *next);
     }
-    if (cpus_idle == cpus_running_threads && !some_thread_sleeps()) {
+    if (cpus_idle == cpus_running_threads && !some_thread_will_run()) {
       log("boot: no thread is left to run; powering off\n");
       arch::power_off();
     }

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// VMM test: a user-level VMM for mmio_guest.cpp. It receives the guest's
-// exits on its endpoint: emulates a PL011 (printing each line the guest
-// writes), a scratch register (a read answers the last value written with its
-// upper half set) and PSCI SYSTEM_OFF (stops the vCPU).
+// VMM test: a user-level VMM for mmio_guest.cpp and irq_guest.cpp. It
+// receives the guest's exits on its endpoint: emulates a PL011 (printing each
+// line the guest writes), a scratch register (a read answers the last value
+// written with its upper half set), a doorbell (injects the interrupt whose
+// ID is written) and PSCI SYSTEM_OFF (stops the vCPU).
 #include <kestrel/syscall.hpp>
 
 namespace {
 
 using kestrel::abi::Exit_kind;
 
-constexpr uint64_t exits = 0;    // slot 0: receive on "guest.exits"
-constexpr uint64_t console = 2;  // after slot 1, the control of the guest's vCPU
+constexpr uint64_t exits = 0;  // slot 0: receive on "guest.exits"
+constexpr uint64_t vcpu = 1;   // slot 1: the control of the guest's vCPU
+constexpr uint64_t console = 2;
 constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
+constexpr uint64_t doorbell = 0x0a00'0200;
 constexpr uint64_t psci_system_off = 0x8400'0008;
 
 char line[128];
@@ -41,6 +44,11 @@ extern "C" int main() {
       guest_wrote(static_cast<char>(exit.value));
     } else if (exit.kind == Exit_kind::mmio_write && exit.address == scratch) {
       scratch_value = exit.value;
+    } else if (exit.kind == Exit_kind::mmio_write && exit.address == doorbell) {
+      const auto status = kestrel::vcpu_inject_interrupt(vcpu, static_cast<uint32_t>(exit.value));
+      print(status == kestrel::abi::Status::ok ? "injected interrupt " : "could not inject interrupt ");
+      kestrel::console_print_hex(console, exit.value);
+      print("\n");
     } else if (exit.kind == Exit_kind::mmio_read && exit.address == scratch) {
       value = scratch_value | 0xffff'0000;
       print("read of the scratch register answered with ");
