@@ -63,6 +63,8 @@ void wake_due_sleepers(Scheduler& scheduler) {
 
 }  // namespace
 
+Scheduler& this_cpu_scheduler() { return cpu_scheduler(arch::current_cpu()); }
+
 void set_cpus_running_threads(unsigned count) { cpus_running_threads = count; }
 
 void run_threads() {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scheduler: the ready-thread choice.
-#include <kestrel/arch.hpp>
 #include <kestrel/scheduler.hpp>
 
 namespace kestrel {
@@ -56,7 +55,5 @@ void Scheduler::wake_sleepers(uint64_t now) {
 }
 
 Scheduler& cpu_scheduler(unsigned cpu) { return schedulers[cpu < abi::max_cpus ? cpu : 0]; }
-
-Scheduler& this_cpu_scheduler() { return cpu_scheduler(arch::current_cpu()); }
 
 }  // namespace kestrel
