@@ -4,6 +4,7 @@
 #include <kestrel/cpu.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
+#include <kestrel/notification.hpp>
 #include <kestrel/scheduler.hpp>
 
 namespace kestrel {
@@ -14,9 +15,11 @@ unsigned cpus_running_threads = 0;
 unsigned cpus_idle = 0;
 
 // A thread that is ready (its idle CPU has been kicked, but has not woken
-// yet) or sleeps with a deadline will run; one waiting for a message may, if
-// some thread still runs or will.
+// yet), sleeps with a deadline or waits for an interrupt's notification will
+// (or may) run; one waiting for a message may, if some thread still runs or
+// will.
 bool some_thread_will_run() {
+  if (some_thread_awaits_interrupt()) return true;
   for (unsigned cpu = 0; cpu < abi::max_cpus; ++cpu) {
     const Scheduler& scheduler = cpu_scheduler(cpu);
     if (scheduler.pick_next() != nullptr || scheduler.earliest_wakeup() != 0) return true;

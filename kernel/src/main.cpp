@@ -4,6 +4,7 @@
 #include <kestrel/arch.hpp>
 #include <kestrel/boot_info.hpp>
 #include <kestrel/cpu.hpp>
+#include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
@@ -167,6 +168,7 @@ extern "C" [[noreturn]] void kernel_main() {
         log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
         const unsigned ready = create_objects(info);
         if (ready != 0 && arch::prepare_cpu(true)) {
+          create_irqs(info);
           log("boot: starting {} {} on {} {}\n", ready, ready == 1 ? "thread" : "threads", cpus,
               cpus == 1 ? "CPU" : "CPUs");
           kernel_lock().acquire();

@@ -16,16 +16,24 @@ const abi::Capability_entry* Partition::capability(uint64_t slot) const {
   return slot < capabilities_.size() ? &capabilities_[static_cast<size_t>(slot)] : nullptr;
 }
 
-const uint8_t* Partition::readable(uint64_t ipa, uint64_t size) const {
+// The physical address of [ipa, ipa + size) if all of it lies in one region
+// with every attribute in `required` and no device attribute.
+uint8_t* Partition::translate(uint64_t ipa, uint64_t size, uint32_t required) const {
   if (size == 0 || size - 1 > UINT64_MAX - ipa) return nullptr;
   for (const abi::Region_entry& region : regions_) {
     const bool inside =
         ipa >= region.ipa && ipa - region.ipa <= region.size && size <= region.size - (ipa - region.ipa);
     if (!inside) continue;
-    if ((region.attributes & abi::region_read) == 0 || (region.attributes & abi::region_device) != 0) return nullptr;
-    return reinterpret_cast<const uint8_t*>(region.pa + (ipa - region.ipa));
+    if ((region.attributes & required) != required || (region.attributes & abi::region_device) != 0) return nullptr;
+    return reinterpret_cast<uint8_t*>(region.pa + (ipa - region.ipa));
   }
   return nullptr;
+}
+
+const uint8_t* Partition::readable(uint64_t ipa, uint64_t size) const { return translate(ipa, size, abi::region_read); }
+
+uint8_t* Partition::writable(uint64_t ipa, uint64_t size) const {
+  return translate(ipa, size, abi::region_read | abi::region_write);
 }
 
 }  // namespace kestrel

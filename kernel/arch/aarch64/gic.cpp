@@ -20,6 +20,7 @@ constexpr uint64_t gicd_igroupr = 0x0080;
 constexpr uint64_t gicd_isenabler = 0x0100;
 constexpr uint64_t gicd_icenabler = 0x0180;
 constexpr uint64_t gicd_icpendr = 0x0280;
+constexpr uint64_t gicd_icactiver = 0x0380;
 constexpr uint64_t gicd_ipriorityr = 0x0400;
 constexpr uint64_t gicd_icfgr = 0x0c00;
 constexpr uint64_t gicd_irouter = 0x6000;
@@ -165,6 +166,10 @@ void enable_shared(uint32_t intid, unsigned cpu) {
   write<uint32_t>(config, read<uint32_t>(config) & ~(3U << ((intid % 16) * 2)));
   write<uint64_t>(base + gicd_irouter + uint64_t{intid} * 8, board::mpidr_of_cpu(cpu) & 0xff'ffff);
   write<uint32_t>(base + gicd_isenabler + (intid / 32) * 4, bit);
+}
+
+void deactivate_shared(uint32_t intid) {
+  write<uint32_t>(board::gic_distributor_base + gicd_icactiver + (intid / 32) * 4, 1U << (intid % 32));
 }
 
 bool private_active(uint32_t intid) {

@@ -7,6 +7,7 @@
 #include <arch/vgic.hpp>
 #include <board/board.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/irq.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel::arch {
@@ -73,11 +74,18 @@ Interrupt_events take_interrupts(Thread* current) {
       vgic::refill(current->vcpu_interrupts);
     } else if (intid < 16) {
       events.reschedule = true;
+    } else if (intid >= gic::first_spi && device_interrupt(intid)) {
+      events.reschedule = true;
+      continue;  // stays active until its owner acknowledges it
     }
     gic::deactivate(intid);
   }
   return events;
 }
+
+void enable_device_interrupt(uint32_t intid, unsigned cpu) { gic::enable_shared(intid, cpu); }
+
+void end_device_interrupt(uint32_t intid) { gic::deactivate_shared(intid); }
 
 void kick_cpu(unsigned cpu) { gic::send_sgi(cpu, reschedule_sgi); }
 

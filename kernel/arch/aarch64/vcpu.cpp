@@ -87,8 +87,8 @@ bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
   const auto exception_class = static_cast<Exception_class>(Esr_class::get(frame.esr));
   const uint64_t iss = Esr_iss::get(frame.esr);
   auto exit = [&](abi::Exit_kind kind, uint64_t address, uint64_t value, uint64_t size, uint32_t advance) {
-    vcpu.message[0] = vcpu.vcpu_index();
-    vcpu.message[1] = static_cast<uint64_t>(kind);
+    vcpu.message[0] = abi::message_info(abi::kernel_label_base + static_cast<uint64_t>(kind), 4);
+    vcpu.message[1] = vcpu.vcpu_index();
     vcpu.message[2] = address;
     vcpu.message[3] = value;
     vcpu.message[4] = size;

@@ -71,11 +71,17 @@ void set_kernel_timer(uint64_t deadline);
 
 // What the interrupts pending on this CPU ask of generic code, once each is
 // taken. A vCPU's own timer and list-register upkeep are handled inside.
+// Device interrupts go to device_interrupt() (irq.hpp) as they are taken.
 struct Interrupt_events {
   bool kernel_timer;  // the kernel timer fired
-  bool reschedule;    // another CPU made a thread of this CPU ready
+  bool reschedule;    // a thread of this CPU may have become ready
 };
 Interrupt_events take_interrupts(Thread* current);
+
+// Device (shared) interrupts: routed to CPU `cpu` and enabled; ended (made
+// inactive, so it may fire again) once its owner has handled it.
+void enable_device_interrupt(uint32_t intid, unsigned cpu);
+void end_device_interrupt(uint32_t intid);
 
 // Asks CPU `cpu` to look at its scheduler again (a software interrupt).
 void kick_cpu(unsigned cpu);

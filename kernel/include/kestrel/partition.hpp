@@ -31,6 +31,9 @@ class Partition final {
   // ranges and ranges that wrap are refused. Returns nullptr otherwise.
   [[nodiscard]] const uint8_t* readable(uint64_t ipa, uint64_t size) const;
 
+  // The same for a range the partition may also write.
+  [[nodiscard]] uint8_t* writable(uint64_t ipa, uint64_t size) const;
+
   // Set by the boot path: measurement verified and address space built.
   bool may_start = false;
   uint64_t translation_root = 0;  // physical address of its stage-2 root table
@@ -40,6 +43,8 @@ class Partition final {
   bool console_mid_line = false;
 
  private:
+  [[nodiscard]] uint8_t* translate(uint64_t ipa, uint64_t size, uint32_t required) const;
+
   const abi::Partition_entry* entry_ = nullptr;
   const char* name_ = nullptr;  // zero, so the static pools stay in .bss
   uint32_t index_ = 0;

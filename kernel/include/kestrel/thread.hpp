@@ -17,10 +17,13 @@ class Thread final {
   enum class State : uint8_t {
     inactive,  // its partition may not start, or it is not scheduled yet
     ready,
-    blocked_receive,  // in recv: waits for a message on an endpoint
-    blocked_reply,    // a vCPU whose exit waits for its VMM's reply
-    blocked_wait,     // a vCPU in WFI: waits for a virtual interrupt
-    stopped,          // exited or faulted; never runs again
+    blocked_receive,       // in recv: waits for a message on an endpoint
+    blocked_send,          // in send: its message waits in an endpoint's queue
+    blocked_call,          // in call (or a VM exit, a fault): queued, then waits for the reply
+    blocked_reply,         // its call was received: waits for the reply
+    blocked_notification,  // in wait: waits for a notification's word
+    blocked_wait,          // a vCPU in WFI: waits for a virtual interrupt
+    stopped,               // exited or faulted; never runs again
   };
 
   // Binds the thread to `entry` of `partition`, with its registers set for
@@ -45,13 +48,17 @@ class Thread final {
   arch::Vcpu_interrupts vcpu_interrupts{};  // and its virtual interrupts and timer
   uint64_t wake_at = 0;                     // blocked_wait: counter value its virtual timer fires at (0: none)
 
-  // IPC. A receiver remembers whom to reply to; a vCPU holds its exit
-  // message (x1-x5 of recv) and waits in its endpoint's queue.
+  // IPC. A receiver remembers whom to reply to; a queued sender its badge.
+  // A vCPU's exit or a thread's fault is a message the kernel makes: it is
+  // in `message` (info, then four words) instead of the thread's registers.
   Thread* reply_to = nullptr;
   Thread* next_sender = nullptr;
+  uint64_t sent_badge = 0;
+  bool kernel_message = false;
   uint64_t message[5] = {};
-  uint32_t exit_register = 0;   // where an MMIO read's answer goes (31: nowhere)
-  uint32_t resume_advance = 0;  // bytes to skip when the VMM says resume
+  uint64_t* ipc_buffer = nullptr;  // its message words 5 and up (kernel address), or none
+  uint32_t exit_register = 0;      // where an MMIO read's answer goes (31: nowhere)
+  uint32_t resume_advance = 0;     // bytes to skip when the VMM says resume
 
  private:
   Partition* partition_ = nullptr;

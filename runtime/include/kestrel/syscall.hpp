@@ -47,33 +47,97 @@ inline abi::Status console_print_hex(uint64_t console, uint64_t value) {
 
 inline void yield() { syscall(abi::Syscall::yield); }
 
-// A VM exit, as recv and reply_recv return it (see abi::Syscall::recv).
+// A message as recv, reply_recv and call return it (see "Messages" in
+// abi/syscall.hpp): words 0-4 from registers, the rest in the IPC buffer.
+struct Message {
+  abi::Status status;
+  uint64_t badge;
+  uint64_t info;
+  uint64_t words[abi::message_register_words];
+
+  uint64_t label() const { return abi::message_label(info); }
+  uint64_t length() const { return abi::message_length(info); }
+};
+
+// The message-passing calls all use this register layout: x0 capability, x2
+// info, x3-x7 words in; x0 status, x1 badge, x2 info, x3-x7 words out.
+inline Message message_syscall(abi::Syscall number, uint64_t capability, uint64_t info, const uint64_t* words) {
+  register uint64_t x0 asm("x0") = capability;
+  register uint64_t x1 asm("x1") = 0;
+  register uint64_t x2 asm("x2") = info;
+  register uint64_t x3 asm("x3") = words[0];
+  register uint64_t x4 asm("x4") = words[1];
+  register uint64_t x5 asm("x5") = words[2];
+  register uint64_t x6 asm("x6") = words[3];
+  register uint64_t x7 asm("x7") = words[4];
+  register uint64_t x8 asm("x8") = static_cast<uint64_t>(number);
+  asm volatile("svc #0"
+               : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
+               : "r"(x8)
+               : "memory");
+  return {static_cast<abi::Status>(x0), x1, x2, {x3, x4, x5, x6, x7}};
+}
+
+// Words 5 and up of messages go through the IPC buffer, which the thread
+// names once (ipc_buffer_size bytes of its writable memory).
+inline abi::Status set_ipc_buffer(uint64_t* buffer) {
+  return syscall(abi::Syscall::set_ipc_buffer, reinterpret_cast<uint64_t>(buffer)).status;
+}
+
+// Calls on endpoint capability `endpoint` with `label` and the first
+// `length` of `words` (words past 5 must also be in the IPC buffer).
+inline Message call(uint64_t endpoint, uint64_t label, const uint64_t (&words)[5], uint64_t length = 5) {
+  return message_syscall(abi::Syscall::call, endpoint, abi::message_info(label, length), words);
+}
+inline abi::Status send(uint64_t endpoint, uint64_t label, const uint64_t (&words)[5], uint64_t length = 5) {
+  return message_syscall(abi::Syscall::send, endpoint, abi::message_info(label, length), words).status;
+}
+inline abi::Status nb_send(uint64_t endpoint, uint64_t label, const uint64_t (&words)[5], uint64_t length = 5) {
+  return message_syscall(abi::Syscall::nb_send, endpoint, abi::message_info(label, length), words).status;
+}
+
+inline Message receive(uint64_t endpoint) {
+  constexpr uint64_t none[5] = {};
+  return message_syscall(abi::Syscall::recv, endpoint, 0, none);
+}
+inline Message reply_and_receive(uint64_t endpoint, uint64_t label, const uint64_t (&words)[5], uint64_t length = 5) {
+  return message_syscall(abi::Syscall::reply_recv, endpoint, abi::message_info(label, length), words);
+}
+
+// A VM exit or a thread fault (abi::Exit_kind), as a message of the kernel.
 struct Exit_message {
   abi::Status status;
   uint64_t vcpu;
-  abi::Exit_kind kind;
+  abi::Exit_kind kind;  // 0 if the message is not the kernel's
   uint64_t address;
   uint64_t value;
   uint64_t size;
 };
 
-inline Exit_message receive_with(abi::Syscall number, uint64_t endpoint, uint64_t a1, uint64_t a2) {
-  register uint64_t x0 asm("x0") = endpoint;
-  register uint64_t x1 asm("x1") = a1;
-  register uint64_t x2 asm("x2") = a2;
-  register uint64_t x3 asm("x3");
-  register uint64_t x4 asm("x4");
-  register uint64_t x5 asm("x5");
-  register uint64_t x8 asm("x8") = static_cast<uint64_t>(number);
-  asm volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "=r"(x3), "=r"(x4), "=r"(x5) : "r"(x8) : "memory");
-  return {static_cast<abi::Status>(x0), x1, static_cast<abi::Exit_kind>(x2), x3, x4, x5};
+inline Exit_message exit_of(const Message& message) {
+  const uint64_t label = message.label();
+  const auto kind =
+      label >= abi::kernel_label_base ? static_cast<abi::Exit_kind>(label - abi::kernel_label_base) : abi::Exit_kind{};
+  return {message.status, message.words[0], kind, message.words[1], message.words[2], message.words[3]};
 }
 
-inline Exit_message recv(uint64_t endpoint) { return receive_with(abi::Syscall::recv, endpoint, 0, 0); }
+inline Exit_message recv(uint64_t endpoint) { return exit_of(receive(endpoint)); }
 
+// Answers the exit received last with `value` and Reply_flags, then
+// receives the next one.
 inline Exit_message reply_recv(uint64_t endpoint, uint64_t value, uint64_t flags) {
-  return receive_with(abi::Syscall::reply_recv, endpoint, value, flags);
+  const uint64_t words[5] = {value, flags, 0, 0, 0};
+  return exit_of(reply_and_receive(endpoint, 0, words, 2));
 }
+
+// Notifications: signal ORs the capability's badge into the word; wait
+// blocks until it is non-zero and takes it; poll takes it without blocking.
+inline abi::Status signal(uint64_t notification) { return syscall(abi::Syscall::signal, notification).status; }
+inline Syscall_result wait(uint64_t notification) { return syscall(abi::Syscall::wait, notification); }
+inline Syscall_result poll(uint64_t notification) { return syscall(abi::Syscall::poll, notification); }
+
+// The interrupt behind IRQ capability `irq` is handled; it may fire again.
+inline abi::Status irq_ack(uint64_t irq) { return syscall(abi::Syscall::irq_ack, irq).status; }
 
 // Makes virtual interrupt `intid` pending for the vCPU behind capability
 // `vcpu` (a VMM's control of its guest's vCPU).

@@ -18,34 +18,89 @@ enum class Syscall : uint64_t {
   thread_exit = 1,    // the calling thread stops for good; never returns
   yield = 2,          // let another ready thread of the same priority run
   // Receive on an endpoint (receive right): blocks until a message arrives.
-  // So far the only messages are VM exits (Exit_kind); the IPC issue adds
-  // calls from other partitions.
   //   x0 endpoint capability
-  //   returns x1 vCPU index, x2 Exit_kind, x3 guest-physical address (MMIO)
-  //   or the guest's x0 (HVC/SMC), x4 the value written (MMIO write) or the
-  //   guest's x1, x5 the access size in bytes (MMIO) or the exit's ESR
+  //   returns a message (see "Messages" below); a call's caller then waits
+  //   for this thread's reply_recv
   recv = 3,
-  // Answer the exit received last, then receive again (as recv).
-  //   x0 endpoint capability, x1 the value an MMIO read returns or the
-  //   guest's new x0 (HVC/SMC), x2 Reply_flags
+  // Answer the call received last (a message, "Messages" below), then
+  // receive again as recv. Without a call to answer it is just recv.
+  //   x0 endpoint capability, x2 reply info, x3-x7 reply words
   reply_recv = 4,
   // Make a virtual interrupt pending for a vCPU (its VMM's vCPU capability,
   // control right); a vCPU waiting in WFI wakes.
   //   x0 vCPU capability, x1 interrupt ID (0 .. 127)
   vcpu_inject_interrupt = 5,
+  // Send a message on an endpoint (send right) and wait for the reply,
+  // which returns as a message.
+  //   x0 endpoint capability, x2 info, x3-x7 words
+  call = 6,
+  // Send a message and continue once it is delivered; blocks while no
+  // receiver takes it.
+  send = 7,
+  // Send a message only if a receiver waits now; otherwise return
+  // would_block and drop it.
+  nb_send = 8,
+  // OR the capability's badge into a notification's word (send right); the
+  // owner waiting on it wakes.
+  //   x0 notification capability
+  signal = 9,
+  // Wait until a notification's word is non-zero (receive right), then take
+  // it: returns x1 the word (now zero again).
+  //   x0 notification capability
+  wait = 10,
+  // Take a notification's word without blocking: x1 the word, 0 if none.
+  poll = 11,
+  // The interrupt behind an IRQ capability (control right) was handled: it
+  // may fire again.
+  //   x0 IRQ capability
+  irq_ack = 12,
+  // Where the calling thread's IPC buffer is: message words 5 and up are
+  // read from and written to it (x0 its address, 8-byte aligned, inside one
+  // writable region of the partition; 0: none).
+  set_ipc_buffer = 13,
 };
 // Numbers from here up are not (yet) system calls.
-inline constexpr uint64_t syscall_count = 6;
+inline constexpr uint64_t syscall_count = 14;
 
+// Messages. A sender puts an info word in x2 and the first
+// message_register_words words in x3-x7; the others follow in its IPC buffer
+// at the same word index (word 5 at byte offset 40). The receiver gets x0
+// ok, x1 the badge of the sender's capability (0 for a reply), x2 the info
+// and the words in x3-x7 and its own IPC buffer. Words beyond what the
+// receiver's IPC buffer holds are dropped: the info's length says how many
+// arrived.
+inline constexpr uint64_t message_register_words = 5;
+inline constexpr uint64_t max_message_words = 64;
+inline constexpr uint64_t ipc_buffer_size = max_message_words * 8;
+
+// Info word: length (words) in bits 0-6, the sender's label in bits 8-63.
+inline constexpr uint64_t info_length_mask = 0x7f;
+inline constexpr unsigned info_label_shift = 8;
+constexpr uint64_t message_info(uint64_t label, uint64_t length) { return (label << info_label_shift) | length; }
+constexpr uint64_t message_length(uint64_t info) { return info & info_length_mask; }
+constexpr uint64_t message_label(uint64_t info) { return info >> info_label_shift; }
+
+// Labels from kernel_label_base up mark messages the kernel makes: VM exits
+// and thread faults, label kernel_label_base + Exit_kind. Senders cannot use
+// them.
+inline constexpr uint64_t kernel_label_base = uint64_t{1} << 55;
+
+// A VM exit or a thread fault, as a message of four words: the vCPU index
+// (thread faults: 0), then by kind:
+//   mmio_read / mmio_write: guest-physical address, value written, size (bytes)
+//   hypercall: the guest's x0 (e.g. a PSCI function), its x1, 0
+//   other: FAR, 0, ESR
+//   thread_fault: faulting address (FAR), pc, ESR
+// The reply's words: the value (an MMIO read's result, the guest's new x0
+// after a hypercall), then Reply_flags.
 enum class Exit_kind : uint64_t {
   mmio_read = 1,   // a load from an address the VM has no memory at
   mmio_write = 2,  // a store to one
   hypercall = 3,   // HVC or SMC (PSCI, for instance)
   other = 4,       // any other trap; x5 holds its ESR
   // A native thread's fault, sent to its fault handler (Thread.faultHandler
-  // in the policy): x3 the faulting address (FAR), x4 the pc, x5 the ESR.
-  // Replying with reply_resume retries the instruction; reply_stop stops the
-  // thread.
+  // in the policy). Replying with reply_resume retries the instruction;
+  // reply_stop stops the thread.
   thread_fault = 5,
 };
 
@@ -62,7 +117,8 @@ enum class Status : uint64_t {
   missing_right = 4,          // the capability lacks the right the call needs
   invalid_argument = 5,       // an argument is out of range (e.g. too long)
   bad_address = 6,            // a buffer is not in the partition's readable (or writable) memory
-  would_deadlock = 7,         // receiving now could never return (no other thread can send)
+  would_deadlock = 7,         // another thread already waits to receive on that endpoint or notification
+  would_block = 8,            // nb_send: no receiver was waiting; the message is dropped
 };
 
 inline constexpr uint64_t console_write_max = 256;  // bytes per console_write

@@ -41,6 +41,10 @@ void send_sgi(unsigned cpu, uint32_t sgi);
 // enables it.
 void enable_shared(uint32_t intid, unsigned cpu);
 
+// Deactivates a shared interrupt from any CPU (through the distributor; the
+// CPU interface's deactivation is for the CPU that acknowledged it).
+void deactivate_shared(uint32_t intid);
+
 // Whether this CPU's private interrupt `intid` (< 32) is active, and setting
 // that state (saved and restored for a guest's timer interrupt).
 [[nodiscard]] bool private_active(uint32_t intid);

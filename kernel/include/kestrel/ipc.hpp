@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// IPC: messages between threads through endpoints: call, send, receive and
+// reply, and the kernel's own messages (VM exits, faults) to their handlers.
+//
+// Every function here is an invoke step: its arguments were decoded (checked)
+// before, so it cannot fail. `frame` is the calling thread's live registers.
+// Each returns whether the calling thread blocked (and so the CPU must pick
+// another thread).
+#pragma once
+
+#include <arch/exception.hpp>
+#include <kestrel/endpoint.hpp>
+#include <kestrel/thread.hpp>
+
+namespace kestrel {
+
+enum class Blocked : bool { no, yes };
+
+// call: hand the message to a waiting receiver (the caller then waits for
+// the reply), or queue the caller.
+Blocked ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
+
+// send: hand the message to a waiting receiver and continue, or queue the
+// sender until one comes.
+Blocked ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
+
+// nb_send: hand the message over if a receiver waits; false if none did.
+bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
+
+// recv: take the oldest queued message, or wait for one. Refuses (x0 =
+// would_deadlock) if another thread already waits on the endpoint.
+Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint);
+
+// The reply half of reply_recv: answers the call received last, if any.
+void ipc_reply(Thread& replier, const arch::Exception_frame& frame);
+
+// A vCPU's exit or a thread's fault, already in sender.message, goes to the
+// endpoint of its VMM or fault handler; the sender waits for the reply.
+void ipc_send_kernel_message(Thread& sender, Endpoint& endpoint);
+
+}  // namespace kestrel

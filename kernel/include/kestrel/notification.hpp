@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// Notification: a word of signal bits. Signallers OR their badge into it; its
+// owner waits for it to become non-zero and takes it. Interrupts are
+// delivered the same way (irq.hpp).
+#pragma once
+
+#include <cstdint>
+
+#include <arch/exception.hpp>
+#include <kestrel/thread.hpp>
+
+namespace kestrel {
+
+class Notification final {
+ public:
+  // ORs `badge` into the word; a thread waiting for it takes the word and
+  // becomes ready.
+  void signal(uint64_t badge);
+
+  // wait: takes the word into x1 if it is non-zero, else blocks `thread`
+  // (true) until a signal. Refuses (x0 = would_deadlock, false) if another
+  // thread already waits.
+  [[nodiscard]] bool wait(Thread& thread, arch::Exception_frame& frame);
+
+  // poll: the word (0 if none), which is then zero.
+  uint64_t take() {
+    const uint64_t word = word_;
+    word_ = 0;
+    return word;
+  }
+
+  // An interrupt is bound to it, so a thread waiting for it may wake
+  // without any thread's help.
+  bool bound_to_interrupt = false;
+  Thread* waiter() const { return waiter_; }
+
+ private:
+  uint64_t word_ = 0;
+  Thread* waiter_ = nullptr;
+};
+
+// Notification `index` of boot-info (checked by its reader).
+Notification& notification_object(uint32_t index);
+
+// Some thread waits for a notification that an interrupt can signal.
+[[nodiscard]] bool some_thread_awaits_interrupt();
+
+}  // namespace kestrel

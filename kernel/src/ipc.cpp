@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+// IPC: message transfer between threads.
+#include <kestrel/abi/syscall.hpp>
+#include <kestrel/cpu.hpp>
+#include <kestrel/ipc.hpp>
+#include <kestrel/log.hpp>
+
+namespace kestrel {
+namespace {
+
+using abi::Status;
+
+// Where a message comes from: an info word, the first five words and the
+// sender's IPC buffer for the rest.
+struct Message_source {
+  uint64_t info;
+  const uint64_t* words;   // message_register_words of them
+  const uint64_t* buffer;  // indexed by word number; null if no words beyond the registers
+};
+
+// A thread's message in its registers: x2 the info, x3-x7 the words.
+Message_source registers_of(const Thread& sender, const arch::Exception_frame& registers) {
+  return {registers.x[2], &registers.x[3], sender.ipc_buffer};
+}
+
+Message_source source_of(const Thread& sender) {
+  if (sender.kernel_message) return {sender.message[0], &sender.message[1], nullptr};
+  return registers_of(sender, sender.context);
+}
+
+// Puts the message into the receiver's registers (its live frame, or its
+// saved context while it is blocked) and IPC buffer. Only the message's words
+// are written: the receiver's other registers keep its own values, so
+// nothing of the sender's registers leaks.
+void deliver(const Message_source& message, uint64_t badge, Thread& receiver, arch::Exception_frame& registers) {
+  uint64_t length = abi::message_length(message.info);
+  if (length > abi::message_register_words && (receiver.ipc_buffer == nullptr || message.buffer == nullptr)) {
+    length = abi::message_register_words;  // the rest has nowhere to go
+  }
+  registers.x[0] = static_cast<uint64_t>(Status::ok);
+  registers.x[1] = badge;
+  registers.x[2] = abi::message_info(abi::message_label(message.info), length);
+  const uint64_t in_registers = length < abi::message_register_words ? length : abi::message_register_words;
+  for (uint64_t i = 0; i < in_registers; ++i) registers.x[3 + i] = message.words[i];
+  for (uint64_t i = abi::message_register_words; i < length; ++i) receiver.ipc_buffer[i] = message.buffer[i];
+}
+
+// The reply to a VM exit or a fault: an MMIO read's value or a hypercall's
+// result, then resume or stop the sender.
+void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
+  const auto kind = static_cast<abi::Exit_kind>(abi::message_label(sender.message[0]) - abi::kernel_label_base);
+  if (kind == abi::Exit_kind::mmio_read && sender.exit_register < 31) {
+    const uint64_t size = sender.message[4];
+    sender.context.x[sender.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
+  } else if (kind == abi::Exit_kind::hypercall) {
+    sender.context.x[0] = value;
+  }
+  if ((flags & abi::reply_stop) != 0) {
+    if (sender.is_vcpu()) {
+      log("partition {}: {} stopped by its VMM\n", sender.partition().name(), sender.name());
+    } else {
+      log("partition {}: thread {} stopped by its fault handler\n", sender.partition().name(), sender.name());
+    }
+    sender.state = Thread::State::stopped;
+    return;
+  }
+  if ((flags & abi::reply_resume) != 0) sender.context.elr += sender.resume_advance;
+  make_ready(sender);
+}
+
+// The receiver takes `sender`'s message; a caller then waits for the reply.
+void hand_over(Thread& sender, const Message_source& message, Thread& receiver, arch::Exception_frame& registers,
+               bool wants_reply) {
+  deliver(message, sender.sent_badge, receiver, registers);
+  if (wants_reply) {
+    receiver.reply_to = &sender;
+    sender.state = Thread::State::blocked_reply;
+  }
+}
+
+// Takes the endpoint's waiting receiver, if any.
+Thread* take_receiver(Endpoint& endpoint) {
+  Thread* const receiver = endpoint.receiver;
+  endpoint.receiver = nullptr;
+  return receiver;
+}
+
+Blocked queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
+  sender.state = state;
+  endpoint.enqueue(sender);
+  return Blocked::yes;
+}
+
+}  // namespace
+
+Blocked ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
+  caller.sent_badge = badge;
+  caller.kernel_message = false;
+  if (Thread* receiver = take_receiver(endpoint); receiver != nullptr) {
+    hand_over(caller, registers_of(caller, frame), *receiver, receiver->context, true);
+    make_ready(*receiver);
+    return Blocked::yes;
+  }
+  return queue(caller, endpoint, Thread::State::blocked_call);
+}
+
+Blocked ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
+  if (ipc_send_if_received(sender, frame, endpoint, badge)) return Blocked::no;
+  // Status ok is what the sender finds in x0 once a receiver took it.
+  frame.x[0] = static_cast<uint64_t>(Status::ok);
+  return queue(sender, endpoint, Thread::State::blocked_send);
+}
+
+bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
+  sender.sent_badge = badge;
+  sender.kernel_message = false;
+  Thread* const receiver = take_receiver(endpoint);
+  if (receiver == nullptr) return false;
+  hand_over(sender, registers_of(sender, frame), *receiver, receiver->context, false);
+  make_ready(*receiver);
+  frame.x[0] = static_cast<uint64_t>(Status::ok);
+  return true;
+}
+
+Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint) {
+  if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
+    const bool wants_reply = sender->state == Thread::State::blocked_call;
+    hand_over(*sender, source_of(*sender), receiver, frame, wants_reply);
+    if (!wants_reply) make_ready(*sender);
+    return Blocked::no;
+  }
+  if (endpoint.receiver != nullptr && endpoint.receiver != &receiver) {
+    frame.x[0] = static_cast<uint64_t>(Status::would_deadlock);
+    return Blocked::no;
+  }
+  endpoint.receiver = &receiver;
+  receiver.state = Thread::State::blocked_receive;
+  return Blocked::yes;
+}
+
+void ipc_reply(Thread& replier, const arch::Exception_frame& frame) {
+  Thread* const caller = replier.reply_to;
+  if (caller == nullptr) return;
+  replier.reply_to = nullptr;  // one reply per call
+  if (caller->kernel_message) {
+    answer_kernel_message(*caller, frame.x[3], frame.x[4]);
+    return;
+  }
+  deliver(registers_of(replier, frame), 0, *caller, caller->context);
+  make_ready(*caller);
+}
+
+void ipc_send_kernel_message(Thread& sender, Endpoint& endpoint) {
+  sender.sent_badge = 0;
+  sender.kernel_message = true;
+  if (Thread* receiver = take_receiver(endpoint); receiver != nullptr) {
+    hand_over(sender, source_of(sender), *receiver, receiver->context, true);
+    make_ready(*receiver);
+    return;
+  }
+  queue(sender, endpoint, Thread::State::blocked_call);
+}
+
+}  // namespace kestrel

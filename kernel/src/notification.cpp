@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// Notification: signal and wait.
+#include <kestrel/abi/limits.hpp>
+#include <kestrel/abi/syscall.hpp>
+#include <kestrel/cpu.hpp>
+#include <kestrel/notification.hpp>
+
+namespace kestrel {
+namespace {
+
+Notification notification_pool[abi::max_notifications];
+
+}  // namespace
+
+void Notification::signal(uint64_t badge) {
+  word_ |= badge;
+  if (waiter_ == nullptr || word_ == 0) return;
+  Thread& thread = *waiter_;
+  waiter_ = nullptr;
+  thread.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  thread.context.x[1] = take();
+  make_ready(thread);
+}
+
+bool Notification::wait(Thread& thread, arch::Exception_frame& frame) {
+  if (word_ != 0) {
+    frame.x[0] = static_cast<uint64_t>(abi::Status::ok);
+    frame.x[1] = take();
+    return false;
+  }
+  if (waiter_ != nullptr && waiter_ != &thread) {
+    frame.x[0] = static_cast<uint64_t>(abi::Status::would_deadlock);
+    return false;
+  }
+  waiter_ = &thread;
+  thread.state = Thread::State::blocked_notification;
+  return true;
+}
+
+Notification& notification_object(uint32_t index) {
+  return notification_pool[index < abi::max_notifications ? index : 0];
+}
+
+bool some_thread_awaits_interrupt() {
+  for (const Notification& notification : notification_pool) {
+    if (notification.bound_to_interrupt && notification.waiter() != nullptr) return true;
+  }
+  return false;
+}
+
+}  // namespace kestrel
