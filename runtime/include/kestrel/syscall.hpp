@@ -45,6 +45,23 @@ inline abi::Status console_print_hex(uint64_t console, uint64_t value) {
   return console_print(console, text);
 }
 
+// `text`, `value` in hexadecimal and a newline, in one console_write (so
+// that lines from other CPUs cannot land inside it). Text past 100 bytes is
+// cut.
+inline abi::Status console_print_line(uint64_t console, const char* text, uint64_t value) {
+  char line[128];
+  size_t length = 0;
+  while (text[length] != '\0' && length < 100) {
+    line[length] = text[length];
+    ++length;
+  }
+  line[length++] = '0';
+  line[length++] = 'x';
+  for (int i = 0; i < 16; ++i) line[length++] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
+  line[length++] = '\n';
+  return console_write(console, line, length);
+}
+
 inline void yield() { syscall(abi::Syscall::yield); }
 
 // A message as recv, reply_recv and call return it (see "Messages" in
