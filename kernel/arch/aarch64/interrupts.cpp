@@ -38,6 +38,7 @@ bool prepare_cpu(bool boot_cpu) {
   asm volatile("msr cnthctl_el2, %0" : : "r"(cnthctl_guests));
   kernel_timer_off();
   prepare_native_threads();
+  configure_pmu();
   return true;
 }
 

@@ -61,6 +61,11 @@ void save_thread(Thread& thread);
 // cannot take interrupts.
 [[nodiscard]] bool prepare_cpu(bool boot_cpu);
 
+// Sets up the performance monitors on this CPU: closed to partitions in
+// the kernel, readable by them in the benchmark kernel (pmu_*.cpp; each
+// kernel image links one).
+void configure_pmu();
+
 // The system counter (ticks since boot) and its frequency in Hz.
 uint64_t counter_now();
 uint64_t counter_frequency();
