@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: Apache-2.0
+# The IPC latency benchmark system (scripts/bench boots it with the benchmark
+# kernel, kestrel-bench.elf, under QEMU -icount; docs/benchmarks.md has the
+# method and the figures).
+#
+# Everything runs on CPU 0, so each figure is one uninterrupted sequence of
+# instructions. Receivers have higher priorities than every sender, so they
+# all block first; then the senders run one after another, highest first,
+# each to the end of its part, and only their own receiver ever runs
+# meanwhile:
+#   client (100)  calls, 10-word calls and sends to server (200)
+#   local.low (90) signals local.high (190), then makes the RTC interrupt
+#                  that wakes local.high as its driver
+#   guest (80)    an EL1 guest whose MMIO stores exit to vmm (180)
+# Six threads on CPU 0 in all: the scheduler scans them at every switch, so
+# adding threads here changes the figures.
+#
+# Two threads of one partition cannot call each other: the policy refuses a
+# partition as a client of its own endpoint (KP0501), so there is no
+# same-partition Call figure; the same-partition figure is the notification.
+@0xd2c6e8a4f1b3759a;
+
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+
+const system :K.System = (
+  name = "ipc-bench",
+  platform = Virt.platform,
+  partitions = [
+    ( name = "server",
+      program = "ipc-bench-server.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 200, cpu = 0)],
+    ),
+    ( name = "client",
+      program = "ipc-bench-client.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 100, cpu = 0)],
+    ),
+    # Two threads running ipc-bench-local.elf; "low" is told apart by its
+    # stack (local.cpp).
+    ( name = "local",
+      program = "ipc-bench-local.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "high-stack", size = 0x4000, address = 0x800000),
+        (name = "low-stack", size = 0x4000, address = 0x900000),
+      ],
+      threads = [
+        (name = "high", stack = "high-stack", priority = 190, cpu = 0),
+        (name = "low", stack = "low-stack", priority = 90, cpu = 0),
+      ],
+      devices = [(device = "rtc", notification = "rtc-irq", badge = 1)],
+    ),
+    ( name = "vmm",
+      program = "ipc-bench-vmm.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 180, cpu = 0)],
+    ),
+    ( name = "guest",
+      vm = (
+        cpus = [0],
+        ramSize = 0x400000,
+        kernel = "ipc-bench-guest.elf",
+        vmm = "vmm",
+        priority = 80,
+        emulated = [
+          (name = "uart", kind = pl011, address = 0x09000000, interrupt = 33),
+          (name = "bench", kind = virtioConsole, address = 0x0a000000, interrupt = 48),
+        ],
+      ),
+    ),
+  ],
+  endpoints = [
+    (name = "service", server = "server", clients = [(partition = "client", badge = 1)]),
+  ],
+  notifications = [
+    (name = "wake", owner = "local", signallers = [(partition = "local", badge = 1)]),
+    (name = "rtc-irq", owner = "local"),
+  ],
+  # Windows are not enforced yet; the plan only has to be valid.
+  schedule = [
+    (cpu = 0, majorFrameUs = 5000, windows = [
+      (partition = "server", durationUs = 1000),
+      (partition = "client", durationUs = 1000),
+      (partition = "local", durationUs = 1000),
+      (partition = "vmm", durationUs = 1000),
+      (partition = "guest", durationUs = 1000),
+    ]),
+  ],
+);
