@@ -76,13 +76,12 @@ void run_threads() {
   idle(scheduler);
 }
 
-void reschedule(arch::Exception_frame& frame) {
+void reschedule() {
   Scheduler& scheduler = this_cpu_scheduler();
   Thread* const previous = scheduler.current();
   Thread* const next = scheduler.pick_next();
   if (next != nullptr && next == previous) return;
   if (previous != nullptr) {
-    previous->context = frame;
     arch::save_thread(*previous);
     if (previous->state == Thread::State::blocked_wait) {
       // A vCPU in WFI: its own timer, now saved, says when it must wake.
@@ -91,16 +90,15 @@ void reschedule(arch::Exception_frame& frame) {
     }
   }
   if (next == nullptr) idle(scheduler);
-  frame = next->context;
   arch::load_thread(*next);
   scheduler.set_current(next);
 }
 
-void handle_interrupts(arch::Exception_frame& frame) {
+void handle_interrupts() {
   Scheduler& scheduler = this_cpu_scheduler();
   const arch::Interrupt_events events = arch::take_interrupts(scheduler.current());
   if (events.kernel_timer) wake_due_sleepers(scheduler);
-  if ((events.kernel_timer || events.reschedule) && scheduler.should_preempt()) reschedule(frame);
+  if ((events.kernel_timer || events.reschedule) && scheduler.should_preempt()) reschedule();
 }
 
 void make_ready(Thread& thread) {

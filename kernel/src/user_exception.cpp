@@ -80,7 +80,7 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       handle_fault(*thread, frame, exception);
       break;
   }
-  if (switch_thread) reschedule(frame);
+  if (switch_thread) reschedule();
 }
 
 }  // namespace kestrel

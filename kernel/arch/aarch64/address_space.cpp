@@ -13,10 +13,7 @@
 #include <kestrel/table_pool.hpp>
 #include <kestrel/thread.hpp>
 
-extern "C" {
-extern uint8_t kernel_cpu_stacks[][KERNEL_STACK_SIZE];
-[[noreturn]] void enter_frame(kestrel::arch::Exception_frame* frame);
-}
+extern "C" [[noreturn]] void enter_frame(kestrel::arch::Exception_frame* frame);
 
 namespace kestrel::arch {
 namespace {
@@ -114,13 +111,6 @@ void prepare_native_threads() {
   instruction_barrier();
 }
 
-void enter_thread(const Thread& thread) {
-  // The frame goes where an exception from this thread will push its frame:
-  // at the top of this CPU's kernel stack.
-  uint8_t* const stack_top = kernel_cpu_stacks[current_cpu()] + KERNEL_STACK_SIZE;
-  auto* frame = reinterpret_cast<Exception_frame*>(stack_top - sizeof(Exception_frame));
-  *frame = thread.context;
-  enter_frame(frame);
-}
+void enter_thread(Thread& thread) { enter_frame(&thread.context); }
 
 }  // namespace kestrel::arch

@@ -90,7 +90,7 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
       break;
     case Vector::lower64_irq:
     case Vector::lower64_fiq:
-      handle_interrupts(frame);
+      handle_interrupts();
       break;
     default:
       // A partition's asynchronous error, or AArch32 state it can never
@@ -107,16 +107,19 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
 
 }  // namespace
 
-extern "C" void handle_exception(Exception_frame* frame, uint64_t vector) {
+// Returns the frame to resume: for an exception from a thread, the context
+// of whichever thread runs next on this CPU.
+extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
   if (vector >= static_cast<uint64_t>(Vector::lower64_sync)) {
     kernel_lock().acquire();
     handle_lower_exception(*frame, static_cast<Vector>(vector));
+    Exception_frame* const resume = &this_cpu_scheduler().current()->context;
     kernel_lock().release();
-    return;
+    return resume;
   }
   if (vector == static_cast<uint64_t>(Vector::current_spx_sync) && kernel_exception_hook != nullptr &&
       kernel_exception_hook(*frame)) {
-    return;
+    return frame;
   }
   panic("unexpected exception {} at elr={:#x}: esr={:#x} (class {:#x}) far={:#x}", vector_name(vector), frame->elr,
         frame->esr, Esr_class::get(frame->esr), frame->far);

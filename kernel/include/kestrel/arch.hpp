@@ -108,8 +108,9 @@ void vcpu_before_return(Thread& vcpu);  // loaded vCPU: fill its list registers
 // secondary_cpu_main (with the kernel's MMU turned on as on this CPU).
 void release_secondary_cpus();
 
-// Starts running `thread` on this CPU; the kernel stack is reset.
-[[noreturn]] void enter_thread(const Thread& thread);
+// Starts running `thread` on this CPU from its saved registers; the kernel
+// stack is abandoned.
+[[noreturn]] void enter_thread(Thread& thread);
 
 // Turns the machine off through PSCI SYSTEM_OFF.
 [[noreturn]] void power_off();

@@ -43,7 +43,10 @@ class Thread final {
   uint32_t vcpu_index() const { return vcpu_index_; }
 
   State state = State::inactive;
-  arch::Exception_frame context{};          // saved while the thread does not run
+  // Its registers while it is in the kernel or not running: the exception
+  // vectors save them here and resume from here (16-byte aligned, since the
+  // vectors use it as their stack).
+  alignas(16) arch::Exception_frame context{};
   arch::Vcpu_registers vcpu_registers{};    // a vCPU's EL1 state, saved likewise
   arch::Vcpu_interrupts vcpu_interrupts{};  // and its virtual interrupts and timer
   uint64_t wake_at = 0;                     // blocked_wait: counter value its virtual timer fires at (0: none)
