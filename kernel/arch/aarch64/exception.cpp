@@ -7,7 +7,9 @@
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vgic.hpp>
+#include <kestrel/abi/syscall.hpp>
 #include <kestrel/cpu.hpp>
+#include <kestrel/fastpath.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/scheduler.hpp>
@@ -105,6 +107,26 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   }
 }
 
+// `svc #0` from a native thread with call or reply_recv in x8: the fast
+// path's, if its conditions hold.
+Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
+  if (vector != Vector::lower64_sync ||
+      Esr_class::get(frame.esr) != static_cast<uint64_t>(Exception_class::svc_aarch64) ||
+      (Esr_iss::get(frame.esr) & 0xffff) != 0) {
+    return nullptr;
+  }
+  Thread* const thread = this_cpu_scheduler().current();
+  if (thread == nullptr || thread->is_vcpu()) return nullptr;
+  switch (static_cast<abi::Syscall>(frame.x[8])) {
+    case abi::Syscall::call:
+      return fastpath_call(*thread);
+    case abi::Syscall::reply_recv:
+      return fastpath_reply_recv(*thread);
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
 
 // Returns the frame to resume: for an exception from a thread, the context
@@ -112,6 +134,10 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
 extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
   if (vector >= static_cast<uint64_t>(Vector::lower64_sync)) {
     kernel_lock().acquire();
+    if (Thread* next = try_fastpath(*frame, static_cast<Vector>(vector)); next != nullptr) {
+      kernel_lock().release();
+      return &next->context;
+    }
     handle_lower_exception(*frame, static_cast<Vector>(vector));
     Exception_frame* const resume = &this_cpu_scheduler().current()->context;
     kernel_lock().release();

@@ -55,6 +55,10 @@ void load_thread(Thread& thread);
 // the CPU idles.
 void save_thread(Thread& thread);
 
+// load_thread for a switch between two native threads: only the stage-2
+// translation changes, and only if they are in different partitions.
+void switch_native_threads(const Thread& from, const Thread& to);
+
 // Configures this CPU for running threads: the GIC (the distributor too on
 // the boot CPU), the virtual interrupt interface, the timers and the
 // hypervisor controls for native threads. False (after a log line) if the CPU

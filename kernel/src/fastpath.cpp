@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fast path: the two common IPC operations in a straight line.
+//
+// Why switching straight to the other thread is the scheduler's choice too:
+// the running thread always has the highest priority among its CPU's ready
+// threads (every wake-up on a CPU is followed by a preemption check), so a
+// thread of at least its priority is at least as high as any ready one.
+#include <kestrel/abi/syscall.hpp>
+#include <kestrel/arch.hpp>
+#include <kestrel/endpoint.hpp>
+#include <kestrel/fastpath.hpp>
+#include <kestrel/scheduler.hpp>
+
+namespace kestrel {
+namespace {
+
+using abi::Capability_kind;
+
+// The endpoint capability in x0 if it has `right`, else null.
+const abi::Capability_entry* endpoint_in_x0(const Thread& thread, uint32_t right) {
+  const abi::Capability_entry* capability = thread.partition().capability(thread.context.x[0]);
+  if (capability == nullptr || capability->kind != static_cast<uint32_t>(Capability_kind::endpoint) ||
+      (capability->rights & right) == 0) {
+    return nullptr;
+  }
+  return capability;
+}
+
+// A message of the thread's that fits in registers and uses no kernel label.
+bool fits_in_registers(uint64_t info) {
+  return abi::message_length(info) <= abi::message_register_words && abi::message_label(info) < abi::kernel_label_base;
+}
+
+// Copies the message in the sender's x2-x7 to the receiver, as ipc.cpp's
+// deliver() does: only the message's words.
+void copy_message(const arch::Exception_frame& from, arch::Exception_frame& to, uint64_t badge) {
+  const uint64_t info = from.x[2];
+  to.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  to.x[1] = badge;
+  to.x[2] = info;
+  const uint64_t length = abi::message_length(info);
+  for (uint64_t i = 0; i < length; ++i) to.x[3 + i] = from.x[3 + i];
+}
+
+Thread* switch_to(Thread& from, Thread& to) {
+  to.state = Thread::State::ready;
+  cpu_scheduler(from.cpu()).set_current(&to);
+  arch::switch_native_threads(from, to);
+  return &to;
+}
+
+}  // namespace
+
+Thread* fastpath_call(Thread& caller) {
+  const uint64_t info = caller.context.x[2];
+  if (!fits_in_registers(info)) return nullptr;
+  const abi::Capability_entry* capability = endpoint_in_x0(caller, abi::right_send);
+  if (capability == nullptr) return nullptr;
+  Endpoint& endpoint = endpoint_object(capability->object);
+  Thread* const receiver = endpoint.receiver;
+  if (receiver == nullptr || receiver->cpu() != caller.cpu() || receiver->is_vcpu() ||
+      receiver->priority() < caller.priority()) {
+    return nullptr;
+  }
+  endpoint.receiver = nullptr;
+  copy_message(caller.context, receiver->context, capability->badge);
+  caller.sent_badge = capability->badge;
+  caller.kernel_message = false;
+  caller.state = Thread::State::blocked_reply;
+  receiver->reply_to = &caller;
+  return switch_to(caller, *receiver);
+}
+
+Thread* fastpath_reply_recv(Thread& replier) {
+  Thread* const caller = replier.reply_to;
+  const uint64_t info = replier.context.x[2];
+  if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() ||
+      caller->priority() < replier.priority() || !fits_in_registers(info)) {
+    return nullptr;
+  }
+  const abi::Capability_entry* capability = endpoint_in_x0(replier, abi::right_receive);
+  if (capability == nullptr) return nullptr;
+  Endpoint* const endpoint = &endpoint_object(capability->object);
+  if (endpoint->has_senders() || (endpoint->receiver != nullptr && endpoint->receiver != &replier)) {
+    return nullptr;
+  }
+  copy_message(replier.context, caller->context, 0);
+  replier.reply_to = nullptr;
+  endpoint->receiver = &replier;
+  replier.state = Thread::State::blocked_receive;
+  return switch_to(replier, *caller);
+}
+
+}  // namespace kestrel
