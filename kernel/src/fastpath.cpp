@@ -2,9 +2,10 @@
 // Fast path: the two common IPC operations in a straight line.
 //
 // Why switching straight to the other thread is the scheduler's choice too:
-// the running thread always has the highest priority among its CPU's ready
-// threads (every wake-up on a CPU is followed by a preemption check), so a
-// thread of at least its priority is at least as high as any ready one.
+// the running thread always has the highest priority among the threads of
+// its CPU that may run (every wake-up on a CPU is followed by a preemption
+// check), so a thread of at least its priority that may run now (in the
+// window, with budget: Scheduler::keeps_accounting) is as good as any.
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>
@@ -62,12 +63,18 @@ Thread* fastpath_call(Thread& caller) {
       receiver->priority() < caller.priority()) {
     return nullptr;
   }
+  // A passive receiver's time is the caller's once it serves the call.
+  Thread* const unanswered = receiver->reply_to;
+  receiver->reply_to = &caller;
+  if (!cpu_scheduler(caller.cpu()).keeps_accounting(caller, *receiver)) {
+    receiver->reply_to = unanswered;
+    return nullptr;
+  }
   endpoint.receiver = nullptr;
   copy_message(caller.context, receiver->context, capability->badge);
   caller.sent_badge = capability->badge;
   caller.kernel_message = false;
   caller.state = Thread::State::blocked_reply;
-  receiver->reply_to = &caller;
   return switch_to(caller, *receiver);
 }
 
@@ -86,6 +93,7 @@ Thread* fastpath_reply_recv(Thread& replier) {
   }
   copy_message(replier.context, caller->context, 0);
   replier.reply_to = nullptr;
+  replier.waited_for_call = true;
   endpoint->receiver = &replier;
   replier.state = Thread::State::blocked_receive;
   return switch_to(replier, *caller);

@@ -123,6 +123,7 @@ bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint
 }
 
 Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint) {
+  receiver.waited_for_call = true;  // a passive server runs on callers' time from now on
   if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
     const bool wants_reply = sender->state == Thread::State::blocked_call;
     hand_over(*sender, source_of(*sender), receiver, frame, wants_reply);

@@ -17,6 +17,18 @@ Thread thread_pool[abi::max_threads];
 
 }  // namespace
 
+const Thread* Thread::donor() const {
+  const Thread* thread = this;
+  // Bounded: a chain of passive servers each serving the next one's call
+  // has at most one link per thread.
+  for (uint32_t links = 0; links < abi::max_threads; ++links) {
+    if (!thread->passive_ || !thread->waited_for_call) return thread;
+    if (thread->reply_to == nullptr) return nullptr;
+    thread = thread->reply_to;
+  }
+  return nullptr;
+}
+
 Thread& thread_object(uint32_t index) { return thread_pool[index < abi::max_threads ? index : 0]; }
 
 void Thread::create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number) {
@@ -26,6 +38,10 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   cpu_ = entry.cpu;
   fault_endpoint_ = entry.fault_endpoint;
   vcpu_ = (entry.flags & abi::thread_vcpu) != 0;
+  passive_ = (entry.flags & abi::thread_passive) != 0;
+  budget_ns_ = entry.budget_ns;
+  period_ns_ = entry.period_ns;
+  waited_for_call = false;
   vcpu_index_ = number;  // a VM's threads are its vCPUs, in order
   context = {};
   context.elr = entry.entry;

@@ -41,6 +41,18 @@ class Thread final {
   // A vCPU's number within its VM (the order of the VM's vCPUs in the
   // policy), as exit messages report it.
   uint32_t vcpu_index() const { return vcpu_index_; }
+  // A passive server runs only on the time of the thread whose call it
+  // serves (after it first waits for a call: until then, in its own
+  // partition's windows).
+  bool is_passive() const { return passive_; }
+  uint64_t budget_ns() const { return budget_ns_; }
+  uint64_t period_ns() const { return period_ns_; }
+
+  // The thread whose time this one runs on: itself, or for a passive server
+  // serving a call, the caller's donor. nullptr for a passive server that
+  // serves no call (it may not run).
+  const Thread* donor() const;
+  Thread* donor() { return const_cast<Thread*>(static_cast<const Thread*>(this)->donor()); }
 
   State state = State::inactive;
   // Its registers while it is in the kernel or not running: the exception
@@ -50,6 +62,13 @@ class Thread final {
   arch::Vcpu_registers vcpu_registers{};    // a vCPU's EL1 state, saved likewise
   arch::Vcpu_interrupts vcpu_interrupts{};  // and its virtual interrupts and timer
   uint64_t wake_at = 0;                     // blocked_wait: counter value its virtual timer fires at (0: none)
+
+  // Time, in counter ticks, kept by its CPU's scheduler. budget 0: none.
+  uint64_t budget_ticks = 0;
+  uint64_t period_ticks = 0;
+  int64_t budget_left = 0;       // in the current period
+  uint64_t period_end = 0;       // when the budget is next refilled
+  bool waited_for_call = false;  // a passive server has reached its first receive
 
   // IPC. A receiver remembers whom to reply to; a queued sender its badge.
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is
@@ -70,7 +89,10 @@ class Thread final {
   uint32_t cpu_ = 0;
   uint32_t fault_endpoint_ = 0;
   uint32_t vcpu_index_ = 0;
+  uint64_t budget_ns_ = 0;
+  uint64_t period_ns_ = 0;
   bool vcpu_ = false;
+  bool passive_ = false;
 };
 
 // Thread `index` of boot-info's thread table (an index boot-info's reader

@@ -166,6 +166,11 @@ class SchedulerTest : public ThreadTest {
     threads_[t].state = Thread::State::ready;
     return threads_[t];
   }
+  // The kernel timer firing at `now`.
+  void advance_to(uint64_t now) {
+    scheduler_.advance(now);
+    scheduler_.wake_due();
+  }
   Scheduler scheduler_;
 };
 
@@ -214,14 +219,14 @@ TEST_F(SchedulerTest, WakesSleepersWhenTheirTimeComes) {
   threads_[3].state = Thread::State::blocked_wait;
   threads_[3].wake_at = 300;
   EXPECT_EQ(scheduler_.earliest_wakeup(), 300u);
-  scheduler_.wake_sleepers(299);
+  advance_to(299);
   EXPECT_EQ(scheduler_.pick_next(), nullptr) << "not yet";
-  scheduler_.wake_sleepers(300);
+  advance_to(300);
   EXPECT_EQ(threads_[3].state, Thread::State::ready);
   EXPECT_EQ(threads_[3].wake_at, 0u);
   EXPECT_EQ(threads_[2].state, Thread::State::blocked_wait);
   EXPECT_EQ(scheduler_.earliest_wakeup(), 500u);
-  scheduler_.wake_sleepers(10'000);
+  advance_to(10'000);
   EXPECT_EQ(threads_[2].state, Thread::State::ready);
   EXPECT_EQ(scheduler_.earliest_wakeup(), 0u) << "nobody sleeps";
 }
@@ -230,7 +235,7 @@ TEST_F(SchedulerTest, AWaitWithoutDeadlineSleepsUntilWoken) {
   scheduler_.add(threads_[2]);
   threads_[2].state = Thread::State::blocked_wait;  // WFI with the timer off
   EXPECT_EQ(scheduler_.earliest_wakeup(), 0u);
-  scheduler_.wake_sleepers(UINT64_MAX);
+  advance_to(UINT64_MAX);
   EXPECT_EQ(threads_[2].state, Thread::State::blocked_wait) << "only an interrupt wakes it";
 }
 
