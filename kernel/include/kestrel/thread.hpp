@@ -42,8 +42,7 @@ class Thread final {
   // policy), as exit messages report it.
   uint32_t vcpu_index() const { return vcpu_index_; }
   // A passive server runs only on the time of the thread whose call it
-  // serves (after it first waits for a call: until then, in its own
-  // partition's windows).
+  // serves (after it first waits for a call; until then, in any window).
   bool is_passive() const { return passive_; }
   uint64_t budget_ns() const { return budget_ns_; }
   uint64_t period_ns() const { return period_ns_; }
