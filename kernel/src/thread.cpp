@@ -17,6 +17,14 @@ Thread thread_pool[abi::max_threads];
 
 }  // namespace
 
+void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
+  context = {};
+  context.elr = entry;
+  context.spsr = spsr_el1h_masked;
+  context.x[0] = context_id;
+  vcpu_registers = arch::Vcpu_registers::at_reset(vcpu_index_);
+}
+
 const Thread* Thread::donor() const {
   const Thread* thread = this;
   // Bounded: a chain of passive servers each serving the next one's call
@@ -48,7 +56,7 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   if (vcpu_) {
     context.spsr = spsr_el1h_masked;
     context.x[0] = entry.stack_top;  // the device tree, per the Linux boot protocol
-    vcpu_registers = arch::Vcpu_registers::at_reset();
+    vcpu_registers = arch::Vcpu_registers::at_reset(number);
     vcpu_interrupts = {};
   } else {
     context.spsr = spsr_el0_masked;

@@ -83,9 +83,11 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   switch (vector) {
     case Vector::lower64_sync:
       if (thread != nullptr && thread->is_vcpu()) {
-        const bool exit = decode_vm_exit(frame, *thread);
-        handle_user_exception(
-            frame, User_exception{exit ? User_exception::Kind::vm_exit : User_exception::Kind::wait, "", 0, false});
+        // Not an exit: WFI (ISS.TI 0) or WFE (1), which the kernel handles.
+        const auto kind = decode_vm_exit(frame, *thread)       ? User_exception::Kind::vm_exit
+                          : (Esr_iss::get(frame.esr) & 1) != 0 ? User_exception::Kind::pause
+                                                               : User_exception::Kind::wait;
+        handle_user_exception(frame, User_exception{kind, "", 0, false});
       } else {
         handle_user_exception(frame, decode_user_exception(frame));
       }

@@ -32,6 +32,10 @@ class Thread final {
   // `number` counts the partition's threads from 0.
   void create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number);
 
+  // A secondary vCPU's first entry (PSCI CPU_ON): EL1 at `entry`, x0 =
+  // `context`, the MMU off.
+  void start_vcpu(uint64_t entry, uint64_t context);
+
   const char* name() const { return name_ != nullptr ? name_ : ""; }
   Partition& partition() const { return *partition_; }
   bool is_vcpu() const { return vcpu_; }
@@ -71,12 +75,12 @@ class Thread final {
 
   // IPC. A receiver remembers whom to reply to; a queued sender its badge.
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is
-  // in `message` (info, then four words) instead of the thread's registers.
+  // in `message` (info, then five words) instead of the thread's registers.
   Thread* reply_to = nullptr;
   Thread* next_sender = nullptr;
   uint64_t sent_badge = 0;
   bool kernel_message = false;
-  uint64_t message[5] = {};
+  uint64_t message[6] = {};
   uint64_t* ipc_buffer = nullptr;  // its message words 5 and up (kernel address), or none
   uint32_t exit_register = 0;      // where an MMIO read's answer goes (31: nowhere)
   uint32_t resume_advance = 0;     // bytes to skip when the VMM says resume

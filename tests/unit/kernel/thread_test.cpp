@@ -133,7 +133,7 @@ TEST_F(ThreadTest, VcpuStartsAtEl1WithTheDeviceTreeInX0AndTheMmuOff) {
   EXPECT_EQ(vcpu.context.elr, 0x4000'0000u);
   EXPECT_EQ(vcpu.context.x[0], 0x4008'0000u) << "Linux boot protocol: x0 = device tree";
   EXPECT_EQ(vcpu.context.spsr & spsr_mode_mask, spsr_el1h);
-  EXPECT_EQ(vcpu.vcpu_registers.sctlr_el1, arch::Vcpu_registers::at_reset().sctlr_el1);
+  EXPECT_EQ(vcpu.vcpu_registers.sctlr_el1, arch::Vcpu_registers::at_reset(0).sctlr_el1);
   EXPECT_EQ(vcpu.vcpu_registers.sctlr_el1 & 1, 0u) << "MMU off";
   EXPECT_EQ(vcpu.vcpu_interrupts.pending[0] | vcpu.vcpu_interrupts.pending[1], 0u);
   EXPECT_EQ(vcpu.vcpu_interrupts.timer_control, 0u) << "virtual timer off";
@@ -141,6 +141,8 @@ TEST_F(ThreadTest, VcpuStartsAtEl1WithTheDeviceTreeInX0AndTheMmuOff) {
 
 TEST_F(ThreadTest, VcpusAreNumberedWithinTheirVm) {
   EXPECT_EQ(threads_[3].vcpu_index(), 1u);
+  EXPECT_EQ(threads_[2].vcpu_registers.virtual_mpidr, 0x8000'0000u) << "the guest sees CPU 0";
+  EXPECT_EQ(threads_[3].vcpu_registers.virtual_mpidr, 0x8000'0001u) << "and CPU 1";
   EXPECT_EQ(threads_[3].cpu(), 1u);
   EXPECT_EQ(threads_[3].context.elr, 0u) << "a secondary vCPU waits for PSCI CPU_ON";
 }
