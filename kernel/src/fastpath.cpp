@@ -5,7 +5,9 @@
 // the running thread always has the highest priority among the threads of
 // its CPU that may run (every wake-up on a CPU is followed by a preemption
 // check), so a thread of at least its priority that may run now (in the
-// window, with budget: Scheduler::keeps_accounting) is as good as any.
+// window, with budget: Scheduler::keeps_accounting) is as good as any. A
+// thread of lower priority is, if no other thread that may run is better
+// (Scheduler::none_better_than, a scan of the CPU's threads).
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>
@@ -59,17 +61,16 @@ Thread* fastpath_call(Thread& caller) {
   if (capability == nullptr) return nullptr;
   Endpoint& endpoint = endpoint_object(capability->object);
   Thread* const receiver = endpoint.receiver;
-  if (receiver == nullptr || receiver->cpu() != caller.cpu() || receiver->is_vcpu() ||
-      receiver->priority() < caller.priority()) {
-    return nullptr;
-  }
+  if (receiver == nullptr || receiver->cpu() != caller.cpu() || receiver->is_vcpu()) return nullptr;
+  Scheduler& scheduler = cpu_scheduler(caller.cpu());
   // A passive receiver's time is the caller's once it serves the call.
-  Thread* const unanswered = receiver->reply_to;
-  receiver->reply_to = &caller;
-  if (!cpu_scheduler(caller.cpu()).keeps_accounting(caller, *receiver)) {
-    receiver->reply_to = unanswered;
+  receiver->serving = &caller;
+  if (!scheduler.keeps_accounting(caller, *receiver) ||
+      (receiver->priority() < caller.priority() && !scheduler.none_better_than(*receiver, caller))) {
+    receiver->serving = nullptr;  // as it was while it waited in receive
     return nullptr;
   }
+  receiver->reply_to = &caller;
   endpoint.receiver = nullptr;
   copy_message(caller.context, receiver->context, capability->badge);
   caller.sent_badge = capability->badge;
@@ -81,8 +82,7 @@ Thread* fastpath_call(Thread& caller) {
 Thread* fastpath_reply_recv(Thread& replier) {
   Thread* const caller = replier.reply_to;
   const uint64_t info = replier.context.x[2];
-  if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() ||
-      caller->priority() < replier.priority() || !fits_in_registers(info)) {
+  if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() || !fits_in_registers(info)) {
     return nullptr;
   }
   const abi::Capability_entry* capability = endpoint_in_x0(replier, abi::right_receive);
@@ -93,6 +93,7 @@ Thread* fastpath_reply_recv(Thread& replier) {
   }
   copy_message(replier.context, caller->context, 0);
   replier.reply_to = nullptr;
+  replier.serving = nullptr;
   replier.waited_for_call = true;
   endpoint->receiver = &replier;
   replier.state = Thread::State::blocked_receive;

@@ -3,9 +3,10 @@
 #include <kestrel/scheduler.hpp>
 
 namespace kestrel {
-namespace {
 
-Scheduler schedulers[abi::max_cpus];  // constant-initialised: no constructor runs
+Scheduler cpu_schedulers[abi::max_cpus];  // constant-initialised: no constructor runs
+
+namespace {
 
 uint64_t earlier(uint64_t a, uint64_t b) {
   if (a == 0) return b;
@@ -109,8 +110,8 @@ bool Scheduler::should_preempt() const {
 }
 
 uint64_t Scheduler::next_event() const {
-  uint64_t next = earliest_wakeup();
-  if (plan_.configured() && !plan_.exclusive()) next = earlier(next, window_.ends_at);
+  uint64_t next = 0;
+  if (plan_.configured() && !plan_.exclusive()) next = window_.ends_at;
   if (current_ != nullptr) {
     const Thread* donor = current_->donor();
     if (donor != nullptr && donor->budget_ticks != 0 && donor->budget_left > 0) {
@@ -120,8 +121,18 @@ uint64_t Scheduler::next_event() const {
   for (uint32_t i = 0; i < count_; ++i) {
     const Thread& thread = *threads_[i];
     if (thread.budget_ticks != 0 && thread.budget_left <= 0) next = earlier(next, thread.period_end);
+    if (thread.state == Thread::State::blocked_wait && thread.wake_at != 0) next = earlier(next, thread.wake_at);
   }
   return next;
+}
+
+bool Scheduler::none_better_than(const Thread& thread, const Thread& leaving) const {
+  for (uint32_t i = 0; i < count_; ++i) {
+    const Thread& other = *threads_[i];
+    if (&other == &thread || &other == &leaving || other.priority() <= thread.priority()) continue;
+    if (may_run(other)) return false;
+  }
+  return true;
 }
 
 bool Scheduler::has_ready_thread() const {
@@ -140,7 +151,5 @@ uint64_t Scheduler::earliest_wakeup() const {
   }
   return earliest;
 }
-
-Scheduler& cpu_scheduler(unsigned cpu) { return schedulers[cpu < abi::max_cpus ? cpu : 0]; }
 
 }  // namespace kestrel

@@ -25,14 +25,14 @@ void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
   vcpu_registers = arch::Vcpu_registers::at_reset(vcpu_index_);
 }
 
-const Thread* Thread::donor() const {
+const Thread* Thread::donor_of_passive() const {
   const Thread* thread = this;
-  // Bounded: a chain of passive servers each serving the next one's call
-  // has at most one link per thread.
+  // Bounded: a chain of passive servers each handling the next one's
+  // message has at most one link per thread.
   for (uint32_t links = 0; links < abi::max_threads; ++links) {
     if (!thread->passive_ || !thread->waited_for_call) return thread;
-    if (thread->reply_to == nullptr) return nullptr;
-    thread = thread->reply_to;
+    if (thread->serving == nullptr) return nullptr;
+    thread = thread->serving;
   }
   return nullptr;
 }

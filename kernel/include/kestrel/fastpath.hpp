@@ -13,16 +13,16 @@
 
 namespace kestrel {
 
-// `caller` made a call: if its endpoint's receiver waits and may run at once
-// (this CPU, a native thread of at least the caller's priority), hand the
-// message over, block the caller for the reply and return the receiver as
-// the thread to resume.
+// `caller` made a call: if its endpoint's receiver waits and is the best
+// thread to run once the caller blocks (this CPU, a native thread, in the
+// window), hand the message over, block the caller for the reply and return
+// the receiver as the thread to resume.
 [[nodiscard]] Thread* fastpath_call(Thread& caller);
 
-// `replier` made a reply_recv: if it answers a native caller of this CPU of
-// at least its priority and no message is queued for it, hand the reply
-// over, block the replier in receive and return the caller as the thread to
-// resume.
+// `replier` made a reply_recv: if it answers a native caller of this CPU
+// that is the best thread to run once the replier blocks, and no message is
+// queued for it, hand the reply over, block the replier in receive and
+// return the caller as the thread to resume.
 [[nodiscard]] Thread* fastpath_reply_recv(Thread& replier);
 
 }  // namespace kestrel

@@ -47,6 +47,11 @@ class Scheduler final {
   // budget; and `to` may run in the window in force.
   [[nodiscard]] bool keeps_accounting(const Thread& from, const Thread& to) const;
 
+  // No thread but `thread` and `leaving` (which is about to block) that may
+  // run has a higher priority than `thread`: switching to it directly is
+  // what pick_next would do, up to the order among equals.
+  [[nodiscard]] bool none_better_than(const Thread& thread, const Thread& leaving) const;
+
   // Whether `thread` may run in the window in force: ready, in the window
   // (on its own or its caller's time), and with budget left.
   [[nodiscard]] bool may_run(const Thread& thread) const;
@@ -88,8 +93,11 @@ class Scheduler final {
   uint64_t now_ = 0;
 };
 
+// Every CPU's scheduler (scheduler.cpp).
+extern Scheduler cpu_schedulers[abi::max_cpus];
+
 // The scheduler of CPU `cpu` (< abi::max_cpus), and of the executing CPU.
-Scheduler& cpu_scheduler(unsigned cpu);
+inline Scheduler& cpu_scheduler(unsigned cpu) { return cpu_schedulers[cpu < abi::max_cpus ? cpu : 0]; }
 Scheduler& this_cpu_scheduler();
 
 }  // namespace kestrel

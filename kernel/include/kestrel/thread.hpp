@@ -52,9 +52,9 @@ class Thread final {
   uint64_t period_ns() const { return period_ns_; }
 
   // The thread whose time this one runs on: itself, or for a passive server
-  // serving a call, the caller's donor. nullptr for a passive server that
-  // serves no call (it may not run).
-  const Thread* donor() const;
+  // handling a message (a call, or a send), its sender's donor. nullptr for
+  // a passive server that handles none (it may not run).
+  const Thread* donor() const { return passive_ && waited_for_call ? donor_of_passive() : this; }
   Thread* donor() { return const_cast<Thread*>(static_cast<const Thread*>(this)->donor()); }
 
   State state = State::inactive;
@@ -77,6 +77,7 @@ class Thread final {
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is
   // in `message` (info, then five words) instead of the thread's registers.
   Thread* reply_to = nullptr;
+  Thread* serving = nullptr;  // whose message it handles (call or send) since its last receive
   Thread* next_sender = nullptr;
   uint64_t sent_badge = 0;
   bool kernel_message = false;
@@ -86,6 +87,8 @@ class Thread final {
   uint32_t resume_advance = 0;     // bytes to skip when the VMM says resume
 
  private:
+  const Thread* donor_of_passive() const;
+
   Partition* partition_ = nullptr;
   const char* name_ = nullptr;  // zero, so the static pools stay in .bss
   uint32_t priority_ = 0;

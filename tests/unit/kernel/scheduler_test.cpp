@@ -204,7 +204,7 @@ TEST_F(WindowSchedulerTest, APassiveServerRunsOnlyOnItsCallersTime) {
   EXPECT_EQ(run_at(epoch + 100), &worker()) << "ready, but no call to serve: the server may not run";
   // high (partition a) calls the server of partition b in a's window.
   EXPECT_EQ(run_at(epoch + 200), &high());
-  server().reply_to = &high();
+  server().serving = &high();
   high().state = Thread::State::blocked_reply;
   EXPECT_EQ(server().donor(), &high());
   EXPECT_TRUE(scheduler_.may_run(server())) << "in a's window, on high's time";
@@ -216,7 +216,7 @@ TEST_F(WindowSchedulerTest, APassiveServerRunsOnlyOnItsCallersTime) {
 
 TEST_F(WindowSchedulerTest, CallsChargeTheCallersBudget) {
   EXPECT_EQ(run_at(epoch + 100), &worker());
-  server().reply_to = &worker();
+  server().serving = &worker();
   worker().state = Thread::State::blocked_reply;
   EXPECT_EQ(run_at(epoch + 110), &server()) << "worker's call: the server runs at priority 9 on worker's time";
   EXPECT_EQ(worker().budget_left, 20) << "10 ticks were worker's own";
@@ -227,10 +227,10 @@ TEST_F(WindowSchedulerTest, CallsChargeTheCallersBudget) {
 
 TEST_F(WindowSchedulerTest, DirectSwitchesMustKeepTheAccounting) {
   run_at(epoch);
-  server().reply_to = &high();
+  server().serving = &high();
   EXPECT_TRUE(scheduler_.keeps_accounting(high(), server())) << "a passive server runs on high's time";
   EXPECT_FALSE(scheduler_.keeps_accounting(high(), worker())) << "worker is not in the window";
-  server().reply_to = nullptr;
+  server().serving = nullptr;
   EXPECT_FALSE(scheduler_.keeps_accounting(high(), server())) << "no call, no time";
 }
 
