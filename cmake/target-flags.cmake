@@ -8,11 +8,13 @@ set(CMAKE_CXX_EXTENSIONS OFF)
 #   guest FP state on entry.
 # -mstrict-align: early boot runs with the MMU off, where all data memory is
 #   Device memory and an unaligned access faults.
+# -mno-outline-atomics: atomics inline (LL/SC on Armv8.0), not calls to
+#   libgcc helpers that test for LSE at run time.
 set(KESTREL_TARGET_COMPILE_OPTIONS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector
   -fno-pie -fno-common -ffunction-sections -fdata-sections
-  -mgeneral-regs-only -mstrict-align
+  -mgeneral-regs-only -mstrict-align -mno-outline-atomics
   -Wall -Wextra -Werror -Wshadow -Wconversion)
 set(KESTREL_TARGET_LINK_OPTIONS -nostdlib -nostartfiles -static -no-pie
   -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)

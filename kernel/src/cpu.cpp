@@ -14,15 +14,15 @@ namespace {
 unsigned cpus_running_threads = 0;
 unsigned cpus_idle = 0;
 
-// A thread that is ready (its idle CPU has been kicked, but has not woken
-// yet), sleeps with a deadline or waits for an interrupt's notification will
-// (or may) run; one waiting for a message may, if some thread still runs or
-// will.
+// A thread that is ready (its idle CPU has been kicked but has not woken
+// yet, or its window or budget has not come yet), sleeps with a deadline or
+// waits for an interrupt's notification will (or may) run; one waiting for a
+// message may, if some thread still runs or will.
 bool some_thread_will_run() {
   if (some_thread_awaits_interrupt()) return true;
   for (unsigned cpu = 0; cpu < abi::max_cpus; ++cpu) {
     const Scheduler& scheduler = cpu_scheduler(cpu);
-    if (scheduler.pick_next() != nullptr || scheduler.earliest_wakeup() != 0) return true;
+    if (scheduler.has_ready_thread() || scheduler.earliest_wakeup() != 0) return true;
   }
   return false;
 }
@@ -36,9 +36,10 @@ bool some_thread_will_run() {
   arch::enter_thread(thread);
 }
 
-void wake_due_sleepers(Scheduler& scheduler) {
-  scheduler.wake_sleepers(arch::counter_now());
-  arch::set_kernel_timer(scheduler.earliest_wakeup());
+// The kernel timer fired: time moves on, budgets refill, sleepers wake.
+void timer_event(Scheduler& scheduler) {
+  scheduler.advance(arch::counter_now());
+  scheduler.wake_due();
 }
 
 // No thread of this CPU is ready: wait for an interrupt to make one ready.
@@ -50,17 +51,19 @@ void wake_due_sleepers(Scheduler& scheduler) {
   for (;;) {
     if (Thread* next = scheduler.pick_next(); next != nullptr) {
       --cpus_idle;
+      scheduler.set_current(next);
+      arch::set_kernel_timer(scheduler.next_event());
       start(scheduler, *next);
     }
     if (cpus_idle == cpus_running_threads && !some_thread_will_run()) {
       log("boot: no thread is left to run; powering off\n");
       arch::power_off();
     }
-    arch::set_kernel_timer(scheduler.earliest_wakeup());
+    arch::set_kernel_timer(scheduler.next_event());
     kernel_lock().release();
     arch::wait_for_interrupt();
     kernel_lock().acquire();
-    if (arch::take_interrupts(nullptr).kernel_timer) wake_due_sleepers(scheduler);
+    if (arch::take_interrupts(nullptr).kernel_timer) timer_event(scheduler);
   }
 }
 
@@ -72,35 +75,45 @@ void set_cpus_running_threads(unsigned count) { cpus_running_threads = count; }
 
 void run_threads() {
   Scheduler& scheduler = this_cpu_scheduler();
-  if (Thread* first = scheduler.pick_next(); first != nullptr) start(scheduler, *first);
+  scheduler.advance(arch::counter_now());
+  if (Thread* first = scheduler.pick_next(); first != nullptr) {
+    scheduler.set_current(first);
+    arch::set_kernel_timer(scheduler.next_event());
+    start(scheduler, *first);
+  }
   idle(scheduler);
 }
 
-void reschedule(arch::Exception_frame& frame) {
+void reschedule() {
   Scheduler& scheduler = this_cpu_scheduler();
+  scheduler.advance(arch::counter_now());  // charge the time so far to the thread that ran
   Thread* const previous = scheduler.current();
   Thread* const next = scheduler.pick_next();
-  if (next != nullptr && next == previous) return;
-  if (previous != nullptr) {
-    previous->context = frame;
-    arch::save_thread(*previous);
-    if (previous->state == Thread::State::blocked_wait) {
+  if (next == nullptr || next != previous) {
+    if (previous != nullptr) {
+      arch::save_thread(*previous);
       // A vCPU in WFI: its own timer, now saved, says when it must wake.
-      previous->wake_at = arch::vcpu_timer_deadline(*previous);
-      arch::set_kernel_timer(scheduler.earliest_wakeup());
+      if (previous->state == Thread::State::blocked_wait) previous->wake_at = arch::vcpu_timer_deadline(*previous);
     }
+    if (next == nullptr) idle(scheduler);
+    arch::load_thread(*next);
+    scheduler.set_current(next);
   }
-  if (next == nullptr) idle(scheduler);
-  frame = next->context;
-  arch::load_thread(*next);
-  scheduler.set_current(next);
+  // One-shot: the next window end, budget end or deadline, whichever first.
+  arch::set_kernel_timer(scheduler.next_event());
 }
 
-void handle_interrupts(arch::Exception_frame& frame) {
+void handle_interrupts() {
   Scheduler& scheduler = this_cpu_scheduler();
   const arch::Interrupt_events events = arch::take_interrupts(scheduler.current());
-  if (events.kernel_timer) wake_due_sleepers(scheduler);
-  if ((events.kernel_timer || events.reschedule) && scheduler.should_preempt()) reschedule(frame);
+  if (events.kernel_timer) timer_event(scheduler);
+  if (events.kernel_timer || events.reschedule) {
+    if (scheduler.should_preempt()) {
+      reschedule();
+    } else {
+      arch::set_kernel_timer(scheduler.next_event());
+    }
+  }
 }
 
 void make_ready(Thread& thread) {

@@ -72,6 +72,7 @@ void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
 void hand_over(Thread& sender, const Message_source& message, Thread& receiver, arch::Exception_frame& registers,
                bool wants_reply) {
   deliver(message, sender.sent_badge, receiver, registers);
+  receiver.serving = &sender;  // a passive receiver runs on the sender's time
   if (wants_reply) {
     receiver.reply_to = &sender;
     sender.state = Thread::State::blocked_reply;
@@ -123,6 +124,8 @@ bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint
 }
 
 Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint) {
+  receiver.waited_for_call = true;  // a passive server runs on callers' time from now on
+  receiver.serving = nullptr;       // done with the last message
   if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
     const bool wants_reply = sender->state == Thread::State::blocked_call;
     hand_over(*sender, source_of(*sender), receiver, frame, wants_reply);

@@ -105,6 +105,11 @@ unsigned verify_partitions(const Boot_info& info) {
 // may start and makes their threads ready on their CPUs. Returns how many
 // threads are.
 unsigned create_objects(const Boot_info& info) {
+  // Every CPU's plan of windows starts now.
+  const uint64_t epoch = arch::counter_now();
+  for (const abi::Cpu_plan_entry& plan : info.cpu_plans()) {
+    cpu_scheduler(plan.cpu).configure(plan, info.windows_of(plan), arch::counter_frequency(), epoch);
+  }
   for (uint32_t p = 0; p < info.partitions().size(); ++p) {
     Partition& partition = partition_pool[p];
     const bool verified = partition.may_start;

@@ -103,6 +103,18 @@ Status decode_vcpu_inject(const Partition& partition, const arch::Exception_fram
   return Status::ok;
 }
 
+// Decode for vcpu_start: a vCPU capability with the control right, for a
+// vCPU that has never run (of a partition that may start).
+Status decode_vcpu_start(const Partition& partition, const arch::Exception_frame& frame, Thread*& vcpu) {
+  const abi::Capability_entry* capability = nullptr;
+  const Status status = decode_capability(partition, frame.x[0], Capability_kind::vcpu, abi::right_control, capability);
+  if (status != Status::ok) return status;
+  Thread& target = thread_object(capability->object);
+  if (target.state != Thread::State::inactive || !target.partition().may_start) return Status::invalid_argument;
+  vcpu = &target;
+  return Status::ok;
+}
+
 // The interrupt is pending for the vCPU from now on; a vCPU waiting in WFI
 // wakes. If the vCPU runs on another CPU, that CPU picks the interrupt up
 // when it next enters the vCPU (the kick makes that soon).
@@ -177,6 +189,15 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       Thread* vcpu = nullptr;
       status = decode_vcpu_inject(thread.partition(), frame, vcpu);
       if (status == Status::ok) invoke_vcpu_inject(*vcpu, static_cast<uint32_t>(frame.x[1]));
+      break;
+    }
+    case abi::Syscall::vcpu_start: {
+      Thread* vcpu = nullptr;
+      status = decode_vcpu_start(thread.partition(), frame, vcpu);
+      if (status == Status::ok) {
+        vcpu->start_vcpu(frame.x[1], frame.x[2]);
+        make_ready(*vcpu);
+      }
       break;
     }
     case abi::Syscall::signal:

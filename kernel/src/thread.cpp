@@ -17,6 +17,26 @@ Thread thread_pool[abi::max_threads];
 
 }  // namespace
 
+void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
+  context = {};
+  context.elr = entry;
+  context.spsr = spsr_el1h_masked;
+  context.x[0] = context_id;
+  vcpu_registers = arch::Vcpu_registers::at_reset(vcpu_index_);
+}
+
+const Thread* Thread::donor_of_passive() const {
+  const Thread* thread = this;
+  // Bounded: a chain of passive servers each handling the next one's
+  // message has at most one link per thread.
+  for (uint32_t links = 0; links < abi::max_threads; ++links) {
+    if (!thread->passive_ || !thread->waited_for_call) return thread;
+    if (thread->serving == nullptr) return nullptr;
+    thread = thread->serving;
+  }
+  return nullptr;
+}
+
 Thread& thread_object(uint32_t index) { return thread_pool[index < abi::max_threads ? index : 0]; }
 
 void Thread::create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number) {
@@ -26,13 +46,17 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   cpu_ = entry.cpu;
   fault_endpoint_ = entry.fault_endpoint;
   vcpu_ = (entry.flags & abi::thread_vcpu) != 0;
+  passive_ = (entry.flags & abi::thread_passive) != 0;
+  budget_ns_ = entry.budget_ns;
+  period_ns_ = entry.period_ns;
+  waited_for_call = false;
   vcpu_index_ = number;  // a VM's threads are its vCPUs, in order
   context = {};
   context.elr = entry.entry;
   if (vcpu_) {
     context.spsr = spsr_el1h_masked;
     context.x[0] = entry.stack_top;  // the device tree, per the Linux boot protocol
-    vcpu_registers = arch::Vcpu_registers::at_reset();
+    vcpu_registers = arch::Vcpu_registers::at_reset(number);
     vcpu_interrupts = {};
   } else {
     context.spsr = spsr_el0_masked;

@@ -34,11 +34,12 @@ void handle_fault(Thread& thread, const arch::Exception_frame& frame, const User
     log("partition {}: thread {}: {} at pc {:#x}; sent to its fault handler\n", partition, thread.name(),
         exception.description, frame.elr);
     thread.message[0] =
-        abi::message_info(abi::kernel_label_base + static_cast<uint64_t>(abi::Exit_kind::thread_fault), 4);
+        abi::message_info(abi::kernel_label_base + static_cast<uint64_t>(abi::Exit_kind::thread_fault), 5);
     thread.message[1] = 0;
     thread.message[2] = exception.address_valid ? exception.address : 0;
     thread.message[3] = frame.elr;
     thread.message[4] = frame.esr;
+    thread.message[5] = 0;
     thread.exit_register = 31;
     thread.resume_advance = 0;  // resuming retries the instruction
     send_to_handler(thread);
@@ -64,6 +65,9 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
     case User_exception::Kind::syscall:
       switch_thread = handle_syscall(*thread, frame);
       break;
+    case User_exception::Kind::pause:
+      frame.elr += 4;  // past the WFE; the event it waits for comes from another vCPU
+      break;
     case User_exception::Kind::wait:
       frame.elr += 4;  // past the WFI/WFE
       if (thread->is_vcpu()) {
@@ -80,7 +84,7 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       handle_fault(*thread, frame, exception);
       break;
   }
-  if (switch_thread) reschedule(frame);
+  if (switch_thread) reschedule();
 }
 
 }  // namespace kestrel

@@ -13,10 +13,7 @@
 #include <kestrel/table_pool.hpp>
 #include <kestrel/thread.hpp>
 
-extern "C" {
-extern uint8_t kernel_cpu_stacks[][KERNEL_STACK_SIZE];
-[[noreturn]] void enter_frame(kestrel::arch::Exception_frame* frame);
-}
+extern "C" [[noreturn]] void enter_frame(kestrel::arch::Exception_frame* frame);
 
 namespace kestrel::arch {
 namespace {
@@ -48,6 +45,11 @@ constexpr uint64_t hcr_native = Hcr_vm::bits(1) | Hcr_swio::bits(1) | Hcr_fmo::b
 constexpr uint64_t cptr_res1 = 0x32ff;
 using Cptr_tfp = Bitflag<10>;
 constexpr uint64_t cptr_native = cptr_res1 | Cptr_tfp::bits(1);
+
+// CNTKCTL_EL1 while native threads run (with TGE set it still governs EL0):
+// they may read the virtual counter and its frequency (EL0VCTEN), as on
+// seL4; the physical counter and the timers stay the kernel's.
+constexpr uint64_t cntkctl_native = Bitflag<1>::bits(1);
 
 Attributes attributes_of(const abi::Region_entry& region) {
   Attributes attributes{};
@@ -98,13 +100,25 @@ void load_thread(Thread& thread) {
   instruction_barrier();
 }
 
+void switch_native_threads(const Thread& from, const Thread& to) {
+  const Partition& partition = to.partition();
+  if (&from.partition() == &partition) return;
+  const uint64_t vttbr =
+      vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
+  // No barrier: the exception return to the thread synchronises the context.
+  asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
+}
+
 void save_thread(Thread& thread) {
   if (!thread.is_vcpu()) return;
   save_vcpu_registers(thread.vcpu_registers);
   vgic::save(thread.vcpu_interrupts);
+  // The one EL1 register native threads depend on, back to their value.
+  asm volatile("msr cntkctl_el1, %0" : : "r"(cntkctl_native));
 }
 
 void prepare_native_threads() {
+  asm volatile("msr cntkctl_el1, %0" : : "r"(cntkctl_native));
   asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value));
   asm volatile("msr cptr_el2, %0" : : "r"(cptr_native));
   asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
@@ -114,13 +128,6 @@ void prepare_native_threads() {
   instruction_barrier();
 }
 
-void enter_thread(const Thread& thread) {
-  // The frame goes where an exception from this thread will push its frame:
-  // at the top of this CPU's kernel stack.
-  uint8_t* const stack_top = kernel_cpu_stacks[current_cpu()] + KERNEL_STACK_SIZE;
-  auto* frame = reinterpret_cast<Exception_frame*>(stack_top - sizeof(Exception_frame));
-  *frame = thread.context;
-  enter_frame(frame);
-}
+void enter_thread(Thread& thread) { enter_frame(&thread.context); }
 
 }  // namespace kestrel::arch

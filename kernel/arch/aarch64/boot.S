@@ -34,14 +34,17 @@ secondary_entry:
   bl secondary_main
   b park
 
-/* sp = top of the stack of CPU x0; VBAR_EL2 = exception_vectors. Uses x0-x2
- * and returns through x30 without touching the (old) stack. */
+/* sp and TPIDR_EL2 = top of the stack of CPU x0 (the vectors find the
+ * kernel stack there); VBAR_EL2 = exception_vectors. Uses x0-x2 and returns
+ * through x30 without touching the (old) stack. */
 set_stack_and_vectors:
   adrp x1, kernel_cpu_stacks
   add x1, x1, :lo12:kernel_cpu_stacks
   mov x2, #KERNEL_STACK_SIZE
   madd x1, x0, x2, x1
   add sp, x1, x2
+  mov x1, sp
+  msr tpidr_el2, x1
   adrp x1, exception_vectors
   add x1, x1, :lo12:exception_vectors
   msr vbar_el2, x1

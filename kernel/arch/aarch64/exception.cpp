@@ -7,7 +7,9 @@
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vgic.hpp>
+#include <kestrel/abi/syscall.hpp>
 #include <kestrel/cpu.hpp>
+#include <kestrel/fastpath.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/scheduler.hpp>
@@ -81,16 +83,18 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   switch (vector) {
     case Vector::lower64_sync:
       if (thread != nullptr && thread->is_vcpu()) {
-        const bool exit = decode_vm_exit(frame, *thread);
-        handle_user_exception(
-            frame, User_exception{exit ? User_exception::Kind::vm_exit : User_exception::Kind::wait, "", 0, false});
+        // Not an exit: WFI (ISS.TI 0) or WFE (1), which the kernel handles.
+        const auto kind = decode_vm_exit(frame, *thread)       ? User_exception::Kind::vm_exit
+                          : (Esr_iss::get(frame.esr) & 1) != 0 ? User_exception::Kind::pause
+                                                               : User_exception::Kind::wait;
+        handle_user_exception(frame, User_exception{kind, "", 0, false});
       } else {
         handle_user_exception(frame, decode_user_exception(frame));
       }
       break;
     case Vector::lower64_irq:
     case Vector::lower64_fiq:
-      handle_interrupts(frame);
+      handle_interrupts();
       break;
     default:
       // A partition's asynchronous error, or AArch32 state it can never
@@ -105,18 +109,45 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   }
 }
 
+// `svc #0` from a native thread with call or reply_recv in x8: the fast
+// path's, if its conditions hold.
+Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
+  if (vector != Vector::lower64_sync ||
+      Esr_class::get(frame.esr) != static_cast<uint64_t>(Exception_class::svc_aarch64) ||
+      (Esr_iss::get(frame.esr) & 0xffff) != 0) {
+    return nullptr;
+  }
+  Thread* const thread = this_cpu_scheduler().current();
+  if (thread == nullptr || thread->is_vcpu()) return nullptr;
+  switch (static_cast<abi::Syscall>(frame.x[8])) {
+    case abi::Syscall::call:
+      return fastpath_call(*thread);
+    case abi::Syscall::reply_recv:
+      return fastpath_reply_recv(*thread);
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
 
-extern "C" void handle_exception(Exception_frame* frame, uint64_t vector) {
+// Returns the frame to resume: for an exception from a thread, the context
+// of whichever thread runs next on this CPU.
+extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
   if (vector >= static_cast<uint64_t>(Vector::lower64_sync)) {
     kernel_lock().acquire();
+    if (Thread* next = try_fastpath(*frame, static_cast<Vector>(vector)); next != nullptr) {
+      kernel_lock().release();
+      return &next->context;
+    }
     handle_lower_exception(*frame, static_cast<Vector>(vector));
+    Exception_frame* const resume = &this_cpu_scheduler().current()->context;
     kernel_lock().release();
-    return;
+    return resume;
   }
   if (vector == static_cast<uint64_t>(Vector::current_spx_sync) && kernel_exception_hook != nullptr &&
       kernel_exception_hook(*frame)) {
-    return;
+    return frame;
   }
   panic("unexpected exception {} at elr={:#x}: esr={:#x} (class {:#x}) far={:#x}", vector_name(vector), frame->elr,
         frame->esr, Esr_class::get(frame->esr), frame->far);

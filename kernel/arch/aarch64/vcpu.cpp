@@ -76,22 +76,25 @@ void restore_vcpu_registers(const Vcpu_registers& registers) {
 #define KESTREL_RESTORE(reg) asm volatile("msr " #reg ", %0" : : "r"(registers.reg));
   KESTREL_VCPU_REGISTERS(KESTREL_RESTORE)
 #undef KESTREL_RESTORE
+  asm volatile("msr vmpidr_el2, %0" : : "r"(registers.virtual_mpidr));
   instruction_barrier();
 }
 
 uint64_t hcr_for_guests() { return hcr_guest; }
 
 // A guest's trap as an exit for its VMM. Returns false for what the kernel
-// handles itself (WFI/WFE).
+// handles itself (WFI, WFE).
 bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
   const auto exception_class = static_cast<Exception_class>(Esr_class::get(frame.esr));
   const uint64_t iss = Esr_iss::get(frame.esr);
-  auto exit = [&](abi::Exit_kind kind, uint64_t address, uint64_t value, uint64_t size, uint32_t advance) {
-    vcpu.message[0] = abi::message_info(abi::kernel_label_base + static_cast<uint64_t>(kind), 4);
+  auto exit = [&](abi::Exit_kind kind, uint64_t address, uint64_t value, uint64_t size, uint32_t advance,
+                  uint64_t extra = 0) {
+    vcpu.message[0] = abi::message_info(abi::kernel_label_base + static_cast<uint64_t>(kind), 5);
     vcpu.message[1] = vcpu.vcpu_index();
     vcpu.message[2] = address;
     vcpu.message[3] = value;
     vcpu.message[4] = size;
+    vcpu.message[5] = extra;
     vcpu.resume_advance = advance;
     return true;
   };
@@ -112,10 +115,12 @@ bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
         return exit(abi::Exit_kind::mmio_read, ipa, 0, size, 4);
       }
       return exit(abi::Exit_kind::other, frame.far, 0, frame.esr, 0);
+    // A hypercall's words: the guest's x0-x3 (function and three
+    // arguments, as SMCCC and PSCI use them).
     case Exception_class::hvc_aarch64:  // ELR is already past the HVC
-      return exit(abi::Exit_kind::hypercall, frame.x[0], frame.x[1], 0, 0);
+      return exit(abi::Exit_kind::hypercall, frame.x[0], frame.x[1], frame.x[2], 0, frame.x[3]);
     case Exception_class::smc_aarch64:  // trapped by TSC: ELR is the SMC itself
-      return exit(abi::Exit_kind::hypercall, frame.x[0], frame.x[1], 0, 4);
+      return exit(abi::Exit_kind::hypercall, frame.x[0], frame.x[1], frame.x[2], 4, frame.x[3]);
     default:
       return exit(abi::Exit_kind::other, frame.far, 0, frame.esr, 0);
   }

@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Vectors: the EL2 exception vector table. Every entry saves the full
- * general-register frame and calls handle_exception(frame, vector index);
- * whatever the handler leaves in the frame is restored before eret. */
+/* Vectors: the EL2 exception vector table.
+ *
+ * While a thread runs, SP_EL2 points just past its saved-register area
+ * (Thread::context), so an exception from EL0 or EL1 saves the thread's
+ * registers straight into its own Thread object; the kernel then runs on
+ * this CPU's kernel stack (its top is in TPIDR_EL2). handle_exception(frame,
+ * vector index) returns the frame to resume, which for a thread switch is
+ * simply another thread's context: switching copies no registers.
+ *
+ * An exception taken at EL2 itself saves its frame on the kernel stack it
+ * interrupted, and resumes it. */
 #include <arch/frame_layout.h>
 
 .macro vector_entry index
@@ -9,7 +17,11 @@
   sub sp, sp, #FRAME_SIZE
   stp x0, x1, [sp, #FRAME_X0]
   mov x1, #\index
-  b exception_common
+  .if \index < 8
+  b save_kernel_frame
+  .else
+  b save_thread_frame
+  .endif
 .endm
 
 .section .text.vectors, "ax"
@@ -20,7 +32,9 @@ exception_vectors:
   vector_entry \index
   .endr
 
-exception_common:
+/* Saves x2-x30 and the exception registers into the frame at sp (x0 and x1
+ * are saved already; x1 holds the vector index). */
+.macro save_rest
   stp x2, x3, [sp, #16]
   stp x4, x5, [sp, #32]
   stp x6, x7, [sp, #48]
@@ -45,13 +59,27 @@ exception_common:
   mrs x2, sp_el0
   mrs x3, tpidr_el0
   stp x2, x3, [sp, #FRAME_SP_EL0]
+.endm
 
+save_thread_frame:
+  save_rest
+  mov x0, sp
+  mrs x2, tpidr_el2 /* this CPU's kernel stack, empty */
+  mov sp, x2
+  bl handle_exception
+  b restore_frame
+
+save_kernel_frame:
+  save_rest
   mov x0, sp
   bl handle_exception
+  /* falls through */
 
-/* Restores the frame at sp and returns from the exception. Also the way
+/* restore_frame(frame in x0): loads the registers saved in the frame and
+ * returns from the exception, leaving sp just past the frame. Also the way
  * into a thread for the first time (enter_frame). */
-exception_return:
+restore_frame:
+  mov sp, x0
   ldp x2, x3, [sp, #FRAME_SP_EL0]
   msr sp_el0, x2
   msr tpidr_el0, x3
@@ -77,10 +105,8 @@ exception_return:
   add sp, sp, #FRAME_SIZE
   eret
 
-/* enter_frame(frame): starts executing the register state in *frame, which
- * must lie at the top of this CPU's kernel stack (so that the stack is empty
- * once it has been popped). Does not return. */
+/* enter_frame(frame): starts executing the thread whose saved registers
+ * are *frame (its Thread::context); the kernel stack is abandoned. */
 .global enter_frame
 enter_frame:
-  mov sp, x0
-  b exception_return
+  b restore_frame

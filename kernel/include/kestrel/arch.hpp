@@ -55,6 +55,10 @@ void load_thread(Thread& thread);
 // the CPU idles.
 void save_thread(Thread& thread);
 
+// load_thread for a switch between two native threads: only the stage-2
+// translation changes, and only if they are in different partitions.
+void switch_native_threads(const Thread& from, const Thread& to);
+
 // Configures this CPU for running threads: the GIC (the distributor too on
 // the boot CPU), the virtual interrupt interface, the timers and the
 // hypervisor controls for native threads. False (after a log line) if the CPU
@@ -108,8 +112,9 @@ void vcpu_before_return(Thread& vcpu);  // loaded vCPU: fill its list registers
 // secondary_cpu_main (with the kernel's MMU turned on as on this CPU).
 void release_secondary_cpus();
 
-// Starts running `thread` on this CPU; the kernel stack is reset.
-[[noreturn]] void enter_thread(const Thread& thread);
+// Starts running `thread` on this CPU from its saved registers; the kernel
+// stack is abandoned.
+[[noreturn]] void enter_thread(Thread& thread);
 
 // Turns the machine off through PSCI SYSTEM_OFF.
 [[noreturn]] void power_off();

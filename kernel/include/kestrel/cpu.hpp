@@ -18,15 +18,16 @@ void set_cpus_running_threads(unsigned count);
 // Runs this CPU's threads from now on; never returns.
 [[noreturn]] void run_threads();
 
-// After an exception from the thread whose registers are in `frame`: saves
-// it and loads the best ready thread of this CPU into `frame`, or idles until
-// one is ready. Returns with the thread to resume in `frame`.
-void reschedule(arch::Exception_frame& frame);
+// Makes the best ready thread of this CPU its current thread (saving the
+// hypervisor state of the one that ran, loading the next one's), or idles
+// until one is ready. Registers need no copying: each thread's live in its
+// own context.
+void reschedule();
 
-// An interrupt arrived while `frame`'s thread ran: takes every pending
-// interrupt, wakes sleeping threads whose time has come and switches if a
-// better thread is now ready.
-void handle_interrupts(arch::Exception_frame& frame);
+// An interrupt arrived while a thread ran: takes every pending interrupt,
+// wakes sleeping threads whose time has come and switches if a better
+// thread is now ready.
+void handle_interrupts();
 
 // `thread`, of any CPU, may run again: marks it ready and asks its CPU to
 // look at its scheduler if that is another CPU.

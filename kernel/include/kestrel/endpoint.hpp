@@ -15,6 +15,7 @@ class Endpoint final {
   // Senders whose message waits for a receiver, oldest first.
   void enqueue(Thread& sender);
   [[nodiscard]] Thread* dequeue();
+  [[nodiscard]] bool has_senders() const { return first_ != nullptr; }
 
  private:
   Thread* first_ = nullptr;

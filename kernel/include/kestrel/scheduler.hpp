@@ -1,50 +1,103 @@
 // SPDX-License-Identifier: Apache-2.0
-// Scheduler: which thread runs next on one CPU.
+// Scheduler: which thread runs next on one CPU, and when the kernel must
+// look again.
 //
-// Each CPU has its own scheduler holding the threads the policy pins to it.
-// A thread runs until it blocks, exits, faults or yields, or until a
-// higher-priority thread of its CPU becomes ready; the highest-priority ready
-// thread runs next, round-robin among equals. Time windows, budgets and
-// passive servers come with the scheduling issue.
+// Each CPU has its own scheduler holding the threads the policy pins to it,
+// and its plan of time windows (plan.hpp). In a window only the window's
+// partition runs: its highest-priority ready thread, round-robin among
+// equals, preempted as soon as a better thread of the window is ready. A
+// thread with a budget runs at most budget ticks per period and then waits
+// for its next period. A passive server runs on the time of the call it
+// serves: in its caller's window, charged to its caller's budget.
+//
+// The scheduler keeps time in counter ticks and is told the time (advance);
+// it never reads a clock itself, so host tests drive it with a fake one.
 #pragma once
 
 #include <cstdint>
 
 #include <kestrel/abi/limits.hpp>
+#include <kestrel/plan.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
 
 class Scheduler final {
  public:
+  // The CPU's plan and the counter frequency (Hz) that budgets convert at.
+  // Without a plan every ready thread may run (as on CPUs no plan names).
+  void configure(const abi::Cpu_plan_entry& plan, Span<const abi::Window_entry> windows, uint64_t frequency,
+                 uint64_t epoch);
+
   void add(Thread& thread);
   Thread* current() const { return current_; }
-
-  // The thread to run now: the highest-priority ready thread, preferring the
-  // ones after the current thread among equals (so yield rotates). nullptr if
-  // no thread is ready.
-  [[nodiscard]] Thread* pick_next() const;
   void set_current(Thread* thread) { current_ = thread; }
 
-  // A ready thread of higher priority than the current one (or any ready
-  // thread if none runs): a reason to preempt.
+  // Moves time on to `now`: charges the time since the last call to the
+  // current thread's donor and finds the window in force. Cheap: called on
+  // every switch.
+  void advance(uint64_t now);
+
+  // After advance(), on a timer event: refills the budgets whose period
+  // ended and wakes sleeping vCPUs whose deadline passed.
+  void wake_due();
+
+  // A direct switch from `from` to `to` (the fast path's) keeps the time
+  // accounting right: `to` runs on the same donor's time, or neither has a
+  // budget; and `to` may run in the window in force.
+  [[nodiscard]] bool keeps_accounting(const Thread& from, const Thread& to) const;
+
+  // No thread but `thread` and `leaving` (which is about to block) that may
+  // run has a higher priority than `thread`: switching to it directly is
+  // what pick_next would do, up to the order among equals.
+  [[nodiscard]] bool none_better_than(const Thread& thread, const Thread& leaving) const;
+
+  // Whether `thread` may run in the window in force: ready, in the window
+  // (on its own or its caller's time), and with budget left.
+  [[nodiscard]] bool may_run(const Thread& thread) const;
+
+  // The thread to run now: the highest-priority thread that may run,
+  // preferring the ones after the current thread among equals (so yield
+  // rotates). nullptr if none may.
+  [[nodiscard]] Thread* pick_next() const;
+
+  // A thread that may run is better than the current one, or the current
+  // one may not run any more.
   [[nodiscard]] bool should_preempt() const;
 
-  // The earliest time (counter ticks) a sleeping thread wants to wake, 0 if
-  // none sleeps with a deadline.
+  // The next tick at which advance() may change the choice (a window ends,
+  // the current donor's budget runs out, a budget is refilled, a vCPU's
+  // deadline comes), 0 if none.
+  [[nodiscard]] uint64_t next_event() const;
+
+  // Some thread is ready, whether or not it may run now.
+  [[nodiscard]] bool has_ready_thread() const;
+
+  // The earliest time (ticks) a sleeping thread wants to wake, 0 if none
+  // sleeps with a deadline.
   [[nodiscard]] uint64_t earliest_wakeup() const;
 
-  // Makes every sleeping thread whose deadline is at or before `now` ready.
-  void wake_sleepers(uint64_t now);
+  // The partition whose window is in force (boot-info index), or
+  // abi::no_index without a plan.
+  uint32_t window_partition() const { return plan_.configured() ? window_.partition : abi::no_index; }
 
  private:
+  void refill(Thread& thread, uint64_t now) const;
+
   Thread* threads_[abi::max_threads] = {};
   uint32_t count_ = 0;
   Thread* current_ = nullptr;
+  Plan plan_;
+  Plan::Window window_{abi::no_index, UINT64_MAX};
+  uint64_t frequency_ = 0;
+  uint64_t now_ = 0;
 };
 
+// Every CPU's scheduler (scheduler.cpp).
+extern Scheduler cpu_schedulers[abi::max_cpus];
+
 // The scheduler of CPU `cpu` (< abi::max_cpus), and of the executing CPU.
-Scheduler& cpu_scheduler(unsigned cpu);
+inline Scheduler& cpu_scheduler(unsigned cpu) { return cpu_schedulers[cpu < abi::max_cpus ? cpu : 0]; }
 Scheduler& this_cpu_scheduler();
 
 }  // namespace kestrel

@@ -32,6 +32,10 @@ class Thread final {
   // `number` counts the partition's threads from 0.
   void create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number);
 
+  // A secondary vCPU's first entry (PSCI CPU_ON): EL1 at `entry`, x0 =
+  // `context`, the MMU off.
+  void start_vcpu(uint64_t entry, uint64_t context);
+
   const char* name() const { return name_ != nullptr ? name_ : ""; }
   Partition& partition() const { return *partition_; }
   bool is_vcpu() const { return vcpu_; }
@@ -41,33 +45,60 @@ class Thread final {
   // A vCPU's number within its VM (the order of the VM's vCPUs in the
   // policy), as exit messages report it.
   uint32_t vcpu_index() const { return vcpu_index_; }
+  // A passive server runs only on the time of the thread whose call it
+  // serves (after it first waits for a call; until then, in any window).
+  bool is_passive() const { return passive_; }
+  uint64_t budget_ns() const { return budget_ns_; }
+  uint64_t period_ns() const { return period_ns_; }
+
+  // The thread whose time this one runs on: itself, or for a passive server
+  // handling a message (a call, or a send), its sender's donor. nullptr for
+  // a passive server that handles none (it may not run).
+  const Thread* donor() const { return passive_ && waited_for_call ? donor_of_passive() : this; }
+  Thread* donor() { return const_cast<Thread*>(static_cast<const Thread*>(this)->donor()); }
 
   State state = State::inactive;
-  arch::Exception_frame context{};          // saved while the thread does not run
+  // Its registers while it is in the kernel or not running: the exception
+  // vectors save them here and resume from here (16-byte aligned, since the
+  // vectors use it as their stack).
+  alignas(16) arch::Exception_frame context{};
   arch::Vcpu_registers vcpu_registers{};    // a vCPU's EL1 state, saved likewise
   arch::Vcpu_interrupts vcpu_interrupts{};  // and its virtual interrupts and timer
   uint64_t wake_at = 0;                     // blocked_wait: counter value its virtual timer fires at (0: none)
 
+  // Time, in counter ticks, kept by its CPU's scheduler. budget 0: none.
+  uint64_t budget_ticks = 0;
+  uint64_t period_ticks = 0;
+  int64_t budget_left = 0;       // in the current period
+  uint64_t period_end = 0;       // when the budget is next refilled
+  bool waited_for_call = false;  // a passive server has reached its first receive
+
   // IPC. A receiver remembers whom to reply to; a queued sender its badge.
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is
-  // in `message` (info, then four words) instead of the thread's registers.
+  // in `message` (info, then five words) instead of the thread's registers.
   Thread* reply_to = nullptr;
+  Thread* serving = nullptr;  // whose message it handles (call or send) since its last receive
   Thread* next_sender = nullptr;
   uint64_t sent_badge = 0;
   bool kernel_message = false;
-  uint64_t message[5] = {};
+  uint64_t message[6] = {};
   uint64_t* ipc_buffer = nullptr;  // its message words 5 and up (kernel address), or none
   uint32_t exit_register = 0;      // where an MMIO read's answer goes (31: nowhere)
   uint32_t resume_advance = 0;     // bytes to skip when the VMM says resume
 
  private:
+  const Thread* donor_of_passive() const;
+
   Partition* partition_ = nullptr;
   const char* name_ = nullptr;  // zero, so the static pools stay in .bss
   uint32_t priority_ = 0;
   uint32_t cpu_ = 0;
   uint32_t fault_endpoint_ = 0;
   uint32_t vcpu_index_ = 0;
+  uint64_t budget_ns_ = 0;
+  uint64_t period_ns_ = 0;
   bool vcpu_ = false;
+  bool passive_ = false;
 };
 
 // Thread `index` of boot-info's thread table (an index boot-info's reader

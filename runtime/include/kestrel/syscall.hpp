@@ -126,16 +126,18 @@ struct Exit_message {
   abi::Status status;
   uint64_t vcpu;
   abi::Exit_kind kind;  // 0 if the message is not the kernel's
-  uint64_t address;
-  uint64_t value;
-  uint64_t size;
+  uint64_t address;     // hypercalls: the guest's x0
+  uint64_t value;       // x1
+  uint64_t size;        // x2
+  uint64_t extra;       // x3
 };
 
 inline Exit_message exit_of(const Message& message) {
   const uint64_t label = message.label();
   const auto kind =
       label >= abi::kernel_label_base ? static_cast<abi::Exit_kind>(label - abi::kernel_label_base) : abi::Exit_kind{};
-  return {message.status, message.words[0], kind, message.words[1], message.words[2], message.words[3]};
+  return {message.status,   message.words[0], kind, message.words[1], message.words[2],
+          message.words[3], message.words[4]};
 }
 
 inline Exit_message recv(uint64_t endpoint) { return exit_of(receive(endpoint)); }
@@ -160,6 +162,12 @@ inline abi::Status irq_ack(uint64_t irq) { return syscall(abi::Syscall::irq_ack,
 // `vcpu` (a VMM's control of its guest's vCPU).
 inline abi::Status vcpu_inject_interrupt(uint64_t vcpu, uint32_t intid) {
   return syscall(abi::Syscall::vcpu_inject_interrupt, vcpu, intid).status;
+}
+
+// Starts the not-yet-started vCPU behind capability `vcpu` at `entry` with
+// x0 = `context` (PSCI CPU_ON on the guest's behalf).
+inline abi::Status vcpu_start(uint64_t vcpu, uint64_t entry, uint64_t context) {
+  return syscall(abi::Syscall::vcpu_start, vcpu, entry, context).status;
 }
 
 [[noreturn]] inline void thread_exit() {

@@ -3,20 +3,31 @@
 // receives the guest's exits on its endpoint: emulates a PL011 (printing each
 // line the guest writes), a scratch register (a read answers the last value
 // written with its upper half set), a doorbell (injects the interrupt whose
-// ID is written) and PSCI SYSTEM_OFF (stops the vCPU).
+// ID is written), PSCI CPU_ON (starts another vCPU) and PSCI SYSTEM_OFF
+// (stops the vCPU). KESTREL_VCPUS is the number of the VM's vCPUs (their
+// control capabilities follow the exit endpoint; the console comes last).
 #include <kestrel/syscall.hpp>
 
 namespace {
 
 using kestrel::abi::Exit_kind;
 
-constexpr uint64_t exits = 0;  // slot 0: receive on "guest.exits"
-constexpr uint64_t vcpu = 1;   // slot 1: the control of the guest's vCPU
-constexpr uint64_t console = 2;
+#ifndef KESTREL_VCPUS
+#define KESTREL_VCPUS 1
+#endif
+
+constexpr uint64_t exits = 0;       // slot 0: receive on "guest.exits"
+constexpr uint64_t first_vcpu = 1;  // slots 1..: the control of each vCPU
+constexpr uint64_t vcpus = KESTREL_VCPUS;
+constexpr uint64_t console = first_vcpu + vcpus;
 constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
 constexpr uint64_t doorbell = 0x0a00'0200;
 constexpr uint64_t psci_system_off = 0x8400'0008;
+constexpr uint64_t psci_cpu_on = 0xc400'0003;
+constexpr uint64_t psci_success = 0;
+constexpr uint64_t psci_invalid_parameters = static_cast<uint64_t>(-2);
+constexpr uint64_t psci_already_on = static_cast<uint64_t>(-4);
 
 char line[128];
 uint64_t line_length = 0;
@@ -45,7 +56,7 @@ extern "C" int main() {
     } else if (exit.kind == Exit_kind::mmio_write && exit.address == scratch) {
       scratch_value = exit.value;
     } else if (exit.kind == Exit_kind::mmio_write && exit.address == doorbell) {
-      const auto status = kestrel::vcpu_inject_interrupt(vcpu, static_cast<uint32_t>(exit.value));
+      const auto status = kestrel::vcpu_inject_interrupt(first_vcpu + exit.vcpu, static_cast<uint32_t>(exit.value));
       print(status == kestrel::abi::Status::ok ? "injected interrupt " : "could not inject interrupt ");
       kestrel::console_print_hex(console, exit.value);
       print("\n");
@@ -54,6 +65,17 @@ extern "C" int main() {
       print("read of the scratch register answered with ");
       kestrel::console_print_hex(console, value);
       print("\n");
+    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_on) {
+      // x1 the target's MPIDR (its vCPU index in Aff0), x2 entry, x3 context.
+      const uint64_t target = (exit.value & 0xff) + 16 * ((exit.value >> 8) & 0xff);
+      if (target >= vcpus) {
+        value = psci_invalid_parameters;
+      } else {
+        const auto status = kestrel::vcpu_start(first_vcpu + target, exit.size, exit.extra);
+        value = status == kestrel::abi::Status::ok ? psci_success : psci_already_on;
+        kestrel::console_print_line(
+            console, value == psci_success ? "PSCI CPU_ON started vCPU " : "PSCI CPU_ON refused for vCPU ", target);
+      }
     } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
       print("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
       flags = kestrel::abi::reply_stop;

@@ -133,7 +133,7 @@ TEST_F(ThreadTest, VcpuStartsAtEl1WithTheDeviceTreeInX0AndTheMmuOff) {
   EXPECT_EQ(vcpu.context.elr, 0x4000'0000u);
   EXPECT_EQ(vcpu.context.x[0], 0x4008'0000u) << "Linux boot protocol: x0 = device tree";
   EXPECT_EQ(vcpu.context.spsr & spsr_mode_mask, spsr_el1h);
-  EXPECT_EQ(vcpu.vcpu_registers.sctlr_el1, arch::Vcpu_registers::at_reset().sctlr_el1);
+  EXPECT_EQ(vcpu.vcpu_registers.sctlr_el1, arch::Vcpu_registers::at_reset(0).sctlr_el1);
   EXPECT_EQ(vcpu.vcpu_registers.sctlr_el1 & 1, 0u) << "MMU off";
   EXPECT_EQ(vcpu.vcpu_interrupts.pending[0] | vcpu.vcpu_interrupts.pending[1], 0u);
   EXPECT_EQ(vcpu.vcpu_interrupts.timer_control, 0u) << "virtual timer off";
@@ -141,6 +141,8 @@ TEST_F(ThreadTest, VcpuStartsAtEl1WithTheDeviceTreeInX0AndTheMmuOff) {
 
 TEST_F(ThreadTest, VcpusAreNumberedWithinTheirVm) {
   EXPECT_EQ(threads_[3].vcpu_index(), 1u);
+  EXPECT_EQ(threads_[2].vcpu_registers.virtual_mpidr, 0x8000'0000u) << "the guest sees CPU 0";
+  EXPECT_EQ(threads_[3].vcpu_registers.virtual_mpidr, 0x8000'0001u) << "and CPU 1";
   EXPECT_EQ(threads_[3].cpu(), 1u);
   EXPECT_EQ(threads_[3].context.elr, 0u) << "a secondary vCPU waits for PSCI CPU_ON";
 }
@@ -165,6 +167,11 @@ class SchedulerTest : public ThreadTest {
   Thread& ready(uint32_t t) {
     threads_[t].state = Thread::State::ready;
     return threads_[t];
+  }
+  // The kernel timer firing at `now`.
+  void advance_to(uint64_t now) {
+    scheduler_.advance(now);
+    scheduler_.wake_due();
   }
   Scheduler scheduler_;
 };
@@ -214,14 +221,14 @@ TEST_F(SchedulerTest, WakesSleepersWhenTheirTimeComes) {
   threads_[3].state = Thread::State::blocked_wait;
   threads_[3].wake_at = 300;
   EXPECT_EQ(scheduler_.earliest_wakeup(), 300u);
-  scheduler_.wake_sleepers(299);
+  advance_to(299);
   EXPECT_EQ(scheduler_.pick_next(), nullptr) << "not yet";
-  scheduler_.wake_sleepers(300);
+  advance_to(300);
   EXPECT_EQ(threads_[3].state, Thread::State::ready);
   EXPECT_EQ(threads_[3].wake_at, 0u);
   EXPECT_EQ(threads_[2].state, Thread::State::blocked_wait);
   EXPECT_EQ(scheduler_.earliest_wakeup(), 500u);
-  scheduler_.wake_sleepers(10'000);
+  advance_to(10'000);
   EXPECT_EQ(threads_[2].state, Thread::State::ready);
   EXPECT_EQ(scheduler_.earliest_wakeup(), 0u) << "nobody sleeps";
 }
@@ -230,7 +237,7 @@ TEST_F(SchedulerTest, AWaitWithoutDeadlineSleepsUntilWoken) {
   scheduler_.add(threads_[2]);
   threads_[2].state = Thread::State::blocked_wait;  // WFI with the timer off
   EXPECT_EQ(scheduler_.earliest_wakeup(), 0u);
-  scheduler_.wake_sleepers(UINT64_MAX);
+  advance_to(UINT64_MAX);
   EXPECT_EQ(threads_[2].state, Thread::State::blocked_wait) << "only an interrupt wakes it";
 }
 

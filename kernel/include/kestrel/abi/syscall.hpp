@@ -58,9 +58,14 @@ enum class Syscall : uint64_t {
   // read from and written to it (x0 its address, 8-byte aligned, inside one
   // writable region of the partition; 0: none).
   set_ipc_buffer = 13,
+  // Start a vCPU that has not run yet (a VMM answering the guest's PSCI
+  // CPU_ON): it begins at EL1 at x1 with x0 = x2, the MMU off. Refused
+  // (invalid_argument) if the vCPU has run before.
+  //   x0 vCPU capability (control right), x1 entry (guest-physical), x2 its x0
+  vcpu_start = 14,
 };
 // Numbers from here up are not (yet) system calls.
-inline constexpr uint64_t syscall_count = 14;
+inline constexpr uint64_t syscall_count = 15;
 
 // Messages. A sender puts an info word in x2 and the first
 // message_register_words words in x3-x7; the others follow in its IPC buffer
@@ -85,12 +90,12 @@ constexpr uint64_t message_label(uint64_t info) { return info >> info_label_shif
 // them.
 inline constexpr uint64_t kernel_label_base = uint64_t{1} << 55;
 
-// A VM exit or a thread fault, as a message of four words: the vCPU index
+// A VM exit or a thread fault, as a message of five words: the vCPU index
 // (thread faults: 0), then by kind:
-//   mmio_read / mmio_write: guest-physical address, value written, size (bytes)
-//   hypercall: the guest's x0 (e.g. a PSCI function), its x1, 0
-//   other: FAR, 0, ESR
-//   thread_fault: faulting address (FAR), pc, ESR
+//   mmio_read / mmio_write: guest-physical address, value written, size (bytes), 0
+//   hypercall: the guest's x0 (e.g. a PSCI function), x1, x2, x3
+//   other: FAR, 0, ESR, 0
+//   thread_fault: faulting address (FAR), pc, ESR, 0
 // The reply's words: the value (an MMIO read's result, the guest's new x0
 // after a hypercall), then Reply_flags.
 enum class Exit_kind : uint64_t {

@@ -29,12 +29,17 @@ struct Vcpu_registers {
   uint64_t cpacr_el1;
   uint64_t cntkctl_el1;
   uint64_t csselr_el1;
+  // Not saved (it never changes): the MPIDR_EL1 the guest reads, VMPIDR_EL2.
+  uint64_t virtual_mpidr;
 
-  // A CPU out of reset: MMU and caches off (SCTLR_EL1 holds only its RES1
-  // bits), everything else zero.
-  static constexpr Vcpu_registers at_reset() {
+  // vCPU `index` of its VM out of reset: MMU and caches off (SCTLR_EL1 holds
+  // only its RES1 bits), everything else zero, and an MPIDR whose affinity
+  // is its index (Aff0 = index % 16, Aff1 = index / 16, as QEMU numbers
+  // CPUs; bit 31 is RES1).
+  static constexpr Vcpu_registers at_reset(uint32_t index) {
     Vcpu_registers registers{};
     registers.sctlr_el1 = 0x30d0'0800;
+    registers.virtual_mpidr = (uint64_t{1} << 31) | ((index / 16) << 8) | (index % 16);
     return registers;
   }
 };

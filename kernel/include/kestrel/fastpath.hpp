@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fast path: call and reply_recv between native threads of one CPU when the
+// message fits in registers and the other side waits, handled without the
+// general system-call machinery.
+//
+// Each function checks every condition first and changes nothing unless all
+// hold; otherwise it returns nullptr and the slow path (syscall.cpp, ipc.cpp)
+// handles the call with the same result. The outcome is always exactly what
+// the slow path would produce.
+#pragma once
+
+#include <kestrel/thread.hpp>
+
+namespace kestrel {
+
+// `caller` made a call: if its endpoint's receiver waits and is the best
+// thread to run once the caller blocks (this CPU, a native thread, in the
+// window), hand the message over, block the caller for the reply and return
+// the receiver as the thread to resume.
+[[nodiscard]] Thread* fastpath_call(Thread& caller);
+
+// `replier` made a reply_recv: if it answers a native caller of this CPU
+// that is the best thread to run once the replier blocks, and no message is
+// queued for it, hand the reply over, block the replier in receive and
+// return the caller as the thread to resume.
+[[nodiscard]] Thread* fastpath_reply_recv(Thread& replier);
+
+}  // namespace kestrel
