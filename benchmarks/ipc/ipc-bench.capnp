@@ -4,16 +4,17 @@
 # method and the figures).
 #
 # Everything runs on CPU 0, so each figure is one uninterrupted sequence of
-# instructions. Receivers have higher priorities than every sender, so they
-# all block first; then the senders run one after another, highest first,
-# each to the end of its part, and only their own receiver ever runs
-# meanwhile:
-#   client (100)  calls, 10-word calls and sends to server (200)
+# instructions. The servers (server, vmm) are passive: they run on the time
+# of the thread whose message they handle, in its window, so calls to them
+# never wait for a window. Receivers have higher priorities than their
+# senders, so they all block first; then each sender partition runs its part
+# in its own window, and only its own receiver runs meanwhile:
+#   client (100)  calls, 10-word calls and sends to server (200, passive)
 #   local.low (90) signals local.high (190), then makes the RTC interrupt
 #                  that wakes local.high as its driver
-#   guest (80)    an EL1 guest whose MMIO stores exit to vmm (180)
-# Six threads on CPU 0 in all: the scheduler scans them at every switch, so
-# adding threads here changes the figures.
+#   guest (80)    an EL1 guest whose MMIO stores exit to vmm (180, passive)
+# Six threads on CPU 0 in all: the scheduler scans them at every switch on
+# the general path, so adding threads here changes those figures.
 #
 # Two threads of one partition cannot call each other: the policy refuses a
 # partition as a client of its own endpoint (KP0501), so there is no
@@ -35,7 +36,7 @@ const system :K.System = (
         (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 200, cpu = 0)],
+      threads = [(name = "main", stack = "stack", priority = 200, cpu = 0, passive = true)],
     ),
     ( name = "client",
       program = "ipc-bench-client.elf",
@@ -72,7 +73,7 @@ const system :K.System = (
         (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 180, cpu = 0)],
+      threads = [(name = "main", stack = "stack", priority = 180, cpu = 0, passive = true)],
     ),
     ( name = "guest",
       vm = (
@@ -95,14 +96,14 @@ const system :K.System = (
     (name = "wake", owner = "local", signallers = [(partition = "local", badge = 1)]),
     (name = "rtc-irq", owner = "local"),
   ],
-  # Windows are not enforced yet; the plan only has to be valid.
+  # The servers (server, vmm) are passive: they run on their callers' time,
+  # so they need no window. Windows long enough that no measured operation
+  # straddles a window's end.
   schedule = [
-    (cpu = 0, majorFrameUs = 5000, windows = [
-      (partition = "server", durationUs = 1000),
-      (partition = "client", durationUs = 1000),
-      (partition = "local", durationUs = 1000),
-      (partition = "vmm", durationUs = 1000),
-      (partition = "guest", durationUs = 1000),
+    (cpu = 0, majorFrameUs = 60000, windows = [
+      (partition = "client", durationUs = 20000),
+      (partition = "local", durationUs = 20000),
+      (partition = "guest", durationUs = 20000),
     ]),
   ],
 );

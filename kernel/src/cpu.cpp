@@ -84,11 +84,12 @@ void run_threads() {
   idle(scheduler);
 }
 
-void reschedule() {
-  Scheduler& scheduler = this_cpu_scheduler();
-  scheduler.advance(arch::counter_now());  // charge the time so far to the thread that ran
+namespace {
+
+// Makes `next` (null: none) the running thread instead of the current one,
+// and programs the timer for the next event.
+void switch_to(Scheduler& scheduler, Thread* next) {
   Thread* const previous = scheduler.current();
-  Thread* const next = scheduler.pick_next();
   if (next == nullptr || next != previous) {
     if (previous != nullptr) {
       arch::save_thread(*previous);
@@ -103,23 +104,48 @@ void reschedule() {
   arch::set_kernel_timer(scheduler.next_event());
 }
 
+}  // namespace
+
+void reschedule() {
+  Scheduler& scheduler = this_cpu_scheduler();
+  scheduler.advance(arch::counter_now());  // charge the time so far to the thread that ran
+  scheduler.woke_thread = false;
+  switch_to(scheduler, scheduler.pick_next());
+}
+
+void preempt_if_better() {
+  Scheduler& scheduler = this_cpu_scheduler();
+  if (!scheduler.woke_thread) return;
+  scheduler.woke_thread = false;
+  Thread* const current = scheduler.current();
+  if (current != nullptr && !scheduler.may_run(*current)) {
+    reschedule();  // its window or budget ended
+    return;
+  }
+  if (Thread* better = scheduler.better_thread(); better != nullptr) {
+    scheduler.advance(arch::counter_now());
+    switch_to(scheduler, better);
+  }
+}
+
 void handle_interrupts() {
   Scheduler& scheduler = this_cpu_scheduler();
   const arch::Interrupt_events events = arch::take_interrupts(scheduler.current());
   if (events.kernel_timer) timer_event(scheduler);
-  if (events.kernel_timer || events.reschedule) {
-    if (scheduler.should_preempt()) {
-      reschedule();
-    } else {
-      arch::set_kernel_timer(scheduler.next_event());
-    }
-  }
+  if (!events.kernel_timer && !events.reschedule) return;
+  scheduler.woke_thread = true;  // a window, budget or deadline changed, or another CPU woke a thread
+  preempt_if_better();
+  arch::set_kernel_timer(scheduler.next_event());
 }
 
 void make_ready(Thread& thread) {
   thread.state = Thread::State::ready;
   thread.wake_at = 0;
-  if (thread.cpu() != arch::current_cpu()) arch::kick_cpu(thread.cpu());
+  if (thread.cpu() == arch::current_cpu()) {
+    cpu_scheduler(thread.cpu()).woke_thread = true;
+  } else {
+    arch::kick_cpu(thread.cpu());
+  }
 }
 
 void secondary_cpu_main() {

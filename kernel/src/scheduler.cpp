@@ -76,18 +76,6 @@ bool Scheduler::keeps_accounting(const Thread& from, const Thread& to) const {
   return !plan_.configured() || plan_.exclusive() || to_donor->partition().index() == window_.partition;
 }
 
-bool Scheduler::may_run(const Thread& thread) const {
-  if (thread.state != Thread::State::ready) return false;
-  const Thread* donor = thread.donor();
-  if (donor == nullptr) return false;
-  if (donor->budget_ticks != 0 && donor->budget_left <= 0) return false;
-  if (!plan_.configured() || plan_.exclusive()) return true;
-  // A passive server starting up (until its first receive) may need no
-  // window of its own: it runs in any window, at its priority.
-  if (donor->is_passive()) return true;
-  return donor->partition().index() == window_.partition;
-}
-
 Thread* Scheduler::pick_next() const {
   uint32_t start = 0;
   for (uint32_t i = 0; i < count_; ++i) {
@@ -100,6 +88,13 @@ Thread* Scheduler::pick_next() const {
     if (best == nullptr || candidate->priority() > best->priority()) best = candidate;
   }
   return best;
+}
+
+Thread* Scheduler::better_thread() const {
+  Thread* const best = pick_next();
+  if (best == nullptr || best == current_) return nullptr;
+  if (current_ == nullptr || !may_run(*current_) || best->priority() > current_->priority()) return best;
+  return nullptr;
 }
 
 bool Scheduler::should_preempt() const {

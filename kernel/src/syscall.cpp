@@ -224,12 +224,11 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       // Results of these are in the frame already unless they failed.
       const Blocked blocked = handle_ipc_syscall(number, thread, frame, status);
       if (status != Status::ok) frame.x[0] = static_cast<uint64_t>(status);
-      return blocked == Blocked::yes || this_cpu_scheduler().should_preempt();
+      return blocked == Blocked::yes;
     }
   }
   frame.x[0] = static_cast<uint64_t>(status);
-  // Another thread may have become ready: a better one runs now.
-  return this_cpu_scheduler().should_preempt();
+  return false;
 }
 
 }  // namespace kestrel

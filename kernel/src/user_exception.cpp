@@ -84,7 +84,11 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
       handle_fault(*thread, frame, exception);
       break;
   }
-  if (switch_thread) reschedule();
+  if (switch_thread) {
+    reschedule();
+  } else {
+    preempt_if_better();
+  }
 }
 
 }  // namespace kestrel

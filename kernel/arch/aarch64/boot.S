@@ -34,9 +34,10 @@ secondary_entry:
   bl secondary_main
   b park
 
-/* sp and TPIDR_EL2 = top of the stack of CPU x0 (the vectors find the
- * kernel stack there); VBAR_EL2 = exception_vectors. Uses x0-x2 and returns
- * through x30 without touching the (old) stack. */
+/* sp = top of the stack of CPU x0; TPIDR_EL2 = the same with the CPU's index
+ * in its low four bits (the top is 16-byte aligned): the vectors find the
+ * kernel stack there, current_cpu() the index. VBAR_EL2 = exception_vectors.
+ * Uses x0-x2 and returns through x30 without touching the (old) stack. */
 set_stack_and_vectors:
   adrp x1, kernel_cpu_stacks
   add x1, x1, :lo12:kernel_cpu_stacks
@@ -44,6 +45,7 @@ set_stack_and_vectors:
   madd x1, x0, x2, x1
   add sp, x1, x2
   mov x1, sp
+  orr x1, x1, x0
   msr tpidr_el2, x1
   adrp x1, exception_vectors
   add x1, x1, :lo12:exception_vectors

@@ -21,6 +21,8 @@ void secondary_entry();
 namespace kestrel::arch {
 namespace {
 
+static_assert(board::max_cpus <= 16, "boot.S keeps the CPU index in the low four bits of TPIDR_EL2");
+
 // cpu_online[n] becomes 1 when CPU n runs kernel code.
 uint32_t cpu_online[board::max_cpus];
 
@@ -40,8 +42,6 @@ bool wait_until_online(unsigned cpu) {
 }  // namespace
 
 unsigned current_exception_level() { return static_cast<unsigned>(Current_el::get(read_current_el())); }
-
-unsigned current_cpu() { return board::cpu_of_mpidr(read_mpidr()); }
 
 unsigned start_secondary_cpus() {
   const unsigned self = current_cpu();

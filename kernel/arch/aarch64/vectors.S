@@ -4,7 +4,8 @@
  * While a thread runs, SP_EL2 points just past its saved-register area
  * (Thread::context), so an exception from EL0 or EL1 saves the thread's
  * registers straight into its own Thread object; the kernel then runs on
- * this CPU's kernel stack (its top is in TPIDR_EL2). handle_exception(frame,
+ * this CPU's kernel stack (its top is in TPIDR_EL2, with the CPU's index in
+ * the low four bits). handle_exception(frame,
  * vector index) returns the frame to resume, which for a thread switch is
  * simply another thread's context: switching copies no registers.
  *
@@ -64,7 +65,8 @@ exception_vectors:
 save_thread_frame:
   save_rest
   mov x0, sp
-  mrs x2, tpidr_el2 /* this CPU's kernel stack, empty */
+  mrs x2, tpidr_el2 /* this CPU's kernel stack (empty) | its index */
+  and x2, x2, #0xfffffffffffffff0
   mov sp, x2
   bl handle_exception
   b restore_frame

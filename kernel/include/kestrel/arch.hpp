@@ -17,8 +17,9 @@ namespace kestrel::arch {
 // Exception level the kernel runs at (2 on a correct boot).
 unsigned current_exception_level();
 
-// Index of the executing CPU, 0 .. cpu_count()-1.
-unsigned current_cpu();
+// Index of the executing CPU, 0 .. cpu_count()-1 (inline: on every kernel
+// entry).
+inline unsigned current_cpu();
 
 // Starts every CPU the firmware reports and waits until each has checked in;
 // returns how many CPUs (including the boot CPU) are online.
@@ -123,3 +124,5 @@ void release_secondary_cpus();
 [[noreturn]] void halt();
 
 }  // namespace kestrel::arch
+
+#include <arch/current_cpu.hpp>

@@ -24,6 +24,11 @@ void set_cpus_running_threads(unsigned count);
 // own context.
 void reschedule();
 
+// After a kernel entry that did not block the current thread: if a thread
+// of this CPU became ready meanwhile (make_ready) and is better than the
+// current one, or the current one may no longer run, switches.
+void preempt_if_better();
+
 // An interrupt arrived while a thread ran: takes every pending interrupt,
 // wakes sleeping threads whose time has come and switches if a better
 // thread is now ready.

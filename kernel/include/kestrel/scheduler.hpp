@@ -54,7 +54,17 @@ class Scheduler final {
 
   // Whether `thread` may run in the window in force: ready, in the window
   // (on its own or its caller's time), and with budget left.
-  [[nodiscard]] bool may_run(const Thread& thread) const;
+  [[nodiscard]] bool may_run(const Thread& thread) const {
+    if (thread.state != Thread::State::ready) return false;
+    const Thread* donor = thread.donor();
+    if (donor == nullptr) return false;
+    if (donor->budget_ticks != 0 && donor->budget_left <= 0) return false;
+    if (!plan_.configured() || plan_.exclusive()) return true;
+    // A passive server starting up (until its first receive) may need no
+    // window of its own: it runs in any window, at its priority.
+    if (donor->is_passive()) return true;
+    return donor->partition().index() == window_.partition;
+  }
 
   // The thread to run now: the highest-priority thread that may run,
   // preferring the ones after the current thread among equals (so yield
@@ -64,6 +74,15 @@ class Scheduler final {
   // A thread that may run is better than the current one, or the current
   // one may not run any more.
   [[nodiscard]] bool should_preempt() const;
+
+  // The thread to switch to instead of the current one, which keeps running
+  // otherwise (no rotation among equals): pick_next() if it is better than
+  // the current thread or the current thread may not run; else nullptr.
+  [[nodiscard]] Thread* better_thread() const;
+
+  // Set when a thread of this CPU becomes ready (the kernel then checks for
+  // preemption before it returns to a thread), cleared by that check.
+  bool woke_thread = false;
 
   // The next tick at which advance() may change the choice (a window ends,
   // the current donor's budget runs out, a budget is refilled, a vCPU's

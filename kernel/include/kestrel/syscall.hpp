@@ -9,7 +9,7 @@ namespace kestrel {
 
 // Handles the system call `thread` made with `frame` (its live registers).
 // True if the CPU must pick the next thread: the caller blocked, stopped or
-// yielded, or a better thread became ready.
+// yielded. (A thread it made ready is the caller's preemption check.)
 bool handle_syscall(Thread& thread, arch::Exception_frame& frame);
 
 }  // namespace kestrel
