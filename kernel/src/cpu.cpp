@@ -38,6 +38,7 @@ bool some_thread_will_run() {
 
 // The kernel timer fired: time moves on, budgets refill, sleepers wake.
 void timer_event(Scheduler& scheduler) {
+  ++scheduler.generation;  // a window, budget or deadline may have changed
   scheduler.advance(arch::counter_now());
   scheduler.wake_due();
 }
@@ -68,8 +69,6 @@ void timer_event(Scheduler& scheduler) {
 }
 
 }  // namespace
-
-Scheduler& this_cpu_scheduler() { return cpu_scheduler(arch::current_cpu()); }
 
 void set_cpus_running_threads(unsigned count) { cpus_running_threads = count; }
 
@@ -141,6 +140,7 @@ void handle_interrupts() {
 void make_ready(Thread& thread) {
   thread.state = Thread::State::ready;
   thread.wake_at = 0;
+  ++cpu_scheduler(thread.cpu()).generation;
   if (thread.cpu() == arch::current_cpu()) {
     cpu_scheduler(thread.cpu()).woke_thread = true;
   } else {

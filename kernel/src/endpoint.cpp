@@ -4,13 +4,8 @@
 #include <kestrel/endpoint.hpp>
 
 namespace kestrel {
-namespace {
 
 Endpoint endpoint_pool[abi::max_endpoints];
-
-}  // namespace
-
-Endpoint& endpoint_object(uint32_t index) { return endpoint_pool[index < abi::max_endpoints ? index : 0]; }
 
 void Endpoint::enqueue(Thread& sender) {
   sender.next_sender = nullptr;

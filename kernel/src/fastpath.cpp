@@ -29,25 +29,38 @@ const abi::Capability_entry* endpoint_in_x0(const Thread& thread, uint32_t right
   return capability;
 }
 
-// A message of the thread's that fits in registers and uses no kernel label.
-bool fits_in_registers(uint64_t info) {
-  return abi::message_length(info) <= abi::message_register_words && abi::message_label(info) < abi::kernel_label_base;
+// A message the sender may send that arrives whole: it fits in registers,
+// or both threads have IPC buffers for the rest (otherwise the slow path
+// decides what is refused or cut). No kernel label.
+bool arrives_whole(const Thread& sender, const Thread& receiver) {
+  const uint64_t info = sender.context.x[2];
+  if (abi::message_label(info) >= abi::kernel_label_base) return false;
+  const uint64_t length = abi::message_length(info);
+  if (length <= abi::message_register_words) return true;  // the common case first
+  return length <= abi::max_message_words && sender.ipc_buffer != nullptr && receiver.ipc_buffer != nullptr;
 }
 
-// Copies the message in the sender's x2-x7 to the receiver, as ipc.cpp's
-// deliver() does: only the message's words.
-void copy_message(const arch::Exception_frame& from, arch::Exception_frame& to, uint64_t badge) {
+// Copies the sender's message (x2-x7, then its IPC buffer) to the receiver,
+// as ipc.cpp's deliver() does: only the message's words.
+void copy_message(const Thread& sender, Thread& receiver, uint64_t badge) {
+  const arch::Exception_frame& from = sender.context;
+  arch::Exception_frame& to = receiver.context;
   const uint64_t info = from.x[2];
   to.x[0] = static_cast<uint64_t>(abi::Status::ok);
   to.x[1] = badge;
   to.x[2] = info;
   const uint64_t length = abi::message_length(info);
-  for (uint64_t i = 0; i < length; ++i) to.x[3 + i] = from.x[3 + i];
+  if (length <= abi::message_register_words) {
+    for (uint64_t i = 0; i < length; ++i) to.x[3 + i] = from.x[3 + i];
+    return;
+  }
+  for (uint64_t i = 0; i < abi::message_register_words; ++i) to.x[3 + i] = from.x[3 + i];
+  for (uint64_t i = abi::message_register_words; i < length; ++i) receiver.ipc_buffer[i] = sender.ipc_buffer[i];
 }
 
-Thread* switch_to(Thread& from, Thread& to) {
+Thread* switch_to(Scheduler& scheduler, Thread& from, Thread& to) {
   to.state = Thread::State::ready;
-  cpu_scheduler(from.cpu()).set_current(&to);
+  scheduler.set_current(&to);
   arch::switch_native_threads(from, to);
   return &to;
 }
@@ -55,13 +68,14 @@ Thread* switch_to(Thread& from, Thread& to) {
 }  // namespace
 
 Thread* fastpath_call(Thread& caller) {
-  const uint64_t info = caller.context.x[2];
-  if (!fits_in_registers(info)) return nullptr;
   const abi::Capability_entry* capability = endpoint_in_x0(caller, abi::right_send);
   if (capability == nullptr) return nullptr;
   Endpoint& endpoint = endpoint_object(capability->object);
   Thread* const receiver = endpoint.receiver;
-  if (receiver == nullptr || receiver->cpu() != caller.cpu() || receiver->is_vcpu()) return nullptr;
+  if (receiver == nullptr || receiver->cpu() != caller.cpu() || receiver->is_vcpu() ||
+      !arrives_whole(caller, *receiver)) {
+    return nullptr;
+  }
   Scheduler& scheduler = cpu_scheduler(caller.cpu());
   // A passive receiver's time is the caller's once it serves the call.
   receiver->serving = &caller;
@@ -72,17 +86,18 @@ Thread* fastpath_call(Thread& caller) {
   }
   receiver->reply_to = &caller;
   endpoint.receiver = nullptr;
-  copy_message(caller.context, receiver->context, capability->badge);
+  copy_message(caller, *receiver, capability->badge);
   caller.sent_badge = capability->badge;
   caller.kernel_message = false;
   caller.state = Thread::State::blocked_reply;
-  return switch_to(caller, *receiver);
+  caller.call_generation = scheduler.generation;
+  return switch_to(scheduler, caller, *receiver);
 }
 
 Thread* fastpath_reply_recv(Thread& replier) {
   Thread* const caller = replier.reply_to;
-  const uint64_t info = replier.context.x[2];
-  if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() || !fits_in_registers(info)) {
+  if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() ||
+      !arrives_whole(replier, *caller)) {
     return nullptr;
   }
   const abi::Capability_entry* capability = endpoint_in_x0(replier, abi::right_receive);
@@ -91,13 +106,22 @@ Thread* fastpath_reply_recv(Thread& replier) {
   if (endpoint->has_senders() || (endpoint->receiver != nullptr && endpoint->receiver != &replier)) {
     return nullptr;
   }
-  copy_message(replier.context, caller->context, 0);
+  Scheduler& scheduler = cpu_scheduler(replier.cpu());
+  if (!scheduler.keeps_accounting(replier, *caller)) return nullptr;
+  // The caller must be the best choice once the replier blocks. It was
+  // when it called; if the replier serves that very call and nothing has
+  // woken or timed out on this CPU since, it still is. Otherwise look.
+  const bool unchanged = replier.serving == caller && caller->call_generation == scheduler.generation;
+  if (caller->priority() < replier.priority() && !unchanged && !scheduler.none_better_than(*caller, replier)) {
+    return nullptr;
+  }
+  copy_message(replier, *caller, 0);
   replier.reply_to = nullptr;
   replier.serving = nullptr;
   replier.waited_for_call = true;
   endpoint->receiver = &replier;
   replier.state = Thread::State::blocked_receive;
-  return switch_to(replier, *caller);
+  return switch_to(scheduler, replier, *caller);
 }
 
 }  // namespace kestrel

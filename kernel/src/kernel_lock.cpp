@@ -18,9 +18,6 @@ void Kernel_lock::release() {
   __atomic_store_n(&now_serving_, now_serving_ + 1, __ATOMIC_RELEASE);
 }
 
-Kernel_lock& kernel_lock() {
-  static Kernel_lock lock;  // constant-initialised: no guard, no constructor call
-  return lock;
-}
+Kernel_lock the_kernel_lock;  // constant-initialised: no constructor runs
 
 }  // namespace kestrel

@@ -12,10 +12,6 @@ void Partition::create(const Boot_info& info, uint32_t index) {
   capabilities_ = info.capabilities_of(*entry_);
 }
 
-const abi::Capability_entry* Partition::capability(uint64_t slot) const {
-  return slot < capabilities_.size() ? &capabilities_[static_cast<size_t>(slot)] : nullptr;
-}
-
 // The physical address of [ipa, ipa + size) if all of it lies in one region
 // with every attribute in `required` and no device attribute.
 uint8_t* Partition::translate(uint64_t ipa, uint64_t size, uint32_t required) const {

@@ -67,15 +67,6 @@ void Scheduler::wake_due() {
   }
 }
 
-bool Scheduler::keeps_accounting(const Thread& from, const Thread& to) const {
-  const Thread* from_donor = from.donor();
-  const Thread* to_donor = to.donor();
-  if (to_donor == nullptr || from_donor == nullptr) return false;
-  if (to_donor != from_donor && (to_donor->budget_ticks != 0 || from_donor->budget_ticks != 0)) return false;
-  if (to_donor->budget_ticks != 0 && to_donor->budget_left <= 0) return false;
-  return !plan_.configured() || plan_.exclusive() || to_donor->partition().index() == window_.partition;
-}
-
 Thread* Scheduler::pick_next() const {
   uint32_t start = 0;
   for (uint32_t i = 0; i < count_; ++i) {

@@ -7,9 +7,15 @@
 #pragma once
 
 #include <arch/exception.hpp>
+#include <kestrel/arch.hpp>
+#include <kestrel/scheduler.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
+
+// The executing CPU's scheduler (declared in scheduler.hpp, which host tests
+// use without the arch layer).
+inline Scheduler& this_cpu_scheduler() { return cpu_scheduler(arch::current_cpu()); }
 
 // How many CPUs run threads (so that power-off waits for all of them): set
 // by the boot CPU before it lets the others run.

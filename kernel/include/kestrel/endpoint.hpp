@@ -3,6 +3,7 @@
 // vCPUs delivering exits to their VMM; the IPC issue adds calls.
 #pragma once
 
+#include <kestrel/abi/limits.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
@@ -22,8 +23,11 @@ class Endpoint final {
   Thread* last_ = nullptr;
 };
 
+// Every endpoint (endpoint.cpp).
+extern Endpoint endpoint_pool[abi::max_endpoints];
+
 // Endpoint `index` of boot-info (the boot-info reader has checked every
-// index that refers to one).
-Endpoint& endpoint_object(uint32_t index);
+// index that refers to one; a bad one names endpoint 0, never past the pool).
+inline Endpoint& endpoint_object(uint32_t index) { return endpoint_pool[index < abi::max_endpoints ? index : 0]; }
 
 }  // namespace kestrel

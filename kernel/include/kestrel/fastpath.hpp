@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fast path: call and reply_recv between native threads of one CPU when the
-// message fits in registers and the other side waits, handled without the
-// general system-call machinery.
+// other side waits and the message arrives whole (in registers, or through
+// both threads' IPC buffers), handled without the general system-call
+// machinery.
 //
 // Each function checks every condition first and changes nothing unless all
 // hold; otherwise it returns nullptr and the slow path (syscall.cpp, ipc.cpp)

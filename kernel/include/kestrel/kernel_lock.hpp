@@ -22,6 +22,7 @@ class Kernel_lock final {
   uint32_t now_serving_ = 0;
 };
 
-Kernel_lock& kernel_lock();
+extern Kernel_lock the_kernel_lock;
+inline Kernel_lock& kernel_lock() { return the_kernel_lock; }
 
 }  // namespace kestrel

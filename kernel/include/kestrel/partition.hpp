@@ -24,7 +24,9 @@ class Partition final {
   Span<const abi::Region_entry> regions() const { return regions_; }
 
   // The capability in `slot`, or nullptr for a slot outside the table.
-  [[nodiscard]] const abi::Capability_entry* capability(uint64_t slot) const;
+  [[nodiscard]] const abi::Capability_entry* capability(uint64_t slot) const {
+    return slot < capabilities_.size() ? &capabilities_[static_cast<size_t>(slot)] : nullptr;
+  }
 
   // The physical address of [ipa, ipa + size) if the partition may read all
   // of it: inside one readable region that is not device memory. Zero-sized

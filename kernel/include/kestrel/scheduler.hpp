@@ -45,7 +45,14 @@ class Scheduler final {
   // A direct switch from `from` to `to` (the fast path's) keeps the time
   // accounting right: `to` runs on the same donor's time, or neither has a
   // budget; and `to` may run in the window in force.
-  [[nodiscard]] bool keeps_accounting(const Thread& from, const Thread& to) const;
+  [[nodiscard]] bool keeps_accounting(const Thread& from, const Thread& to) const {
+    const Thread* from_donor = from.donor();
+    const Thread* to_donor = to.donor();
+    if (to_donor == nullptr || from_donor == nullptr) return false;
+    if (to_donor != from_donor && (to_donor->budget_ticks != 0 || from_donor->budget_ticks != 0)) return false;
+    if (to_donor->budget_ticks != 0 && to_donor->budget_left <= 0) return false;
+    return !plan_.configured() || plan_.exclusive() || to_donor->partition().index() == window_.partition;
+  }
 
   // No thread but `thread` and `leaving` (which is about to block) that may
   // run has a higher priority than `thread`: switching to it directly is
@@ -84,6 +91,11 @@ class Scheduler final {
   // preemption before it returns to a thread), cleared by that check.
   bool woke_thread = false;
 
+  // Counts the events that can make a thread of this CPU better than the
+  // running one: wake-ups (from any CPU) and timer events. While it stays
+  // the same, no thread has become better (see fastpath.cpp).
+  uint64_t generation = 0;
+
   // The next tick at which advance() may change the choice (a window ends,
   // the current donor's budget runs out, a budget is refilled, a vCPU's
   // deadline comes), 0 if none.
@@ -117,6 +129,6 @@ extern Scheduler cpu_schedulers[abi::max_cpus];
 
 // The scheduler of CPU `cpu` (< abi::max_cpus), and of the executing CPU.
 inline Scheduler& cpu_scheduler(unsigned cpu) { return cpu_schedulers[cpu < abi::max_cpus ? cpu : 0]; }
-Scheduler& this_cpu_scheduler();
+inline Scheduler& this_cpu_scheduler();  // defined in cpu.hpp (target only)
 
 }  // namespace kestrel
