@@ -77,9 +77,12 @@ Thread* fastpath_call(Thread& caller) {
     return nullptr;
   }
   Scheduler& scheduler = cpu_scheduler(caller.cpu());
-  // A passive receiver's time is the caller's once it serves the call.
+  // A passive receiver runs on the caller's time once it serves the call:
+  // the same budget, the window the caller runs in. Anything else is
+  // checked in full.
   receiver->serving = &caller;
-  if (!scheduler.keeps_accounting(caller, *receiver) ||
+  const bool donated = receiver->is_passive() && receiver->waited_for_call;
+  if ((!donated && !scheduler.keeps_accounting(caller, *receiver)) ||
       (receiver->priority() < caller.priority() && !scheduler.none_better_than(*receiver, caller))) {
     receiver->serving = nullptr;  // as it was while it waited in receive
     return nullptr;
@@ -107,7 +110,10 @@ Thread* fastpath_reply_recv(Thread& replier) {
     return nullptr;
   }
   Scheduler& scheduler = cpu_scheduler(replier.cpu());
-  if (!scheduler.keeps_accounting(replier, *caller)) return nullptr;
+  // A passive replier ran on this caller's time: giving it back changes
+  // neither budget nor window. Anything else is checked in full.
+  const bool returned = replier.serving == caller && replier.is_passive() && !caller->is_passive();
+  if (!returned && !scheduler.keeps_accounting(replier, *caller)) return nullptr;
   // The caller must be the best choice once the replier blocks. It was
   // when it called; if the replier serves that very call and nothing has
   // woken or timed out on this CPU since, it still is. Otherwise look.
