@@ -119,7 +119,7 @@ class Scheduler final {
   uint32_t count_ = 0;
   Thread* current_ = nullptr;
   Plan plan_;
-  Plan::Window window_{abi::no_index, UINT64_MAX};
+  Plan::Window window_{};  // zero, so the schedulers stay in .bss; valid once configured
   uint64_t frequency_ = 0;
   uint64_t now_ = 0;
 };
