@@ -7,44 +7,24 @@
 // SYSTEM_OFF.
 #include <cstdint>
 
+#include "guest_console.hpp"
+
 namespace {
 
-constexpr uint64_t uart_data = 0x0900'0000;  // emulated PL011 UARTDR
-constexpr uint64_t doorbell = 0x0a00'0200;   // the VMM injects the interrupt ID written here
-constexpr uint64_t psci_system_off = 0x8400'0008;
-constexpr uint32_t timer_intid = 27;  // the virtual timer's PPI
+using namespace guest;
+
+constexpr uint64_t doorbell = 0x0a00'0200;  // the VMM injects the interrupt ID written here
+constexpr uint32_t timer_intid = 27;        // the virtual timer's PPI
 constexpr uint32_t doorbell_intid = 48;
 
 volatile uint32_t timer_interrupts = 0;
 volatile uint32_t doorbell_interrupts = 0;
 volatile uint32_t other_interrupts = 0;
 
-void put(char c) { *reinterpret_cast<volatile uint32_t*>(uart_data) = static_cast<uint8_t>(c); }
-
-void print(const char* text) {
-  while (*text != '\0') put(*text++);
-}
-
-void print_decimal(uint64_t value) {
-  char digits[20];
-  int count = 0;
-  do {
-    digits[count++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  while (count > 0) put(digits[--count]);
-}
-
 uint64_t virtual_count() {
   uint64_t value;
   asm volatile("isb\n mrs %0, cntvct_el0" : "=r"(value));
   return value;
-}
-
-[[noreturn]] void power_off() {
-  register uint64_t x0 asm("x0") = psci_system_off;
-  asm volatile("hvc #0" : "+r"(x0) : : "memory");
-  for (;;) asm volatile("wfi");
 }
 
 // Waits in WFI until *counter becomes non-zero; returns how many WFIs that

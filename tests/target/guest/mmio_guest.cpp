@@ -5,22 +5,13 @@
 // SYSTEM_OFF with HVC.
 #include <cstdint>
 
+#include "guest_console.hpp"
+
 namespace {
 
-constexpr uint64_t uart_data = 0x0900'0000;  // emulated PL011 UARTDR
-constexpr uint64_t scratch = 0x0a00'0100;    // the VMM's test register
-constexpr uint64_t psci_system_off = 0x8400'0008;
+using namespace guest;
 
-void put(char c) { *reinterpret_cast<volatile uint32_t*>(uart_data) = static_cast<uint8_t>(c); }
-
-void print(const char* text) {
-  while (*text != '\0') put(*text++);
-}
-
-void print_hex(uint64_t value) {
-  print("0x");
-  for (int shift = 28; shift >= 0; shift -= 4) put("0123456789abcdef"[(value >> shift) & 0xf]);
-}
+constexpr uint64_t scratch = 0x0a00'0100;  // the VMM's test register
 
 }  // namespace
 
@@ -33,6 +24,5 @@ extern "C" void guest_main() {
   print("the register read back ");
   print_hex(answer);
   print("\n");
-  register uint64_t x0 asm("x0") = psci_system_off;
-  asm volatile("hvc #0" : "+r"(x0) : : "memory");
+  hypercall(psci_system_off);
 }

@@ -4,11 +4,12 @@
 // context value it was started with. Then PSCI SYSTEM_OFF.
 #include <cstdint>
 
+#include "guest_console.hpp"
+
 namespace {
 
-constexpr uint64_t uart_data = 0x0900'0000;  // emulated PL011 UARTDR
-constexpr uint64_t psci_cpu_on = 0xc400'0003;
-constexpr uint64_t psci_system_off = 0x8400'0008;
+using namespace guest;
+
 constexpr uint64_t context_value = 0x5eed;
 
 // Written by vCPU 1, read by vCPU 0 (the MMU is off, so both see memory
@@ -16,26 +17,6 @@ constexpr uint64_t context_value = 0x5eed;
 volatile uint64_t reported_mpidr = 0;
 volatile uint64_t reported_context = 0;
 volatile uint32_t reported = 0;
-
-void put(char c) { *reinterpret_cast<volatile uint32_t*>(uart_data) = static_cast<uint8_t>(c); }
-
-void print(const char* text) {
-  while (*text != '\0') put(*text++);
-}
-
-void print_hex(uint64_t value) {
-  print("0x");
-  for (int shift = 28; shift >= 0; shift -= 4) put("0123456789abcdef"[(value >> shift) & 0xf]);
-}
-
-uint64_t hypercall(uint64_t function, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
-  register uint64_t x0 asm("x0") = function;
-  register uint64_t x1 asm("x1") = a1;
-  register uint64_t x2 asm("x2") = a2;
-  register uint64_t x3 asm("x3") = a3;
-  asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-  return x0;
-}
 
 uint64_t mpidr() {
   uint64_t value;
