@@ -15,10 +15,8 @@
 #   guest (80)    an EL1 guest whose MMIO stores exit to vmm (180, passive)
 # Six threads on CPU 0 in all: the scheduler scans them at every switch on
 # the general path, so adding threads here changes those figures.
-#
-# Two threads of one partition cannot call each other: the policy refuses a
-# partition as a client of its own endpoint (KP0501), so there is no
-# same-partition Call figure; the same-partition figure is the notification.
+#   pair.caller (60) calls pair.answerer (160) on their partition's own
+#                  endpoint (one address space)
 @0xd2c6e8a4f1b3759a;
 
 using K = import "/kestrel/policy.capnp";
@@ -65,6 +63,22 @@ const system :K.System = (
       ],
       devices = [(device = "rtc", notification = "rtc-irq", badge = 1)],
     ),
+    # Two threads running ipc-bench-pair.elf: "caller" calls "answerer" on
+    # the partition's own endpoint; it is told apart by its stack address.
+    ( name = "pair",
+      program = "ipc-bench-pair.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "answerer-stack", size = 0x4000, address = 0x800000),
+        (name = "caller-stack", size = 0x4000, address = 0x900000),
+      ],
+      threads = [
+        (name = "answerer", stack = "answerer-stack", priority = 160, cpu = 0),
+        (name = "caller", stack = "caller-stack", priority = 60, cpu = 0),
+      ],
+    ),
     ( name = "vmm",
       program = "ipc-bench-vmm.elf",
       kernelConsole = true,
@@ -91,6 +105,7 @@ const system :K.System = (
   ],
   endpoints = [
     (name = "service", server = "server", clients = [(partition = "client", badge = 1)]),
+    (name = "pair-service", server = "pair", serverThread = "answerer", clients = [(partition = "pair", badge = 1)]),
   ],
   notifications = [
     (name = "wake", owner = "local", signallers = [(partition = "local", badge = 1)]),
@@ -100,10 +115,11 @@ const system :K.System = (
   # so they need no window. Windows long enough that no measured operation
   # straddles a window's end.
   schedule = [
-    (cpu = 0, majorFrameUs = 60000, windows = [
+    (cpu = 0, majorFrameUs = 80000, windows = [
       (partition = "client", durationUs = 20000),
       (partition = "local", durationUs = 20000),
       (partition = "guest", durationUs = 20000),
+      (partition = "pair", durationUs = 20000),
     ]),
   ],
 );

@@ -46,10 +46,16 @@ void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& d
   for (const auto& client : endpoint.clients) {
     if (client.partition == none) continue;
     const std::string client_name = quoted(partition_name(model, client.partition));
-    if (client.partition == endpoint.server) {
+    // Calls inside a partition are fine between two of its threads: the
+    // endpoint must name its receiving thread, and another must exist.
+    const bool another_thread_calls =
+        endpoint.server_thread != none && model.partitions[endpoint.server].threads.size() >= 2;
+    if (client.partition == endpoint.server && !another_thread_calls) {
       diagnostics.report(Code::endpoint_self_call, client.src.at("partition"),
-                         client_name + " is a client of its own " + what,
-                         "threads of one partition share memory; call only other partitions");
+                         client_name + " is a client of its own " + what +
+                             ", but no thread other than the one that receives could call it",
+                         "name the receiving thread (serverThread) and give " + client_name +
+                             " another thread to call from, or call only other partitions");
     }
     if (const auto [it, inserted] = by_partition.emplace(client.partition, &client); !inserted) {
       diagnostics
