@@ -93,7 +93,7 @@ enum class Severity : uint8_t { error, warning };
   X(vm_with_threads, 411, error, "a VM partition has native threads or a program")                             \
   X(stack_shared, 412, error, "two threads use the same stack region")                                         \
   /* 05xx: IPC */                                                                                              \
-  X(endpoint_self_call, 501, error, "a partition calls its own endpoint with no second thread")                             \
+  X(endpoint_self_call, 501, error, "a partition calls its own endpoint with no second thread")                \
   X(duplicate_client, 502, error, "a partition is listed twice as client or signaller of one object")          \
   X(duplicate_badge, 503, error, "two clients of one endpoint have the same badge")                            \
   X(call_cycle, 504, error, "endpoint calls form a cycle, which can deadlock")                                 \
