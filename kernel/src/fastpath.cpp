@@ -12,6 +12,7 @@
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/fastpath.hpp>
+#include <kestrel/notification.hpp>
 #include <kestrel/scheduler.hpp>
 
 namespace kestrel {
@@ -89,6 +90,10 @@ Thread* fastpath_call(Thread& caller) {
   }
   receiver->reply_to = &caller;
   endpoint.receiver = nullptr;
+  if (receiver->also_waiting_on != nullptr) {  // it waited on a notification too: no longer
+    receiver->also_waiting_on->forget_waiter();
+    receiver->also_waiting_on = nullptr;
+  }
   copy_message(caller, *receiver, capability->badge);
   caller.sent_badge = capability->badge;
   caller.kernel_message = false;
@@ -98,6 +103,8 @@ Thread* fastpath_call(Thread& caller) {
 }
 
 Thread* fastpath_reply_recv(Thread& replier) {
+  // A receive that also waits on a notification is the slow path's.
+  if (replier.context.x[1] != 0) return nullptr;
   Thread* const caller = replier.reply_to;
   if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() ||
       !arrives_whole(replier, *caller)) {
@@ -126,6 +133,7 @@ Thread* fastpath_reply_recv(Thread& replier) {
   replier.serving = nullptr;
   replier.waited_for_call = true;
   endpoint->receiver = &replier;
+  replier.receiving_on = endpoint;
   replier.state = Thread::State::blocked_receive;
   return switch_to(scheduler, replier, *caller);
 }

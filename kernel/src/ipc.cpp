@@ -4,6 +4,7 @@
 #include <kestrel/cpu.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/log.hpp>
+#include <kestrel/notification.hpp>
 
 namespace kestrel {
 namespace {
@@ -79,10 +80,15 @@ void hand_over(Thread& sender, const Message_source& message, Thread& receiver, 
   }
 }
 
-// Takes the endpoint's waiting receiver, if any.
+// Takes the endpoint's waiting receiver, if any; it no longer waits on a
+// notification beside it.
 Thread* take_receiver(Endpoint& endpoint) {
   Thread* const receiver = endpoint.receiver;
   endpoint.receiver = nullptr;
+  if (receiver != nullptr && receiver->also_waiting_on != nullptr) {
+    receiver->also_waiting_on->forget_waiter();
+    receiver->also_waiting_on = nullptr;
+  }
   return receiver;
 }
 
@@ -123,7 +129,7 @@ bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint
   return true;
 }
 
-Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint) {
+Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint, Notification* also) {
   receiver.waited_for_call = true;  // a passive server runs on callers' time from now on
   receiver.serving = nullptr;       // done with the last message
   if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
@@ -136,9 +142,30 @@ Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& en
     frame.x[0] = static_cast<uint64_t>(Status::would_deadlock);
     return Blocked::no;
   }
+  if (also != nullptr) {
+    uint64_t word = 0;
+    if (!also->wait_beside_endpoint(receiver, word)) {
+      frame.x[0] = static_cast<uint64_t>(Status::would_deadlock);
+      return Blocked::no;
+    }
+    if (word != 0) {
+      frame.x[0] = static_cast<uint64_t>(Status::ok);
+      frame.x[1] = word;
+      frame.x[2] = abi::message_info(abi::notification_label, 0);
+      return Blocked::no;
+    }
+  }
   endpoint.receiver = &receiver;
+  receiver.receiving_on = &endpoint;
   receiver.state = Thread::State::blocked_receive;
   return Blocked::yes;
+}
+
+void stop_receiving(Thread& receiver) {
+  if (receiver.receiving_on != nullptr && receiver.receiving_on->receiver == &receiver) {
+    receiver.receiving_on->receiver = nullptr;
+  }
+  receiver.receiving_on = nullptr;
 }
 
 void ipc_reply(Thread& replier, const arch::Exception_frame& frame) {

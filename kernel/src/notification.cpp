@@ -3,6 +3,7 @@
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/cpu.hpp>
+#include <kestrel/ipc.hpp>
 #include <kestrel/notification.hpp>
 
 namespace kestrel {
@@ -19,7 +20,23 @@ void Notification::signal(uint64_t badge) {
   waiter_ = nullptr;
   thread.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   thread.context.x[1] = take();
+  if (thread.also_waiting_on == this) {
+    // It waited in recv on an endpoint too: it stops waiting there, and its
+    // recv returns the word as a message of the kernel's.
+    thread.also_waiting_on = nullptr;
+    stop_receiving(thread);
+    thread.context.x[2] = abi::message_info(abi::notification_label, 0);
+  }
   make_ready(thread);
+}
+
+bool Notification::wait_beside_endpoint(Thread& thread, uint64_t& word) {
+  word = take();
+  if (word != 0) return true;
+  if (waiter_ != nullptr && waiter_ != &thread) return false;
+  waiter_ = &thread;
+  thread.also_waiting_on = this;
+  return true;
 }
 
 bool Notification::wait(Thread& thread, arch::Exception_frame& frame) {

@@ -152,8 +152,18 @@ Blocked handle_ipc_syscall(abi::Syscall number, Thread& thread, arch::Exception_
         status = decode_message(thread, frame.x[2]);
       }
       if (status != Status::ok) return Blocked::no;
-      if (number == abi::Syscall::reply_recv) ipc_reply(thread, frame);
-      return ipc_receive(thread, frame, endpoint_object(capability->object));
+      {
+        Notification* also = nullptr;
+        if (frame.x[1] != 0) {
+          const abi::Capability_entry* notification = nullptr;
+          status = decode_capability(thread.partition(), frame.x[1] - 1, Capability_kind::notification,
+                                     abi::right_receive, notification);
+          if (status != Status::ok) return Blocked::no;
+          also = &notification_object(notification->object);
+        }
+        if (number == abi::Syscall::reply_recv) ipc_reply(thread, frame);
+        return ipc_receive(thread, frame, endpoint_object(capability->object), also);
+      }
     case abi::Syscall::wait:
       status = decode_capability(thread.partition(), frame.x[0], Capability_kind::notification, abi::right_receive,
                                  capability);

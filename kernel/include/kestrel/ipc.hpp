@@ -27,9 +27,15 @@ Blocked ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoin
 // nb_send: hand the message over if a receiver waits; false if none did.
 bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
 
-// recv: take the oldest queued message, or wait for one. Refuses (x0 =
-// would_deadlock) if another thread already waits on the endpoint.
-Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint);
+// recv: take the oldest queued message, or the word of `also` (may be
+// null) if it is non-zero, or wait for either. Refuses (x0 = would_deadlock)
+// if another thread already waits on the endpoint or on `also`.
+Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint,
+                    class Notification* also = nullptr);
+
+// A thread waiting in recv stops waiting on its endpoint (a notification
+// it also waited on ended its wait).
+void stop_receiving(Thread& receiver);
 
 // The reply half of reply_recv: answers the call received last, if any.
 void ipc_reply(Thread& replier, const arch::Exception_frame& frame);

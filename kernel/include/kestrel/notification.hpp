@@ -29,6 +29,13 @@ class Notification final {
     return word;
   }
 
+  // recv with this notification too: the word if non-zero (taken), else 0
+  // after registering `thread` as its waiter (false: another thread waits).
+  [[nodiscard]] bool wait_beside_endpoint(Thread& thread, uint64_t& word);
+
+  // The thread waiting on it stops waiting (it got a message instead).
+  void forget_waiter() { waiter_ = nullptr; }
+
   // An interrupt is bound to it, so a thread waiting for it may wake
   // without any thread's help.
   bool bound_to_interrupt = false;

@@ -88,11 +88,16 @@ class Thread final {
   uint64_t sent_badge = 0;
   bool kernel_message = false;
   uint64_t message[6] = {};
+  // Its message words 5 and up (a kernel address), or none.
   uint64_t* ipc_buffer = nullptr;
-  uint64_t call_generation = 0;  // its CPU's scheduler generation when it last called on the fast path  // its message
-                                 // words 5 and up (kernel address), or none
-  uint32_t exit_register = 0;    // where an MMIO read's answer goes (31: nowhere)
-  uint32_t resume_advance = 0;   // bytes to skip when the VMM says resume
+  // Its CPU's scheduler generation when it last called on the fast path.
+  uint64_t call_generation = 0;
+  // In recv with a notification too (x1): the one it also waits on, and
+  // the endpoint.
+  class Notification* also_waiting_on = nullptr;
+  class Endpoint* receiving_on = nullptr;
+  uint32_t exit_register = 0;   // where an MMIO read's answer goes (31: nowhere)
+  uint32_t resume_advance = 0;  // bytes to skip when the VMM says resume
 
  private:
   const Thread* donor_of_passive() const;

@@ -74,13 +74,20 @@ struct Message {
 
   uint64_t label() const { return abi::message_label(info); }
   uint64_t length() const { return abi::message_length(info); }
+  // recv's wait ended by the notification it also waited on: its word is
+  // in `badge`.
+  bool is_notification() const { return label() == abi::notification_label; }
 };
+
+// "No notification" for receive's second argument.
+inline constexpr uint64_t no_notification = ~uint64_t{0};
 
 // The message-passing calls all use this register layout: x0 capability, x2
 // info, x3-x7 words in; x0 status, x1 badge, x2 info, x3-x7 words out.
-inline Message message_syscall(abi::Syscall number, uint64_t capability, uint64_t info, const uint64_t* words) {
+inline Message message_syscall(abi::Syscall number, uint64_t capability, uint64_t info, const uint64_t* words,
+                               uint64_t notification = no_notification) {
   register uint64_t x0 asm("x0") = capability;
-  register uint64_t x1 asm("x1") = 0;
+  register uint64_t x1 asm("x1") = notification == no_notification ? 0 : notification + 1;
   register uint64_t x2 asm("x2") = info;
   register uint64_t x3 asm("x3") = words[0];
   register uint64_t x4 asm("x4") = words[1];
@@ -113,12 +120,15 @@ inline abi::Status nb_send(uint64_t endpoint, uint64_t label, const uint64_t (&w
   return message_syscall(abi::Syscall::nb_send, endpoint, abi::message_info(label, length), words).status;
 }
 
-inline Message receive(uint64_t endpoint) {
+// Receives on `endpoint`; with a notification slot, a signal on that
+// notification ends the wait too (Message::is_notification).
+inline Message receive(uint64_t endpoint, uint64_t notification = no_notification) {
   constexpr uint64_t none[5] = {};
-  return message_syscall(abi::Syscall::recv, endpoint, 0, none);
+  return message_syscall(abi::Syscall::recv, endpoint, 0, none, notification);
 }
-inline Message reply_and_receive(uint64_t endpoint, uint64_t label, const uint64_t (&words)[5], uint64_t length = 5) {
-  return message_syscall(abi::Syscall::reply_recv, endpoint, abi::message_info(label, length), words);
+inline Message reply_and_receive(uint64_t endpoint, uint64_t label, const uint64_t (&words)[5], uint64_t length = 5,
+                                 uint64_t notification = no_notification) {
+  return message_syscall(abi::Syscall::reply_recv, endpoint, abi::message_info(label, length), words, notification);
 }
 
 // A VM exit or a thread fault (abi::Exit_kind), as a message of the kernel.

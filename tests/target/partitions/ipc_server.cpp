@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // IPC server: serves the "service" endpoint for the IPC test's clients
-// (ipc_client.cpp) and, in a second thread, collects the bits they signal on
-// its "bell" notification. Both threads run this program; the second has its
-// stack in the region at listener_stack (see ipc.capnp).
+// (ipc_client.cpp) and, in the same receive, collects the bits they signal
+// on its "bell" notification (recv waits for either).
 //   label 1 (add):  replies [sum of the words, the caller's badge, length]
 //   label 2 (reverse): replies with the same words in reverse order, through
 //                      the IPC buffers when there are more than five
@@ -18,7 +17,6 @@ constexpr uint64_t service = 0;  // slot 0: receive on "service"
 constexpr uint64_t bell = 1;     // slot 1: wait on "bell"
 constexpr uint64_t console = 2;
 constexpr uint64_t both_clients = 0x3;  // the badges of "left" and "right"
-constexpr uint64_t listener_stack = 0x90'0000;
 
 uint64_t ipc_buffer[kestrel::abi::max_message_words];
 uint64_t words_of_call[kestrel::abi::max_message_words];
@@ -40,11 +38,19 @@ void collect(const kestrel::Message& message) {
   uint64_t done = 0;
   uint64_t reply[5] = {};
   uint64_t reply_length = 0;
-  auto message = kestrel::receive(service);
+  uint64_t bells = 0;
+  auto message = kestrel::receive(service, bell);
   for (;;) {
     if (message.status != Status::ok) print_line("FAILED: receive status ", static_cast<uint64_t>(message.status));
-    collect(message);
     reply_length = 0;
+    if (message.is_notification()) {
+      const uint64_t before = bells;
+      bells |= message.badge;
+      if (bells == both_clients && before != both_clients) print_line("bell rung by both clients, word ", bells);
+      message = kestrel::receive(service, bell);
+      continue;
+    }
+    collect(message);
     switch (message.label()) {
       case 1: {
         uint64_t sum = 0;
@@ -78,30 +84,10 @@ void collect(const kestrel::Message& message) {
         break;
     }
     if (done == 2) print_line("one-way messages received: ", notes);
-    message = kestrel::reply_and_receive(service, message.label(), reply, reply_length);
+    message = kestrel::reply_and_receive(service, message.label(), reply, reply_length, bell);
   }
-}
-
-// The second thread: waits until both clients have rung the bell.
-[[noreturn]] void listen() {
-  uint64_t collected = 0;
-  while (collected != both_clients) {
-    const auto result = kestrel::wait(bell);
-    if (result.status != Status::ok) {
-      print_line("FAILED: wait status ", static_cast<uint64_t>(result.status));
-      break;
-    }
-    collected |= result.value;
-  }
-  print_line("bell rung by both clients, word ", collected);
-  kestrel::thread_exit();
 }
 
 }  // namespace
 
-extern "C" int main() {
-  uint64_t sp;
-  asm volatile("mov %0, sp" : "=r"(sp));
-  if (sp > listener_stack) listen();
-  serve();
-}
+extern "C" int main() { serve(); }

@@ -18,13 +18,15 @@ enum class Syscall : uint64_t {
   thread_exit = 1,    // the calling thread stops for good; never returns
   yield = 2,          // let another ready thread of the same priority run
   // Receive on an endpoint (receive right): blocks until a message arrives.
-  //   x0 endpoint capability
+  //   x0 endpoint capability; x1 0, or 1 + the slot of a notification
+  //   (receive right) that also ends the wait: its word then comes back as
+  //   a message labelled notification_label, the word in x1 (the badge)
   //   returns a message (see "Messages" below); a call's caller then waits
   //   for this thread's reply_recv
   recv = 3,
   // Answer the call received last (a message, "Messages" below), then
   // receive again as recv. Without a call to answer it is just recv.
-  //   x0 endpoint capability, x2 reply info, x3-x7 reply words
+  //   x0 endpoint capability, x1 as recv, x2 reply info, x3-x7 reply words
   reply_recv = 4,
   // Make a virtual interrupt pending for a vCPU (its VMM's vCPU capability,
   // control right); a vCPU waiting in WFI wakes.
@@ -89,6 +91,9 @@ constexpr uint64_t message_label(uint64_t info) { return info >> info_label_shif
 // and thread faults, label kernel_label_base + Exit_kind. Senders cannot use
 // them.
 inline constexpr uint64_t kernel_label_base = uint64_t{1} << 55;
+// What recv returns when the notification it also waits on (x1) ends the
+// wait: this label, no words, the notification's word as the badge (x1).
+inline constexpr uint64_t notification_label = kernel_label_base + 0x100;
 
 // A VM exit or a thread fault, as a message of five words: the vCPU index
 // (thread faults: 0), then by kind:
