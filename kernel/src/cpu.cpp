@@ -36,10 +36,24 @@ bool some_thread_will_run() {
   arch::enter_thread(thread);
 }
 
+// The running thread (or its donor) used up its budget: one log line the
+// first time, so that an overrun is seen but cannot flood the log.
+void report_overrun(const Scheduler& scheduler) {
+  Thread* const current = scheduler.current();
+  if (current == nullptr) return;
+  Thread* const donor = current->donor();
+  if (donor == nullptr || donor->budget_ticks == 0 || donor->budget_left > 0 || donor->overrun_reported) return;
+  donor->overrun_reported = true;
+  log("partition {}: thread {} used up its budget ({} us per {} us); it waits for its next period "
+      "(further overruns are not logged)\n",
+      donor->partition().name(), donor->name(), donor->budget_ns() / 1000, donor->period_ns() / 1000);
+}
+
 // The kernel timer fired: time moves on, budgets refill, sleepers wake.
 void timer_event(Scheduler& scheduler) {
   ++scheduler.generation;  // a window, budget or deadline may have changed
   scheduler.advance(arch::counter_now());
+  report_overrun(scheduler);
   scheduler.wake_due();
 }
 

@@ -50,6 +50,7 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   budget_ns_ = entry.budget_ns;
   period_ns_ = entry.period_ns;
   waited_for_call = false;
+  overrun_reported = false;
   vcpu_index_ = number;  // a VM's threads are its vCPUs, in order
   context = {};
   context.elr = entry.entry;

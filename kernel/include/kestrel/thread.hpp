@@ -75,9 +75,10 @@ class Thread final {
   // Time, in counter ticks, kept by its CPU's scheduler. budget 0: none.
   uint64_t budget_ticks = 0;
   uint64_t period_ticks = 0;
-  int64_t budget_left = 0;       // in the current period
-  uint64_t period_end = 0;       // when the budget is next refilled
-  bool waited_for_call = false;  // a passive server has reached its first receive
+  int64_t budget_left = 0;        // in the current period
+  uint64_t period_end = 0;        // when the budget is next refilled
+  bool waited_for_call = false;   // a passive server has reached its first receive
+  bool overrun_reported = false;  // the kernel has logged that it used up its budget
 
   // IPC. A receiver remembers whom to reply to; a queued sender its badge.
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is
