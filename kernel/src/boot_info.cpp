@@ -337,6 +337,7 @@ bool capability_object_exists(const Boot_info& info, Capability_kind kind, uint3
     case Capability_kind::vcpu:
       return object < info.threads().size();
     case Capability_kind::console:
+    case Capability_kind::power:
       return object == 0;
   }
   return false;
@@ -349,7 +350,7 @@ Verdict check_capabilities(const Boot_info& info) {
   for (uint32_t i = 0; i < capabilities.size(); ++i) {
     const Capability_entry& capability = capabilities[i];
     if (capability.kind < static_cast<uint32_t>(Capability_kind::endpoint) ||
-        capability.kind > static_cast<uint32_t>(Capability_kind::console)) {
+        capability.kind > static_cast<uint32_t>(Capability_kind::power)) {
       return fail(capability_kind_invalid, where, i);
     }
     const auto kind = static_cast<Capability_kind>(capability.kind);

@@ -210,6 +210,14 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       }
       break;
     }
+    case abi::Syscall::system_off:
+      status =
+          decode_capability(thread.partition(), frame.x[0], Capability_kind::power, abi::right_control, capability);
+      if (status == Status::ok) {
+        log("partition {}: thread {} powers the machine off\n", thread.partition().name(), thread.name());
+        arch::power_off();
+      }
+      break;
     case abi::Syscall::signal:
       status =
           decode_capability(thread.partition(), frame.x[0], Capability_kind::notification, abi::right_send, capability);

@@ -78,6 +78,9 @@ std::vector<Capability> capabilities_of(const Model& model, const Numbering& num
   if (partition < model.partitions.size() && model.partitions[partition].kernel_console) {
     add(Capability_kind::console, 0, abi::right_send, 0, "write to the kernel console");
   }
+  if (partition < model.partitions.size() && model.partitions[partition].may_power_off) {
+    add(Capability_kind::power, 0, abi::right_control, 0, "power the machine off");
+  }
   return slots;
 }
 

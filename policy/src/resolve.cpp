@@ -191,6 +191,7 @@ class Resolver {
   void resolve_partition(Partition& partition, schema::Partition::Reader reader, const Source_ref& src) {
     partition.program = reader.getProgram();
     partition.kernel_console = reader.getKernelConsole();
+    partition.may_power_off = reader.getMayPowerOff();
     std::map<std::string, uint32_t, std::less<>> region_index;
     std::map<std::string, Location> region_first_seen;
     const auto memory = reader.getMemory();

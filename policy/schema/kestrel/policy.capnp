@@ -111,6 +111,11 @@ struct Partition {
   kernelConsole @6 :Bool;
   # May write to the kernel's console (a capability in its last slot). For
   # bring-up and tests; systems give the PL011 to a console driver partition.
+
+  mayPowerOff @7 :Bool;
+  # May power the machine off (a capability after all others, the kernel
+  # console's included): for the partition that ends a system, such as a
+  # health monitor or a demo's last step.
 }
 
 enum Access {

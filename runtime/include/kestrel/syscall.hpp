@@ -180,6 +180,10 @@ inline abi::Status vcpu_start(uint64_t vcpu, uint64_t entry, uint64_t context) {
   return syscall(abi::Syscall::vcpu_start, vcpu, entry, context).status;
 }
 
+// Powers the machine off through the power capability in slot `power`
+// (mayPowerOff in the policy); returns only with the status of a refusal.
+inline abi::Status system_off(uint64_t power) { return syscall(abi::Syscall::system_off, power).status; }
+
 [[noreturn]] inline void thread_exit() {
   syscall(abi::Syscall::thread_exit);
   for (;;) {

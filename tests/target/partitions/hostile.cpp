@@ -62,6 +62,8 @@ void expect(Status got, Status wanted, const char* what) {
   expect(kestrel::vcpu_inject_interrupt(~0ULL, 33), Status::invalid_capability, "inject through slot ~0");
   expect(kestrel::vcpu_start(console_slot, 0x4000'0000, 0), Status::wrong_capability_type, "start through the console");
   expect(kestrel::vcpu_start(99, 0x4000'0000, 0), Status::invalid_capability, "start through slot 99");
+  expect(kestrel::system_off(console_slot), Status::wrong_capability_type, "power off through the console");
+  expect(kestrel::system_off(2), Status::invalid_capability, "power off through slot 2");
   // Numbers nobody defines, and noise in every argument register.
   uint64_t noise = 0x9e3779b97f4a7c15ULL;
   for (uint64_t number = kestrel::abi::syscall_count; number < 64; ++number) {

@@ -687,7 +687,7 @@ TEST(BootInfo, RejectsIntidBoundTwice) {
 // Capabilities.
 
 TEST(BootInfo, RejectsUnknownCapabilityKind) {
-  for (const uint32_t kind : {0U, 6U}) {
+  for (const uint32_t kind : {0U, 7U}) {
     Boot_info_writer writer = valid_system();
     writer.capability(3).kind = kind;
     EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_kind_invalid, Section::capabilities, 3));
@@ -701,6 +701,16 @@ TEST(BootInfo, ConsoleCapabilityNamesObjectZero) {
   const auto blob = writer.finish();
   EXPECT_TRUE(kestrel::read_boot_info(blob.data(), blob.size()).ok());
   writer.capability(3).object = 1;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_object_invalid, Section::capabilities, 3));
+}
+
+TEST(BootInfo, PowerCapabilityNamesObjectZero) {
+  Boot_info_writer writer = valid_system();
+  writer.capability(3).kind = static_cast<uint32_t>(kestrel::abi::Capability_kind::power);
+  writer.capability(3).object = 0;
+  const auto blob = writer.finish();
+  EXPECT_TRUE(kestrel::read_boot_info(blob.data(), blob.size()).ok());
+  writer.capability(3).object = 2;
   EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_object_invalid, Section::capabilities, 3));
 }
 

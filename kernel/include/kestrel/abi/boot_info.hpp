@@ -169,8 +169,9 @@ enum class Capability_kind : uint32_t {
   notification = 2,
   irq = 3,
   vcpu = 4,     // object: a thread with thread_vcpu (held by the VMM)
-  console = 5,  // object 0: write to the kernel's console (until the console
-                // driver partition exists, and for the kernel's own tests)
+  console = 5,  // object 0: write to the kernel's console (bring-up and
+                // tests; systems have a console driver partition)
+  power = 6,    // object 0: power the machine off (system_off)
 };
 
 enum Capability_rights : uint32_t {

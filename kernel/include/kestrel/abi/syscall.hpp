@@ -65,9 +65,12 @@ enum class Syscall : uint64_t {
   // (invalid_argument) if the vCPU has run before.
   //   x0 vCPU capability (control right), x1 entry (guest-physical), x2 its x0
   vcpu_start = 14,
+  // Power the machine off (the policy's mayPowerOff); does not return.
+  //   x0 power capability (control right)
+  system_off = 15,
 };
 // Numbers from here up are not (yet) system calls.
-inline constexpr uint64_t syscall_count = 15;
+inline constexpr uint64_t syscall_count = 16;
 
 // Messages. A sender puts an info word in x2 and the first
 // message_register_words words in x3-x7; the others follow in its IPC buffer

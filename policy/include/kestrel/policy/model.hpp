@@ -132,6 +132,7 @@ struct Partition {
   std::vector<Device_grant> grants;
   std::optional<Virtual_machine> vm;
   bool kernel_console = false;
+  bool may_power_off = false;
   Source_ref src;
   // Its name is invalid or taken, so nothing can refer to it: checks that
   // look partitions up by name skip it rather than report follow-on errors.
