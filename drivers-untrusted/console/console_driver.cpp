@@ -7,8 +7,9 @@
 //   label 1, write: word 0 = n bytes (<= 504), the bytes packed little-endian
 //     from word 1 on (words 5 and up through the IPC buffers);
 //     reply: word 0 = the bytes taken
-//   label 2, set name: the same packing, the client's name (<= 31 bytes),
-//     once; reply: word 0 = 0, or 1 if another client has that name
+//   label 2, set name: the same packing, the client's name (1-31 printable
+//     bytes), once; reply: word 0 = 0, or 1 if another client has that name
+//     or the name is not acceptable
 //   label 3, read: reply word 0 = n bytes of input (<= 32), the bytes from
 //     word 1 on; only for the client with badge 1 (the policy chooses which
 //     partition gets input by giving it badge 1), others get 0 bytes
@@ -106,11 +107,16 @@ bool same_name(const char* a, const char* b) {
   return *a == *b;
 }
 
-// 0 if the name is now the client's, 1 if another client has it.
+// 0 if the name is now the client's; 1 if another client has it, or it is
+// not 1-31 printable characters.
 uint64_t set_name(const kestrel::Message& message) {
   char name[max_name + 1] = {};
-  const uint64_t count = byte_count(message, max_name);
-  for (uint64_t i = 0; i < count; ++i) name[i] = byte(message, i);
+  const uint64_t count = word(message, 0);
+  if (count == 0 || count > max_name || count != byte_count(message, max_name)) return 1;
+  for (uint64_t i = 0; i < count; ++i) {
+    name[i] = byte(message, i);
+    if (name[i] < ' ' || name[i] > '~') return 1;
+  }
   for (uint32_t i = 0; i < client_count; ++i) {
     if (clients[i].badge != message.badge && same_name(clients[i].name, name)) return 1;
   }
