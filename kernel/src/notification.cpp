@@ -13,11 +13,12 @@ Notification notification_pool[abi::max_notifications];
 
 }  // namespace
 
-void Notification::signal(uint64_t badge) {
+void Notification::signal(uint64_t badge, Thread* signaller) {
   word_ |= badge;
   if (waiter_ == nullptr || word_ == 0) return;
   Thread& thread = *waiter_;
   waiter_ = nullptr;
+  thread.serving = signaller;  // a passive waiter's time: the signaller's
   thread.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   thread.context.x[1] = take();
   if (thread.also_waiting_on == this) {

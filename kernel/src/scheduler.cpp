@@ -123,7 +123,8 @@ bool Scheduler::none_better_than(const Thread& thread, const Thread& leaving) co
 
 bool Scheduler::has_ready_thread() const {
   for (uint32_t i = 0; i < count_; ++i) {
-    if (threads_[i]->state == Thread::State::ready) return true;
+    // A passive server with nobody's time to run on will not run by itself.
+    if (threads_[i]->state == Thread::State::ready && threads_[i]->donor() != nullptr) return true;
   }
   return false;
 }

@@ -221,7 +221,7 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
     case abi::Syscall::signal:
       status =
           decode_capability(thread.partition(), frame.x[0], Capability_kind::notification, abi::right_send, capability);
-      if (status == Status::ok) notification_object(capability->object).signal(capability->badge);
+      if (status == Status::ok) notification_object(capability->object).signal(capability->badge, &thread);
       break;
     case abi::Syscall::poll:
       status = decode_capability(thread.partition(), frame.x[0], Capability_kind::notification, abi::right_receive,

@@ -14,8 +14,10 @@ namespace kestrel {
 class Notification final {
  public:
   // ORs `badge` into the word; a thread waiting for it takes the word and
-  // becomes ready.
-  void signal(uint64_t badge);
+  // becomes ready. `signaller` is the thread that signals (null for an
+  // interrupt): a passive server woken by it runs on its time, as for a
+  // message it sent.
+  void signal(uint64_t badge, Thread* signaller = nullptr);
 
   // wait: takes the word into x1 if it is non-zero, else blocks `thread`
   // (true) until a signal. Refuses (x0 = would_deadlock, false) if another

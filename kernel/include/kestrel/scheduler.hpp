@@ -101,7 +101,8 @@ class Scheduler final {
   // deadline comes), 0 if none.
   [[nodiscard]] uint64_t next_event() const;
 
-  // Some thread is ready, whether or not it may run now.
+  // Some thread is ready, whether or not it may run now (a passive server
+  // without a donor does not count: only a message can give it time).
   [[nodiscard]] bool has_ready_thread() const;
 
   // The earliest time (ticks) a sleeping thread wants to wake, 0 if none
