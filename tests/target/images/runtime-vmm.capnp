@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: Apache-2.0
+# The serve VMM test: the guest of the vCPU test (tests/target/guest/
+# mmio_guest.cpp) with a VMM written with kestrel::serve's fault handler
+# (tests/target/runtime/serve_vmm.cpp).
+@0x95d9acec64b2cb45;
+
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+
+const system :K.System = (
+  name = "runtime-vmm",
+  platform = Virt.platform,
+  partitions = [
+    ( name = "vmm",
+      program = "runtime-serve-vmm.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 50)],
+    ),
+    ( name = "guest",
+      vm = (
+        cpus = [0],
+        ramSize = 0x400000,
+        kernel = "mmio-guest.elf",
+        vmm = "vmm",
+        priority = 10,
+        emulated = [
+          (name = "uart", kind = pl011, address = 0x09000000, interrupt = 33),
+          (name = "scratch", kind = virtioConsole, address = 0x0a000000, interrupt = 48),
+        ],
+      ),
+    ),
+  ],
+  schedule = [
+    (cpu = 0, majorFrameUs = 10000, windows = [
+      (partition = "vmm", durationUs = 5000),
+      (partition = "guest", durationUs = 5000),
+    ]),
+  ],
+);
