@@ -106,7 +106,8 @@ void validate_threads(const Model& model, Diagnostics& diagnostics) {
     if (!partition.vm && native_threads > 0 && partition.program.empty()) {
       diagnostics.report(Code::native_without_program, partition.src.at("threads"),
                          "partition " + quoted(partition.name) + " has threads but no program to run",
-                         "add program = \"<file>.elf\"");
+                         "add program = \"<file>.elf\", or a C++ source, \"<file>.cpp\", that kestrel build "
+                         "compiles");
     }
     std::vector<uint32_t> stack_user(partition.regions.size(), none);
     for (uint32_t t = 0; t < partition.threads.size(); ++t) {

@@ -1,25 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // kestrel-policy: check a partition policy and compile it into boot-info.
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <kestrel/policy/codes.hpp>
-#include <kestrel/policy/compiler.hpp>
-#include <kestrel/policy/output_file.hpp>
+
+#include "check_command.hpp"
 
 namespace {
 
 using namespace kestrel::policy;
-
-constexpr int exit_policy_errors = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_output = 3;
+using namespace kestrel::policy::tool;
 
 constexpr const char* usage = R"(usage: kestrel-policy check POLICY [options]
        kestrel-policy codes
@@ -43,15 +35,6 @@ exit status: 0 compiled (maybe with warnings), 1 the policy has errors,
 2 bad usage, 3 an output file could not be written.
 )";
 
-struct Options {
-  std::string policy;
-  std::string output;
-  std::string summary;
-  bool json = false;
-  bool warnings_are_errors = false;
-  Load_options load;
-};
-
 int usage_error(const std::string& message) {
   std::cerr << "kestrel-policy: error: " << message << "\n(kestrel-policy --help shows the usage)\n";
   return exit_usage;
@@ -61,35 +44,6 @@ int list_codes() {
   for (const auto& info : all_codes()) {
     std::cout << code_text(info.code) << "  " << (info.severity == Severity::error ? "error  " : "warning") << "  "
               << info.summary << '\n';
-  }
-  return 0;
-}
-
-int check(const Options& options) {
-  auto result = compile_policy(options.policy, options.load);
-  if (options.json) {
-    print_json(std::cout, result.diagnostics);
-  } else {
-    print_gcc(std::cerr, result.diagnostics);
-  }
-  const bool failed = !result.ok() || (options.warnings_are_errors && result.diagnostics.warning_count() > 0);
-  if (!options.json && (result.diagnostics.error_count() > 0 || result.diagnostics.warning_count() > 0)) {
-    std::cerr << options.policy << ": " << result.diagnostics.error_count() << " error(s), "
-              << result.diagnostics.warning_count() << " warning(s)\n";
-  }
-  if (failed) return exit_policy_errors;
-  if (!options.output.empty() &&
-      !write_file_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
-    std::cerr << "kestrel-policy: error: cannot write " << options.output << '\n';
-    return exit_output;
-  }
-  if (options.summary == "-") {
-    std::cout << result.summary;
-  } else if (!options.summary.empty() &&
-             !write_file_atomically(options.summary, result.summary.data(), result.summary.size())) {
-    if (!options.output.empty()) std::remove(options.output.c_str());  // all outputs or none
-    std::cerr << "kestrel-policy: error: cannot write " << options.summary << '\n';
-    return exit_output;
   }
   return 0;
 }
@@ -108,7 +62,7 @@ int main(int argc, char** argv) {
   if (arguments[0] == "codes") return arguments.size() == 1 ? list_codes() : usage_error("codes takes no arguments");
   if (arguments[0] != "check") return usage_error("unknown command '" + arguments[0] + "'");
 
-  Options options;
+  Check_options options;
   for (size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
     auto value = [&](std::string& out) {
@@ -141,11 +95,6 @@ int main(int argc, char** argv) {
     }
   }
   if (options.policy.empty()) return usage_error("check needs a policy file");
-  std::error_code error;
-  for (const auto& output : {options.output, options.summary}) {
-    if (!output.empty() && output != "-" && std::filesystem::equivalent(output, options.policy, error)) {
-      return usage_error("output '" + output + "' would overwrite the policy");
-    }
-  }
-  return check(options);
+  if (const auto problem = check_options_problem(options); !problem.empty()) return usage_error(problem);
+  return check_policy(options, "kestrel-policy");
 }

@@ -32,6 +32,14 @@ constexpr uint64_t max_payload_size = 1ULL << 30;
 constexpr uint32_t arm64_image_magic = 0x644d'5241;  // "ARM\x64" at offset 56
 constexpr size_t arm64_header_size = 64;
 
+// "<stem>.elf" for a program given as C++ source ("hello.cpp" or
+// "src/hello.cc"): the ELF `kestrel build` compiles it into.
+std::optional<std::string> compiled_program_name(const std::string& program) {
+  const fs::path path(program);
+  if (path.extension() != ".cpp" && path.extension() != ".cc") return std::nullopt;
+  return path.stem().string() + ".elf";
+}
+
 uint64_t align_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
 
 uint64_t read_le64(const std::vector<uint8_t>& bytes, size_t offset) {
@@ -84,12 +92,29 @@ class Layout {
       candidates.push_back(fs::path(inputs_.policy_path).parent_path() / name);
       for (const auto& directory : inputs_.search_directories) candidates.push_back(fs::path(directory) / name);
     }
+    return first_existing(candidates, what + " '" + name + "'", "add a directory with -P");
+  }
+
+  // A program named as C++ source stands for the ELF `kestrel build`
+  // compiles from it into a directory it passes with -P. Only the search
+  // directories are searched: the policy's own directory holds the source.
+  std::optional<std::string> find_compiled_program(const std::string& name, const std::string& elf,
+                                                   const std::string& what) {
+    std::vector<fs::path> candidates;
+    for (const auto& directory : inputs_.search_directories) candidates.push_back(fs::path(directory) / elf);
+    return first_existing(candidates, what + " '" + elf + "' (compiled from " + name + ")",
+                          "kestrel build compiles it; or add the directory holding " + elf + " with -P");
+  }
+
+  std::optional<std::string> first_existing(const std::vector<fs::path>& candidates, const std::string& what,
+                                            const std::string& hint) {
     for (const auto& candidate : candidates) {
       if (fs::is_regular_file(candidate)) return candidate.string();
     }
     std::string looked;
     for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
-    error(what + " '" + name + "' not found (looked for " + looked + "; add a directory with -P)");
+    error(what + " not found (" + (looked.empty() ? "no search directory given" : "looked for " + looked) + "; " +
+          hint + ")");
     return std::nullopt;
   }
 
@@ -138,7 +163,9 @@ class Layout {
   // Native partition: every program segment must fall inside one memory
   // region with matching permissions.
   void place_program(uint32_t index, Partition& partition) {
-    const auto path = find_file(partition.program, "program of partition \"" + partition.name + "\"");
+    const std::string owner = "program of partition \"" + partition.name + "\"";
+    const auto elf = compiled_program_name(partition.program);
+    const auto path = elf ? find_compiled_program(partition.program, *elf, owner) : find_file(partition.program, owner);
     if (!path) return;
     auto parsed = read_elf(*path);
     if (auto* failure = std::get_if<Elf_error>(&parsed)) {

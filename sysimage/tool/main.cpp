@@ -7,10 +7,10 @@
 #include <vector>
 
 #include <kestrel/policy/output_file.hpp>
-#include <kestrel/policy/stages.hpp>
 #include <kestrel/sysimage/image.hpp>
-#include <kestrel/sysimage/output.hpp>
 #include <kestrel/sysimage/signing.hpp>
+
+#include "write_outputs.hpp"
 
 namespace {
 
@@ -18,7 +18,7 @@ using namespace kestrel;
 
 constexpr int exit_errors = 1;
 constexpr int exit_usage = 2;
-constexpr int exit_output = 3;
+constexpr int exit_output = sysimage::tool::exit_output;
 
 constexpr const char* usage = R"(usage: kestrel-image build POLICY --kernel KERNEL.elf -o IMAGE.elf [options]
        kestrel-image keygen --secret FILE --public FILE [--header FILE]
@@ -33,7 +33,9 @@ options:
   --kernel FILE     the Kestrel kernel ELF (build/target/kernel/kestrel.elf)
   -o, --output FILE the image to write
   -P, --path DIR    also look for programs and payloads in DIR (repeatable;
-                    the policy file's directory is searched first)
+                    the policy file's directory is searched first). A program
+                    given as C++ source (hello.cpp) is looked for as its
+                    compiled hello.elf, in these directories only
   -I, --import DIR  search DIR for /kestrel/... schema imports first
   --report FILE     write the report (memory map, digests, capabilities,
                     threads, schedule); '-' for standard output
@@ -68,42 +70,8 @@ int build(const Options& options) {
   policy::print_gcc(std::cerr, result.diagnostics);
   for (const auto& error : result.errors) std::cerr << "kestrel-image: error: " << error << '\n';
   if (!result.ok()) return exit_errors;
-  const auto& image = *result.image;
-
-  // Everything is rendered first, so nothing is written unless all of it can be.
-  std::vector<std::pair<std::string, std::string>> files;  // path, contents
-  const auto elf = sysimage::image_elf(image);
-  files.emplace_back(options.output, std::string(elf.begin(), elf.end()));
-  const std::string summary = kestrel::policy::summarize(*image.model);
-  if (!options.report.empty() && options.report != "-") {
-    files.emplace_back(options.report, sysimage::image_report(image, summary));
-  }
-  const std::string graph = sysimage::system_graph(*image.model);
-  if (!options.graph.empty()) files.emplace_back(options.graph, graph);
-
-  std::vector<std::string> written;
-  auto undo = [&] {
-    for (const auto& path : written) std::remove(path.c_str());
-  };
-  for (const auto& [path, contents] : files) {
-    if (!policy::write_file_atomically(path, contents.data(), contents.size())) {
-      std::cerr << "kestrel-image: error: cannot write " << path << '\n';
-      undo();
-      return exit_output;
-    }
-    written.push_back(path);
-  }
-  if (!options.svg.empty()) {
-    if (const auto problem = sysimage::render_svg(graph, options.svg); !problem.empty()) {
-      std::cerr << "kestrel-image: error: " << options.svg << ": " << problem << '\n';
-      undo();
-      return exit_output;
-    }
-  }
-  if (options.report == "-") std::cout << sysimage::image_report(image, summary);
-  std::cerr << "kestrel-image: wrote " << options.output << " (" << elf.size() << " bytes, "
-            << image.model->partitions.size() << " partitions)\n";
-  return 0;
+  return sysimage::tool::write_image_outputs(
+      *result.image, {options.output, options.report, options.graph, options.svg}, "kestrel-image");
 }
 
 int keygen(const std::vector<std::string>& arguments) {

@@ -177,6 +177,39 @@ TEST_F(ImageTest, FindsProgramsInSearchDirectories) {
   EXPECT_TRUE(build_image(in).ok());
 }
 
+// `program = "beta.cpp"` names C++ source that `kestrel build` compiles into
+// beta.elf in a directory it passes with -P.
+TEST_F(ImageTest, AProgramGivenAsCppSourceIsItsElfInASearchDirectory) {
+  std::string text = policy_text;
+  text.replace(text.find("\"beta.elf\""), 10, "\"beta.cpp\"");
+  write_file(dir() / "system.capnp", text);
+  write_file(dir() / "beta.cpp", "extern \"C\" int main() { return 0; }\n");
+  fs::create_directory(dir() / "work");
+  fs::rename(dir() / "beta.elf", dir() / "work" / "beta.elf");
+
+  const auto missing = only_error(build_image(inputs()));
+  EXPECT_NE(missing.find("program of partition \"beta\" 'beta.elf' (compiled from beta.cpp) not found (no search "
+                         "directory given; kestrel build compiles it"),
+            std::string::npos)
+      << missing;
+
+  // An ELF of the same name beside the policy is not the compiled program.
+  write_file(dir() / "beta.elf", as_text(program(0xee)));
+  auto in = inputs();
+  in.search_directories.push_back((dir() / "work").string());
+  const auto result = build_image(in);
+  ASSERT_TRUE(result.ok()) << (result.errors.empty() ? diagnostics_text(result.diagnostics) : result.errors[0]);
+  const auto code = std::find_if(result.image->pieces.begin(), result.image->pieces.end(),
+                                 [](const Loaded_piece& p) { return p.description == "beta: beta.cpp segment 0"; });
+  ASSERT_NE(code, result.image->pieces.end());
+  EXPECT_EQ(code->bytes.front(), 0xb2) << "taken from work/beta.elf";
+
+  // .cc too, and a directory in the source's name does not matter.
+  text.replace(text.find("\"beta.cpp\""), 10, "\"src/beta.cc\"");
+  write_file(dir() / "system.capnp", text);
+  EXPECT_TRUE(build_image(in).ok());
+}
+
 TEST_F(ImageTest, RefusesSegmentsOutsideRegionsOrWithTheWrongPermissions) {
   write_file(dir() / "beta.elf", as_text(program(0xb2, 0x600000)));
   EXPECT_NE(only_error(build_image(inputs())).find("segment 1 [0x600000, 0x600100) is not inside any memory region"),

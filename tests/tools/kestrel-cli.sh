@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The kestrel command, end to end: help and usage errors, bad policies and
+# programs, building an image whose partition program is C++ source (with
+# the compiler flags of the target build), running it under QEMU, --gdb.
+# Usage: kestrel-cli.sh TOOL SRC QEMU TARGET_BUILD_DIR
+set -uo pipefail
+tool=$1 source_dir=$2 qemu=$3 target_build=$4
+source "$(dirname "$0")/cli-checks.sh"
+bad_policy=$source_dir/tests/unit/policy/cases/KP0104-duplicate-partition.capnp
+good_policy=$source_dir/examples/hello-ipc.capnp
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# A partition program in C++, named by its policy, that finds its console
+# slot by name in the generated kestrel/slots.hpp.
+mkdir -p "$scratch/system"
+cat >"$scratch/system/greeter.cpp" <<'PROGRAM'
+#include <kestrel/slots.hpp>
+#include <kestrel/syscall.hpp>
+
+extern "C" int main() {
+  kestrel::console_print(kestrel::slots::kernel_console, "greeter: hello from partition ");
+  kestrel::console_print(kestrel::slots::kernel_console, kestrel::slots::partition_name);
+  kestrel::console_print(kestrel::slots::kernel_console, ", compiled by kestrel build\n");
+  kestrel::thread_exit();
+}
+PROGRAM
+policy_text() {  # policy_text PROGRAM
+  cat <<POLICY
+@0xe5a1c3b7d9f20468;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "greeter",
+  platform = Virt.platform,
+  partitions = [
+    ( name = "greeter",
+      program = "$1",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 10)],
+    ),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 10000, windows = [(partition = "greeter", durationUs = 10000)])],
+);
+POLICY
+}
+policy=$scratch/system/greeter.capnp
+policy_text greeter.cpp >"$policy"
+out=$scratch/image
+image=$out/greeter.elf
+
+# Help and usage errors.
+check "help" 0 "$tool" --help
+for subcommand in check build run bench; do
+  expect_in "help lists $subcommand" "$scratch/out" "  $subcommand"
+done
+for subcommand in check build run bench; do
+  check "$subcommand --help" 0 "$tool" "$subcommand" --help
+  expect_in "$subcommand --help" "$scratch/out" "usage: kestrel $subcommand"
+done
+check "no command" 2 "$tool"
+expect_in "no command" "$scratch/err" "kestrel: error: no command given"
+check "unknown command" 2 "$tool" frobnicate
+expect_in "unknown command" "$scratch/err" "unknown command 'frobnicate'"
+check "unknown option" 2 "$tool" build "$policy" -o "$image" --fast
+expect_in "unknown option" "$scratch/err" "unknown option '--fast'"
+expect_in "unknown option" "$scratch/err" "(kestrel build --help shows the usage)"
+check "build without -o" 2 "$tool" build "$policy"
+expect_in "build without -o" "$scratch/err" "build needs -o IMAGE"
+check "check without a policy" 2 "$tool" check
+check "bad format" 2 "$tool" check "$policy" --format xml
+check "run without an image" 2 "$tool" run
+check "run --smp 9" 2 "$tool" run "$image" --smp 9
+expect_in "run --smp 9" "$scratch/err" "--smp must be a number from 1 to 8"
+check "bench with an argument" 2 "$tool" bench extra
+[[ ! -e "$out" ]] || fail "usage errors wrote $out"
+
+# kestrel check prints what kestrel-policy check prints.
+check "check a good policy" 0 "$tool" check "$good_policy" --summary -
+expect_in "check --summary -" "$scratch/out" 'partition "client" (VMID 2)'
+check "check a bad policy" 1 "$tool" check "$bad_policy"
+expect_in "check: file:line:col" "$scratch/err" \
+  "KP0104-duplicate-partition.capnp:12:13: error: KP0104: partition \"a\" is defined twice"
+expect_in "check: counts" "$scratch/err" "1 error(s), 0 warning(s)"
+check "check --format json" 1 "$tool" check "$bad_policy" --format json
+expect_in "check --format json" "$scratch/out" '"code": "KP0104", "severity": "error"'
+check "check a missing policy" 1 "$tool" check "$scratch/none.capnp"
+expect_in "check a missing policy" "$scratch/err" "KP0001"
+
+# Bad files: no image, ever.
+check "build a missing policy" 1 "$tool" build "$scratch/none.capnp" -o "$image"
+expect_in "build a missing policy" "$scratch/err" "KP0001"
+check "build a bad policy" 1 "$tool" build "$bad_policy" -o "$image"
+expect_in "build a bad policy" "$scratch/err" "KP0104-duplicate-partition.capnp:12:13: error: KP0104"
+policy_text missing.cpp >"$scratch/system/missing.capnp"
+check "a missing source" 1 "$tool" build "$scratch/system/missing.capnp" -o "$image"
+expect_in "a missing source" "$scratch/err" \
+  "missing.capnp:9:17: error: program \"missing.cpp\" of partition \"greeter\" not found"
+printf '#include <kestrel/slots.hpp>\nextern "C" int main() { return kestrel::slots::no_such_slot; }\n' \
+  >"$scratch/system/broken.cpp"
+policy_text broken.cpp >"$scratch/system/broken.capnp"
+check "a source that does not compile" 1 "$tool" build "$scratch/system/broken.capnp" -o "$out/broken.elf"
+expect_in "compiler errors are shown" "$scratch/err" "broken.cpp:2:"
+expect_in "compiler errors are shown" "$scratch/err" "no_such_slot"
+expect_in "compile failure" "$scratch/err" "no image written"
+for file in "$image" "$out/broken.elf" "$out/broken.report" "$out/broken.svg" "$out/broken.programs/broken.elf"; do
+  expect_absent "no output after a failure" "$file"
+done
+
+# Build: the program from source, then the image, report and picture.
+check "build" 0 "$tool" build "$policy" -o "$image" -v
+expect_in "progress" "$scratch/err" "kestrel: compiling greeter.cpp for partition \"greeter\""
+for file in "$image" "$out/greeter.report" "$out/greeter.svg" "$out/greeter.programs/greeter.elf"; do
+  [[ -s "$file" ]] || fail "build did not write $file"
+done
+expect_in "report" "$out/greeter.report" "program greeter.cpp"
+slots=$out/greeter.programs/greeter/include/kestrel/slots.hpp
+expect_in "slot header" "$slots" "constexpr uint64_t kernel_console = 0;"
+expect_in "slot header" "$slots" 'constexpr const char* partition_name = "greeter";'
+cp "$scratch/err" "$scratch/verbose"
+
+# The commands are the target build's (runtime/CMakeLists.txt) for the same
+# kinds of source: compared with how it built tests/target/partitions/hello.
+normalize() {  # the arguments without the tool, inputs, outputs and per-program options
+  local skip=1 word
+  for word in "$@"; do
+    if ((skip)); then skip=0; continue; fi
+    case $word in
+      -o | -c | -MF) skip=1 ;;
+      -MD | -DKESTREL_MARKER=* | -I"$scratch"/* | *.o | *.obj) ;;
+      *) printf '%s\n' "$word" ;;
+    esac
+  done
+}
+cmake_command() {  # cmake_command OBJECT: its command in the target build's compile_commands.json
+  grep -F "\"command\": " "$target_build/compile_commands.json" | grep -F "/$1 " | head -n 1 |
+    sed -e 's/^ *"command": "//' -e 's/",\{0,1\}$//' -e 's/\\\\\\"/"/g'
+}
+compare_command() {  # compare_command WHAT OURS THEIRS
+  checks=$((checks + 1))
+  # shellcheck disable=SC2086 # word splitting is the point
+  if [[ -z "$3" || "$(normalize $2)" != "$(normalize $3)" ]]; then
+    fail "$1: kestrel's command differs from the target build's"
+    echo "  | kestrel: $2"
+    echo "  | cmake:   $3"
+  fi
+}
+ours() { grep -E -- "$1" "$scratch/verbose" | head -n 1; }
+compare_command "C++ source" "$(ours " -c [^ ]*/greeter\.cpp$")" "$(cmake_command hello-alpha.dir/hello.cpp.obj)"
+compare_command "start-up code" "$(ours " -c [^ ]*/runtime/start\.S$")" \
+  "$(cmake_command hello-alpha.dir/__/__/__/runtime/start.S.obj)"
+compare_command "memory functions" "$(ours " -c [^ ]*/memory_functions\.cpp$")" \
+  "$(cmake_command hello-alpha.dir/__/__/__/kernel/src/memory_functions.cpp.obj)"
+if [[ -f "$target_build/build.ninja" ]]; then
+  link=$(grep -A3 -F "build tests/target/partitions/hello-alpha.elf:" "$target_build/build.ninja")
+  cmake_link="linker $(sed -n 's/^ *FLAGS = //p' <<<"$link") $(sed -n 's/^ *LINK_FLAGS = //p' <<<"$link")"
+  compare_command "link" "$(ours " -o [^ ]*/greeter\.elf$")" "$cmake_link"
+fi
+
+# Rebuilt only when something changed.
+check "rebuild" 0 "$tool" build "$policy" -o "$image"
+expect_in "up to date" "$scratch/err" "kestrel: greeter.elf is up to date"
+touch "$scratch/system/greeter.cpp"
+check "rebuild after an edit" 0 "$tool" build "$policy" -o "$image"
+expect_in "rebuilt after an edit" "$scratch/err" "greeter.cpp changed"
+
+# Run it: the partition's line, and exit 0 when the system powers off.
+checks=$((checks + 1))
+command -v "$qemu" >/dev/null || fail "QEMU ($qemu) not found: it is needed to run images (scripts/install-deps)"
+check "run the image" 0 "$tool" run "$image" --qemu "$qemu" --timeout 60 </dev/null
+expect_in "run the image" "$scratch/out" "greeter: hello from partition greeter, compiled by kestrel build"
+expect_in "run the image" "$scratch/out" "partition greeter: measurement ok"
+check "run the policy" 0 "$tool" run "$policy" --qemu "$qemu" --smp 1 --timeout 60 </dev/null
+expect_in "run the policy says where" "$scratch/err" "kestrel: building $policy into "
+expect_in "run the policy" "$scratch/out" "greeter: hello from partition greeter"
+# --gdb: QEMU waits for gdb, so the timeout ends it (exit 124, as timeout(1)).
+check "run --gdb" 124 "$tool" run "$image" --qemu "$qemu" --timeout 2 --gdb </dev/null
+expect_in "run --gdb" "$scratch/err" "gdb-multiarch -q "
+expect_in "run --gdb" "$scratch/err" "add-symbol-file $out/greeter.programs/greeter.elf"
+expect_in "run --gdb" "$scratch/err" "timed out after 2 s; QEMU was killed"
+check "run with a missing QEMU" 3 "$tool" run "$image" --qemu /nonexistent/qemu-system-aarch64
+expect_in "run with a missing QEMU" "$scratch/err" "cannot run '/nonexistent/qemu-system-aarch64'"
+
+cli_summary kestrel-cli

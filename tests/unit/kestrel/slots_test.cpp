@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+// Slots tests: names for every kind of capability, in the compiler's slot
+// order, and the generated kestrel/slots.hpp.
+#include <gtest/gtest.h>
+
+#include <kestrel/policy/compiler.hpp>
+#include <kestrel_cli/slots.hpp>
+
+#include "../policy/policy_test_support.hpp"
+
+using namespace kestrel_cli;
+
+namespace {
+
+// Every kind of capability: served and called endpoints (two whose names
+// become the same identifier), owned and signalled notifications (one a
+// channel's doorbell), a device interrupt, the vCPUs of a VM, the console.
+constexpr const char* policy_text = R"(@0xb3c4d5e6f7a80912;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "slots",
+  platform = Virt.platform,
+  partitions = [
+    (name = "server", program = "server.cpp", kernelConsole = true,
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "client", program = "client.cpp",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")],
+     devices = [(device = "rtc", notification = "rtc-irq", badge = 0x10)]),
+    (name = "vmm", program = "vmm.cpp",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "guest", vm = (cpus = [0, 0], ramSize = 0x400000, kernel = "guest.elf", vmm = "vmm")),
+  ],
+  endpoints = [
+    (name = "db-query", server = "server", clients = [(partition = "client", badge = 1)]),
+    (name = "db_query", server = "server", clients = [(partition = "client", badge = 2)]),
+  ],
+  notifications = [
+    (name = "bell", owner = "server", signallers = [(partition = "client", badge = 1)]),
+    (name = "rtc-irq", owner = "client"),
+  ],
+  channels = [(name = "log", size = 0x1000, writer = (partition = "client", address = 0x600000),
+               readers = [(partition = "server", address = 0x600000)], doorbell = true)],
+  schedule = [(cpu = 0, majorFrameUs = 4000, windows = [
+    (partition = "server", durationUs = 1000), (partition = "client", durationUs = 1000),
+    (partition = "vmm", durationUs = 1000), (partition = "guest", durationUs = 1000)])],
+);
+)";
+
+class SlotsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = scratch_.path() / "slots.capnp";
+    write_file(path_, policy_text);
+    result_ = kestrel::policy::compile_policy(path_.string(), {});
+    ASSERT_TRUE(result_.ok()) << diagnostics_text(result_.diagnostics);
+  }
+  const kestrel::policy::Model& model() const { return *result_.model; }
+  uint32_t partition(const std::string& name) const { return model().partition_index.at(name); }
+  std::vector<std::string> names(const std::string& partition_name) const {
+    std::vector<std::string> out;
+    for (const auto& slot : slot_names(model(), partition(partition_name))) out.push_back(slot.name);
+    return out;
+  }
+
+ private:
+  Scratch_directory scratch_;
+  std::filesystem::path path_;
+  kestrel::policy::Compile_result result_;
+};
+
+}  // namespace
+
+TEST(Identifier, EveryCharacterThatIsNotALetterOrDigitBecomesAnUnderscore) {
+  EXPECT_EQ(identifier("db-query"), "db_query");
+  EXPECT_EQ(identifier("log.doorbell.server"), "log_doorbell_server");
+  EXPECT_EQ(identifier("Uart0"), "Uart0");
+  EXPECT_EQ(identifier("a b\xc3\xa9"), "a_b__");
+}
+
+TEST_F(SlotsTest, NamesFollowTheCompilersSlotOrder) {
+  // Served endpoints, notifications owned (the doorbell of the channel it
+  // reads), then the console; two endpoints whose names become the same
+  // identifier both get their slot number.
+  EXPECT_EQ(names("server"), (std::vector<std::string>{"serve_db_query_0", "serve_db_query_1", "wait_bell",
+                                                       "wait_log_doorbell_server", "kernel_console"}));
+  // Called endpoints, owned and signalled notifications, interrupts.
+  EXPECT_EQ(names("client"), (std::vector<std::string>{"call_db_query_0", "call_db_query_1", "wait_rtc_irq",
+                                                       "signal_bell", "signal_log_doorbell_server", "irq_rtc"}));
+  // The VM's exits arrive on an endpoint the VMM serves ("guest.exits");
+  // then its vCPUs.
+  EXPECT_EQ(names("vmm"), (std::vector<std::string>{"serve_guest_exits", "vcpu_guest_0", "vcpu_guest_1"}));
+  EXPECT_TRUE(names("guest").empty());
+}
+
+TEST_F(SlotsTest, EachNameDescribesTheSameCapabilityAsTheSummary) {
+  for (uint32_t p = 0; p < model().partitions.size(); ++p) {
+    const auto& capabilities = model().partitions[p].capabilities;
+    const auto slots = slot_names(model(), p);
+    ASSERT_EQ(slots.size(), capabilities.size());
+    for (size_t i = 0; i < slots.size(); ++i) {
+      EXPECT_EQ(slots[i].slot, i);
+      EXPECT_EQ(slots[i].description, capabilities[i].description);
+    }
+  }
+  const auto client = slot_names(model(), partition("client"));
+  EXPECT_EQ(client[5].description, "acknowledge interrupt 34 of rtc") << "irq_rtc is the RTC's";
+}
+
+TEST_F(SlotsTest, TheHeaderHasAConstantPerSlotAndThePartitionName) {
+  const std::string header = slots_header(model(), partition("server"), "dir/slots.capnp");
+  for (const char* line :
+       {"#pragma once", "namespace kestrel::slots {", "constexpr const char* partition_name = \"server\";",
+        "constexpr uint64_t serve_db_query_0 = 0;  // receive on endpoint db-query",
+        "constexpr uint64_t wait_bell = 2;  // wait on notification bell",
+        "constexpr uint64_t kernel_console = 4;  // write to the kernel console", "constexpr uint64_t count = 5;",
+        "from dir/slots.capnp for partition server"}) {
+    EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
+  }
+}

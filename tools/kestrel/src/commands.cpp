@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: Apache-2.0
+// Commands: check, build, run and bench, on top of the policy compiler, the
+// image builder and the QEMU runner.
+#include <kestrel_cli/commands.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include <check_command.hpp>
+#include <kestrel/policy/compiler.hpp>
+#include <kestrel/policy/output_file.hpp>
+#include <kestrel/sysimage/image.hpp>
+#include <kestrel_cli/bench.hpp>
+#include <kestrel_cli/config.hpp>
+#include <kestrel_cli/programs.hpp>
+#include <kestrel_cli/slots.hpp>
+#include <qemu_runner/options.hpp>
+#include <qemu_runner/process.hpp>
+#include <qemu_runner/run.hpp>
+#include <write_outputs.hpp>
+
+namespace kestrel_cli {
+namespace {
+
+namespace fs = std::filesystem;
+using kestrel::policy::Location;
+
+constexpr const char* tool = "kestrel";
+
+// "file:line:col: error: message", as the compiler prints its diagnostics.
+void report_at(const Location& at, const std::string& message) {
+  std::cerr << at.file;
+  if (at.line != 0) std::cerr << ':' << at.line << ':' << at.column;
+  std::cerr << ": error: " << message << '\n';
+}
+
+int fail(const std::string& message) {
+  std::cerr << tool << ": error: " << message << '\n';
+  return exit_errors;
+}
+
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string directories = path != nullptr ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= directories.size()) {
+    const size_t end = std::min(directories.find(':', start), directories.size());
+    const fs::path candidate = fs::path(directories.substr(start, end - start)) / program;
+    if (access(candidate.c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+kestrel::policy::Load_options load_options(const Build_inputs& inputs) {
+  kestrel::policy::Load_options load;
+  load.import_paths = inputs.import_paths;
+  load.constant = inputs.constant;
+  return load;
+}
+
+std::string default_kernel() { return config::kernel; }
+
+// A program named in the policy, found as the image builder finds it
+// (absolute, beside the policy, then in each search directory), for gdb's
+// add-symbol-file lines.
+std::optional<fs::path> find_program_file(const std::string& program, const Build_inputs& inputs) {
+  if (fs::path(program).is_absolute()) return fs::path(program);
+  std::vector<fs::path> candidates = {fs::path(inputs.policy).parent_path() / program};
+  for (const auto& directory : inputs.search_directories) candidates.push_back(fs::path(directory) / program);
+  for (const auto& candidate : candidates) {
+    if (fs::is_regular_file(candidate)) return fs::absolute(candidate);
+  }
+  return std::nullopt;
+}
+
+// What `kestrel build` made, for `kestrel run --gdb`.
+struct Built {
+  std::vector<std::pair<fs::path, std::string>> programs;  // ELF, what it is ("partition "x"")
+};
+
+// The programs a policy names as C++ source, planned; errors (a missing
+// source, two sources with one ELF name) are reported at the policy's
+// `program` field.
+std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Model& model, const Build_inputs& inputs,
+                                                       const fs::path& work_directory) {
+  std::vector<Program_plan> plans;
+  std::map<std::string, const kestrel::policy::Partition*> by_elf;
+  bool ok = true;
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    const auto& partition = model.partitions[p];
+    const auto elf = compiled_program_name(partition.program);
+    if (partition.vm || !elf) continue;
+    const Location at = partition.src.at("program");
+    fs::path source = partition.program;
+    if (source.is_relative()) source = fs::path(inputs.policy).parent_path() / source;
+    source = fs::absolute(source).lexically_normal();
+    if (!fs::is_regular_file(source)) {
+      report_at(at, "program \"" + partition.program + "\" of partition \"" + partition.name +
+                        "\" not found: no file " + source.string());
+      ok = false;
+      continue;
+    }
+    if (const auto [other, inserted] = by_elf.emplace(*elf, &partition); !inserted) {
+      report_at(at, "partitions \"" + other->second->name + "\" and \"" + partition.name + "\" would both compile to " +
+                        *elf +
+                        ", and each needs its own (its kestrel/slots.hpp differs); give each its own source "
+                        "file name");
+      ok = false;
+      continue;
+    }
+    plans.push_back(plan_program(partition.name, source, work_directory, slots_header(model, p, inputs.policy)));
+  }
+  if (!ok) return std::nullopt;
+  return plans;
+}
+
+// The whole of `kestrel build`: policy, programs, image, report, picture.
+int build(const Build_inputs& inputs, const std::string& image, Built* built = nullptr) {
+  const auto outputs = build_outputs(image);
+  const std::string kernel = inputs.kernel.empty() ? default_kernel() : inputs.kernel;
+  if (kernel.empty()) return fail("no kernel: this kestrel was built without the AArch64 side; pass --kernel ELF");
+
+  std::cerr << tool << ": compiling policy " << inputs.policy << '\n';
+  auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
+  if (!compiled.ok()) {
+    // Warnings come once, from the image builder's compile, when it runs.
+    kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
+    std::cerr << inputs.policy << ": " << compiled.diagnostics.error_count() << " error(s), "
+              << compiled.diagnostics.warning_count() << " warning(s)\n";
+    return exit_errors;
+  }
+  const fs::path work_directory = fs::absolute(outputs.work_directory);
+  const auto plans = plan_programs(*compiled.model, inputs, work_directory);
+  if (!plans) return exit_errors;
+  if (!plans->empty()) {
+    const Toolchain& toolchain = config::toolchain();
+    if (!toolchain.available()) {
+      return fail("cannot compile " + plans->front().source.filename().string() +
+                  ": this kestrel was configured without the AArch64 cross compiler (KESTREL_BUILD_TARGET=OFF)");
+    }
+    bool programs_ok = true;
+    for (const auto& plan : *plans) {
+      if (build_program(toolchain, plan, inputs.verbose) == Build_outcome::failed) programs_ok = false;
+    }
+    if (!programs_ok) return fail("a partition program did not compile; no image written");
+  }
+  if (!fs::is_regular_file(kernel)) {
+    return fail("kernel " + kernel + " not found; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
+  }
+
+  kestrel::sysimage::Image_inputs image_inputs;
+  image_inputs.policy_path = inputs.policy;
+  image_inputs.load = load_options(inputs);
+  image_inputs.kernel_path = kernel;
+  // Compiled programs first, so a stale ELF of the same name in a -P
+  // directory cannot stand in for them.
+  if (!plans->empty()) image_inputs.search_directories.push_back(work_directory.string());
+  image_inputs.search_directories.insert(image_inputs.search_directories.end(), inputs.search_directories.begin(),
+                                         inputs.search_directories.end());
+  image_inputs.secret_key_path = inputs.secret_key;
+  std::cerr << tool << ": building image " << image << '\n';
+  auto result = kestrel::sysimage::build_image(image_inputs);
+  kestrel::policy::print_gcc(std::cerr, result.diagnostics);
+  for (const auto& error : result.errors) std::cerr << tool << ": error: " << error << '\n';
+  if (!result.ok()) return fail("no image written");
+
+  std::string svg = outputs.svg;
+  if (!on_path("dot")) {
+    std::cerr << tool << ": warning: Graphviz 'dot' not found, so no picture (" << svg
+              << "); scripts/install-deps installs it\n";
+    svg.clear();
+  }
+  if (const fs::path parent = fs::path(image).parent_path(); !parent.empty()) {
+    std::error_code error;
+    fs::create_directories(parent, error);
+    if (error) {
+      std::cerr << tool << ": error: cannot create " << parent.string() << ": " << error.message() << '\n';
+      return exit_output;
+    }
+  }
+  const int status =
+      kestrel::sysimage::tool::write_image_outputs(*result.image, {image, outputs.report, "", svg}, tool);
+  if (status != 0) return status;
+  std::cerr << tool << ": report in " << outputs.report << (svg.empty() ? "" : ", picture in " + svg) << '\n';
+  if (built != nullptr) {
+    for (const auto& partition : result.image->model->partitions) {
+      if (partition.vm || partition.program.empty()) continue;
+      const auto plan = std::find_if(plans->begin(), plans->end(),
+                                     [&](const Program_plan& p) { return p.partition == partition.name; });
+      const std::string what = "partition \"" + partition.name + "\"";
+      if (plan != plans->end()) {
+        built->programs.emplace_back(plan->elf, what);
+      } else if (const auto file = find_program_file(partition.program, inputs)) {
+        built->programs.emplace_back(*file, what);
+      }
+    }
+  }
+  return 0;
+}
+
+// Where `kestrel run POLICY` builds: the build tree if kestrel can write
+// there, else the temporary directory.
+fs::path run_directory(const std::string& policy) {
+  const std::string stem = fs::path(policy).stem().string();
+  const fs::path build_directory = config::build_directory;
+  if (!build_directory.empty() && access(build_directory.c_str(), W_OK) == 0) {
+    return build_directory / "kestrel-run" / stem;
+  }
+  return fs::temp_directory_path() / ("kestrel-run-" + std::to_string(getuid())) / stem;
+}
+
+// 1234 if it is free on the loopback interface, else a port the system
+// picks.
+int gdb_port() {
+  for (const int wanted : {1234, 0}) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 1234;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(wanted));
+    socklen_t length = sizeof address;
+    const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                       getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    close(fd);
+    if (bound) return ntohs(address.sin_port);
+  }
+  return 1234;
+}
+
+std::string shell_quoted(const std::string& text) {
+  if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:=,") ==
+      std::string::npos) {
+    return text;
+  }
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void print_gdb_instructions(int port, const std::string& kernel, const Built& built, bool image_only) {
+  std::cerr << tool << ": QEMU starts halted, with a gdb stub on localhost:" << port
+            << ". To attach with the kernel's symbols, in another terminal:\n"
+            << "  gdb-multiarch -q " << shell_quoted(kernel) << " -ex 'target remote localhost:" << port << "'\n";
+  if (image_only) {
+    std::cerr << tool << ": an image does not say which programs it holds; for add-symbol-file lines for every "
+              << "partition, run its policy instead (kestrel run POLICY --gdb)"
+              << (built.programs.empty() ? "" : ". Programs kestrel build compiled for it:") << '\n';
+  }
+  if (built.programs.empty()) return;
+  std::cerr << tool << ": partition symbols, in gdb. Every partition program is linked at 0x200000 in its own "
+            << "address space, so only one partition's symbols make sense at a time (load the one that runs; "
+            << "remove-symbol-file before the next):\n";
+  for (const auto& [elf, what] : built.programs) {
+    std::cerr << "  add-symbol-file " << shell_quoted(elf.string()) << "    # " << what << '\n';
+  }
+}
+
+std::string first_line_of(const std::vector<std::string>& command, bool& ok) {
+  std::string first;
+  bool any = false;
+  const auto result = qemu_runner::run_process(command, {}, [&](std::string_view line) {
+    if (!any) first = line;
+    any = true;
+  });
+  const auto* end = std::get_if<qemu_runner::Run_end>(&result);
+  ok = end != nullptr && end->kind == qemu_runner::Run_end::Kind::exited && end->code == 0;
+  return first;
+}
+
+Bench_context bench_context(const std::string& qemu) {
+  Bench_context context;
+  char date[16] = "unknown";
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  if (gmtime_r(&now, &utc) != nullptr) std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
+  context.date = date;
+  bool ok = false;
+  context.commit = first_line_of({"git", "-C", config::source_directory, "rev-parse", "HEAD"}, ok);
+  if (!ok || context.commit.empty()) context.commit = "unknown";
+  const std::string changes = first_line_of({"git", "-C", config::source_directory, "status", "--porcelain"}, ok);
+  context.local_changes = ok && !changes.empty();
+  std::string version = first_line_of({qemu, "--version"}, ok);
+  std::erase_if(version, [](char c) { return c == '"' || c == '\\'; });
+  context.qemu_version = ok ? version : "unknown";
+  return context;
+}
+
+}  // namespace
+
+int run_check(const Check_command& command) {
+  kestrel::policy::tool::Check_options options;
+  options.policy = command.policy;
+  options.output = command.output;
+  options.summary = command.summary;
+  options.json = command.json;
+  options.warnings_are_errors = command.warnings_are_errors;
+  options.load.import_paths = command.import_paths;
+  options.load.constant = command.constant;
+  if (const auto problem = kestrel::policy::tool::check_options_problem(options); !problem.empty()) {
+    std::cerr << tool << ": error: " << problem << "\n(kestrel check --help shows the usage)\n";
+    return exit_usage;
+  }
+  return kestrel::policy::tool::check_policy(options, tool);
+}
+
+int run_build(const Build_command& command) {
+  std::error_code error;
+  if (fs::equivalent(command.image, command.inputs.policy, error)) {
+    std::cerr << tool << ": error: the image '" << command.image << "' would overwrite the policy\n";
+    return exit_usage;
+  }
+  return build(command.inputs, command.image);
+}
+
+int run_run(const Run_command& command) {
+  std::string image = command.target;
+  Built built;
+  if (command.target_is_policy()) {
+    const fs::path directory = run_directory(command.target);
+    std::error_code error;
+    fs::create_directories(directory, error);
+    if (error) return fail("cannot create " + directory.string() + ": " + error.message());
+    image = (directory / (fs::path(command.target).stem().string() + ".elf")).string();
+    std::cerr << tool << ": building " << command.target << " into " << image << '\n';
+    if (const int status = build(command.inputs, image, &built); status != 0) return status;
+  }
+
+  qemu_runner::Options options;
+  options.image = image;
+  options.qemu = command.qemu.empty() ? config::qemu : command.qemu;
+  options.smp = command.smp;
+  options.memory = command.memory;
+  options.timeout_seconds = command.timeout_seconds.value_or(0);
+  if (command.gdb) {
+    const int port = gdb_port();
+    options.extra_qemu_args = {"-S", "-gdb", "tcp:localhost:" + std::to_string(port)};
+    if (!command.target_is_policy()) {
+      // Programs kestrel build compiled for this image, if it made it.
+      const fs::path programs = build_outputs(image).work_directory;
+      std::error_code error;
+      for (const auto& entry : fs::directory_iterator(programs, error)) {
+        if (entry.path().extension() == ".elf") {
+          built.programs.emplace_back(fs::absolute(entry.path()),
+                                      "compiled from " + entry.path().stem().string() + ".cpp or .cc");
+        }
+      }
+      std::sort(built.programs.begin(), built.programs.end());
+    }
+    const std::string kernel = command.inputs.kernel.empty() ? default_kernel() : command.inputs.kernel;
+    print_gdb_instructions(port, fs::absolute(kernel).string(), built, !command.target_is_policy());
+  }
+  options.extra_qemu_args.insert(options.extra_qemu_args.end(), command.extra_qemu_args.begin(),
+                                 command.extra_qemu_args.end());
+  std::cerr << tool << ": booting " << image << " under QEMU (" << options.smp << " CPU"
+            << (options.smp == 1 ? "" : "s") << ", " << options.memory << ")"
+            << (options.effective_timeout() != 0
+                    ? ", killed after " + std::to_string(options.effective_timeout()) + " s"
+                    : std::string{})
+            << "; the console follows\n";
+  return qemu_runner::run_qemu(options, tool);
+}
+
+int run_bench(const Bench_command& command) {
+  const fs::path build_directory = command.build_directory.empty() ? config::build_directory : command.build_directory;
+  const std::string qemu = command.qemu.empty() ? config::qemu : command.qemu;
+  if (std::string_view(config::bench_kernel).empty()) {
+    return fail(
+        "this kestrel was built without the AArch64 side (KESTREL_BUILD_TARGET=OFF), which the benchmark needs");
+  }
+  if (command.build) {
+    std::cerr << tool << ": building the target side in " << build_directory.string() << '\n';
+    const auto result =
+        qemu_runner::run_process({config::cmake, "--build", build_directory.string(), "--target", "kestrel_target"}, {},
+                                 [](std::string_view line) { std::cerr << line << '\n'; });
+    const auto* end = std::get_if<qemu_runner::Run_end>(&result);
+    if (end == nullptr || end->kind != qemu_runner::Run_end::Kind::exited || end->code != 0) {
+      return fail("could not build the target side in " + build_directory.string());
+    }
+  }
+  const fs::path out = build_directory / "bench";
+  const fs::path json = out / "ipc.json";
+  const fs::path log_path = out / "ipc.log";
+  const fs::path image = out / "ipc-bench.elf";
+  std::error_code error;
+  // A failed run must not leave the figures of an earlier one looking current.
+  fs::remove(json, error);
+  fs::create_directories(out, error);
+  if (error) return fail("cannot create " + out.string() + ": " + error.message());
+
+  const fs::path kernel = build_directory / config::bench_kernel;
+  const fs::path programs = build_directory / config::bench_programs;
+  if (!fs::is_regular_file(kernel)) {
+    return fail("the benchmark kernel " + kernel.string() + " is not built (build " + build_directory.string() +
+                ", or leave out --no-build)");
+  }
+  kestrel::sysimage::Image_inputs inputs;
+  inputs.policy_path = (fs::path(config::source_directory) / "benchmarks" / "ipc" / "ipc-bench.capnp").string();
+  inputs.kernel_path = kernel.string();
+  inputs.search_directories = {programs.string()};
+  auto result = kestrel::sysimage::build_image(inputs);
+  kestrel::policy::print_gcc(std::cerr, result.diagnostics);
+  for (const auto& problem : result.errors) std::cerr << tool << ": error: " << problem << '\n';
+  if (!result.ok()) return fail("could not build the benchmark image " + image.string());
+  if (kestrel::sysimage::tool::write_image_outputs(*result.image, {image.string(), "", "", ""}, tool) != 0) {
+    return fail("could not write the benchmark image " + image.string());
+  }
+
+  std::cerr << tool << ": booting " << image.string() << " under QEMU with -icount (1 CPU); console in "
+            << log_path.string() << std::endl;
+  qemu_runner::Options options;
+  options.image = image.string();
+  options.qemu = qemu;
+  options.icount = true;
+  options.timeout_seconds = 300;
+  std::ofstream log(log_path, std::ios::trunc);
+  std::vector<std::string> lines;
+  const auto run = qemu_runner::run_process(qemu_runner::qemu_command(options), {.timeout_seconds = 300},
+                                            [&](std::string_view line) {
+                                              log << line << '\n';
+                                              lines.emplace_back(line);
+                                            });
+  log.close();
+  std::string failure;
+  if (const auto* launch = std::get_if<qemu_runner::Launch_error>(&run)) {
+    failure = launch->message + "; QEMU is needed (scripts/install-deps installs it)";
+  } else if (const auto& end = std::get<qemu_runner::Run_end>(run); end.kind == qemu_runner::Run_end::Kind::timed_out) {
+    failure = "timed out after 300 s";
+  } else if (end.kind == qemu_runner::Run_end::Kind::killed_by_signal) {
+    failure = "QEMU was killed by signal " + std::to_string(end.code);
+  } else if (end.code != 0) {
+    failure = "QEMU exit status " + std::to_string(end.code);
+  }
+  if (!failure.empty()) {
+    for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) std::cerr << lines[i] << '\n';
+    return fail("the benchmark run failed (" + failure + "); console in " + log_path.string());
+  }
+  bool reported_failure = false;
+  for (const auto& line : lines) {
+    if (line.find("FAILED") != std::string::npos || line.find("kernel panic") != std::string::npos) {
+      std::cerr << line << '\n';
+      reported_failure = true;
+    }
+  }
+  if (reported_failure) return fail("a benchmark program reported a failure; console in " + log_path.string());
+
+  const auto results = parse_results(lines);
+  if (!results.problems.empty()) {
+    for (const auto& problem : results.problems) std::cerr << tool << ": " << problem << '\n';
+    return fail("the figures are incomplete; console in " + log_path.string());
+  }
+  std::cout << results_table(results) << std::flush;
+  const std::string text = results_json(results, bench_context(qemu));
+  if (!kestrel::policy::write_file_atomically(json.string(), text.data(), text.size())) {
+    std::cerr << tool << ": error: cannot write " << json.string() << '\n';
+    return exit_output;
+  }
+  std::cout << "\n" << tool << ": figures in " << json.string() << std::endl;
+  return 0;
+}
+
+}  // namespace kestrel_cli

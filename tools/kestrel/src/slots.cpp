@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// Slots: names for a partition's capability slots and the generated header.
+#include <kestrel_cli/slots.hpp>
+
+#include <map>
+#include <sstream>
+
+#include <kestrel/abi/boot_info.hpp>
+
+namespace kestrel_cli {
+namespace {
+
+using kestrel::abi::Capability_kind;
+using kestrel::policy::Capability;
+using kestrel::policy::Model;
+using kestrel::policy::none;
+using kestrel::policy::Partition;
+
+// The device and the position among its interrupts of each interrupt
+// capability of `partition`, in the order the compiler numbers them: its
+// device grants that deliver to a notification, each device's interrupts in
+// order. Capabilities carry a global number, consecutive per partition.
+std::vector<std::pair<uint32_t, size_t>> interrupts_of(const Model& model, const Partition& partition) {
+  std::vector<std::pair<uint32_t, size_t>> interrupts;
+  for (const auto& grant : partition.grants) {
+    if (grant.device == none || grant.notification == none) continue;
+    const auto count = model.platform.devices[grant.device].interrupts.size();
+    for (size_t i = 0; i < count; ++i) interrupts.emplace_back(grant.device, i);
+  }
+  return interrupts;
+}
+
+std::string name_of(const Model& model, const Partition& partition, const Capability& capability, uint32_t first_irq) {
+  const bool receives = (capability.rights & kestrel::abi::right_receive) != 0;
+  switch (static_cast<Capability_kind>(capability.kind)) {
+    case Capability_kind::endpoint:
+      if (capability.object < model.endpoints.size())
+        return (receives ? "serve_" : "call_") + identifier(model.endpoints[capability.object].name);
+      break;
+    case Capability_kind::notification:
+      if (capability.object < model.notifications.size())
+        return (receives ? "wait_" : "signal_") + identifier(model.notifications[capability.object].name);
+      break;
+    case Capability_kind::irq: {
+      const auto interrupts = interrupts_of(model, partition);
+      const uint32_t index = capability.object - first_irq;
+      if (index >= interrupts.size()) break;
+      const auto& [device_index, position] = interrupts[index];
+      const auto& device = model.platform.devices[device_index];
+      // One interrupt: irq_D; several: irq_D_0, irq_D_1, ...
+      return "irq_" + identifier(device.name) +
+             (device.interrupts.size() == 1 ? std::string{} : "_" + std::to_string(position));
+    }
+    case Capability_kind::vcpu:
+      // The object is the vCPU's thread, numbered across partitions.
+      for (const auto& vm : model.partitions) {
+        if (capability.object < vm.first_thread || capability.object - vm.first_thread >= vm.threads.size()) continue;
+        const uint32_t thread = capability.object - vm.first_thread;
+        unsigned vcpu = 0;
+        for (uint32_t t = 0; t < thread; ++t) vcpu += vm.threads[t].vcpu ? 1 : 0;
+        return "vcpu_" + identifier(vm.name) + "_" + std::to_string(vcpu);
+      }
+      break;
+    case Capability_kind::console:
+      return "kernel_console";
+    case Capability_kind::power:
+      return "power";
+  }
+  return {};  // a kind this tool does not know: named by its slot
+}
+
+// Escapes `text` for a C++ string literal.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static const char digits[] = "01234567";
+      out += '\\';
+      out += digits[(c >> 6) & 3];
+      out += digits[(c >> 3) & 7];
+      out += digits[c & 7];
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+// Line comments end at a line break, and a backslash at the end would
+// splice the next line into them.
+std::string comment_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c == '\\' ? '/' : c;
+  return out;
+}
+
+}  // namespace
+
+std::string identifier(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    out += alphanumeric ? c : '_';
+  }
+  return out;
+}
+
+std::vector<Named_slot> slot_names(const Model& model, uint32_t partition_index) {
+  const Partition& partition = model.partitions.at(partition_index);
+  uint32_t first_irq = UINT32_MAX;
+  for (const auto& capability : partition.capabilities) {
+    if (capability.kind == static_cast<uint32_t>(Capability_kind::irq))
+      first_irq = std::min(first_irq, capability.object);
+  }
+  std::vector<Named_slot> slots;
+  std::map<std::string, unsigned> uses;
+  for (size_t slot = 0; slot < partition.capabilities.size(); ++slot) {
+    const Capability& capability = partition.capabilities[slot];
+    std::string name = name_of(model, partition, capability, first_irq);
+    if (name.empty()) name = "slot";
+    ++uses[name];
+    slots.push_back({slot, std::move(name), capability.description});
+  }
+  for (auto& slot : slots) {
+    if (uses[slot.name] > 1 || slot.name == "slot") slot.name += "_" + std::to_string(slot.slot);
+  }
+  return slots;
+}
+
+std::string slots_header(const Model& model, uint32_t partition, std::string_view policy) {
+  const auto& name = model.partitions.at(partition).name;
+  std::ostringstream out;
+  out << "// Generated by kestrel build from " << comment_text(policy) << " for partition " << comment_text(name)
+      << ";\n"
+      << "// do not edit. The partition's capability slots, in the order the policy\n"
+      << "// compiler assigned them (kestrel check --summary lists them too).\n"
+      << "#pragma once\n\n"
+      << "#include <cstdint>\n\n"
+      << "namespace kestrel::slots {\n\n"
+      << "constexpr const char* partition_name = " << quoted(name) << ";\n\n";
+  const auto slots = slot_names(model, partition);
+  for (const auto& slot : slots) {
+    out << "constexpr uint64_t " << slot.name << " = " << slot.slot << ";  // " << comment_text(slot.description)
+        << "\n";
+  }
+  if (!slots.empty()) out << '\n';
+  out << "constexpr uint64_t count = " << slots.size() << ";\n\n"
+      << "}  // namespace kestrel::slots\n";
+  return out.str();
+}
+
+}  // namespace kestrel_cli
