@@ -72,9 +72,11 @@ void timer_event(Scheduler& scheduler) {
     }
     if (cpus_idle == cpus_running_threads && !some_thread_will_run()) {
       log("boot: no thread is left to run; powering off\n");
+      log_flush_now();
       arch::power_off();
     }
     arch::set_kernel_timer(scheduler.next_event());
+    log_flush_if_quiet();
     kernel_lock().release();
     arch::wait_for_interrupt();
     kernel_lock().acquire();

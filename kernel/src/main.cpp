@@ -140,6 +140,23 @@ unsigned create_objects(const Boot_info& info) {
   return ready;
 }
 
+// A partition that maps the kernel console's UART is its console driver:
+// the kernel's lines wait while it may be mid-line (log.hpp).
+void hold_log_for_console_owner(const Boot_info& info) {
+  const uint64_t uart = info.platform().uart;
+  for (uint32_t p = 0; p < info.partitions().size(); ++p) {
+    const Partition& partition = partition_pool[p];
+    if (!partition.may_start) continue;
+    for (const abi::Region_entry& region : partition.regions()) {
+      if (uart >= region.pa && uart - region.pa < region.size) {
+        log("boot: partition {} owns the console UART; kernel lines wait while it prints\n", partition.name());
+        log_defer_for(&partition);
+        return;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main() {
@@ -174,6 +191,7 @@ extern "C" [[noreturn]] void kernel_main() {
         const unsigned ready = create_objects(info);
         if (ready != 0 && arch::prepare_cpu(true)) {
           create_irqs(info);
+          hold_log_for_console_owner(info);
           log("boot: starting {} {} on {} {}\n", ready, ready == 1 ? "thread" : "threads", cpus,
               cpus == 1 ? "CPU" : "CPUs");
           kernel_lock().acquire();

@@ -5,7 +5,10 @@
 
 namespace kestrel {
 
-[[noreturn]] void panic_stop() { arch::power_off(); }
+[[noreturn]] void panic_stop() {
+  log_flush_now();
+  arch::power_off();
+}
 
 }  // namespace kestrel
 

@@ -57,7 +57,7 @@ void invoke_console_write(Partition& partition, const Console_write& call) {
   for (uint64_t i = 0; i < call.length; ++i) {
     if (!partition.console_mid_line) log("{}: ", partition.name());
     const char c = static_cast<char>(call.text[i]);
-    console_write(&c, 1);
+    log_write(&c, 1);
     partition.console_mid_line = c != '\n';
   }
 }
@@ -215,6 +215,7 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
           decode_capability(thread.partition(), frame.x[0], Capability_kind::power, abi::right_control, capability);
       if (status == Status::ok) {
         log("partition {}: thread {} powers the machine off\n", thread.partition().name(), thread.name());
+        log_flush_now();
         arch::power_off();
       }
       break;

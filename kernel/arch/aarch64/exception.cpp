@@ -141,6 +141,7 @@ extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t ve
       return &next->context;
     }
     handle_lower_exception(*frame, static_cast<Vector>(vector));
+    log_flush_if_quiet();
     Exception_frame* const resume = &this_cpu_scheduler().current()->context;
     kernel_lock().release();
     return resume;

@@ -13,9 +13,20 @@ namespace kestrel {
 // The kernel console, provided by the board (PL011 on QEMU virt).
 void console_write(const char* text, size_t length);
 
+// Everything the kernel prints goes through here. When a partition owns the
+// console's UART too (a console driver), the kernel's text waits in a
+// buffer while that partition may be in the middle of a line (any of its
+// threads is ready or running), so lines never interleave mid-way; it comes
+// out at the end of the next kernel entry that finds the owner quiet.
+void log_write(const char* text, size_t length);
+class Partition;
+void log_defer_for(const Partition* owner);
+void log_flush_if_quiet();
+void log_flush_now();  // before the machine stops
+
 class Console_sink final : public Format_sink {
  public:
-  void write(const char* text, size_t length) override { console_write(text, length); }
+  void write(const char* text, size_t length) override { log_write(text, length); }
 };
 
 template <typename... Args>

@@ -21,6 +21,8 @@ class Partition final {
   uint32_t index() const { return index_; }
   uint32_t vmid() const { return entry_->vmid; }
   bool is_vm() const { return (entry_->flags & abi::partition_is_vm) != 0; }
+  uint32_t first_thread() const { return entry_->first_thread; }  // in boot-info's thread table
+  uint32_t thread_count() const { return entry_->thread_count; }
   Span<const abi::Region_entry> regions() const { return regions_; }
 
   // The capability in `slot`, or nullptr for a slot outside the table.

@@ -93,8 +93,10 @@ struct Partition {
   name @0 :Text;
 
   program @1 :Text;
-  # ELF file of a native partition, relative to the policy file. Empty for
-  # a VM partition (its payload is in `vm`).
+  # The program of a native partition, relative to the policy file: an ELF
+  # file, or a C++ source file (`.cpp`, `.cc`) that `kestrel build` compiles
+  # with the partition runtime. Empty for a VM partition (its payload is in
+  # `vm`).
 
   memory @2 :List(MemoryRegion);
   # Memory the partition sees, besides devices and channels.
