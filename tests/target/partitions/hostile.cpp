@@ -64,8 +64,41 @@ void expect(Status got, Status wanted, const char* what) {
   expect(kestrel::vcpu_start(99, 0x4000'0000, 0), Status::invalid_capability, "start through slot 99");
   expect(kestrel::system_off(console_slot), Status::wrong_capability_type, "power off through the console");
   expect(kestrel::system_off(2), Status::invalid_capability, "power off through slot 2");
-  // Numbers nobody defines, and noise in every argument register.
+  // Every system call that names a capability, with slots outside the table
+  // and noise in every other register.
+  constexpr Syscall with_capability[] = {
+      Syscall::console_write, Syscall::recv, Syscall::reply_recv, Syscall::vcpu_inject_interrupt,
+      Syscall::call,          Syscall::send, Syscall::nb_send,    Syscall::signal,
+      Syscall::wait,          Syscall::poll, Syscall::irq_ack,    Syscall::vcpu_start,
+      Syscall::system_off};
   uint64_t noise = 0x9e3779b97f4a7c15ULL;
+  for (const Syscall number : with_capability) {
+    constexpr uint64_t bad_slots[] = {2, 0x8000'0000, ~uint64_t{0}};
+    for (const uint64_t slot : bad_slots) {
+      noise = noise * 6364136223846793005ULL + 1442695040888963407ULL;
+      const auto result = kestrel::syscall(number, slot, noise & 0xff, noise >> 7, noise << 3, noise, ~noise);
+      expect(result.status, Status::invalid_capability, "a capability slot outside the table");
+    }
+  }
+  // Capabilities of the wrong kind, or without the right.
+  const uint64_t words[5] = {1, 2, 3, 4, 5};
+  expect(kestrel::call(console, 1, words, 1).status, Status::wrong_capability_type, "call on a notification");
+  expect(kestrel::send(console_slot, 1, words, 1), Status::wrong_capability_type, "send on the console");
+  expect(kestrel::wait(console).status, Status::missing_right, "wait on a notification it may only signal");
+  expect(kestrel::poll(console).status, Status::missing_right, "poll on a notification it may only signal");
+  expect(kestrel::irq_ack(console), Status::wrong_capability_type, "irq_ack on a notification");
+  expect(kestrel::signal(console_slot), Status::wrong_capability_type, "signal on the console");
+  // IPC buffers it does not own, or misaligned.
+  expect(kestrel::set_ipc_buffer(reinterpret_cast<uint64_t*>(victim_data)), Status::bad_address,
+         "buffer in the victim");
+  expect(kestrel::set_ipc_buffer(reinterpret_cast<uint64_t*>(kernel_text)), Status::bad_address,
+         "buffer in the kernel");
+  expect(kestrel::set_ipc_buffer(reinterpret_cast<uint64_t*>(uart)), Status::bad_address, "buffer on a device");
+  expect(kestrel::set_ipc_buffer(reinterpret_cast<uint64_t*>(here + 1)), Status::invalid_argument, "misaligned buffer");
+  // A 20-word message (and no IPC buffer) on a notification: the kind is
+  // checked before the message.
+  expect(kestrel::call(console, 1, words, 20).status, Status::wrong_capability_type, "long call on a notification");
+  // Numbers nobody defines, and noise in every argument register.
   for (uint64_t number = kestrel::abi::syscall_count; number < 64; ++number) {
     noise = noise * 6364136223846793005ULL + 1442695040888963407ULL;
     const auto result = kestrel::syscall(static_cast<Syscall>(number), noise, ~noise, noise >> 3, noise << 5, 0, 1);
