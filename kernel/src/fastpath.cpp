@@ -138,4 +138,32 @@ Thread* fastpath_reply_recv(Thread& replier) {
   return switch_to(scheduler, replier, *caller);
 }
 
+Thread* fastpath_signal(Thread& signaller) {
+  const abi::Capability_entry* capability = signaller.partition().capability(signaller.context.x[0]);
+  if (capability == nullptr || capability->kind != static_cast<uint32_t>(Capability_kind::notification) ||
+      (capability->rights & abi::right_send) == 0 || capability->badge == 0) {
+    return nullptr;
+  }
+  Notification& notification = notification_object(capability->object);
+  Thread* const waiter = notification.waiter();
+  // Only a plain wait (a receive beside an endpoint is the slow path's), on
+  // this CPU, by a native thread that preempts the signaller: it is then
+  // better than every thread that may run, as the signaller was.
+  if (waiter == nullptr || waiter->state != Thread::State::blocked_notification || waiter->cpu() != signaller.cpu() ||
+      waiter->is_vcpu() || waiter->priority() <= signaller.priority()) {
+    return nullptr;
+  }
+  Scheduler& scheduler = cpu_scheduler(signaller.cpu());
+  waiter->serving = &signaller;  // a passive waiter runs on the signaller's time
+  if (!scheduler.keeps_accounting(signaller, *waiter)) {
+    waiter->serving = nullptr;
+    return nullptr;
+  }
+  waiter->context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  waiter->context.x[1] = notification.signal_to_waiter(capability->badge);
+  signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  ++scheduler.generation;  // a thread woke
+  return switch_to(scheduler, signaller, *waiter);
+}
+
 }  // namespace kestrel

@@ -124,6 +124,8 @@ Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
       return fastpath_call(*thread);
     case abi::Syscall::reply_recv:
       return fastpath_reply_recv(*thread);
+    case abi::Syscall::signal:
+      return fastpath_signal(*thread);
     default:
       return nullptr;
   }

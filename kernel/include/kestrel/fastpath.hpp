@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fast path: call and reply_recv between native threads of one CPU when the
 // other side waits and the message arrives whole (in registers, or through
-// both threads' IPC buffers), handled without the general system-call
-// machinery.
+// both threads' IPC buffers), and signal to a waiting thread that preempts
+// the signaller, handled without the general system-call machinery.
 //
 // Each function checks every condition first and changes nothing unless all
 // hold; otherwise it returns nullptr and the slow path (syscall.cpp, ipc.cpp)
@@ -25,5 +25,10 @@ namespace kestrel {
 // queued for it, hand the reply over, block the replier in receive and
 // return the caller as the thread to resume.
 [[nodiscard]] Thread* fastpath_reply_recv(Thread& replier);
+
+// `signaller` made a signal: if a thread of this CPU waits (in `wait`) on
+// the notification and is better than the signaller, hand it the word and
+// return it as the thread to resume; the signaller stays ready.
+[[nodiscard]] Thread* fastpath_signal(Thread& signaller);
 
 }  // namespace kestrel

@@ -38,6 +38,15 @@ class Notification final {
   // The thread waiting on it stops waiting (it got a message instead).
   void forget_waiter() { waiter_ = nullptr; }
 
+  // For the fast path: ORs `badge` in and hands the word to the waiter,
+  // which must exist and wait in `wait` (not beside an endpoint).
+  uint64_t signal_to_waiter(uint64_t badge) {
+    const uint64_t word = word_ | badge;
+    word_ = 0;
+    waiter_ = nullptr;
+    return word;
+  }
+
   // An interrupt is bound to it, so a thread waiting for it may wake
   // without any thread's help.
   bool bound_to_interrupt = false;
