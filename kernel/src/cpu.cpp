@@ -72,8 +72,7 @@ void timer_event(Scheduler& scheduler) {
     }
     if (cpus_idle == cpus_running_threads && !some_thread_will_run()) {
       log("boot: no thread is left to run; powering off\n");
-      log_flush_now();
-      arch::power_off();
+      power_off_with_log();
     }
     arch::set_kernel_timer(scheduler.next_event());
     log_flush_if_quiet();

@@ -20,16 +20,6 @@ namespace {
 
 using abi::Capability_kind;
 
-// The endpoint capability in x0 if it has `right`, else null.
-const abi::Capability_entry* endpoint_in_x0(const Thread& thread, uint32_t right) {
-  const abi::Capability_entry* capability = thread.partition().capability(thread.context.x[0]);
-  if (capability == nullptr || capability->kind != static_cast<uint32_t>(Capability_kind::endpoint) ||
-      (capability->rights & right) == 0) {
-    return nullptr;
-  }
-  return capability;
-}
-
 // A message the sender may send that arrives whole: it fits in registers,
 // or both threads have IPC buffers for the rest (otherwise the slow path
 // decides what is refused or cut). No kernel label.
@@ -69,7 +59,8 @@ Thread* switch_to(Scheduler& scheduler, Thread& from, Thread& to) {
 }  // namespace
 
 Thread* fastpath_call(Thread& caller) {
-  const abi::Capability_entry* capability = endpoint_in_x0(caller, abi::right_send);
+  const abi::Capability_entry* capability =
+      caller.partition().capability(caller.context.x[0], Capability_kind::endpoint, abi::right_send);
   if (capability == nullptr) return nullptr;
   Endpoint& endpoint = endpoint_object(capability->object);
   Thread* const receiver = endpoint.receiver;
@@ -89,11 +80,7 @@ Thread* fastpath_call(Thread& caller) {
     return nullptr;
   }
   receiver->reply_to = &caller;
-  endpoint.receiver = nullptr;
-  if (receiver->also_waiting_on != nullptr) {  // it waited on a notification too: no longer
-    receiver->also_waiting_on->forget_waiter();
-    receiver->also_waiting_on = nullptr;
-  }
+  (void)endpoint.take_receiver();  // the receiver checked above
   copy_message(caller, *receiver, capability->badge);
   caller.sent_badge = capability->badge;
   caller.kernel_message = false;
@@ -110,7 +97,8 @@ Thread* fastpath_reply_recv(Thread& replier) {
       !arrives_whole(replier, *caller)) {
     return nullptr;
   }
-  const abi::Capability_entry* capability = endpoint_in_x0(replier, abi::right_receive);
+  const abi::Capability_entry* capability =
+      replier.partition().capability(replier.context.x[0], Capability_kind::endpoint, abi::right_receive);
   if (capability == nullptr) return nullptr;
   Endpoint* const endpoint = &endpoint_object(capability->object);
   if (endpoint->has_senders() || (endpoint->receiver != nullptr && endpoint->receiver != &replier)) {
@@ -139,11 +127,9 @@ Thread* fastpath_reply_recv(Thread& replier) {
 }
 
 Thread* fastpath_signal(Thread& signaller) {
-  const abi::Capability_entry* capability = signaller.partition().capability(signaller.context.x[0]);
-  if (capability == nullptr || capability->kind != static_cast<uint32_t>(Capability_kind::notification) ||
-      (capability->rights & abi::right_send) == 0 || capability->badge == 0) {
-    return nullptr;
-  }
+  const abi::Capability_entry* capability =
+      signaller.partition().capability(signaller.context.x[0], Capability_kind::notification, abi::right_send);
+  if (capability == nullptr || capability->badge == 0) return nullptr;
   Notification& notification = notification_object(capability->object);
   Thread* const waiter = notification.waiter();
   // Only a plain wait (a receive beside an endpoint is the slow path's), on

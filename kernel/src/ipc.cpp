@@ -80,18 +80,6 @@ void hand_over(Thread& sender, const Message_source& message, Thread& receiver, 
   }
 }
 
-// Takes the endpoint's waiting receiver, if any; it no longer waits on a
-// notification beside it.
-Thread* take_receiver(Endpoint& endpoint) {
-  Thread* const receiver = endpoint.receiver;
-  endpoint.receiver = nullptr;
-  if (receiver != nullptr && receiver->also_waiting_on != nullptr) {
-    receiver->also_waiting_on->forget_waiter();
-    receiver->also_waiting_on = nullptr;
-  }
-  return receiver;
-}
-
 Blocked queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
   sender.state = state;
   endpoint.enqueue(sender);
@@ -103,7 +91,7 @@ Blocked queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
 Blocked ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
   caller.sent_badge = badge;
   caller.kernel_message = false;
-  if (Thread* receiver = take_receiver(endpoint); receiver != nullptr) {
+  if (Thread* receiver = endpoint.take_receiver(); receiver != nullptr) {
     hand_over(caller, registers_of(caller, frame), *receiver, receiver->context, true);
     make_ready(*receiver);
     return Blocked::yes;
@@ -121,7 +109,7 @@ Blocked ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoin
 bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
   sender.sent_badge = badge;
   sender.kernel_message = false;
-  Thread* const receiver = take_receiver(endpoint);
+  Thread* const receiver = endpoint.take_receiver();
   if (receiver == nullptr) return false;
   hand_over(sender, registers_of(sender, frame), *receiver, receiver->context, false);
   make_ready(*receiver);
@@ -183,7 +171,7 @@ void ipc_reply(Thread& replier, const arch::Exception_frame& frame) {
 void ipc_send_kernel_message(Thread& sender, Endpoint& endpoint) {
   sender.sent_badge = 0;
   sender.kernel_message = true;
-  if (Thread* receiver = take_receiver(endpoint); receiver != nullptr) {
+  if (Thread* receiver = endpoint.take_receiver(); receiver != nullptr) {
     hand_over(sender, source_of(sender), *receiver, receiver->context, true);
     make_ready(*receiver);
     return;

@@ -204,5 +204,5 @@ extern "C" [[noreturn]] void kernel_main() {
     }
   }
   log("boot: powering off\n");
-  arch::power_off();
+  power_off_with_log();
 }

@@ -5,10 +5,12 @@
 
 namespace kestrel {
 
-[[noreturn]] void panic_stop() {
+[[noreturn]] void power_off_with_log() {
   log_flush_now();
   arch::power_off();
 }
+
+[[noreturn]] void panic_stop() { power_off_with_log(); }
 
 }  // namespace kestrel
 

@@ -88,13 +88,6 @@ Thread* Scheduler::better_thread() const {
   return nullptr;
 }
 
-bool Scheduler::should_preempt() const {
-  const Thread* best = pick_next();
-  if (best == nullptr) return current_ != nullptr && !may_run(*current_);
-  if (current_ == nullptr || !may_run(*current_)) return true;
-  return best->priority() > current_->priority();
-}
-
 uint64_t Scheduler::next_event() const {
   uint64_t next = 0;
   if (plan_.configured() && !plan_.exclusive()) next = window_.ends_at;

@@ -215,8 +215,7 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
           decode_capability(thread.partition(), frame.x[0], Capability_kind::power, abi::right_control, capability);
       if (status == Status::ok) {
         log("partition {}: thread {} powers the machine off\n", thread.partition().name(), thread.name());
-        log_flush_now();
-        arch::power_off();
+        power_off_with_log();
       }
       break;
     case abi::Syscall::signal:

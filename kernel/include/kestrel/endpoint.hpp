@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kestrel/abi/limits.hpp>
+#include <kestrel/notification.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
@@ -12,6 +13,19 @@ class Endpoint final {
  public:
   // A thread blocked in recv on this endpoint, if any.
   Thread* receiver = nullptr;
+
+  // Takes the waiting receiver (nullptr if none); if it also waited on a
+  // notification (recv with x1), it no longer does. Inline: the fast path
+  // uses it.
+  [[nodiscard]] Thread* take_receiver() {
+    Thread* const taken = receiver;
+    receiver = nullptr;
+    if (taken != nullptr && taken->also_waiting_on != nullptr) {
+      taken->also_waiting_on->forget_waiter();
+      taken->also_waiting_on = nullptr;
+    }
+    return taken;
+  }
 
   // Senders whose message waits for a receiver, oldest first.
   void enqueue(Thread& sender);

@@ -35,6 +35,9 @@ void log(const char* format, Args... args) {
   format_to(sink, format, args...);
 }
 
+// Powers the machine off, after writing out any kernel text still held.
+[[noreturn]] void power_off_with_log();
+
 // Stops the whole machine after a broken kernel invariant. Never called for
 // anything a partition can cause. Prints "kernel panic: ..." (test runners
 // look for that text) and powers the machine off.

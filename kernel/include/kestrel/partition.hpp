@@ -30,6 +30,15 @@ class Partition final {
     return slot < capabilities_.size() ? &capabilities_[static_cast<size_t>(slot)] : nullptr;
   }
 
+  // The capability in `slot` if it is of `kind` and has `right`, else
+  // nullptr (the system calls' decoders tell the three failures apart).
+  [[nodiscard]] const abi::Capability_entry* capability(uint64_t slot, abi::Capability_kind kind,
+                                                        uint32_t right) const {
+    const abi::Capability_entry* found = capability(slot);
+    if (found == nullptr || found->kind != static_cast<uint32_t>(kind) || (found->rights & right) == 0) return nullptr;
+    return found;
+  }
+
   // The physical address of [ipa, ipa + size) if the partition may read all
   // of it: inside one readable region that is not device memory. Zero-sized
   // ranges and ranges that wrap are refused. Returns nullptr otherwise.

@@ -80,7 +80,9 @@ class Scheduler final {
 
   // A thread that may run is better than the current one, or the current
   // one may not run any more.
-  [[nodiscard]] bool should_preempt() const;
+  [[nodiscard]] bool should_preempt() const {
+    return better_thread() != nullptr || (current_ != nullptr && !may_run(*current_));
+  }
 
   // The thread to switch to instead of the current one, which keeps running
   // otherwise (no rotation among equals): pick_next() if it is better than
