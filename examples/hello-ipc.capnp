@@ -9,6 +9,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "hello-ipc",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # power off once every thread is done
 
   partitions = [
     ( name = "server",

@@ -14,6 +14,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "vm-with-vmm",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
 
   partitions = [
     ( name = "console",

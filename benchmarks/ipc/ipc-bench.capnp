@@ -25,6 +25,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "ipc-bench",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
   partitions = [
     ( name = "server",
       program = "ipc-bench-server.elf",

@@ -106,6 +106,7 @@ Verdict check_blob(const uint8_t* data, size_t size) {
   if (header.header_size != sizeof(Boot_info_header)) return fail(Boot_info_error::bad_header_size, whole);
   if (header.total_size != size) return fail(Boot_info_error::size_mismatch, whole);
   if (header.checksum != boot_info_checksum(data, size)) return fail(Boot_info_error::bad_checksum, whole);
+  if ((header.system_flags & ~known_system_flags) != 0) return fail(Boot_info_error::unknown_flags, whole);
   return passed;
 }
 

@@ -13,6 +13,10 @@ namespace {
 // Under the kernel lock: CPUs that run threads, and how many of them idle.
 unsigned cpus_running_threads = 0;
 unsigned cpus_idle = 0;
+// The policy's choice (System.noThreadLeft) and whether the moment has been
+// logged; under the kernel lock.
+bool power_off_when_no_thread_left = false;
+bool reported_no_thread_left = false;
 
 // A thread that is ready (its idle CPU has been kicked but has not woken
 // yet, or its window or budget has not come yet), sleeps with a deadline or
@@ -58,8 +62,9 @@ void timer_event(Scheduler& scheduler) {
 }
 
 // No thread of this CPU is ready: wait for an interrupt to make one ready.
-// Powers the machine off once every CPU idles and no thread sleeps with a
-// deadline, because then nothing can ever make a thread ready again.
+// Once every CPU idles and no thread sleeps with a deadline, nothing can
+// ever make a thread ready again: the policy says whether the machine then
+// powers off or keeps idling (it never powers off unasked).
 [[noreturn]] void idle(Scheduler& scheduler) {
   scheduler.set_current(nullptr);
   ++cpus_idle;
@@ -71,8 +76,14 @@ void timer_event(Scheduler& scheduler) {
       start(scheduler, *next);
     }
     if (cpus_idle == cpus_running_threads && !some_thread_will_run()) {
-      log("boot: no thread is left to run; powering off\n");
-      power_off_with_log();
+      if (power_off_when_no_thread_left) {
+        log("boot: no thread is left to run; powering off\n");
+        power_off_with_log();
+      }
+      if (!reported_no_thread_left) {
+        reported_no_thread_left = true;
+        log("boot: no thread is left to run; idling (the policy's noThreadLeft)\n");
+      }
     }
     arch::set_kernel_timer(scheduler.next_event());
     log_flush_if_quiet();
@@ -86,6 +97,8 @@ void timer_event(Scheduler& scheduler) {
 }  // namespace
 
 void set_cpus_running_threads(unsigned count) { cpus_running_threads = count; }
+
+void set_power_off_when_no_thread_left(bool power_off) { power_off_when_no_thread_left = power_off; }
 
 void run_threads() {
   Scheduler& scheduler = this_cpu_scheduler();

@@ -5,6 +5,7 @@
 #include <kestrel/ipc.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
+#include <kestrel/partition.hpp>
 
 namespace kestrel {
 namespace {
@@ -80,9 +81,25 @@ void hand_over(Thread& sender, const Message_source& message, Thread& receiver, 
   }
 }
 
+// A passive server of the endpoint's partition that has not reached its
+// first receive has no time of its own: `sender`, now waiting for it, lends
+// it its own until it receives (thread.hpp, donor()).
+void lend_time_to_starting_servers(const Endpoint& endpoint, Thread& sender) {
+  const Partition* const server = endpoint.server;
+  if (server == nullptr) return;
+  for (uint32_t i = 0; i < server->thread_count(); ++i) {
+    Thread& thread = thread_object(server->first_thread() + i);
+    if (!thread.is_passive() || thread.waited_for_call || thread.state != Thread::State::ready) continue;
+    if (thread.serving != nullptr && thread.serving->waits_to_send()) continue;  // it has a lender
+    thread.serving = &sender;
+    make_ready(thread);  // its CPU looks again: it may run now
+  }
+}
+
 Blocked queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
   sender.state = state;
   endpoint.enqueue(sender);
+  lend_time_to_starting_servers(endpoint, sender);
   return Blocked::yes;
 }
 

@@ -4,6 +4,7 @@
 #include <kestrel/arch.hpp>
 #include <kestrel/boot_info.hpp>
 #include <kestrel/cpu.hpp>
+#include <kestrel/endpoint.hpp>
 #include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
@@ -120,6 +121,9 @@ unsigned create_objects(const Boot_info& info) {
       partition.may_start = false;
     }
   }
+  for (uint32_t e = 0; e < info.endpoints().size(); ++e) {
+    endpoint_object(e).server = &partition_pool[info.endpoints()[e].server_partition];
+  }
   unsigned ready = 0;
   for (uint32_t t = 0; t < info.threads().size(); ++t) {
     const abi::Thread_entry& entry = info.threads()[t];
@@ -196,6 +200,7 @@ extern "C" [[noreturn]] void kernel_main() {
               cpus == 1 ? "CPU" : "CPUs");
           kernel_lock().acquire();
           set_cpus_running_threads(cpus);
+          set_power_off_when_no_thread_left(info.power_off_when_no_thread_left());
           arch::release_secondary_cpus();
           run_threads();
         }

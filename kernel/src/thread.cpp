@@ -27,11 +27,13 @@ void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
 
 const Thread* Thread::donor_of_passive() const {
   const Thread* thread = this;
-  // Bounded: a chain of passive servers each handling the next one's
-  // message has at most one link per thread.
+  // Bounded: a chain of passive servers each handling (or starting up for)
+  // the next one's message has at most one link per thread.
   for (uint32_t links = 0; links < abi::max_threads; ++links) {
-    if (!thread->passive_ || !thread->waited_for_call) return thread;
+    if (!thread->passive_) return thread;
     if (thread->serving == nullptr) return nullptr;
+    // Starting up: only while the lender still waits to send to it.
+    if (!thread->waited_for_call && !thread->serving->waits_to_send()) return nullptr;
     thread = thread->serving;
   }
   return nullptr;

@@ -77,6 +77,9 @@ void handle_user_exception(arch::Exception_frame& frame, const User_exception& e
         if (switch_thread) thread->state = Thread::State::blocked_wait;
       }
       break;
+    case User_exception::Kind::emulated:
+      switch_thread = false;
+      break;
     case User_exception::Kind::vm_exit:
       send_to_handler(*thread);
       break;

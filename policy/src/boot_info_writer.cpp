@@ -72,6 +72,7 @@ std::vector<uint8_t> Boot_info_writer::finish() const {
   header.version = abi::boot_info_version;
   header.header_size = sizeof(abi::Boot_info_header);
   header.system_name = system_name_;
+  header.system_flags = system_flags_;
   header.platform = platform_;
 
   std::vector<uint8_t> blob(sizeof header, 0);  // the header is copied in last

@@ -120,6 +120,7 @@ std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Mea
                                     std::span<const abi::Digest_entry> digests) {
   Boot_info_writer writer;
   writer.set_system_name(model.name);
+  if (model.power_off_when_no_thread_left) writer.set_system_flags(abi::system_power_off_when_no_thread_left);
   emit_platform(model, writer);
   for (uint32_t p = 0; p < model.partitions.size(); ++p) emit_partition(model, p, writer);
   emit_objects(model, writer);

@@ -20,6 +20,7 @@ class Resolver {
   Model run(schema::System::Reader system, const Source_ref& root) {
     model_.src = root;
     model_.name = system.getName();
+    model_.power_off_when_no_thread_left = system.getNoThreadLeft() == schema::NoThreadLeft::POWER_OFF;
     check_name(model_.name, root.at("name"), "system");
     if (system.hasPlatform()) {
       resolve_platform(system.getPlatform(), root.field("platform"));

@@ -2,6 +2,7 @@
 // Address space: partitions' stage-2 translations and the hypervisor controls
 // native threads run under.
 #include <arch/frame_layout.h>
+#include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vcpu.hpp>
@@ -46,11 +47,6 @@ constexpr uint64_t cptr_res1 = 0x32ff;
 using Cptr_tfp = Bitflag<10>;
 constexpr uint64_t cptr_native = cptr_res1 | Cptr_tfp::bits(1);
 
-// CNTKCTL_EL1 while native threads run (with TGE set it still governs EL0):
-// they may read the virtual counter and its frequency (EL0VCTEN), as on
-// seL4; the physical counter and the timers stay the kernel's.
-constexpr uint64_t cntkctl_native = Bitflag<1>::bits(1);
-
 Attributes attributes_of(const abi::Region_entry& region) {
   Attributes attributes{};
   attributes.access = (region.attributes & abi::region_write) != 0 ? Access::read_write : Access::read_only;
@@ -93,6 +89,7 @@ void load_thread(Thread& thread) {
   } else {
     asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   }
+  asm volatile("msr mdcr_el2, %0" : : "r"(mdcr_for(thread.is_vcpu())));
   const Partition& partition = thread.partition();
   const uint64_t vttbr =
       vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
@@ -113,12 +110,13 @@ void save_thread(Thread& thread) {
   if (!thread.is_vcpu()) return;
   save_vcpu_registers(thread.vcpu_registers);
   vgic::save(thread.vcpu_interrupts);
-  // The one EL1 register native threads depend on, back to their value.
-  asm volatile("msr cntkctl_el1, %0" : : "r"(cntkctl_native));
+  // Whatever runs next: the EL1 state native threads depend on or can see
+  // back to their values (cheap, and only after a vCPU ran).
+  reset_el0_state_after_guest();
 }
 
 void prepare_native_threads() {
-  asm volatile("msr cntkctl_el1, %0" : : "r"(cntkctl_native));
+  prepare_cpu_state();
   asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value));
   asm volatile("msr cptr_el2, %0" : : "r"(cptr_native));
   asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));

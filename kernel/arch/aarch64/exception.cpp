@@ -4,6 +4,7 @@
 // Exceptions from native threads (EL0) go to generic code, which contains
 // them to the thread; an exception taken at EL2 itself is a kernel bug and
 // panics, unless an in-kernel test claimed it.
+#include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vgic.hpp>
@@ -72,6 +73,14 @@ User_exception decode_user_exception(const Exception_frame& frame) {
       return fault("SP alignment fault");
     case Exception_class::brk_aarch64:
       return fault("breakpoint instruction");
+    // The kernel keeps every debug exception but BRK off (cpu_state.cpp);
+    // should one come anyway, it is the thread's fault like any other.
+    case Exception_class::breakpoint_lower:
+      return fault("hardware breakpoint");
+    case Exception_class::software_step_lower:
+      return fault("software step");
+    case Exception_class::watchpoint_lower:
+      return fault("watchpoint", true);
     default:
       return fault("unexpected exception");
   }
@@ -83,10 +92,13 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   switch (vector) {
     case Vector::lower64_sync:
       if (thread != nullptr && thread->is_vcpu()) {
-        // Not an exit: WFI (ISS.TI 0) or WFE (1), which the kernel handles.
-        const auto kind = decode_vm_exit(frame, *thread)       ? User_exception::Kind::vm_exit
-                          : (Esr_iss::get(frame.esr) & 1) != 0 ? User_exception::Kind::pause
-                                                               : User_exception::Kind::wait;
+        // Not an exit: a system register the kernel emulates, WFI (ISS.TI
+        // 0) or WFE (1), which the kernel handles.
+        const bool sysreg = Esr_class::get(frame.esr) == static_cast<uint64_t>(Exception_class::sysreg_trap);
+        const auto kind = sysreg && emulate_guest_system_register(frame, *thread) ? User_exception::Kind::emulated
+                          : decode_vm_exit(frame, *thread)                        ? User_exception::Kind::vm_exit
+                          : (Esr_iss::get(frame.esr) & 1) != 0                    ? User_exception::Kind::pause
+                                                                                  : User_exception::Kind::wait;
         handle_user_exception(frame, User_exception{kind, "", 0, false});
       } else {
         handle_user_exception(frame, decode_user_exception(frame));

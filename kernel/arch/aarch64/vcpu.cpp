@@ -41,7 +41,9 @@ namespace {
 // clang-format on
 
 // HCR_EL2 while a vCPU runs: stage 2 on, interrupts and aborts to EL2, SMC,
-// WFI and WFE trapped, EL1 in AArch64; no TGE, so the guest has EL1.
+// WFI and WFE trapped, ACTLR_EL1 and the IMPLEMENTATION DEFINED registers
+// trapped (they would change the CPU for every partition), EL1 in AArch64;
+// no TGE, so the guest has EL1.
 constexpr uint64_t hcr_guest = Bitflag<0>::bits(1)      // VM
                                | Bitflag<1>::bits(1)    // SWIO
                                | Bitflag<3>::bits(1)    // FMO
@@ -50,6 +52,8 @@ constexpr uint64_t hcr_guest = Bitflag<0>::bits(1)      // VM
                                | Bitflag<13>::bits(1)   // TWI
                                | Bitflag<14>::bits(1)   // TWE
                                | Bitflag<19>::bits(1)   // TSC
+                               | Bitflag<20>::bits(1)   // TIDCP
+                               | Bitflag<21>::bits(1)   // TACR
                                | Bitflag<31>::bits(1);  // RW
 
 // Data abort syndrome (ISS) fields.

@@ -113,6 +113,9 @@ class Boot_info {
   const abi::Boot_info_header& header() const { return *reinterpret_cast<const abi::Boot_info_header*>(data_); }
   const abi::Platform_entry& platform() const { return header().platform; }
   const char* system_name() const { return name(header().system_name); }
+  bool power_off_when_no_thread_left() const {
+    return (header().system_flags & abi::system_power_off_when_no_thread_left) != 0;
+  }
 
   Span<const abi::Memory_range> ram_ranges() const { return section<abi::Memory_range>(abi::Section::ram_ranges); }
   Span<const abi::Partition_entry> partitions() const {

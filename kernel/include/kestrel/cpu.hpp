@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Cpu: what each CPU does with its threads: run the best ready one, switch
 // when it blocks or a better one wakes, idle (and wake) when none is ready,
-// and power the machine off once no thread on any CPU can ever run again.
+// and, if the policy says so, power the machine off once no thread on any
+// CPU can ever run again.
 //
 // Everything here runs with the kernel lock held (kernel_lock.hpp).
 #pragma once
@@ -20,6 +21,10 @@ inline Scheduler& this_cpu_scheduler() { return cpu_scheduler(arch::current_cpu(
 // How many CPUs run threads (so that power-off waits for all of them): set
 // by the boot CPU before it lets the others run.
 void set_cpus_running_threads(unsigned count);
+
+// What to do once no thread can ever run again (System.noThreadLeft):
+// power off, or idle. Set by the boot CPU before threads run.
+void set_power_off_when_no_thread_left(bool power_off);
 
 // Runs this CPU's threads from now on; never returns.
 [[noreturn]] void run_threads();

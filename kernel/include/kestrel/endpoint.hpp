@@ -9,8 +9,14 @@
 
 namespace kestrel {
 
+class Partition;
+
 class Endpoint final {
  public:
+  // The partition that receives on it (set at boot): a thread queued here
+  // lends its time to that partition's passive servers still starting up.
+  Partition* server = nullptr;
+
   // A thread blocked in recv on this endpoint, if any.
   Thread* receiver = nullptr;
 

@@ -67,9 +67,6 @@ class Scheduler final {
     if (donor == nullptr) return false;
     if (donor->budget_ticks != 0 && donor->budget_left <= 0) return false;
     if (!plan_.configured() || plan_.exclusive()) return true;
-    // A passive server starting up (until its first receive) may need no
-    // window of its own: it runs in any window, at its priority.
-    if (donor->is_passive()) return true;
     return donor->partition().index() == window_.partition;
   }
 

@@ -46,24 +46,29 @@ class Thread final {
   // policy), as exit messages report it.
   uint32_t vcpu_index() const { return vcpu_index_; }
   // A passive server runs only on the time of the thread whose call it
-  // serves (after it first waits for a call; until then, in any window).
+  // serves. It has no time of its own even before its first receive: it
+  // starts up on the time of a thread waiting to call or send to its
+  // partition (Endpoint::server), in that thread's window and budget.
   bool is_passive() const { return passive_; }
   uint64_t budget_ns() const { return budget_ns_; }
   uint64_t period_ns() const { return period_ns_; }
 
   // The thread whose time this one runs on: itself, or for a passive server
-  // handling a message (a call, or a send), its sender's donor. nullptr for
-  // a passive server that handles none (it may not run).
+  // handling a message (a call, or a send), its sender's donor; for one
+  // starting up, the donor of the thread waiting to send to it. nullptr for
+  // a passive server with neither (it may not run).
   const Thread* donor() const {
-    if (!passive_ || !waited_for_call) return this;
+    if (!passive_) return this;
     // The common case in one step: a passive server handling a message of
     // a thread with time of its own.
-    if (serving != nullptr && (!serving->passive_ || !serving->waited_for_call)) return serving;
+    if (waited_for_call && serving != nullptr && !serving->passive_) return serving;
     return donor_of_passive();
   }
   Thread* donor() { return const_cast<Thread*>(static_cast<const Thread*>(this)->donor()); }
 
   State state = State::inactive;
+  // Its message waits in an endpoint's queue (send, call, VM exit, fault).
+  bool waits_to_send() const { return state == State::blocked_call || state == State::blocked_send; }
   // Its registers while it is in the kernel or not running: the exception
   // vectors save them here and resume from here (16-byte aligned, since the
   // vectors use it as their stack).
@@ -84,7 +89,9 @@ class Thread final {
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is
   // in `message` (info, then five words) instead of the thread's registers.
   Thread* reply_to = nullptr;
-  Thread* serving = nullptr;  // whose message it handles (call or send) since its last receive
+  // Whose message it handles (call or send) since its last receive; for a
+  // passive server before its first receive, who lends it time to start.
+  Thread* serving = nullptr;
   Thread* next_sender = nullptr;
   uint64_t sent_badge = 0;
   bool kernel_message = false;

@@ -11,11 +11,12 @@ namespace kestrel {
 
 struct User_exception {
   enum class Kind : uint8_t {
-    syscall,  // svc #0
-    wait,     // WFI (or a native thread's WFE): the thread has nothing to do
-    pause,    // a vCPU's WFE: it waits for another vCPU, so it gives up the CPU
-    fault,    // anything else: the thread did something it may not
-    vm_exit,  // a vCPU's trap for its VMM; the message is in the thread
+    syscall,   // svc #0
+    wait,      // WFI (or a native thread's WFE): the thread has nothing to do
+    pause,     // a vCPU's WFE: it waits for another vCPU, so it gives up the CPU
+    fault,     // anything else: the thread did something it may not
+    vm_exit,   // a vCPU's trap for its VMM; the message is in the thread
+    emulated,  // a vCPU's trap the arch layer has answered: it just continues
   };
   Kind kind;
   const char* description;  // for faults: "data abort", "undefined instruction", ...

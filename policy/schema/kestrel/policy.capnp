@@ -39,6 +39,19 @@ struct System {
 
   schedule @6 :List(CpuSchedule);
   # The time-partition plan, one entry per CPU that runs anything.
+
+  noThreadLeft @7 :NoThreadLeft = idle;
+  # What the kernel does once no thread on any CPU can ever run again
+  # (every thread stopped, exited or blocked with nothing left to wake it):
+  # `idle` (the default) keeps the CPUs waiting for interrupts, so the
+  # machine stays on; `powerOff` turns it off through PSCI, as a test or a
+  # batch system wants. Partitions holding a `mayPowerOff` capability can
+  # always power off with `system_off`; nothing else ever does.
+}
+
+enum NoThreadLeft {
+  idle @0;
+  powerOff @1;
 }
 
 struct Platform {

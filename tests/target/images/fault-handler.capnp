@@ -9,6 +9,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "fault-handler",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
   partitions = [
     ( name = "app",
       program = "faulty.elf",

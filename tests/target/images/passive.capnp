@@ -10,6 +10,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "passive",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
   partitions = [
     ( name = "service",
       program = "passive-server.elf",

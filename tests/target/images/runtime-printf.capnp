@@ -9,6 +9,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "runtime-printf",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
   partitions = [
     ( name = "printer",
       program = "runtime-console-formats.elf",

@@ -10,6 +10,7 @@ using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
   name = "runtime-vmm",
   platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
   partitions = [
     ( name = "vmm",
       program = "runtime-serve-vmm.elf",

@@ -123,7 +123,7 @@ class WindowSchedulerTest : public testing::Test {
       threads_[t].state = Thread::State::ready;
       scheduler_.add(threads_[t]);
     }
-    server().waited_for_call = true;  // as if it had reached its receive (see PassiveServerStartsUpInAnyWindow)
+    server().waited_for_call = true;  // as if it had reached its receive (see PassiveServerStartsUpOnItsCallersTime)
   }
   // What the kernel does at a timer event or a switch: time moves on, then
   // the best thread runs.
@@ -192,11 +192,26 @@ TEST_F(WindowSchedulerTest, ThreadsOfLowerPriorityRunWhenBetterOnesBlock) {
   EXPECT_EQ(run_at(epoch + 5), &low());
 }
 
-TEST_F(WindowSchedulerTest, PassiveServerStartsUpInAnyWindow) {
+TEST_F(WindowSchedulerTest, PassiveServerStartsUpOnItsCallersTime) {
   server().waited_for_call = false;
-  EXPECT_EQ(run_at(epoch), &server()) << "until its first receive it runs at its priority, even in a's window";
+  EXPECT_EQ(server().donor(), nullptr) << "before its first receive it has no time of its own";
+  EXPECT_EQ(run_at(epoch), &high()) << "so it does not run in a's window";
+  EXPECT_EQ(run_at(epoch + 100), &worker()) << "nor in its own partition's";
+  // high (partition a) waits to call it: the server starts up on high's time.
+  EXPECT_EQ(run_at(epoch + 200), &high());
+  server().serving = &high();
+  high().state = Thread::State::blocked_call;
+  EXPECT_EQ(server().donor(), &high());
+  EXPECT_EQ(run_at(epoch + 201), &server()) << "in a's window, as high's stand-in";
+  EXPECT_EQ(run_at(epoch + 300), &worker()) << "but not in b's window: high's time is a's";
+  // Once high no longer waits for it (another thread took the call), the
+  // loan ends.
+  high().state = Thread::State::blocked_reply;
+  EXPECT_EQ(server().donor(), nullptr);
+  EXPECT_FALSE(scheduler_.may_run(server()));
   server().waited_for_call = true;
-  EXPECT_EQ(run_at(epoch + 1), &high()) << "then only on callers' time";
+  server().serving = nullptr;
+  EXPECT_EQ(run_at(epoch + 400), &low()) << "after its first receive: only on callers' time";
 }
 
 TEST_F(WindowSchedulerTest, APassiveServerRunsOnlyOnItsCallersTime) {

@@ -66,9 +66,15 @@ TEST(BootInfoWriter, FillsTheHeader) {
   EXPECT_EQ(header.header_size, sizeof(Boot_info_header));
   EXPECT_EQ(header.total_size, blob.size());
   EXPECT_EQ(header.platform.cpu_count, 1U);
-  EXPECT_EQ(header.reserved, 0U);
+  EXPECT_EQ(header.system_flags, 0U);  // noThreadLeft = idle unless set
   const Section_header strings = header.sections[static_cast<uint32_t>(Section::strings)];
   EXPECT_STREQ(reinterpret_cast<const char*>(blob.data() + strings.offset + header.system_name), "sample");
+}
+
+TEST(BootInfoWriter, WritesTheSystemFlags) {
+  Boot_info_writer writer = sample_writer();
+  writer.set_system_flags(system_power_off_when_no_thread_left);
+  EXPECT_EQ(header_of(writer.finish()).system_flags, system_power_off_when_no_thread_left);
 }
 
 TEST(BootInfoWriter, IdenticalBuildsAreByteIdentical) {

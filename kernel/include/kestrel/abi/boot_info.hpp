@@ -19,7 +19,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 2;                       // 2: measurements and digests
+inline constexpr uint32_t boot_info_version = 3;                       // 3: system flags
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -67,14 +67,20 @@ struct Platform_entry {
 };
 static_assert(sizeof(Platform_entry) == 40);
 
+// Boot_info_header::system_flags: when no thread is left that can ever run
+// again, power the machine off (set) or idle until an interrupt (clear: the
+// kernel never powers off unless the policy says so).
+inline constexpr uint32_t system_power_off_when_no_thread_left = 1U << 0;
+inline constexpr uint32_t known_system_flags = system_power_off_when_no_thread_left;
+
 struct Boot_info_header {
   uint64_t magic;
   uint32_t version;
-  uint32_t header_size;  // sizeof(Boot_info_header)
-  uint32_t total_size;   // the whole blob, header included
-  uint32_t checksum;     // CRC-32 (IEEE) of the whole blob with this field zero
-  uint32_t system_name;  // string offset
-  uint32_t reserved;
+  uint32_t header_size;   // sizeof(Boot_info_header)
+  uint32_t total_size;    // the whole blob, header included
+  uint32_t checksum;      // CRC-32 (IEEE) of the whole blob with this field zero
+  uint32_t system_name;   // string offset
+  uint32_t system_flags;  // system_* flags below; other bits zero
   Platform_entry platform;
   Section_header sections[section_count];
 };

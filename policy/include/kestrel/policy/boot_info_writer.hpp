@@ -33,6 +33,7 @@ class Boot_info_writer {
 
   void set_system_name(std::string_view name) { system_name_ = intern(name); }
   uint32_t system_name() const { return system_name_; }
+  void set_system_flags(uint32_t flags) { system_flags_ = flags; }
 
   abi::Platform_entry& platform() { return platform_; }
   const abi::Platform_entry& platform() const { return platform_; }
@@ -96,6 +97,7 @@ class Boot_info_writer {
 
   abi::Platform_entry platform_{};
   uint32_t system_name_ = 0;
+  uint32_t system_flags_ = 0;
   std::vector<abi::Memory_range> ram_ranges_;
   std::vector<abi::Partition_entry> partitions_;
   std::vector<abi::Region_entry> regions_;

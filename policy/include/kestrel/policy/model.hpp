@@ -199,6 +199,7 @@ struct Cpu_plan {
 
 struct Model {
   std::string name;
+  bool power_off_when_no_thread_left = false;  // System.noThreadLeft = powerOff
   bool has_platform = false;
   Platform platform;
   std::vector<Partition> partitions;

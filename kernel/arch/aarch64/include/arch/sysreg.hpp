@@ -53,6 +53,10 @@ enum class Exception_class : uint8_t {
   data_abort_same = 0x25,
   sp_alignment = 0x26,
   serror = 0x2f,
+  breakpoint_lower = 0x30,
+  software_step_lower = 0x32,
+  watchpoint_lower = 0x34,
+  bkpt_aarch32 = 0x38,
   brk_aarch64 = 0x3c,
 };
 

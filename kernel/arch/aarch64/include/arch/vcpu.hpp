@@ -31,6 +31,10 @@ struct Vcpu_registers {
   uint64_t csselr_el1;
   // Not saved (it never changes): the MPIDR_EL1 the guest reads, VMPIDR_EL2.
   uint64_t virtual_mpidr;
+  // The guest's debug registers are trapped (cpu_state.hpp): what it last
+  // wrote to MDSCR_EL1 and the OS lock, returned on reads, never applied.
+  uint64_t mdscr_shadow;
+  uint64_t os_lock_shadow;
 
   // vCPU `index` of its VM out of reset: MMU and caches off (SCTLR_EL1 holds
   // only its RES1 bits), everything else zero, and an MPIDR whose affinity
@@ -40,6 +44,7 @@ struct Vcpu_registers {
     Vcpu_registers registers{};
     registers.sctlr_el1 = 0x30d0'0800;
     registers.virtual_mpidr = (uint64_t{1} << 31) | ((index / 16) << 8) | (index % 16);
+    registers.os_lock_shadow = 1;  // locked out of reset, as on hardware
     return registers;
   }
 };
