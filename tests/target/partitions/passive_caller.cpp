@@ -2,7 +2,9 @@
 // Passive caller: calls a passive server (which has no window) 50 times and
 // measures each round trip. The answers prove the server ran; the round
 // trips, far shorter than any window, prove it ran on the caller's time
-// instead of waiting for time of its own.
+// instead of waiting for time of its own. With
+// KESTREL_FIRST_CALL_STARTS_SERVER the first call, which lends the server
+// the time to start up, is not timed.
 #include "time_check.hpp"
 
 namespace {
@@ -23,8 +25,11 @@ extern "C" int main() {
     const uint64_t start = time_check::now();
     const auto answer = kestrel::call(service, 1, none, 0);
     const uint64_t round_trip = time_check::now() - start;
-    if (round_trip > longest) longest = round_trip;
     counted = counted && answer.status == kestrel::abi::Status::ok && answer.words[0] == i;
+#ifdef KESTREL_FIRST_CALL_STARTS_SERVER
+    if (i == 1) continue;
+#endif
+    if (round_trip > longest) longest = round_trip;
   }
   kestrel::console_print(console, counted ? "the passive server answered all 50 calls in order\n"
                                           : "FAILED: wrong answers from the passive server\n");
