@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The passive start-up test: "service" is a passive server that spins for
-# 20 ms before its first receive (partitions/passive_slow_start.cpp). It has
+# 20 ms before its first receive, once "ticker" has started
+# (partitions/passive_slow_start.cpp). It has
 # no time of its own, so it may start up only on the time of "caller", which
 # waits to call it, in caller's window; "ticker" in the other window must
 # keep the documented bound (the other window + 100 us).
@@ -34,7 +35,7 @@ const system :K.System = (
       threads = [(name = "main", stack = "stack", priority = 10)],
     ),
     ( name = "ticker",
-      program = "window-ticker.elf",
+      program = "window-ticker-flag.elf",
       kernelConsole = true,
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
@@ -45,6 +46,11 @@ const system :K.System = (
     ),
   ],
   endpoints = [(name = "service", server = "service", clients = [(partition = "caller", badge = 1)])],
+  channels = [
+    ( name = "started", size = 0x1000,
+      writer = (partition = "ticker", address = 0x2000000),
+      readers = [(partition = "service", address = 0x3000000)] ),
+  ],
   schedule = [
     (cpu = 0, majorFrameUs = 4000, windows = [
       (partition = "caller", durationUs = 2000),

@@ -17,6 +17,10 @@ constexpr uint64_t noticeable_us = 50;  // shorter gaps are interrupts, not wind
 }  // namespace
 
 extern "C" int main() {
+#ifdef KESTREL_STARTED_FLAG
+  // Tells whoever reads this shared page that the ticker has started.
+  *reinterpret_cast<volatile uint64_t*>(KESTREL_STARTED_FLAG) = 1;
+#endif
   const uint64_t per_us = time_check::ticks_per_microsecond();
   uint64_t longest = 0;
   uint64_t seen = 0;
