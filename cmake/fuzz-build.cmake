@@ -57,6 +57,7 @@ foreach(format IN LISTS KESTREL_FUZZ_FORMATS)
   add_test(NAME fuzz.policy_${format}
            COMMAND ${KESTREL_FUZZ_BINARY_DIR}/tests/fuzz/policy_${format}_fuzzer
                    -max_total_time=${KESTREL_FUZZ_TEST_SECONDS} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+                   -create_missing_dirs=1
                    -dict=${CMAKE_SOURCE_DIR}/tests/fuzz/${format}.dict
                    -artifact_prefix=${KESTREL_FUZZ_BINARY_DIR}/artifacts/${format}-
                    ${corpus} ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${format})
