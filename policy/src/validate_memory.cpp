@@ -131,8 +131,10 @@ void check_fixed_physical(const Model& model, Diagnostics& diagnostics) {
         }
       }
       if (in_device) continue;
+      // Without sums, which wrap for a region that ends at 2^64.
       const bool in_ram = std::any_of(platform.ram.begin(), platform.ram.end(), [&](const Address_range& ram) {
-        return region.pa >= ram.base && region.pa + region.size <= ram.end();
+        return region.pa >= ram.base && region.pa - ram.base <= ram.size &&
+               region.size <= ram.size - (region.pa - ram.base);
       });
       if (!in_ram) {
         diagnostics.report(Code::region_outside_ram, region.src.at("physicalAddress"), what + " is not inside RAM",

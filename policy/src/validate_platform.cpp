@@ -69,6 +69,14 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
       all_ram_valid = false;
       continue;
     }
+    // The kernel hands out RAM in pages and refuses boot-info whose RAM is not.
+    if (!page_aligned(ram.base) || !page_aligned(ram.size)) {
+      diagnostics.report(Code::platform_range_invalid, ram.src.at(),
+                         "RAM range " + range_text(ram.base, ram.size) + " is not 4 KiB aligned",
+                         "give RAM a base and a size that are multiples of 0x1000");
+      all_ram_valid = false;
+      continue;
+    }
     for (const auto* other : valid_ram) {
       if (ram.overlaps(*other)) {
         diagnostics

@@ -55,7 +55,7 @@ enum class Severity : uint8_t { error, warning };
   X(platform_device_overlap, 207, error, "two devices' registers overlap")                                     \
   X(platform_interrupt_range, 208, error, "a device interrupt is not an SPI (32-1019)")                        \
   X(platform_interrupt_shared, 209, error, "two devices raise the same interrupt")                             \
-  X(platform_range_invalid, 210, error, "a platform address range is empty or wraps around")                   \
+  X(platform_range_invalid, 210, error, "a platform range is empty or wraps, or RAM is not 4 KiB aligned")     \
   X(platform_console, 211, error, "kernelConsole names no platform device")                                    \
   X(platform_kernel_reserved, 212, error, "kernelReserved is not inside RAM")                                  \
   X(platform_missing, 213, error, "the system has no platform")                                                \

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+# A Linux virtual machine beside native partitions:
+#   linux    - the guest, 2 vCPUs on CPUs 2 and 3, with an emulated virtio
+#              console and block device
+#   vmm      - handles the guest's exits and emulates its devices
+#   blockdrv - owns the real virtio-mmio block device (slot 8) and serves
+#              block requests to the VMM over an endpoint and a channel
+#   console  - owns the PL011 and serves console output to the others
+@0xb3d8a1c4e5f60718;
+
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+
+const system :K.System = (
+  name = "vm-with-vmm",
+  platform = Virt.platform,
+
+  partitions = [
+    ( name = "console",
+      program = "console.elf",
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 200, passive = true)],
+      devices = [(device = "uart0", notification = "console-irq")],
+    ),
+    ( name = "blockdrv",
+      program = "virtio-blk.elf",
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "dma", size = 0x100000, address = 0x1000000, memoryType = nonCacheable),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 150, cpu = 1)],
+      devices = [(device = "virtio8", notification = "blk-irq")],
+    ),
+    ( name = "vmm",
+      program = "vmm.elf",
+      memory = [
+        (name = "code", size = 0x20000, address = 0x200000, access = readExecute),
+        (name = "heap", size = 0x100000, address = 0x400000),
+        (name = "stack", size = 0x8000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 120, cpu = 1)],
+    ),
+    ( name = "linux",
+      vm = (
+        cpus = [2, 3],
+        ramSize = 0x10000000,  # 256 MiB at guest-physical 0x40000000
+        kernel = "guest/Image",
+        initrd = "guest/initramfs.cpio.gz",
+        bootargs = "console=hvc0 earlycon",
+        vmm = "vmm",
+        emulated = [
+          (name = "console", kind = virtioConsole, address = 0xa000000, interrupt = 48),
+          (name = "disk", kind = virtioBlock, address = 0xa001000, interrupt = 49),
+        ],
+      ),
+    ),
+  ],
+
+  endpoints = [
+    ( name = "console-out", server = "console",
+      clients = [(partition = "vmm", badge = 1), (partition = "blockdrv", badge = 2)] ),
+    ( name = "block", server = "blockdrv", clients = [(partition = "vmm", badge = 1)] ),
+  ],
+
+  notifications = [
+    (name = "console-irq", owner = "console"),
+    (name = "blk-irq", owner = "blockdrv"),
+  ],
+
+  channels = [
+    ( name = "blk-data", size = 0x40000,
+      writer = (partition = "blockdrv", address = 0x2000000),
+      readers = [(partition = "vmm", address = 0x2000000)],
+      doorbell = true ),
+  ],
+
+  schedule = [
+    # CPU 0 runs nothing on its own time: the console is a passive server.
+    # CPU 1: the driver and the VMM share a 10 ms frame.
+    (cpu = 1, majorFrameUs = 10000, windows = [
+      (partition = "blockdrv", durationUs = 4000),
+      (partition = "vmm", durationUs = 6000),
+    ]),
+    # CPUs 2 and 3 belong to the guest alone: no timer tick there.
+    (cpu = 2, exclusive = "linux"),
+    (cpu = 3, exclusive = "linux"),
+  ],
+);
