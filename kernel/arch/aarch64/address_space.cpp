@@ -41,9 +41,11 @@ constexpr uint64_t hcr_native = Hcr_vm::bits(1) | Hcr_swio::bits(1) | Hcr_fmo::b
                                 Hcr_amo::bits(1) | Hcr_dc::bits(1) | Hcr_twi::bits(1) | Hcr_twe::bits(1) |
                                 Hcr_tsc::bits(1) | Hcr_tge::bits(1) | Hcr_rw::bits(1);
 
-// CPTR_EL2 (non-VHE): RES1 bits, and TFP so that FP/SIMD traps: partitions
-// get no FP/SIMD state until the kernel switches it (lazily, later).
-constexpr uint64_t cptr_res1 = 0x32ff;
+// CPTR_EL2 (non-VHE): RES1 bits (bit 8 is TZ and bit 12 TSM where SVE and
+// SME exist: set, they trap those too), and TFP so that FP/SIMD traps:
+// partitions get no FP/SIMD state until the kernel switches it (lazily,
+// later). docs/cpu-state.md.
+constexpr uint64_t cptr_res1 = 0x33ff;
 using Cptr_tfp = Bitflag<10>;
 constexpr uint64_t cptr_native = cptr_res1 | Cptr_tfp::bits(1);
 

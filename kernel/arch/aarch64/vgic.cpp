@@ -120,6 +120,7 @@ void restore(const Vcpu_interrupts& state) {
   for (unsigned n = 0; n < list_register_count; ++n) write_list_register(n, state.list[n]);
   asm volatile("msr ich_vmcr_el2, %0" : : "r"(state.control));
   asm volatile("msr ich_ap1r0_el2, %0" : : "r"(state.active_priorities));
+  asm volatile("msr ich_ap0r0_el2, %0" : : "r"(state.active_priorities_group0));
   write_interface_control(Hcr_enable::bits(1));
   if (state.timer_interrupt_active) gic::set_private_active(board::virtual_timer_intid, true);
   asm volatile("msr cntv_cval_el0, %0" : : "r"(state.timer_compare));
@@ -137,6 +138,7 @@ void save(Vcpu_interrupts& state) {
   for (unsigned n = 0; n < list_register_count; ++n) state.list[n] = read_list_register(n);
   asm volatile("mrs %0, ich_vmcr_el2" : "=r"(state.control));
   asm volatile("mrs %0, ich_ap1r0_el2" : "=r"(state.active_priorities));
+  asm volatile("mrs %0, ich_ap0r0_el2" : "=r"(state.active_priorities_group0));
   write_interface_control(0);
 }
 

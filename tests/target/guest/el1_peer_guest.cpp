@@ -23,7 +23,10 @@ uint64_t virtual_counter() {
 }
 
 bool state_is_reset() {
-  uint64_t sctlr, tpidrro, tpidr0, cntkctl, tpidr1, contextidr, par, csselr, pmuserenr, mdscr;
+  uint64_t sctlr, tpidrro, tpidr0, cntkctl, tpidr1, contextidr, par, csselr, pmuserenr, mdscr, pmr, ap0, ap1;
+  asm volatile("mrs %0, icc_pmr_el1" : "=r"(pmr));
+  asm volatile("mrs %0, icc_ap0r0_el1" : "=r"(ap0));
+  asm volatile("mrs %0, icc_ap1r0_el1" : "=r"(ap1));
   asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
   asm volatile("mrs %0, tpidrro_el0" : "=r"(tpidrro));
   asm volatile("mrs %0, tpidr_el0" : "=r"(tpidr0));
@@ -45,6 +48,9 @@ bool state_is_reset() {
       {"CSSELR_EL1", csselr, 0},
       {"PMUSERENR_EL0", pmuserenr, 0},
       {"MDSCR_EL1", mdscr, 0},
+      {"ICC_PMR_EL1", pmr, 0},
+      {"ICC_AP0R0_EL1", ap0, 0},
+      {"ICC_AP1R0_EL1", ap1, 0},
   };
   bool all_reset = true;
   for (const Expected& check : checks) {

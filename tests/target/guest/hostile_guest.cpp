@@ -44,6 +44,10 @@ extern "C" void guest_main() {
   asm volatile("msr par_el1, %0" : : "r"(hostile_word & ~uint64_t{1}));
   asm volatile("msr csselr_el1, %0" : : "r"(uint64_t{2}));
   asm volatile("msr actlr_el1, %0" : : "r"(~uint64_t{0}));
+  // The virtual CPU interface: priority mask and active priorities.
+  asm volatile("msr icc_pmr_el1, %0" : : "r"(uint64_t{0x10}));
+  asm volatile("msr icc_ap0r0_el1, %0" : : "r"(uint64_t{1}));
+  asm volatile("msr icc_ap1r0_el1, %0" : : "r"(uint64_t{1}));
   // The performance monitors, open to EL0 and counting.
   asm volatile("msr pmuserenr_el0, %0" : : "r"(uint64_t{0xf}));
   asm volatile("msr pmcr_el0, %0" : : "r"(uint64_t{1}));

@@ -19,13 +19,14 @@ namespace kestrel::arch {
 inline constexpr uint32_t max_injected_intid = 127;
 
 struct Vcpu_interrupts {
-  uint64_t list[4];             // ICH_LR<n>_EL2
-  uint64_t control;             // ICH_VMCR_EL2: the guest's priority mask, group enables
-  uint64_t active_priorities;   // ICH_AP1R0_EL2
-  uint64_t pending[2];          // injected, not yet in a list register: bit n = INTID n
-  uint64_t timer_control;       // CNTV_CTL_EL0
-  uint64_t timer_compare;       // CNTV_CVAL_EL0
-  bool timer_interrupt_active;  // the physical timer PPI was active at switch-out
+  uint64_t list[4];                   // ICH_LR<n>_EL2
+  uint64_t control;                   // ICH_VMCR_EL2: the guest's priority mask, group enables
+  uint64_t active_priorities;         // ICH_AP1R0_EL2
+  uint64_t active_priorities_group0;  // ICH_AP0R0_EL2: a guest can write its ICV_AP0R0_EL1
+  uint64_t pending[2];                // injected, not yet in a list register: bit n = INTID n
+  uint64_t timer_control;             // CNTV_CTL_EL0
+  uint64_t timer_compare;             // CNTV_CVAL_EL0
+  bool timer_interrupt_active;        // the physical timer PPI was active at switch-out
 };
 
 namespace vgic {
