@@ -39,6 +39,14 @@ TEST(Judge, PassesWhenEveryExpectedLineAppears) {
   EXPECT_EQ(verdict.summary_line("banner"), "banner: 3 passed, 0 failed");
 }
 
+TEST(Judge, ARunEndedAsAskedCountsLikeACleanExit) {
+  Judge judge{expecting({"idling"})};
+  judge.observe_line("boot: no thread is left to run; idling");
+  const auto verdict = judge.finish(Run_end{Run_end::Kind::ended_as_asked, 0, 60});
+  EXPECT_TRUE(verdict.ok());
+  EXPECT_EQ(verdict.passed, 2u);
+}
+
 TEST(Judge, NamesTheTestAndTheMissingLine) {
   Judge judge{expecting({"running at EL2", "never printed"})};
   judge.observe_line("boot: running at EL2 on CPU 0");

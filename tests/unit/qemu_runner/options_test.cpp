@@ -47,6 +47,7 @@ TEST(Options, TestModeWithChecks) {
   EXPECT_EQ(options.smp, 4u);
   EXPECT_EQ(options.effective_timeout(), 20);
   EXPECT_EQ(parsed({"--ktest", "x.elf"}).effective_timeout(), 60);
+  EXPECT_EQ(parsed({"--end-after", "idling", "x.elf"}).end_after, "idling");
 }
 
 TEST(Options, UsageErrors) {
@@ -59,6 +60,8 @@ TEST(Options, UsageErrors) {
   EXPECT_EQ(usage_error({"a.elf", "--expect"}), "--expect needs a value");
   EXPECT_EQ(usage_error({"--expect", "", "a.elf"}), "--expect needs non-empty text");
   EXPECT_EQ(usage_error({"--frobnicate", "a.elf"}), "unknown option '--frobnicate'");
+  EXPECT_EQ(usage_error({"--end-after", "", "a.elf"}), "--end-after needs non-empty text");
+  EXPECT_EQ(usage_error({"a.elf", "--end-after"}), "--end-after needs a value");
 }
 
 TEST(Options, HelpWins) {

@@ -70,3 +70,29 @@ TEST(Process, MissingProgramIsALaunchError) {
   EXPECT_EQ(error->message, "cannot run '/nonexistent/qemu-system-aarch64': No such file or directory");
   EXPECT_TRUE(lines.empty());
 }
+
+TEST(Process, AnEndRequestStopsTheRunAfterTheGracePeriod) {
+  std::vector<std::string> lines;
+  const auto started = std::chrono::steady_clock::now();
+  const auto result =
+      run_process_until({"/bin/sh", "-c", "echo first; echo idle; echo after; sleep 30"},
+                        Process_options{.timeout_seconds = 20, .grace_milliseconds = 200}, [&](std::string_view line) {
+                          lines.emplace_back(line);
+                          return line == "idle";
+                        });
+  const auto* end = std::get_if<Run_end>(&result);
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->kind, Run_end::Kind::ended_as_asked);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << "not the 20 s timeout";
+  EXPECT_EQ(lines, (std::vector<std::string>{"first", "idle", "after"})) << "lines in the grace period still count";
+}
+
+TEST(Process, AProcessThatExitsInTheGracePeriodEndsWithItsStatus) {
+  const auto result = run_process_until({"/bin/sh", "-c", "echo idle; exit 3"},
+                                        Process_options{.timeout_seconds = 20, .grace_milliseconds = 5000},
+                                        [&](std::string_view line) { return line == "idle"; });
+  const auto* end = std::get_if<Run_end>(&result);
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->kind, Run_end::Kind::exited);
+  EXPECT_EQ(end->code, 3);
+}

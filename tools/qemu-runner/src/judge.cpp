@@ -117,6 +117,9 @@ Verdict Judge::finish(const Run_end& end) const {
     case Run_end::Kind::timed_out:
       fail("timed out after " + std::to_string(end.timeout_seconds) + " s; QEMU was killed");
       break;
+    case Run_end::Kind::ended_as_asked:
+      ++verdict.passed;
+      break;
   }
   return verdict;
 }

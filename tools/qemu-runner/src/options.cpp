@@ -37,6 +37,9 @@ options:
   --memory SIZE      guest RAM (default 512M)
   --timeout SECONDS  kill QEMU after this long (default 60 in test mode,
                      none in run mode; 0 means none)
+  --end-after TEXT   once a console line contains TEXT, give QEMU one more
+                     second, then stop it: the run has ended as asked (for
+                     systems that idle for ever once their work is done)
   --icount           deterministic instruction counting
                      (-icount shift=0,sleep=off)
   --qemu PATH        QEMU binary (default qemu-system-aarch64)
@@ -68,7 +71,7 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
     }
     const bool takes_value = argument == "--name" || argument == "--expect" || argument == "--forbid" ||
                              argument == "--smp" || argument == "--memory" || argument == "--timeout" ||
-                             argument == "--qemu";
+                             argument == "--qemu" || argument == "--end-after";
     if (takes_value && !value(text)) return Usage_error{argument + " needs a value"};
     if (argument == "--name") {
       options.checks.name = text;
@@ -92,6 +95,9 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
       options.timeout_seconds = static_cast<int>(seconds);
     } else if (argument == "--qemu") {
       options.qemu = text;
+    } else if (argument == "--end-after") {
+      if (text.empty()) return Usage_error{"--end-after needs non-empty text"};
+      options.end_after = text;
     } else if (argument == "--ktest") {
       options.checks.in_image_tests = true;
     } else if (argument == "--icount") {

@@ -22,7 +22,10 @@ using Clock = std::chrono::steady_clock;
 // dropped.
 class Line_splitter {
  public:
-  explicit Line_splitter(const std::function<void(std::string_view)>& on_line) : on_line_{on_line} {}
+  explicit Line_splitter(const std::function<bool(std::string_view)>& on_line) : on_line_{on_line} {}
+
+  // A line's callback asked to end the run.
+  bool end_requested() const { return end_requested_; }
 
   void feed(std::string_view bytes) {
     for (char c : bytes) {
@@ -40,11 +43,12 @@ class Line_splitter {
  private:
   void emit() {
     if (!pending_.empty() && pending_.back() == '\r') pending_.pop_back();
-    on_line_(pending_);
+    if (on_line_(pending_)) end_requested_ = true;
     pending_.clear();
   }
-  const std::function<void(std::string_view)>& on_line_;
+  const std::function<bool(std::string_view)>& on_line_;
   std::string pending_;
+  bool end_requested_ = false;
 };
 
 Run_end end_from_status(int status) {
@@ -75,6 +79,15 @@ Run_end end_from_status(int status) {
 
 std::variant<Run_end, Launch_error> run_process(const std::vector<std::string>& command, const Process_options& options,
                                                 const std::function<void(std::string_view)>& on_line) {
+  return run_process_until(command, options, [&](std::string_view line) {
+    on_line(line);
+    return false;
+  });
+}
+
+std::variant<Run_end, Launch_error> run_process_until(const std::vector<std::string>& command,
+                                                      const Process_options& options,
+                                                      const std::function<bool(std::string_view)>& on_line) {
   int output[2];
   int exec_error[2];  // carries errno if exec fails; closed by a successful exec
   if (pipe2(output, O_CLOEXEC) != 0 || pipe2(exec_error, O_CLOEXEC) != 0) {
@@ -96,25 +109,32 @@ std::variant<Run_end, Launch_error> run_process(const std::vector<std::string>& 
     return Launch_error{"cannot run '" + command[0] + "': " + std::strerror(child_errno)};
   }
 
-  const auto deadline = Clock::now() + std::chrono::seconds(options.timeout_seconds);
+  auto deadline = Clock::now() + std::chrono::seconds(options.timeout_seconds);
+  bool limited = options.timeout_seconds != 0;
+  bool ending = false;  // asked to end: the deadline is the end of the grace period
   auto milliseconds_left = [&]() -> int {
-    if (options.timeout_seconds == 0) return -1;
+    if (!limited) return -1;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     return left > 0 ? static_cast<int>(left) : 0;
   };
   auto kill_child = [&] {
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
-    Run_end end{Run_end::Kind::timed_out, 0, options.timeout_seconds};
+    Run_end end{ending ? Run_end::Kind::ended_as_asked : Run_end::Kind::timed_out, 0, options.timeout_seconds};
     return end;
   };
 
   Line_splitter lines{on_line};
   char buffer[4096];
   for (;;) {
+    if (lines.end_requested() && !ending) {
+      ending = true;
+      limited = true;
+      deadline = Clock::now() + std::chrono::milliseconds(options.grace_milliseconds);
+    }
     pollfd fd{output[0], POLLIN, 0};
     const int wait = milliseconds_left();
-    if (options.timeout_seconds != 0 && wait == 0) {
+    if (limited && wait == 0) {
       close(output[0]);
       lines.flush();
       return kill_child();
@@ -136,7 +156,7 @@ std::variant<Run_end, Launch_error> run_process(const std::vector<std::string>& 
     const pid_t done = waitpid(child, &status, WNOHANG);
     if (done == child) return end_from_status(status);
     if (done < 0 && errno != EINTR) return Launch_error{std::string("waitpid failed: ") + std::strerror(errno)};
-    if (options.timeout_seconds != 0 && milliseconds_left() == 0) return kill_child();
+    if (limited && milliseconds_left() == 0) return kill_child();
     usleep(10'000);
   }
 }

@@ -27,9 +27,10 @@ int run_qemu(const Options& options, std::string_view tool) {
 
   Judge judge{options.checks};
   const Process_options process{.inherit_stdin = !options.test_mode(), .timeout_seconds = options.effective_timeout()};
-  const auto result = run_process(command, process, [&](std::string_view line) {
+  const auto result = run_process_until(command, process, [&](std::string_view line) {
     if (!options.quiet) std::cout << line << std::endl;
     judge.observe_line(line);
+    return !options.end_after.empty() && line.find(options.end_after) != std::string_view::npos;
   });
 
   const std::string& name = options.checks.name;
@@ -50,6 +51,9 @@ int run_qemu(const Options& options, std::string_view tool) {
       case Run_end::Kind::timed_out:
         std::cerr << tool << ": timed out after " << end.timeout_seconds << " s; QEMU was killed\n";
         return exit_timeout;
+      case Run_end::Kind::ended_as_asked:
+        std::cerr << tool << ": \"" << options.end_after << "\" seen; QEMU was stopped\n";
+        return 0;
     }
   }
   const auto verdict = judge.finish(end);

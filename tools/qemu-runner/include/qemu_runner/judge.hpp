@@ -19,7 +19,8 @@ struct Checks {
 
 // How the QEMU process ended.
 struct Run_end {
-  enum class Kind { exited, killed_by_signal, timed_out };
+  // ended_as_asked: --end-after's line came and QEMU was stopped on purpose.
+  enum class Kind { exited, killed_by_signal, timed_out, ended_as_asked };
   Kind kind = Kind::exited;
   int code = 0;  // exit status, or signal number
   int timeout_seconds = 0;

@@ -21,6 +21,9 @@ struct Options {
   bool print_command = false;
   std::optional<int> timeout_seconds;  // default depends on the mode
   std::vector<std::string> extra_qemu_args;
+  // --end-after: a line containing this ends the run on purpose (for
+  // systems that idle for ever once their work is done).
+  std::string end_after;
   Checks checks;
 
   // Test mode (judge the run) when anything is to be checked; otherwise run
