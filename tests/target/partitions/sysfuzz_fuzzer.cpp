@@ -179,6 +179,7 @@ struct Thread_state {
   unsigned index;
   Random random{0};
   uint64_t ipc_buffer;  // as the kernel last accepted it; 0: none
+  bool use_buffer;      // the next call is a long one to the victim, through the new buffer
   uint64_t calls;
   uint64_t statuses[10];   // by status; [9]: a status the ABI does not define
   uint64_t status_hash;    // FNV-1a over the statuses in order
@@ -537,6 +538,10 @@ Verdict prepare(Thread_state& state, Registers& in) {
     case Syscall::nb_send:
       in.x[0] = slot(random, Capability_kind::endpoint);
       in.x[2] = message_info(random);
+      if (state.use_buffer) {
+        in.x[0] = service_slot;
+        in.x[2] = kestrel::abi::message_info(random.below(0x100000), 6 + random.below(59));
+      }
       verdict.need(in.x[0], Capability_kind::endpoint, kestrel::abi::right_send);
       verdict.errors |= message_errors(in.x[2], has_buffer);
       if (number == static_cast<uint64_t>(Syscall::nb_send)) verdict.successes |= status_bit(Status::would_block);
@@ -579,6 +584,12 @@ Verdict prepare(Thread_state& state, Registers& in) {
       break;  // never generated
   }
   return verdict;
+}
+
+// The thread's IPC buffer is one it may read (not one the kernel should
+// have refused).
+bool own_buffer(const Thread_state& state) {
+  return state.ipc_buffer != 0 && inside_memory(state.ipc_buffer, kestrel::abi::ipc_buffer_size, true);
 }
 
 // The words an arrived message of `length` words left in x3-x7: the
@@ -631,7 +642,7 @@ void check_result(Thread_state& state, const Registers& in, const Registers& out
       for (uint64_t i = 0; i < kestrel::abi::message_register_words; ++i) words[i] = in.x[3 + i] ^ sysfuzz::echo_word;
       check_words(state, in, out, length, words, "reply words");
       const auto* buffer = reinterpret_cast<const volatile uint64_t*>(state.ipc_buffer);
-      for (uint64_t i = kestrel::abi::message_register_words; i < length; ++i) {
+      for (uint64_t i = kestrel::abi::message_register_words; own_buffer(state) && i < length; ++i) {
         if (buffer[i] != (state.buffer_copy[i] ^ sysfuzz::echo_word)) {
           broken(state, in, out, "reply words in the IPC buffer");
           return;
@@ -649,7 +660,6 @@ void check_result(Thread_state& state, const Registers& in, const Registers& out
       if ((badge & ~bell_bits) != 0) broken(state, in, out, "poll's word");
       break;
     case Syscall::set_ipc_buffer:
-      state.ipc_buffer = in.x[0];
       if (in.x[0] != 0) ++state.exercised[ipc_buffer_set];
       break;
     default:
@@ -661,12 +671,13 @@ void check_result(Thread_state& state, const Registers& in, const Registers& out
 
 void fuzz_one(Thread_state& state) {
   Registers in;
-  in.x[8] = syscall_number(state.random);
+  in.x[8] = state.use_buffer ? static_cast<uint64_t>(Syscall::call) : syscall_number(state.random);
   const Verdict verdict = prepare(state, in);
+  state.use_buffer = false;
   for (int i = 9; i < 30; ++i) in.x[i] = state.random.next();
   for (int i = 0; i < 9; ++i) state.argument_hash = fnv(state.argument_hash, in.x[i]);
   const uint64_t length = kestrel::abi::message_length(in.x[2]);
-  if (in.x[8] == static_cast<uint64_t>(Syscall::call) && state.ipc_buffer != 0 && length <= 64) {
+  if (in.x[8] == static_cast<uint64_t>(Syscall::call) && own_buffer(state) && length <= 64) {
     const auto* buffer = reinterpret_cast<const volatile uint64_t*>(state.ipc_buffer);
     for (uint64_t i = kestrel::abi::message_register_words; i < length; ++i) state.buffer_copy[i] = buffer[i];
   }
@@ -674,6 +685,13 @@ void fuzz_one(Thread_state& state) {
   sysfuzz_svc(&out);
   ++state.calls;
   const uint64_t status = out.x[0];
+  // The model follows the buffer the kernel took, even one it should have
+  // refused: later long messages then go through it, and if the kernel
+  // writes where it should not, the victim sees it.
+  if (in.x[8] == static_cast<uint64_t>(Syscall::set_ipc_buffer) && status == 0) {
+    state.ipc_buffer = in.x[0];
+    state.use_buffer = in.x[0] != 0;
+  }
   ++state.statuses[status < 9 ? status : 9];
   state.status_hash = fnv(state.status_hash, status);
   if (!verdict.allows(status)) {
