@@ -6,6 +6,7 @@
 namespace kestrel {
 
 Endpoint endpoint_pool[abi::max_endpoints];
+uint32_t endpoint_count = 0;
 
 void Endpoint::enqueue(Thread& sender) {
   sender.next_sender = nullptr;

@@ -63,7 +63,7 @@ void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
     } else {
       log("partition {}: thread {} stopped by its fault handler\n", sender.partition().name(), sender.name());
     }
-    sender.state = Thread::State::stopped;
+    stop_thread(sender);
     return;
   }
   if ((flags & abi::reply_resume) != 0) sender.context.elr += sender.resume_advance;
@@ -188,6 +188,12 @@ void ipc_reply(Thread& replier, const arch::Exception_frame& frame) {
 void ipc_send_kernel_message(Thread& sender, Endpoint& endpoint) {
   sender.sent_badge = 0;
   sender.kernel_message = true;
+  if (endpoint_server_stopped(endpoint)) {
+    log("partition {}: {} stopped: its {} has no thread left\n", sender.partition().name(), sender.name(),
+        sender.is_vcpu() ? "VMM" : "fault handler");
+    stop_thread(sender);
+    return;
+  }
   if (Thread* receiver = endpoint.take_receiver(); receiver != nullptr) {
     hand_over(sender, source_of(sender), *receiver, receiver->context, true);
     make_ready(*receiver);

@@ -121,7 +121,8 @@ unsigned create_objects(const Boot_info& info) {
       partition.may_start = false;
     }
   }
-  for (uint32_t e = 0; e < info.endpoints().size(); ++e) {
+  endpoint_count = static_cast<uint32_t>(info.endpoints().size());
+  for (uint32_t e = 0; e < endpoint_count; ++e) {
     endpoint_object(e).server = &partition_pool[info.endpoints()[e].server_partition];
   }
   unsigned ready = 0;
@@ -137,6 +138,7 @@ unsigned create_objects(const Boot_info& info) {
       continue;
     }
     cpu_scheduler(thread.cpu()).add(thread);
+    ++partition.live_threads;
     if (thread.is_vcpu() && entry.entry == 0) continue;  // a secondary vCPU: off until PSCI CPU_ON
     thread.state = Thread::State::ready;
     ++ready;

@@ -77,7 +77,11 @@ Status decode_message(const Thread& thread, uint64_t info) {
 Status decode_send(const Thread& thread, const arch::Exception_frame& frame, const abi::Capability_entry*& endpoint) {
   const Status status =
       decode_capability(thread.partition(), frame.x[0], Capability_kind::endpoint, abi::right_send, endpoint);
-  return status != Status::ok ? status : decode_message(thread, frame.x[2]);
+  if (status != Status::ok) return status;
+  if (const Status message = decode_message(thread, frame.x[2]); message != Status::ok) return message;
+  // Nobody could ever receive it: say so now rather than block for ever.
+  if (endpoint_server_stopped(endpoint_object(endpoint->object))) return Status::peer_stopped;
+  return Status::ok;
 }
 
 // Decode for set_ipc_buffer: 0 (none), or ipc_buffer_size bytes of the
@@ -190,7 +194,7 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
     }
     case abi::Syscall::thread_exit:
       log("partition {}: thread {} exited\n", thread.partition().name(), thread.name());
-      thread.state = Thread::State::stopped;
+      stop_thread(thread);
       return true;
     case abi::Syscall::yield:
       frame.x[0] = static_cast<uint64_t>(Status::ok);

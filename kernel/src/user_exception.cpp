@@ -20,7 +20,7 @@ namespace {
 void send_to_handler(Thread& sender) {
   if (sender.fault_endpoint() == abi::no_index) {
     log("partition {}: {} stopped: a VM exit and no VMM to handle it\n", sender.partition().name(), sender.name());
-    sender.state = Thread::State::stopped;
+    stop_thread(sender);
     return;
   }
   ipc_send_kernel_message(sender, endpoint_object(sender.fault_endpoint()));
@@ -52,7 +52,7 @@ void handle_fault(Thread& thread, const arch::Exception_frame& frame, const User
     log("partition {}: thread {} stopped: {} at pc {:#x}\n", partition, thread.name(), exception.description,
         frame.elr);
   }
-  thread.state = Thread::State::stopped;
+  stop_thread(thread);
 }
 
 }  // namespace

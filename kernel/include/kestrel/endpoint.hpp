@@ -43,8 +43,9 @@ class Endpoint final {
   Thread* last_ = nullptr;
 };
 
-// Every endpoint (endpoint.cpp).
+// Every endpoint (endpoint.cpp), and how many boot-info has (set at boot).
 extern Endpoint endpoint_pool[abi::max_endpoints];
+extern uint32_t endpoint_count;
 
 // Endpoint `index` of boot-info (the boot-info reader has checked every
 // index that refers to one; a bad one names endpoint 0, never past the pool).

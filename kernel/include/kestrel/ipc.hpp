@@ -42,6 +42,19 @@ void ipc_reply(Thread& replier, const arch::Exception_frame& frame);
 
 // A vCPU's exit or a thread's fault, already in sender.message, goes to the
 // endpoint of its VMM or fault handler; the sender waits for the reply.
+// If no thread of the handler's partition is left, the sender stops.
 void ipc_send_kernel_message(Thread& sender, Endpoint& endpoint);
+
+// `thread` stops for good (fault, exit, its VMM's or fault handler's word).
+// No thread is left waiting on it: the caller it serves gets peer_stopped
+// (a vCPU or faulted thread waiting for it as its VMM or fault handler
+// stops too), and once its partition has no thread left, every thread
+// queued to send to the partition's endpoints gets peer_stopped as well.
+// A passive server's donated time goes back with the caller.
+void stop_thread(Thread& thread);
+
+// The partition that serves `endpoint` has no thread left that could
+// receive (decode-time check for call, send and nb_send).
+[[nodiscard]] bool endpoint_server_stopped(const Endpoint& endpoint);
 
 }  // namespace kestrel

@@ -49,6 +49,9 @@ class Partition final {
 
   // Set by the boot path: measurement verified and address space built.
   bool may_start = false;
+  // Its threads that have not stopped (set at boot; stop_thread counts
+  // down). At zero nothing can ever receive on its endpoints.
+  uint32_t live_threads = 0;
   uint64_t translation_root = 0;  // physical address of its stage-2 root table
   // The partition's console output is in the middle of a line (so the next
   // byte gets no name prefix). False, not true, by default: the object pools

@@ -104,6 +104,9 @@ class Thread final {
   // the endpoint.
   class Notification* also_waiting_on = nullptr;
   class Endpoint* receiving_on = nullptr;
+  // Containment (containment.cpp): queued to be stopped.
+  Thread* next_to_stop = nullptr;
+  bool stop_scheduled = false;
   uint32_t exit_register = 0;   // where an MMIO read's answer goes (31: nowhere)
   uint32_t resume_advance = 0;  // bytes to skip when the VMM says resume
 

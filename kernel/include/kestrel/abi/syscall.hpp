@@ -132,6 +132,8 @@ enum class Status : uint64_t {
   bad_address = 6,            // a buffer is not in the partition's readable (or writable) memory
   would_deadlock = 7,         // another thread already waits to receive on that endpoint or notification
   would_block = 8,            // nb_send: no receiver was waiting; the message is dropped
+  peer_stopped = 9,           // the partition that serves the endpoint has no thread left, or the
+                              // thread serving the call stopped before it replied
 };
 
 inline constexpr uint64_t console_write_max = 256;  // bytes per console_write
