@@ -8,6 +8,7 @@ set(KESTREL_TARGET_BUILD_TYPE "Release" CACHE STRING "Build type of the AArch64 
 # Images the host side refers to (target tests, the demo command).
 set(KESTREL_KERNEL_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel.elf)
 set(KESTREL_KERNEL_BENCH_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel-bench.elf)
+set(KESTREL_KERNEL_COUNTING_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel-counting.elf)
 set(KESTREL_KERNEL_TESTS_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kernel-tests.elf)
 # The kernel built with the test key (tests/target/keys), for signing tests.
 set(KESTREL_KERNEL_SIGNED_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kestrel-signed.elf)
@@ -26,5 +27,5 @@ ExternalProject_Add(kestrel_target
     -DKESTREL_BOOT_PUBLIC_KEY=${KESTREL_BOOT_PUBLIC_KEY}
   BUILD_ALWAYS TRUE
   INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${KESTREL_KERNEL_ELF} ${KESTREL_KERNEL_BENCH_ELF} ${KESTREL_KERNEL_TESTS_ELF} ${KESTREL_KERNEL_SIGNED_ELF}
+  BUILD_BYPRODUCTS ${KESTREL_KERNEL_ELF} ${KESTREL_KERNEL_BENCH_ELF} ${KESTREL_KERNEL_COUNTING_ELF} ${KESTREL_KERNEL_TESTS_ELF} ${KESTREL_KERNEL_SIGNED_ELF}
   USES_TERMINAL_BUILD TRUE)

@@ -12,6 +12,7 @@
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/fastpath.hpp>
+#include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/scheduler.hpp>
 
@@ -56,6 +57,21 @@ Thread* switch_to(Scheduler& scheduler, Thread& from, Thread& to) {
   return &to;
 }
 
+// How often each fast path was taken, in test kernels only (under the
+// kernel lock, like every fast path).
+struct Fastpath_counts {
+  uint64_t call;
+  uint64_t reply_recv;
+  uint64_t signal;
+};
+[[maybe_unused]] Fastpath_counts taken{};
+
+inline void count_taken([[maybe_unused]] uint64_t& counter) {
+#ifdef KESTREL_COUNT_FASTPATHS
+  ++counter;
+#endif
+}
+
 }  // namespace
 
 Thread* fastpath_call(Thread& caller) {
@@ -86,6 +102,7 @@ Thread* fastpath_call(Thread& caller) {
   caller.kernel_message = false;
   caller.state = Thread::State::blocked_reply;
   caller.call_generation = scheduler.generation;
+  count_taken(taken.call);
   return switch_to(scheduler, caller, *receiver);
 }
 
@@ -123,6 +140,7 @@ Thread* fastpath_reply_recv(Thread& replier) {
   endpoint->receiver = &replier;
   replier.receiving_on = endpoint;
   replier.state = Thread::State::blocked_receive;
+  count_taken(taken.reply_recv);
   return switch_to(scheduler, replier, *caller);
 }
 
@@ -149,7 +167,14 @@ Thread* fastpath_signal(Thread& signaller) {
   waiter->context.x[1] = notification.signal_to_waiter(capability->badge);
   signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   ++scheduler.generation;  // a thread woke
+  count_taken(taken.signal);
   return switch_to(scheduler, signaller, *waiter);
+}
+
+void log_fastpath_counts() {
+#ifdef KESTREL_COUNT_FASTPATHS
+  log("boot: fast paths taken: call {}, reply_recv {}, signal {}\n", taken.call, taken.reply_recv, taken.signal);
+#endif
 }
 
 }  // namespace kestrel

@@ -132,6 +132,18 @@ void invoke_vcpu_inject(Thread& vcpu, uint32_t intid) {
   }
 }
 
+// Decode for recv and reply_recv: the receive will not be refused (another
+// thread waits on the endpoint, or on `also`, and nothing is there to take),
+// so that reply_recv never delivers its reply and then fails.
+Status decode_receive(const Thread& thread, const Endpoint& endpoint, const Notification* also) {
+  if (endpoint.has_senders()) return Status::ok;
+  if (endpoint.receiver != nullptr && endpoint.receiver != &thread) return Status::would_deadlock;
+  if (also != nullptr && !also->has_word() && also->waiter() != nullptr && also->waiter() != &thread) {
+    return Status::would_deadlock;
+  }
+  return Status::ok;
+}
+
 // The calls that block or pass messages; their results are in the frame.
 Blocked handle_ipc_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame& frame, Status& status) {
   const abi::Capability_entry* capability = nullptr;
@@ -165,8 +177,12 @@ Blocked handle_ipc_syscall(abi::Syscall number, Thread& thread, arch::Exception_
           if (status != Status::ok) return Blocked::no;
           also = &notification_object(notification->object);
         }
+        Endpoint& endpoint = endpoint_object(capability->object);
+        status = decode_receive(thread, endpoint, also);
+        if (status != Status::ok) return Blocked::no;
+        // Invoke: neither half can fail now.
         if (number == abi::Syscall::reply_recv) ipc_reply(thread, frame);
-        return ipc_receive(thread, frame, endpoint_object(capability->object), also);
+        return ipc_receive(thread, frame, endpoint, also);
       }
     case abi::Syscall::wait:
       status = decode_capability(thread.partition(), frame.x[0], Capability_kind::notification, abi::right_receive,

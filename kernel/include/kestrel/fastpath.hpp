@@ -31,4 +31,9 @@ namespace kestrel {
 // return it as the thread to resume; the signaller stays ready.
 [[nodiscard]] Thread* fastpath_signal(Thread& signaller);
 
+// Kernels built with KESTREL_COUNT_FASTPATHS (kestrel-counting.elf) count
+// the fast paths taken; this logs the counts ("boot: fast paths taken:
+// call N, reply_recv N, signal N"). A no-op in every other kernel.
+void log_fastpath_counts();
+
 }  // namespace kestrel

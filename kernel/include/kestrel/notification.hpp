@@ -51,6 +51,7 @@ class Notification final {
   // without any thread's help.
   bool bound_to_interrupt = false;
   Thread* waiter() const { return waiter_; }
+  bool has_word() const { return word_ != 0; }
 
  private:
   uint64_t word_ = 0;

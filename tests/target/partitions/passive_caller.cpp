@@ -20,12 +20,17 @@ extern "C" int main() {
   const uint64_t per_us = time_check::ticks_per_microsecond();
   uint64_t longest = 0;
   bool counted = true;
-  const uint64_t none[5] = {};
   for (uint64_t i = 1; i <= calls; ++i) {
+    const uint64_t words[5] = {i, 2 * i, 3 * i, 0, 0};
+    const uint64_t label = i % 7 + 1;
     const uint64_t start = time_check::now();
-    const auto answer = kestrel::call(service, 1, none, 0);
+    const auto answer = kestrel::call(service, label, words, 3);
     const uint64_t round_trip = time_check::now() - start;
-    counted = counted && answer.status == kestrel::abi::Status::ok && answer.words[0] == i;
+    // The server echoes what it got: count, badge, length, word sum; its
+    // label is ours plus one, and its reply is four words long.
+    counted = counted && answer.status == kestrel::abi::Status::ok && answer.words[0] == i && answer.words[1] == 1 &&
+              answer.words[2] == 3 && answer.words[3] == 6 * i && answer.label() == label + 1 && answer.length() == 4 &&
+              answer.badge == 0;
 #ifdef KESTREL_FIRST_CALL_STARTS_SERVER
     if (i == 1) continue;
 #endif

@@ -26,7 +26,12 @@ extern "C" int main() {
   uint64_t answer[5] = {};
   kestrel::Message message = kestrel::receive(service);
   for (;;) {
+    // What it got, so the caller can check every part of the message went
+    // through (the fast path's copy too): count, badge, length, word sum.
     answer[0] = ++calls;
-    message = kestrel::reply_and_receive(service, message.label(), answer, 1);
+    answer[1] = message.badge;
+    answer[2] = message.length();
+    answer[3] = message.words[0] + message.words[1] + message.words[2];
+    message = kestrel::reply_and_receive(service, message.label() + 1, answer, 4);
   }
 }
