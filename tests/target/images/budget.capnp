@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-# The budget test: a thread that spins for 40 ms with a budget of 500 us in
-# every 2000 us; the kernel stops it at each budget's end, logs the first
-# overrun, and the thread finishes in its later periods
-# (tests/target/partitions/window_spinner.cpp).
+# The budget test: a thread that spins for 20 ms with a budget of 500 us in
+# every 2000 us; the kernel stops it at each budget's end and logs the first
+# overrun, and the thread measures the share of the CPU it got
+# (tests/target/partitions/budget_meter.cpp).
 @0xc4e2a6f8b1d35a97;
 
 using K = import "/kestrel/policy.capnp";
@@ -14,7 +14,7 @@ const system :K.System = (
   noThreadLeft = powerOff,  # end the run once every thread is done
   partitions = [
     ( name = "spinner",
-      program = "window-spinner.elf",
+      program = "budget-meter.elf",
       kernelConsole = true,
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
