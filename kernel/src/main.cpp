@@ -25,7 +25,8 @@ extern "C" char __kernel_end[];  // linker script: the end of the kernel image
 
 namespace {
 
-// The MMU is still off: physical addresses are the kernel's addresses.
+// The kernel's own map is an identity map of RAM (kernel_mmu.cpp), before
+// and after the MMU is on: physical addresses are the kernel's addresses.
 const uint8_t* read_physical_identity(uint64_t physical_address, uint64_t) {
   return reinterpret_cast<const uint8_t*>(physical_address);
 }
