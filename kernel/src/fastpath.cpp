@@ -38,10 +38,12 @@ void copy_message(const Thread& sender, Thread& receiver, uint64_t badge) {
   const arch::Exception_frame& from = sender.context;
   arch::Exception_frame& to = receiver.context;
   const uint64_t info = from.x[2];
+  const uint64_t length = abi::message_length(info);
   to.x[0] = static_cast<uint64_t>(abi::Status::ok);
   to.x[1] = badge;
-  to.x[2] = info;
-  const uint64_t length = abi::message_length(info);
+  // Rebuilt from label and length, as deliver() does: the bits between
+  // them are not passed on, so a receiver cannot tell the paths apart.
+  to.x[2] = abi::message_info(abi::message_label(info), length);
   if (length <= abi::message_register_words) {
     for (uint64_t i = 0; i < length; ++i) to.x[3 + i] = from.x[3 + i];
     return;
