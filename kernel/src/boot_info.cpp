@@ -21,8 +21,8 @@ constexpr uint32_t max_spi_intid = 1019;
 constexpr uint32_t max_priority = 255;
 
 constexpr uint32_t known_partition_flags = partition_is_vm;
-constexpr uint32_t known_region_attributes =
-    region_read | region_write | region_execute | region_device | region_non_cacheable | region_shared_channel;
+constexpr uint32_t known_region_attributes = region_read | region_write | region_execute | region_device |
+                                             region_non_cacheable | region_shared_channel | region_write_execute;
 constexpr uint32_t known_thread_flags = thread_passive | thread_vcpu;
 constexpr uint32_t known_rights = right_send | right_receive | right_grant | right_control;
 constexpr uint32_t known_cpu_plan_flags = cpu_exclusive;
@@ -205,6 +205,21 @@ Verdict check_regions(const Boot_info& info) {
   return passed;
 }
 
+// Native partitions are W^X: a region both writable and executable only
+// where the policy asked for it (a VM's guest RAM is always both).
+Verdict check_partition_w_xor_x(const Boot_info& info, const Partition_entry& partition) {
+  if ((partition.flags & partition_is_vm) != 0) return passed;
+  const auto own = info.regions_of(partition);
+  for (uint32_t i = 0; i < own.size(); ++i) {
+    const uint32_t attributes = own[i].attributes;
+    const bool both = (attributes & region_write) != 0 && (attributes & region_execute) != 0;
+    if (both && (attributes & region_write_execute) == 0) {
+      return fail(Boot_info_error::writable_and_executable, Section::regions, partition.first_region + i);
+    }
+  }
+  return passed;
+}
+
 // Regions must already be checked, so ipa + size does not wrap.
 Verdict check_partition_ipas_disjoint(const Boot_info& info, const Partition_entry& partition) {
   const auto own = info.regions_of(partition);
@@ -238,6 +253,7 @@ Verdict check_partition(const Boot_info& info, const Partition_entry& partition,
     return fail(capability_range_invalid, where, index);
   }
   if (partition.capability_count > max_capabilities_per_partition) return fail(too_many_capabilities, where, index);
+  if (const Verdict v = check_partition_w_xor_x(info, partition); v.failed) return v;
   return check_partition_ipas_disjoint(info, partition);
 }
 
@@ -535,6 +551,7 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::measurement_outside_regions, "measured range outside its partition's regions"},
     {Boot_info_error::measurements_unsorted, "measurements not sorted by partition"},
     {Boot_info_error::digest_count_invalid, "digests missing, or not one per partition"},
+    {Boot_info_error::writable_and_executable, "a native partition's region is writable and executable unasked"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -546,7 +563,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::digest_count_invalid) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::writable_and_executable) + 1, "one per error");
 
 }  // namespace
 

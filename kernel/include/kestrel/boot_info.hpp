@@ -88,6 +88,7 @@ enum class Boot_info_error : uint8_t {
   measurement_outside_regions,
   measurements_unsorted,
   digest_count_invalid,
+  writable_and_executable,  // a native partition's region, unasked (abi::region_write_execute)
 };
 
 // A short English description, for the kernel log.

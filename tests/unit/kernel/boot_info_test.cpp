@@ -490,6 +490,17 @@ TEST(BootInfo, RejectsMisalignedRegion) {
   }
 }
 
+TEST(BootInfo, NativePartitionsAreWXorX) {
+  Boot_info_writer writer = valid_system();
+  writer.region(2).attributes = region_read | region_write | region_execute;  // the VMM's RAM
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::writable_and_executable, Section::regions, 2));
+  writer.region(2).attributes |= region_write_execute;  // the policy asked for it
+  EXPECT_TRUE(accepted(writer.finish()));
+  // The guest's RAM (region 0 of a VM) is writable and executable anyway.
+  EXPECT_EQ(valid_system().region(0).attributes & region_write_execute, 0u);
+  EXPECT_TRUE(accepted(valid_system().finish()));
+}
+
 TEST(BootInfo, RejectsEmptyRegion) {
   Boot_info_writer writer = valid_system();
   writer.region(2).size = 0;
@@ -507,7 +518,7 @@ TEST(BootInfo, RejectsRegionAddressOverflow) {
 
 TEST(BootInfo, RejectsUnknownRegionAttributes) {
   Boot_info_writer writer = valid_system();
-  writer.region(0).attributes |= 1U << 6;
+  writer.region(0).attributes |= 1U << 7;
   EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::regions, 0));
 }
 
@@ -794,7 +805,7 @@ TEST(BootInfo, RejectsUnknownCpuPlanFlags) {
 // Messages.
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::digest_count_invalid);
+  const auto last = static_cast<uint32_t>(Boot_info_error::writable_and_executable);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));

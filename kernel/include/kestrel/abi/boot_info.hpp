@@ -119,6 +119,12 @@ enum Region_attributes : uint32_t {
   region_device = 1U << 3,          // Device-nGnRE (MMIO); else Normal memory
   region_non_cacheable = 1U << 4,   // Normal non-cacheable; else write-back
   region_shared_channel = 1U << 5,  // also mapped by another partition
+  // The policy asked for this region of a native partition to be writable
+  // and executable (access = readWriteExecute). Without it the kernel
+  // refuses a native partition's region that is both: native partitions
+  // are W^X. A VM's guest RAM is always both (its guest's own stage 1
+  // decides what it executes).
+  region_write_execute = 1U << 6,
 };
 
 struct Region_entry {
