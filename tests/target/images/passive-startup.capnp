@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The passive start-up test: "service" is a passive server that spins for
 # 20 ms before its first receive, once "ticker" has started
-# (partitions/passive_slow_start.cpp). It has
+# (partitions/passive_slow_start.cpp), and spends 20 ms on the second call. It has
 # no time of its own, so it may start up only on the time of "caller", which
 # waits to call it, in caller's window; "ticker" in the other window must
 # keep the documented bound (the other window + 100 us).

@@ -11,7 +11,10 @@ namespace {
 constexpr uint64_t console = 0;
 constexpr uint64_t other_window_us = 2000;
 constexpr uint64_t bound_us = other_window_us + 100;
-constexpr uint64_t stretches_to_watch = 5;
+#ifndef KESTREL_STRETCHES
+#define KESTREL_STRETCHES 5
+#endif
+constexpr uint64_t stretches_to_watch = KESTREL_STRETCHES;
 constexpr uint64_t noticeable_us = 50;  // shorter gaps are interrupts, not windows
 
 }  // namespace
