@@ -29,6 +29,9 @@ enum class Severity : uint8_t { error, warning };
   X(not_text, 9, error, "the file is not text")                                                                \
   X(constant_not_found, 10, error, "the constant named with --constant is not a System constant")              \
   X(number_too_large, 11, error, "an integer is larger than 64 bits can hold")                                 \
+  X(text_control_character, 12, error, "a text value contains a NUL or another control character")             \
+  X(duplicate_field, 13, error, "a field is given twice in one structure (a JSON key or a Cap'n Proto field)") \
+  X(nesting_too_deep, 14, error, "brackets are nested more than 64 levels deep")                               \
   /* 01xx: names */                                                                                            \
   X(name_empty, 101, error, "a name is missing")                                                               \
   X(name_invalid, 102, error, "a name has characters other than letters, digits, '_' and '-'")                 \
@@ -45,6 +48,7 @@ enum class Severity : uint8_t { error, warning };
   X(unknown_device, 113, error, "a device name refers to no platform device")                                  \
   X(unknown_notification, 114, error, "a notification name refers to no notification")                         \
   X(unknown_region, 115, error, "a region name refers to no memory region of that partition")                  \
+    "a name the compiler makes (<vm>.exits, a doorbell) is longer than 63 characters")                         \
   /* 02xx: the platform */                                                                                     \
   X(platform_no_cpus, 201, error, "the platform has no CPUs")                                                  \
   X(platform_too_many_cpus, 202, error, "the platform has more CPUs than the kernel supports")                 \
