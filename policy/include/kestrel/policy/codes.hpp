@@ -48,6 +48,7 @@ enum class Severity : uint8_t { error, warning };
   X(unknown_device, 113, error, "a device name refers to no platform device")                                  \
   X(unknown_notification, 114, error, "a notification name refers to no notification")                         \
   X(unknown_region, 115, error, "a region name refers to no memory region of that partition")                  \
+  X(generated_name_too_long, 116, error,                                                                       \
     "a name the compiler makes (<vm>.exits, a doorbell) is longer than 63 characters")                         \
   /* 02xx: the platform */                                                                                     \
   X(platform_no_cpus, 201, error, "the platform has no CPUs")                                                  \
@@ -132,6 +133,7 @@ enum class Severity : uint8_t { error, warning };
   X(exclusive_with_windows, 707, error, "an exclusive CPU also has windows")                                   \
   X(exclusive_cpu_shared, 708, error, "another partition runs on a CPU given exclusively to one")              \
   X(cpu_without_schedule, 710, error, "threads are pinned to a CPU that has no schedule")                      \
+  X(time_too_long, 711, error, "a time is longer than the kernel can count (2^62 ns, about 146 years)")        \
   /* 08xx: kernel limits */                                                                                    \
   X(too_many_partitions, 801, error, "more partitions than the kernel supports")                               \
   X(too_many_vmids, 802, error, "more partitions than the platform has VMIDs")                                 \
