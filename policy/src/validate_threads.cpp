@@ -41,8 +41,12 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
     }
   }
 
+  const bool budget_fits = check_time(thread.budget_us, thread.src.at("budgetUs"), what + " budget", diagnostics);
+  const bool period_fits = check_time(thread.period_us, thread.src.at("periodUs"), what + " period", diagnostics);
   if (thread.passive) {
     // Checked below: a passive thread has neither budget nor period.
+  } else if (!budget_fits || !period_fits) {
+    // Compared only once both are times the kernel can hold.
   } else if ((thread.budget_us == 0) != (thread.period_us == 0)) {
     diagnostics.report(Code::budget_without_period, thread.src.at(thread.budget_us == 0 ? "periodUs" : "budgetUs"),
                        what + " has " + (thread.budget_us == 0 ? "a period but no budget" : "a budget but no period"),
