@@ -13,6 +13,12 @@ namespace {
 constexpr uint64_t block_size = 2U << 20;  // guest RAM is mapped in 2 MiB blocks
 constexpr uint32_t first_spi = 32;
 constexpr uint32_t last_spi = 1019;
+// What the image builder's guest device tree (sysimage/src/device_tree.cpp)
+// needs: a GICv3 redistributor frame (RD_base and SGI_base, 64 KiB each) per
+// vCPU, at most 8 vCPUs, and node names of at most 31 characters.
+constexpr uint64_t redistributor_frame_size = 0x20000;
+constexpr size_t max_guest_vcpus = 8;
+constexpr size_t max_device_tree_name = 31;
 
 void check_grants(const Model& model, Diagnostics& diagnostics) {
   struct Owner {
@@ -133,6 +139,86 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
   }
 }
 
+// The guest sees the GIC at the platform's addresses, beside its RAM and
+// its devices; the image builder would refuse to describe an overlap.
+void check_gic_overlaps(const Model& model, const Partition& partition, const Virtual_machine& vm,
+                        Diagnostics& diagnostics) {
+  const Platform& platform = model.platform;
+  const std::string what = "VM " + quoted(partition.name);
+  auto overlaps_gic = [&](uint64_t base, uint64_t size, const Location& at, const std::string& thing) {
+    if (size == 0 || base + size < base) return;  // reported elsewhere
+    const Address_range range{base, size, {}};
+    for (const auto* gic : {&platform.gic_distributor, &platform.gic_redistributors}) {
+      if (gic->size == 0 || gic->wraps() || !range.overlaps(*gic)) continue;
+      diagnostics.report(Code::vm_gic_overlap, at,
+                         what + " " + thing + " " + range_text(base, size) + " overlaps the GIC's " +
+                             (gic == &platform.gic_distributor ? "distributor " : "redistributors ") +
+                             range_text(gic->base, gic->size) + ", which the guest sees at the same address",
+                         "move it clear of the GIC (QEMU virt guests use RAM at 0x40000000 and devices below "
+                         "0x8000000 or from 0xa000000)");
+      return;
+    }
+  };
+  overlaps_gic(vm.ram_address, vm.ram_size, vm.src.at("ramAddress"), "RAM");
+  for (const auto& device : vm.emulated) {
+    if (!page_aligned(device.address) || !page_aligned(device.size)) continue;  // KP0613
+    overlaps_gic(device.address, device.size, device.src.at("address"), "emulated device " + quoted(device.name));
+  }
+  for (const auto& grant : partition.grants) {
+    // At its own physical address a device cannot overlap the GIC (KP0215).
+    if (grant.device == none || grant.ipa == 0) continue;
+    const Device& device = platform.devices[grant.device];
+    const uint64_t first_page = device.mmio.empty() ? 0 : device.mmio[0].base & ~(page_size - 1);
+    for (const auto& mmio : device.mmio) {
+      if (mmio.size == 0 || mmio.wraps()) continue;
+      overlaps_gic(grant.ipa + (mmio.base - first_page), mmio.size, grant.src.at("address"),
+                   "device " + quoted(device.name));
+    }
+  }
+}
+
+// What the guest's device tree must say: vCPUs that the GIC can serve, and
+// devices with a node name, registers and a compatible string.
+void check_guest_description(const Model& model, const Partition& partition, const Virtual_machine& vm,
+                             Diagnostics& diagnostics) {
+  const Platform& platform = model.platform;
+  const std::string what = "VM " + quoted(partition.name);
+  const size_t vcpus = vm.cpus.size();
+  const uint64_t frames = platform.gic_redistributors.size / redistributor_frame_size;
+  if (platform.cpus != 0 && (vcpus > platform.cpus || vcpus > max_guest_vcpus)) {
+    diagnostics.report(
+        Code::vm_too_many_vcpus, vm.src.at("cpus"),
+        what + " has " + std::to_string(vcpus) + " vCPUs; the platform has " + std::to_string(platform.cpus) + " CPUs",
+        "give the VM at most one vCPU per CPU");
+  } else if (platform.gic_redistributors.size != 0 && vcpus > frames) {
+    diagnostics.report(Code::vm_too_many_vcpus, vm.src.at("cpus"),
+                       what + " has " + std::to_string(vcpus) + " vCPUs, but the GIC's redistributor range " +
+                           range_text(platform.gic_redistributors.base, platform.gic_redistributors.size) +
+                           " has frames for " + std::to_string(frames),
+                       "each vCPU needs a 128 KiB redistributor frame; give the VM fewer vCPUs");
+  }
+  auto name_fits = [&](const std::string& name, const Location& at, const std::string& thing) {
+    if (name.size() <= max_device_tree_name) return;
+    diagnostics.report(Code::vm_device_not_describable, at,
+                       what + " sees " + thing + " " + quoted(name) + ", but a device-tree node name has at most " +
+                           std::to_string(max_device_tree_name) + " characters",
+                       "shorten the device's name to at most 31 characters");
+  };
+  for (const auto& grant : partition.grants) {
+    if (grant.device == none) continue;
+    const Device& device = platform.devices[grant.device];
+    name_fits(device.name, grant.src.at("device"), "device");
+    if (device.mmio.empty() || device.compatible.empty()) {
+      diagnostics.report(Code::vm_device_not_describable, grant.src.at("device"),
+                         what + " is granted device " + quoted(device.name) + ", which has no " +
+                             (device.mmio.empty() ? "registers" : "compatible string") + " to tell the guest",
+                         "describe the device fully in the platform (mmio and compatible), or grant it to a native "
+                         "partition");
+    }
+  }
+  for (const auto& device : vm.emulated) name_fits(device.name, device.src.at("name"), "emulated device");
+}
+
 void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
   const Partition& partition = model.partitions[p];
   const Virtual_machine& vm = *partition.vm;
@@ -173,6 +259,9 @@ void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
                        "the VMM must be a native partition");
   }
   check_emulated(partition, vm, model, diagnostics);
+  if (!model.has_platform) return;
+  check_gic_overlaps(model, partition, vm, diagnostics);
+  check_guest_description(model, partition, vm, diagnostics);
 }
 
 }  // namespace

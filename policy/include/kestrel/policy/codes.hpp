@@ -123,6 +123,9 @@ enum class Severity : uint8_t { error, warning };
   X(emulated_interrupt, 612, error, "an emulated device's interrupt is not a free SPI")                        \
   X(emulated_unaligned, 613, error, "an emulated device's address or size is not 4 KiB aligned")               \
   X(vm_grant_notification, 614, error, "a device granted to a VM names a notification")                        \
+  X(vm_gic_overlap, 615, error, "a VM's RAM or a device it sees overlaps the GIC's registers")                 \
+  X(vm_too_many_vcpus, 616, error, "a VM has more vCPUs than the platform has CPUs or GIC redistributors")     \
+  X(vm_device_not_describable, 617, error, "a device a VM sees cannot be described in its device tree")        \
   /* 07xx: the schedule */                                                                                     \
   X(schedule_cpu_range, 701, error, "a schedule names a CPU the platform does not have")                       \
   X(schedule_cpu_twice, 702, error, "a CPU has two schedules")                                                 \
