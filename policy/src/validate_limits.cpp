@@ -45,7 +45,7 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
   }
   size_t irqs = 0;
   size_t threads = 0;
-  const Numbering numbering = number_objects(model);  // once, not per partition
+  const auto capabilities_of = capabilities_of_all(model, number_objects(model));  // once, not per partition
   for (const auto& partition : model.partitions) {
     for (const auto& grant : partition.grants) {
       if (grant.device != none && grant.notification != none)
@@ -63,7 +63,7 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
                  abi::max_regions_per_partition, "merge adjacent memory regions");
     }
     const auto index = static_cast<uint32_t>(&partition - model.partitions.data());
-    const size_t capabilities = capabilities_of(model, numbering, index).size();
+    const size_t capabilities = capabilities_of[index].size();
     if (capabilities > abi::max_capabilities_per_partition) {
       diagnostics.report(
           Code::too_many_capabilities, partition.src.at("name"),
