@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate devices and virtual machines: who owns which device and
 // interrupt, VM RAM, vCPUs, VMMs and emulated devices.
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <kestrel/policy/stages.hpp>
 
@@ -20,13 +22,80 @@ constexpr uint64_t redistributor_frame_size = 0x20000;
 constexpr size_t max_guest_vcpus = 8;
 constexpr size_t max_device_tree_name = 31;
 
+// A device's registers are mapped in whole pages, so devices that share a
+// page must be granted to one partition. A sweep over the granted register
+// ranges, rounded out to pages and sorted by their first page: linear (after
+// sorting) in the number of ranges, however large the devices are.
+void check_device_pages(const Model& model, Diagnostics& diagnostics) {
+  struct Pages {
+    uint64_t first;  // the first page and the last (not one past it, which could be 2^64)
+    uint64_t last;
+    uint32_t partition;
+    uint32_t order;  // of the grant in the policy
+    const Device_grant* grant;
+  };
+  std::vector<Pages> ranges;
+  std::set<uint32_t> granted;
+  uint32_t order = 0;
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    for (const auto& grant : model.partitions[p].grants) {
+      // A second grant of a device is KP0601's.
+      if (grant.device == none || !granted.insert(grant.device).second) continue;
+      for (const auto& mmio : model.platform.devices[grant.device].mmio) {
+        if (mmio.size == 0 || mmio.wraps()) continue;  // reported by the platform checks
+        ranges.push_back(
+            {mmio.base & ~(page_size - 1), (mmio.base + (mmio.size - 1)) & ~(page_size - 1), p, order, &grant});
+      }
+      ++order;
+    }
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const Pages& a, const Pages& b) { return std::tie(a.first, a.order) < std::tie(b.first, b.order); });
+  // Of the ranges so far: the one reaching furthest, and the one reaching
+  // furthest among those of other partitions than that one's. A range shares
+  // a page with another partition's exactly when one of these two reaches it.
+  const Pages* furthest = nullptr;
+  const Pages* furthest_other = nullptr;
+  std::set<const Device_grant*> reported;
+  for (const Pages& range : ranges) {
+    const Pages* clash = nullptr;
+    if (furthest != nullptr && furthest->partition != range.partition && furthest->last >= range.first) {
+      clash = furthest;
+    } else if (furthest_other != nullptr && furthest_other->partition != range.partition &&
+               furthest_other->last >= range.first) {
+      clash = furthest_other;
+    }
+    if (clash != nullptr) {
+      // Reported at the grant written later, naming the earlier one.
+      const Pages& later = clash->order > range.order ? *clash : range;
+      const Pages& earlier = clash->order > range.order ? range : *clash;
+      if (reported.insert(later.grant).second) {
+        diagnostics
+            .report(Code::device_page_shared, later.grant->src.at("device"),
+                    "device " + quoted(model.platform.devices[later.grant->device].name) + " shares the page at " +
+                        hex(range.first) + " with device " +
+                        quoted(model.platform.devices[earlier.grant->device].name) + ", which is granted to " +
+                        quoted(partition_name(model, earlier.partition)),
+                    "grant devices that share a 4 KiB page to the same partition")
+            .notes.push_back({earlier.grant->src.at("device"), "the other grant"});
+      }
+    }
+    if (furthest == nullptr || range.last > furthest->last) {
+      if (furthest != nullptr && furthest->partition != range.partition) furthest_other = furthest;
+      furthest = &range;
+    } else if (range.partition != furthest->partition &&
+               (furthest_other == nullptr || range.last > furthest_other->last)) {
+      furthest_other = &range;
+    }
+  }
+}
+
 void check_grants(const Model& model, Diagnostics& diagnostics) {
   struct Owner {
     uint32_t partition;
     const Device_grant* grant;
   };
   std::map<uint32_t, Owner> device_owner;  // device index -> first grant
-  std::map<uint64_t, Owner> page_owner;    // physical page -> first grant
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& partition = model.partitions[p];
     for (const auto& grant : partition.grants) {
@@ -43,22 +112,6 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
                     "a device has one owner; others reach it through the owner's endpoint")
             .notes.push_back({owner->second.grant->src.at("device"), "first granted here"});
         continue;
-      }
-      for (const auto& mmio : device.mmio) {
-        if (mmio.size == 0 || mmio.wraps()) continue;
-        for (uint64_t page = mmio.base & ~(page_size - 1); page < mmio.end(); page += page_size) {
-          const auto [other, inserted] = page_owner.emplace(page, Owner{p, &grant});
-          if (inserted || other->second.partition == p) continue;
-          const Device& other_device = model.platform.devices[other->second.grant->device];
-          diagnostics
-              .report(Code::device_page_shared, grant.src.at("device"),
-                      "device " + quoted(device.name) + " shares the page at " + hex(page) + " with device " +
-                          quoted(other_device.name) + ", which is granted to " +
-                          quoted(partition_name(model, other->second.partition)),
-                      "grant devices that share a 4 KiB page to the same partition")
-              .notes.push_back({other->second.grant->src.at("device"), "the other grant"});
-          break;
-        }
       }
       if (grant.notification != none) {
         if (partition.vm) {
@@ -268,6 +321,7 @@ void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
 
 void validate_virtual_machines(const Model& model, Diagnostics& diagnostics) {
   check_grants(model, diagnostics);
+  check_device_pages(model, diagnostics);
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     if (model.partitions[p].vm) check_vm(model, p, diagnostics);
   }
