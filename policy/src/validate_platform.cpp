@@ -69,6 +69,11 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
       all_ram_valid = false;
       continue;
     }
+    if (!page_aligned(ram.base) || !page_aligned(ram.size)) {
+      diagnostics.report(Code::platform_ram_unaligned, ram.src.at(),
+                         "RAM range " + range_text(ram.base, ram.size) + " is not whole 4 KiB pages",
+                         "the kernel maps RAM in pages: use a base and a size that are multiples of 0x1000");
+    }
     for (const auto* other : valid_ram) {
       if (ram.overlaps(*other)) {
         diagnostics

@@ -292,3 +292,40 @@ TEST(PolicyCompilerScale, AHugeDeviceIsCheckedByRangeNotPageByPage) {
   EXPECT_EQ(result.diagnostics.all()[0].code, Code::device_page_shared) << diagnostics_text(result.diagnostics);
   EXPECT_EQ(result.diagnostics.all()[0].at.line, 21u) << diagnostics_text(result.diagnostics);
 }
+
+// KP0809 needs over 1 MiB of distinct names, too large for a case file:
+// 255 partitions of 64 distinct 63-character names each (the most mappings a
+// partition may have), otherwise within every limit.
+TEST(PolicyCompilerScale, NamesBeyondTheKernelsStringTableAreKP0809) {
+  auto name = [](char kind, unsigned partition, unsigned index) {
+    std::string text = std::string(1, kind) + std::to_string(partition) + "-" + std::to_string(index) + "-";
+    return text + std::string(63 - text.size(), 'x');
+  };
+  constexpr unsigned partitions = 255;
+  constexpr unsigned per_cpu = 64;
+  std::string text = std::string(case_header) +
+                     "const system :K.System = (\n  name = \"names\",\n  platform = Virt.platform,\n  partitions = [\n";
+  for (unsigned p = 0; p < partitions; ++p) {
+    text += "    (name = \"" + name('p', p, 0) + "\", program = \"p.elf\", memory = [\n";
+    for (unsigned r = 0; r < 64; ++r) {
+      text += "      (name = \"" + name('r', p, r) +
+              "\", size = 0x1000, address = " + std::to_string(0x100000 + r * 0x1000) + "),\n";
+    }
+    text += "     ], threads = [(name = \"main\", stack = \"" + name('r', p, 0) +
+            "\", cpu = " + std::to_string(p / per_cpu) + ")]),\n";
+  }
+  text += "  ],\n  schedule = [\n";
+  for (unsigned cpu = 0; cpu * per_cpu < partitions; ++cpu) {
+    const unsigned first = cpu * per_cpu;
+    const unsigned last = std::min(partitions, first + per_cpu);
+    text += "    (cpu = " + std::to_string(cpu) + ", majorFrameUs = " + std::to_string(last - first) + ", windows = [";
+    for (unsigned p = first; p < last; ++p) text += "(partition = \"" + name('p', p, 0) + "\", durationUs = 1), ";
+    text += "]),\n";
+  }
+  text += "  ],\n);\n";
+  Scratch_directory scratch;
+  write_file(scratch.path() / "names.capnp", text);
+  const auto result = compile(scratch.path() / "names.capnp");
+  ASSERT_EQ(result.diagnostics.all().size(), 1u) << diagnostics_text(result.diagnostics).substr(0, 2000);
+  EXPECT_EQ(result.diagnostics.all()[0].code, Code::too_many_name_bytes) << diagnostics_text(result.diagnostics);
+}

@@ -67,6 +67,7 @@ enum class Severity : uint8_t { error, warning };
   X(platform_timer_intid, 214, error, "a timer interrupt is not a PPI (16-31)")                                \
   X(platform_gic_overlap, 215, error, "the GIC's registers overlap RAM or a device")                           \
   X(platform_too_many_ram_ranges, 216, error, "the platform has more RAM ranges than the kernel supports")     \
+  X(platform_ram_unaligned, 217, error, "a RAM range's base or size is not 4 KiB aligned")                     \
   /* 03xx: memory */                                                                                           \
   X(region_size_zero, 301, error, "a memory region has size 0")                                                \
   X(region_size_unaligned, 302, error, "a size is not a multiple of 4 KiB")                                    \
@@ -146,6 +147,7 @@ enum class Severity : uint8_t { error, warning };
   X(too_many_threads, 806, error, "more threads than the kernel supports")                                     \
   X(too_many_regions, 807, error, "a partition has more mappings than the kernel supports")                    \
   X(too_many_windows, 808, error, "a CPU has more windows than the kernel supports")                           \
+  X(too_many_name_bytes, 809, error, "the names take more than the kernel's 1 MiB string table")               \
   /* 09xx: warnings */                                                                                         \
   X(partition_idle, 901, warning, "a partition has no threads and is not a VM")                                \
   X(endpoint_no_clients, 902, warning, "an endpoint has no clients")                                           \
