@@ -117,6 +117,15 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
   for (const auto& device : platform.devices) {
     for (const auto& mmio : device.mmio) {
       if (!check_range(mmio, "device " + quoted(device.name) + " register range", diagnostics)) continue;
+      if (((mmio.base + (mmio.size - 1)) | (page_size - 1)) == UINT64_MAX) {
+        // Mapped in whole pages, it would end at 2^64, which the kernel's
+        // boot-info reader refuses as wrapping around.
+        diagnostics.report(Code::platform_device_last_page, mmio.src.at(),
+                           "device " + quoted(device.name) + " registers " + range_text(mmio.base, mmio.size) +
+                               " reach the last 4 KiB page, which would be mapped up to 2^64",
+                           "devices are mapped in whole pages, which must end below 2^64");
+        continue;
+      }
       for (const auto* gic : valid_gic) {
         if (mmio.overlaps(*gic)) {
           diagnostics.report(

@@ -68,6 +68,7 @@ enum class Severity : uint8_t { error, warning };
   X(platform_gic_overlap, 215, error, "the GIC's registers overlap RAM or a device")                           \
   X(platform_too_many_ram_ranges, 216, error, "the platform has more RAM ranges than the kernel supports")     \
   X(platform_ram_unaligned, 217, error, "a RAM range's base or size is not 4 KiB aligned")                     \
+  X(platform_device_last_page, 218, error, "a device's registers reach the last 4 KiB page below 2^64")        \
   /* 03xx: memory */                                                                                           \
   X(region_size_zero, 301, error, "a memory region has size 0")                                                \
   X(region_size_unaligned, 302, error, "a size is not a multiple of 4 KiB")                                    \
