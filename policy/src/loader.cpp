@@ -320,6 +320,11 @@ class Loader {
   bool load_json() {
     const std::string& text = policy_->file_->text();
     auto scan = scan_json(text);
+    if (scan.error && scan.error->too_deep) {
+      diagnostics_.report(Code::nesting_too_deep, policy_->file_->locate(scan.error->offset), scan.error->message,
+                          "a policy needs only a few levels of nesting");
+      return false;
+    }
     if (scan.error) {
       diagnostics_.report(Code::json_syntax, policy_->file_->locate(scan.error->offset), scan.error->message,
                           "fix the JSON syntax (RFC 8259: no comments, no trailing commas)");

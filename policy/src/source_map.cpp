@@ -353,9 +353,12 @@ class Json_scanner {
 
   bool value(Source_node& node, int depth) {
     node.offset = offset();
-    if (depth > 64) return fail("nesting too deep");
     if (position_ >= text_.size()) return fail("unexpected end of file; expected a value");
     const char c = text_[position_];
+    if (depth >= 64 && (c == '{' || c == '[')) {  // the 65th level: KP0014, as for Cap'n Proto text
+      error_ = Scan_error{offset(), "brackets are nested more than 64 levels deep here", true};
+      return false;
+    }
     if (c == '{') {
       node.kind = Source_node::Kind::structure;
       ++position_;

@@ -70,6 +70,7 @@ class Source_ref {
 struct Scan_error {
   uint32_t offset;
   std::string message;
+  bool too_deep = false;  // nested beyond the scan's limit
 };
 
 // The value of `const NAME ... = VALUE;` in Cap'n Proto text, or nullopt if
