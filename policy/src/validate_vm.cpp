@@ -141,6 +141,54 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
   }
 }
 
+// Emulated devices against the VM's mappings and each other, by a sweep
+// over all the ranges sorted by base: linear after sorting, for any number
+// of devices. Overlaps between mappings alone are KP0305's.
+void check_emulated_overlaps(const Partition& partition, const std::vector<const Emulated_device*>& devices,
+                             Diagnostics& diagnostics) {
+  struct Span {
+    uint64_t base;
+    uint64_t end;
+    const Region* region;           // a mapping, or
+    const Emulated_device* device;  // an emulated device
+  };
+  std::vector<Span> spans;
+  for (const auto& region : partition.regions) {
+    if (region.size == 0 || region.size - 1 >= UINT64_MAX - region.ipa) continue;  // reported elsewhere
+    spans.push_back({region.ipa, region.ipa + region.size, &region, nullptr});
+  }
+  for (const auto* device : devices)
+    spans.push_back({device->address, device->address + device->size, nullptr, device});
+  std::stable_sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.base < b.base; });
+  auto report = [&](const Emulated_device& device, const Span& other) {
+    const std::string what = "emulated device " + quoted(device.name) + " of " + quoted(partition.name);
+    if (other.region != nullptr) {
+      diagnostics.report(Code::emulated_overlap, device.src.at("address"),
+                         what + " " + range_text(device.address, device.size) + " overlaps " + describe(*other.region),
+                         "move it to a guest-physical range nothing else uses");
+    } else {
+      diagnostics
+          .report(Code::emulated_overlap, device.src.at("address"),
+                  what + " overlaps emulated device " + quoted(other.device->name),
+                  "give each emulated device its own range")
+          .notes.push_back({other.device->src.at("address"), "the other device"});
+    }
+  };
+  const Span* furthest = nullptr;         // of all ranges so far
+  const Span* furthest_device = nullptr;  // of the emulated devices so far
+  for (const Span& span : spans) {
+    if (span.device != nullptr && furthest != nullptr && span.base < furthest->end) {
+      report(*span.device, *furthest);
+    } else if (span.region != nullptr && furthest_device != nullptr && span.base < furthest_device->end) {
+      report(*furthest_device->device, span);
+    }
+    if (furthest == nullptr || span.end > furthest->end) furthest = &span;
+    if (span.device != nullptr && (furthest_device == nullptr || span.end > furthest_device->end)) {
+      furthest_device = &span;
+    }
+  }
+}
+
 void check_emulated(const Partition& partition, const Virtual_machine& vm, const Model& model,
                     Diagnostics& diagnostics) {
   std::set<uint32_t> used_interrupts;
@@ -160,23 +208,6 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
       diagnostics.report(Code::emulated_unaligned, device.src.at("size"), what + " wraps around the address space",
                          "move it lower");
     } else {
-      for (const auto& region : partition.regions) {
-        if (region.size == 0) continue;
-        if (device.address < region.ipa + region.size && region.ipa < device.address + device.size) {
-          diagnostics.report(Code::emulated_overlap, device.src.at("address"),
-                             what + " " + range_text(device.address, device.size) + " overlaps " + describe(region),
-                             "move it to a guest-physical range nothing else uses");
-        }
-      }
-      for (const auto* other : placed) {
-        if (device.address < other->address + other->size && other->address < device.address + device.size) {
-          diagnostics
-              .report(Code::emulated_overlap, device.src.at("address"),
-                      what + " overlaps emulated device " + quoted(other->name),
-                      "give each emulated device its own range")
-              .notes.push_back({other->src.at("address"), "the other device"});
-        }
-      }
       placed.push_back(&device);
     }
     if (device.interrupt < first_spi || device.interrupt > last_spi) {
@@ -190,6 +221,7 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
           "give each device of the VM its own interrupt");
     }
   }
+  check_emulated_overlaps(partition, placed, diagnostics);
 }
 
 // The guest sees the GIC at the platform's addresses, beside its RAM and
