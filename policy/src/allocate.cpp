@@ -106,9 +106,10 @@ void allocate(Model& model, Diagnostics& diagnostics) {
   }
 
   const Numbering numbering = number_objects(model);
+  auto capabilities = capabilities_of_all(model, numbering);
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     model.partitions[p].first_thread = numbering.first_thread[p];
-    model.partitions[p].capabilities = capabilities_of(model, numbering, p);
+    model.partitions[p].capabilities = std::move(capabilities[p]);
   }
 }
 

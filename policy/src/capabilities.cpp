@@ -23,63 +23,64 @@ Numbering number_objects(const Model& model) {
   return numbering;
 }
 
-std::vector<Capability> capabilities_of(const Model& model, const Numbering& numbering, uint32_t partition) {
+std::vector<std::vector<Capability>> capabilities_of_all(const Model& model, const Numbering& numbering) {
   using abi::Capability_kind;
-  std::vector<Capability> slots;
-  auto add = [&](Capability_kind kind, uint32_t object, uint32_t rights, uint64_t badge, std::string description) {
-    slots.push_back({static_cast<uint32_t>(kind), object, rights, badge, std::move(description)});
+  // Group by group, each in policy order, appended to its partition's list:
+  // one pass over the policy per group, not one per partition.
+  std::vector<std::vector<Capability>> slots(model.partitions.size());
+  auto add = [&](uint32_t partition, Capability_kind kind, uint32_t object, uint32_t rights, uint64_t badge,
+                 std::string description) {
+    if (partition >= slots.size()) return;
+    slots[partition].push_back({static_cast<uint32_t>(kind), object, rights, badge, std::move(description)});
   };
   for (uint32_t e = 0; e < model.endpoints.size(); ++e) {
-    if (model.endpoints[e].server == partition) {
-      add(Capability_kind::endpoint, e, abi::right_receive, 0, "receive on endpoint " + model.endpoints[e].name);
-    }
+    add(model.endpoints[e].server, Capability_kind::endpoint, e, abi::right_receive, 0,
+        "receive on endpoint " + model.endpoints[e].name);
   }
   for (uint32_t e = 0; e < model.endpoints.size(); ++e) {
     for (const auto& client : model.endpoints[e].clients) {
-      if (client.partition == partition) {
-        add(Capability_kind::endpoint, e, abi::right_send, client.badge, "call endpoint " + model.endpoints[e].name);
-      }
+      add(client.partition, Capability_kind::endpoint, e, abi::right_send, client.badge,
+          "call endpoint " + model.endpoints[e].name);
     }
   }
   for (uint32_t n = 0; n < model.notifications.size(); ++n) {
-    if (model.notifications[n].owner == partition) {
-      add(Capability_kind::notification, n, abi::right_receive, 0,
-          "wait on notification " + model.notifications[n].name);
-    }
+    add(model.notifications[n].owner, Capability_kind::notification, n, abi::right_receive, 0,
+        "wait on notification " + model.notifications[n].name);
   }
   for (uint32_t n = 0; n < model.notifications.size(); ++n) {
     for (const auto& signaller : model.notifications[n].signallers) {
-      if (signaller.partition == partition) {
-        add(Capability_kind::notification, n, abi::right_send, signaller.badge,
-            "signal notification " + model.notifications[n].name);
-      }
+      add(signaller.partition, Capability_kind::notification, n, abi::right_send, signaller.badge,
+          "signal notification " + model.notifications[n].name);
     }
   }
-  if (partition < model.partitions.size()) {
-    uint32_t irq = numbering.first_irq[partition];
-    for (const auto& grant : model.partitions[partition].grants) {
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    uint32_t irq = numbering.first_irq[p];
+    for (const auto& grant : model.partitions[p].grants) {
       if (grant.device == none || grant.notification == none) continue;
       const Device& device = model.platform.devices[grant.device];
       for (const uint32_t intid : device.interrupts) {
-        add(Capability_kind::irq, irq++, abi::right_control, 0,
+        add(p, Capability_kind::irq, irq++, abi::right_control, 0,
             "acknowledge interrupt " + std::to_string(intid) + " of " + device.name);
       }
     }
   }
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& vm_partition = model.partitions[p];
-    if (!vm_partition.vm || vm_partition.vm->vmm != partition) continue;
+    if (!vm_partition.vm) continue;
     for (uint32_t t = 0; t < vm_partition.threads.size(); ++t) {
       if (!vm_partition.threads[t].vcpu) continue;
-      add(Capability_kind::vcpu, numbering.first_thread[p] + t, abi::right_control, 0,
+      add(vm_partition.vm->vmm, Capability_kind::vcpu, numbering.first_thread[p] + t, abi::right_control, 0,
           "control " + vm_partition.name + " " + vm_partition.threads[t].name);
     }
   }
-  if (partition < model.partitions.size() && model.partitions[partition].kernel_console) {
-    add(Capability_kind::console, 0, abi::right_send, 0, "write to the kernel console");
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    if (model.partitions[p].kernel_console) {
+      add(p, Capability_kind::console, 0, abi::right_send, 0, "write to the kernel console");
+    }
   }
-  if (partition < model.partitions.size() && model.partitions[partition].may_power_off) {
-    add(Capability_kind::power, 0, abi::right_control, 0, "power the machine off");
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    if (model.partitions[p].may_power_off)
+      add(p, Capability_kind::power, 0, abi::right_control, 0, "power the machine off");
   }
   return slots;
 }

@@ -23,6 +23,8 @@ struct Numbering {
 };
 Numbering number_objects(const Model& model);
 
-std::vector<Capability> capabilities_of(const Model& model, const Numbering& numbering, uint32_t partition);
+// Every partition's capabilities, indexed by partition; linear in the size
+// of the model.
+std::vector<std::vector<Capability>> capabilities_of_all(const Model& model, const Numbering& numbering);
 
 }  // namespace kestrel::policy

@@ -3,10 +3,12 @@
 #include <kestrel/policy/boot_info_writer.hpp>
 #include <kestrel/policy/stages.hpp>
 
+#include "validate_util.hpp"
+
 namespace kestrel::policy {
 namespace {
 
-constexpr uint64_t nanoseconds_per_microsecond = 1000;
+// Every time is at most max_time_us (KP0711), so the products below fit.
 
 uint32_t region_attributes(const Region& region) {
   uint32_t attributes = abi::region_read;

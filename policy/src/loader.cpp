@@ -13,8 +13,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace kestrel::policy {
@@ -39,6 +41,9 @@ Loaded_policy::~Loaded_policy() = default;
 namespace {
 
 constexpr size_t max_policy_size = 64U << 20;
+// Deeper than any policy needs (about 6), and shallow enough for Cap'n
+// Proto's recursive parser and for the source map's scanners.
+constexpr uint32_t max_nesting_depth = 64;
 
 // Reports every error Cap'n Proto finds, in this file and in files it
 // imports, with the position Cap'n Proto gives.
@@ -48,7 +53,40 @@ class Reporting_schema_file final : public capnp::SchemaFile {
       : inner_{kj::mv(inner)}, diagnostics_{diagnostics}, display_name_{std::move(display_name)} {}
 
   kj::StringPtr getDisplayName() const override { return display_name_.c_str(); }
-  kj::Array<const char> readContent() const override { return inner_->readContent(); }
+
+  // Every file Cap'n Proto reads (the policy and what it imports) is scanned
+  // first for what Cap'n Proto itself would get wrong (see
+  // scan_capnp_text). Too deep a nesting would crash its parser, so then it
+  // gets nothing to parse, and its complaints about that are not reported.
+  kj::Array<const char> readContent() const override {
+    auto content = inner_->readContent();
+    if (scanned_) return content;
+    scanned_ = true;
+    const std::string_view text{content.begin(), content.size()};
+    const auto findings = scan_capnp_text(text, max_nesting_depth);
+    const Source_file file{display_name_, std::string(text)};
+    if (findings.too_deep) {
+      diagnostics_.report(Code::nesting_too_deep, file.locate(*findings.too_deep),
+                          "brackets are nested more than " + std::to_string(max_nesting_depth) + " levels deep here",
+                          "a policy needs only a few levels; define deeply nested values as separate constants");
+      silenced_ = true;
+      return kj::heapArray<const char>(0);
+    }
+    for (const auto& literal : findings.large_integers) {
+      diagnostics_.report(
+          Code::number_too_large, file.locate(literal.offset),
+          "the number " + std::string(text.substr(literal.offset, literal.length)) + " does not fit in 64 bits",
+          "the largest value of any field is 0xffffffffffffffff");
+    }
+    for (const auto& repeated : findings.repeated_fields) {
+      diagnostics_
+          .report(Code::duplicate_field, file.locate(repeated.offset),
+                  "field " + policy::quoted(repeated.name) + " is given twice; Cap'n Proto would keep only this one",
+                  "give each field once")
+          .notes.push_back({file.locate(repeated.first_offset), "first given here"});
+    }
+    return content;
+  }
   kj::Maybe<kj::Own<capnp::SchemaFile>> import(kj::StringPtr path) const override {
     KJ_IF_MAYBE (imported, inner_->import(path)) {
       std::string name(imported->get()->getDisplayName().cStr());
@@ -64,6 +102,7 @@ class Reporting_schema_file final : public capnp::SchemaFile {
   bool operator!=(const SchemaFile& other) const override { return !(*this == other); }
   size_t hashCode() const override { return inner_->hashCode(); }
   void reportError(SourcePos start, SourcePos, kj::StringPtr message) const override {
+    if (silenced_) return;
     diagnostics_.report(Code::capnp_error, {display_name_, start.line + 1, start.column + 1}, message.cStr(),
                         "see the schema in policy/schema/kestrel/policy.capnp and docs/policy.md");
   }
@@ -72,6 +111,8 @@ class Reporting_schema_file final : public capnp::SchemaFile {
   kj::Own<capnp::SchemaFile> inner_;
   Diagnostics& diagnostics_;
   std::string display_name_;
+  mutable bool scanned_ = false;
+  mutable bool silenced_ = false;
 };
 
 }  // namespace
@@ -225,17 +266,17 @@ class Loader {
       policy_->root_node_ = std::make_unique<Source_node>(std::move(*node));
     }
     policy_->root_offset_ = const_offset;
-    if (policy_->root_node_) check_integer_literals(*policy_->root_node_);
+    if (diagnostics_.has_errors()) return false;
+    check_text_fields(policy_->system_, policy_->root());
     return !diagnostics_.has_errors();
   }
 
-  // Cap'n Proto 0.9 silently wraps an integer literal that does not fit in
-  // 64 bits (99999999999999999999999 becomes some other number), so every
-  // literal in the constant is checked here.
   // JSON numbers are doubles in Cap'n Proto's codec: exact only up to 2^53.
   static constexpr unsigned __int128 json_exact_limit = uint64_t{1} << 53;
 
-  void check_integer_literals(const Source_node& node, unsigned __int128 limit = UINT64_MAX) {
+  // Every literal of a JSON policy (Cap'n Proto text is checked as a whole
+  // by scan_capnp_text, every constant of every file).
+  void check_integer_literals(const Source_node& node, unsigned __int128 limit) {
     if (node.kind != Source_node::Kind::scalar) {
       for (const auto& child : node.children) check_integer_literals(child, limit);
       return;
@@ -279,6 +320,11 @@ class Loader {
   bool load_json() {
     const std::string& text = policy_->file_->text();
     auto scan = scan_json(text);
+    if (scan.error && scan.error->too_deep) {
+      diagnostics_.report(Code::nesting_too_deep, policy_->file_->locate(scan.error->offset), scan.error->message,
+                          "a policy needs only a few levels of nesting");
+      return false;
+    }
     if (scan.error) {
       diagnostics_.report(Code::json_syntax, policy_->file_->locate(scan.error->offset), scan.error->message,
                           "fix the JSON syntax (RFC 8259: no comments, no trailing commas)");
@@ -291,6 +337,7 @@ class Loader {
       return false;
     }
     check_json_keys(*policy_->root_node_, capnp::Schema::from<schema::System>());
+    check_repeated_keys(*policy_->root_node_);
     check_integer_literals(*policy_->root_node_, json_exact_limit);
     if (diagnostics_.has_errors()) return false;
     capnp::JsonCodec codec;
@@ -304,7 +351,79 @@ class Loader {
       return false;
     }
     policy_->system_ = root.asReader();
-    return true;
+    check_text_fields(policy_->system_, policy_->root());
+    return !diagnostics_.has_errors();
+  }
+
+  // Cap'n Proto's JSON codec keeps the last of two equal keys; the earlier
+  // value would silently be lost. The scan's nesting is at most 64 deep.
+  void check_repeated_keys(const Source_node& node) {
+    if (node.kind == Source_node::Kind::structure) {
+      std::map<std::string_view, const Source_node*> seen;
+      for (const auto& member : node.children) {
+        const auto [first, inserted] = seen.emplace(member.key, &member);
+        if (inserted) continue;
+        diagnostics_
+            .report(Code::duplicate_field, policy_->file_->locate(member.key_offset),
+                    "key " + policy::quoted(member.key) + " is given twice; the JSON reader would keep only this one",
+                    "give each key once")
+            .notes.push_back({policy_->file_->locate(first->second->key_offset), "first given here"});
+      }
+    }
+    for (const auto& child : node.children) check_repeated_keys(child);
+  }
+
+  // Text reaches the kernel and device trees as C strings: a NUL would cut
+  // it short ("client\0x" would name "client"), and no field has a use for
+  // other control characters. Walks every Text field of the System by
+  // reflection, so a field added to the schema is covered too; the schema's
+  // nesting (not the policy's size) bounds the recursion.
+  void check_text_fields(capnp::DynamicStruct::Reader reader, const Source_ref& src) {
+    for (const auto field : reader.getSchema().getFields()) {
+      if (!reader.has(field)) continue;
+      const std::string name = field.getProto().getName();
+      const auto value = reader.get(field);
+      switch (value.getType()) {
+        case capnp::DynamicValue::TEXT:
+          check_text(value.as<capnp::Text>(), src.at(name), name);
+          break;
+        case capnp::DynamicValue::STRUCT:
+          check_text_fields(value.as<capnp::DynamicStruct>(), src.field(name));
+          break;
+        case capnp::DynamicValue::LIST: {
+          const auto list = value.as<capnp::DynamicList>();
+          for (uint32_t i = 0; i < list.size(); ++i) {
+            const auto item = list[i];
+            if (item.getType() == capnp::DynamicValue::TEXT) {
+              check_text(item.as<capnp::Text>(), src.field(name).item(i).at(), name);
+            } else if (item.getType() == capnp::DynamicValue::STRUCT) {
+              check_text_fields(item.as<capnp::DynamicStruct>(), src.field(name).item(i));
+            }
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  void check_text(capnp::Text::Reader text, const Location& at, const std::string& field) {
+    const std::string_view value{text.begin(), text.size()};
+    for (size_t i = 0; i < value.size(); ++i) {
+      const auto c = static_cast<unsigned char>(value[i]);
+      // C0 controls and DEL, and the C1 controls U+0080-U+009F (UTF-8 C2 80-C2 9F).
+      const bool c1 = c == 0xc2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) >= 0x80 &&
+                      static_cast<unsigned char>(value[i + 1]) <= 0x9f;
+      if (c >= 0x20 && c != 0x7f && !c1) continue;
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", c1 ? static_cast<unsigned char>(value[i + 1]) : c);
+      diagnostics_.report(Code::text_control_character, at,
+                          policy::quoted(field) + " contains the control character " + code + " at character " +
+                              std::to_string(i + 1) + (c == 0 ? ", which would cut the text short there" : ""),
+                          "remove it: text values are printable characters only (bootargs are separated by spaces)");
+      return;
+    }
   }
 
   // Cap'n Proto's JSON codec ignores unknown keys; a misspelt key would

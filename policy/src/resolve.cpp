@@ -3,13 +3,14 @@
 // references on the way.
 #include <algorithm>
 
+#include <kestrel/abi/limits.hpp>
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/policy/text.hpp>
 
 namespace kestrel::policy {
 namespace {
 
-constexpr size_t max_name_length = 63;
+constexpr size_t max_name_length = abi::max_name_length;  // the kernel's boot-info reader checks it
 
 std::string_view text(capnp::Text::Reader reader) { return {reader.cStr(), reader.size()}; }
 
@@ -64,6 +65,18 @@ class Resolver {
       return false;
     }
     return true;
+  }
+
+  // A name the compiler makes from written ones must fit the kernel's limit
+  // too; it is reported at the object that makes it. Only names made from
+  // valid parts are checked: a part that is too long is reported already.
+  void check_generated_name(const std::string& name, const Location& at, const std::string& what,
+                            const std::string& hint) {
+    if (name.size() <= max_name_length) return;
+    diagnostics_.report(Code::generated_name_too_long, at,
+                        what + " is named " + quoted(name) + ", " + std::to_string(name.size()) +
+                            " characters; the kernel allows " + std::to_string(max_name_length),
+                        hint);
   }
 
   // Adds `name` to `index` or reports a duplicate; returns false on error.
@@ -434,6 +447,13 @@ class Resolver {
         if (reader.partition == none) continue;
         Notification doorbell;
         doorbell.name = channel.name + ".doorbell." + model_.partitions[reader.partition].name;
+        if (channel.name.size() <= max_name_length)
+          check_generated_name(doorbell.name, reader.src.at("partition"),
+                               "the doorbell of channel " + quoted(channel.name) + " for reader " +
+                                   quoted(model_.partitions[reader.partition].name),
+                               "shorten the channel's or the reader's name: together they may have at most " +
+                                   std::to_string(max_name_length - std::string_view(".doorbell.").size()) +
+                                   " characters");
         doorbell.owner = reader.partition;
         doorbell.implicit = true;
         doorbell.src = channel.src.field("doorbell");
@@ -474,6 +494,11 @@ class Resolver {
       if (vm.exit_endpoint == none && vm.vmm != none) {
         Endpoint exits;
         exits.name = partition.name + ".exits";
+        if (!partition.unnamed)
+          check_generated_name(exits.name, partition.src.at("name"),
+                               "the endpoint on which VM " + quoted(partition.name) + "'s exits arrive",
+                               "shorten the VM's name to at most " +
+                                   std::to_string(max_name_length - std::string_view(".exits").size()) + " characters");
         exits.server = vm.vmm;
         exits.server_thread = model_.partitions[vm.vmm].threads.empty() ? none : 0;
         exits.implicit = true;

@@ -4,6 +4,7 @@
 #include <kestrel/policy/source_map.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace kestrel::policy {
 
@@ -174,6 +175,78 @@ class Capnp_value_scanner {
 
 }  // namespace
 
+namespace {
+
+// Whether `word` is an integer literal as Cap'n Proto reads one (decimal,
+// 0x hex, or octal with a leading 0, after an optional '-') whose magnitude
+// is above 2^64 - 1. Anything else (names, floats, ordinals) is not.
+bool integer_literal_too_large(std::string_view word) {
+  if (!word.empty() && word[0] == '-') word.remove_prefix(1);
+  if (word.empty() || word[0] < '0' || word[0] > '9') return false;
+  unsigned base = 10;
+  if (word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X')) {
+    base = 16;
+    word.remove_prefix(2);
+  } else if (word.size() > 1 && word[0] == '0') {
+    base = 8;
+  }
+  unsigned __int128 value = 0;
+  bool too_large = false;
+  for (const char c : word) {
+    unsigned digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<unsigned>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<unsigned>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<unsigned>(c - 'A' + 10);
+    } else {
+      return false;
+    }
+    if (digit >= base) return false;
+    if (!too_large) value = value * base + digit;
+    too_large = too_large || value > UINT64_MAX;
+  }
+  return too_large;
+}
+
+}  // namespace
+
+Capnp_text_findings scan_capnp_text(std::string_view text, uint32_t max_depth) {
+  Capnp_text_findings findings;
+  struct Group {
+    char open;
+    std::map<std::string_view, uint32_t> fields;  // name -> offset, for '(' groups
+  };
+  std::vector<Group> groups;  // a stack on the heap: the scan itself never recurses
+  Capnp_lexer lexer{text};
+  Token before_previous{Token::Kind::end, {}, 0};
+  Token previous{Token::Kind::end, {}, 0};
+  for (Token token = lexer.next(); token.kind != Token::Kind::end; token = lexer.next()) {
+    if (is_punct(token, '(') || is_punct(token, '[') || is_punct(token, '{')) {
+      if (groups.size() >= max_depth) {
+        findings.too_deep = token.offset;
+        return findings;
+      }
+      groups.push_back({token.text[0], {}});
+    } else if (is_punct(token, ')') || is_punct(token, ']') || is_punct(token, '}')) {
+      if (!groups.empty()) groups.pop_back();
+    } else if (token.kind == Token::Kind::word && integer_literal_too_large(token.text)) {
+      findings.large_integers.push_back({token.offset, static_cast<uint32_t>(token.text.size())});
+    } else if (is_punct(token, '=') && previous.kind == Token::Kind::word && !groups.empty() &&
+               groups.back().open == '(' && (is_punct(before_previous, '(') || is_punct(before_previous, ','))) {
+      // `name = value` directly inside parentheses: a field of a structure value.
+      const auto [first, inserted] = groups.back().fields.emplace(previous.text, previous.offset);
+      if (!inserted) {
+        findings.repeated_fields.push_back({previous.offset, first->second, std::string(previous.text)});
+      }
+    }
+    before_previous = previous;
+    previous = token;
+  }
+  return findings;
+}
+
 std::optional<Source_node> scan_capnp_constant(std::string_view text, std::string_view constant,
                                                uint32_t& const_offset) {
   Capnp_lexer lexer{text};
@@ -280,9 +353,12 @@ class Json_scanner {
 
   bool value(Source_node& node, int depth) {
     node.offset = offset();
-    if (depth > 64) return fail("nesting too deep");
     if (position_ >= text_.size()) return fail("unexpected end of file; expected a value");
     const char c = text_[position_];
+    if (depth >= 64 && (c == '{' || c == '[')) {  // the 65th level: KP0014, as for Cap'n Proto text
+      error_ = Scan_error{offset(), "brackets are nested more than 64 levels deep here", true};
+      return false;
+    }
     if (c == '{') {
       node.kind = Source_node::Kind::structure;
       ++position_;

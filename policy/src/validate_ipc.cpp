@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate IPC: endpoint clients and badges, call cycles, passive-server
 // priorities, notification signallers and channel ends.
-#include <functional>
 #include <set>
 
 #include <kestrel/policy/stages.hpp>
@@ -88,9 +87,27 @@ void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& d
   }
 }
 
+// The partitions of a cycle for a message: all of a short one, the ends of a
+// long one (so that many long cycles cost no more than their count).
+std::string describe_cycle(const Model& model, const std::vector<uint32_t>& path, size_t from) {
+  constexpr size_t shown_at_each_end = 4;
+  std::string text;
+  const size_t length = path.size() - from;
+  for (size_t i = from; i < path.size(); ++i) {
+    if (length > 2 * shown_at_each_end && i == from + shown_at_each_end) {
+      text += "... (" + std::to_string(length - 2 * shown_at_each_end) + " more) -> ";
+      i = path.size() - shown_at_each_end;
+    }
+    text += quoted(model.partitions[path[i]].name) + " -> ";
+  }
+  return text + quoted(model.partitions[path[from]].name);
+}
+
 // A cycle in "client calls server" between partitions can deadlock: each
 // server may be blocked calling the next. Reports each cycle once, at the
-// client entry that closes it.
+// client entry that closes it. A depth-first walk with its own stack on the
+// heap, linear in partitions plus calls: a chain of thousands of partitions
+// must not overflow the compiler's stack.
 void check_call_cycles(const Model& model, Diagnostics& diagnostics) {
   const auto count = static_cast<uint32_t>(model.partitions.size());
   struct Edge {
@@ -109,28 +126,36 @@ void check_call_cycles(const Model& model, Diagnostics& diagnostics) {
   }
   enum class Mark : uint8_t { unvisited, on_path, done };
   std::vector<Mark> mark(count, Mark::unvisited);
-  std::vector<uint32_t> path;
-  std::function<void(uint32_t)> visit = [&](uint32_t partition) {
+  std::vector<size_t> position(count, 0);  // of a partition on the path, while it is on it
+  std::vector<uint32_t> path;              // the partitions being walked, outermost first
+  std::vector<size_t> next_call;           // for each of them, the next call to follow
+  auto enter = [&](uint32_t partition) {
     mark[partition] = Mark::on_path;
+    position[partition] = path.size();
     path.push_back(partition);
-    for (const Edge& edge : calls[partition]) {
+    next_call.push_back(0);
+  };
+  for (uint32_t root = 0; root < count; ++root) {
+    if (mark[root] != Mark::unvisited) continue;
+    enter(root);
+    while (!path.empty()) {
+      const uint32_t partition = path.back();
+      if (next_call.back() == calls[partition].size()) {
+        mark[partition] = Mark::done;
+        path.pop_back();
+        next_call.pop_back();
+        continue;
+      }
+      const Edge& edge = calls[partition][next_call.back()++];
       if (mark[edge.server] == Mark::on_path) {
-        std::string cycle;
-        auto start = std::find(path.begin(), path.end(), edge.server);
-        for (auto it = start; it != path.end(); ++it) cycle += quoted(model.partitions[*it].name) + " -> ";
-        cycle += quoted(model.partitions[edge.server].name);
         diagnostics.report(Code::call_cycle, edge.client->src.at("partition"),
-                           "calls form a cycle " + cycle + " (closed by endpoint " + quoted(edge.endpoint->name) + ")",
+                           "calls form a cycle " + describe_cycle(model, path, position[edge.server]) +
+                               " (closed by endpoint " + quoted(edge.endpoint->name) + ")",
                            "servers must form a hierarchy; replace one call with a notification or a channel");
       } else if (mark[edge.server] == Mark::unvisited) {
-        visit(edge.server);
+        enter(edge.server);
       }
     }
-    path.pop_back();
-    mark[partition] = Mark::done;
-  };
-  for (uint32_t partition = 0; partition < count; ++partition) {
-    if (mark[partition] == Mark::unvisited) visit(partition);
   }
 }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate limits: the system must fit the kernel's static pools and the
 // platform's VMIDs, and warnings for legal but suspicious policies.
+#include <set>
+#include <string_view>
+
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/policy/stages.hpp>
 
@@ -15,6 +18,29 @@ void over_limit(Diagnostics& diagnostics, Code code, const Location& at, std::st
   diagnostics.report(code, at,
                      what + ": " + std::to_string(count) + ", but the kernel supports at most " + std::to_string(limit),
                      std::move(hint));
+}
+
+// Boot-info keeps every distinct name once, NUL-terminated, in a string
+// table the kernel limits to max_string_bytes; the emitter interns exactly
+// these names.
+void check_name_bytes(const Model& model, Diagnostics& diagnostics) {
+  std::set<std::string_view> names{"", model.name};
+  for (const auto& partition : model.partitions) {
+    names.insert(partition.name);
+    for (const auto& region : partition.regions) names.insert(region.name);
+    for (const auto& thread : partition.threads) names.insert(thread.name);
+  }
+  for (const auto& endpoint : model.endpoints) names.insert(endpoint.name);
+  for (const auto& notification : model.notifications) names.insert(notification.name);
+  size_t bytes = 0;
+  for (const auto name : names) bytes += name.size() + 1;
+  if (bytes > abi::max_string_bytes) {
+    diagnostics.report(Code::too_many_name_bytes, model.src.at("partitions"),
+                       "the system's distinct names take " + std::to_string(bytes) +
+                           " bytes of boot-info's string table; the kernel reads at most " +
+                           std::to_string(abi::max_string_bytes),
+                       "use shorter names, or the same names in different partitions (each is stored once)");
+  }
 }
 
 }  // namespace
@@ -45,7 +71,7 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
   }
   size_t irqs = 0;
   size_t threads = 0;
-  const Numbering numbering = number_objects(model);  // once, not per partition
+  const auto capabilities_of = capabilities_of_all(model, number_objects(model));  // once, not per partition
   for (const auto& partition : model.partitions) {
     for (const auto& grant : partition.grants) {
       if (grant.device != none && grant.notification != none)
@@ -63,7 +89,7 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
                  abi::max_regions_per_partition, "merge adjacent memory regions");
     }
     const auto index = static_cast<uint32_t>(&partition - model.partitions.data());
-    const size_t capabilities = capabilities_of(model, numbering, index).size();
+    const size_t capabilities = capabilities_of[index].size();
     if (capabilities > abi::max_capabilities_per_partition) {
       diagnostics.report(
           Code::too_many_capabilities, partition.src.at("name"),
@@ -80,6 +106,7 @@ void validate_limits(const Model& model, Diagnostics& diagnostics) {
     over_limit(diagnostics, Code::too_many_threads, system, "threads and vCPUs", threads, abi::max_threads,
                "use fewer threads");
   }
+  check_name_bytes(model, diagnostics);
   for (const auto& plan : model.schedule) {
     if (plan.windows.size() > abi::max_windows_per_cpu) {
       over_limit(diagnostics, Code::too_many_windows, plan.src.at("windows"),

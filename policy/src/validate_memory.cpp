@@ -82,18 +82,26 @@ void check_address_space(const Partition& partition, Diagnostics& diagnostics) {
                          "keep every mapping below 0x10000000000");
       continue;
     }
-    for (const Region* other : valid) {
-      // Both end at or below 2^40 here, so the sums cannot wrap.
-      const bool overlap = region.ipa < other->ipa + other->size && other->ipa < region.ipa + region.size;
-      if (!overlap) continue;
-      diagnostics
-          .report(Code::region_overlap, address_location(region),
-                  describe(region) + " " + range_text(region.ipa, region.size) + " overlaps " + describe(*other) + " " +
-                      range_text(other->ipa, other->size) + " in partition " + quoted(partition.name),
-                  "give each mapping its own address range")
-          .notes.push_back({address_location(*other), "the other mapping"});
-    }
     valid.push_back(&region);
+  }
+  // Sorted by address, a mapping overlaps an earlier one exactly when it
+  // starts below the furthest end so far: O(n log n) for a partition of any
+  // size. Each overlap is reported at the mapping written later.
+  std::stable_sort(valid.begin(), valid.end(), [](const Region* a, const Region* b) { return a->ipa < b->ipa; });
+  const Region* furthest = nullptr;
+  for (const Region* region : valid) {
+    // All end at or below 2^40 here, so the sums cannot wrap.
+    if (furthest != nullptr && region->ipa < furthest->ipa + furthest->size) {
+      const Region* later = furthest > region ? furthest : region;  // regions are in policy order in memory
+      const Region* earlier = furthest > region ? region : furthest;
+      diagnostics
+          .report(Code::region_overlap, address_location(*later),
+                  describe(*later) + " " + range_text(later->ipa, later->size) + " overlaps " + describe(*earlier) +
+                      " " + range_text(earlier->ipa, earlier->size) + " in partition " + quoted(partition.name),
+                  "give each mapping its own address range")
+          .notes.push_back({address_location(*earlier), "the other mapping"});
+    }
+    if (furthest == nullptr || region->ipa + region->size > furthest->ipa + furthest->size) furthest = region;
   }
 }
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate platform: the board description, before anything is placed on it.
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/policy/stages.hpp>
 
@@ -22,6 +26,34 @@ bool check_range(const Address_range& range, std::string_view what, Diagnostics&
     return false;
   }
   return true;
+}
+
+// Devices' register ranges that overlap, by a sweep over them sorted by
+// base (in policy order in `ranges`): a range overlaps an earlier one exactly
+// when it starts below the furthest end so far. Linear after sorting, for a
+// platform of any number of devices; reported at the range written later.
+void check_device_overlaps(std::vector<std::pair<const Address_range*, const Device*>> ranges,
+                           Diagnostics& diagnostics) {
+  std::vector<size_t> order(ranges.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return ranges[a].first->base < ranges[b].first->base; });
+  const size_t no_range = ranges.size();
+  size_t furthest = no_range;
+  for (const size_t current : order) {
+    const Address_range& range = *ranges[current].first;
+    if (furthest != no_range && range.base < ranges[furthest].first->end()) {
+      const size_t later = std::max(current, furthest);
+      const size_t earlier = std::min(current, furthest);
+      diagnostics
+          .report(Code::platform_device_overlap, ranges[later].first->src.at(),
+                  "device " + quoted(ranges[later].second->name) + " registers overlap those of device " +
+                      quoted(ranges[earlier].second->name),
+                  "check both devices' addresses")
+          .notes.push_back({ranges[earlier].first->src.at(), "the other device's range"});
+    }
+    if (furthest == no_range || range.end() > ranges[furthest].first->end()) furthest = current;
+  }
 }
 
 }  // namespace
@@ -69,13 +101,10 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
       all_ram_valid = false;
       continue;
     }
-    // The kernel hands out RAM in pages and refuses boot-info whose RAM is not.
     if (!page_aligned(ram.base) || !page_aligned(ram.size)) {
-      diagnostics.report(Code::platform_range_invalid, ram.src.at(),
-                         "RAM range " + range_text(ram.base, ram.size) + " is not 4 KiB aligned",
-                         "give RAM a base and a size that are multiples of 0x1000");
-      all_ram_valid = false;
-      continue;
+      diagnostics.report(Code::platform_ram_unaligned, ram.src.at(),
+                         "RAM range " + range_text(ram.base, ram.size) + " is not whole 4 KiB pages",
+                         "the kernel maps RAM in pages: use a base and a size that are multiples of 0x1000");
     }
     for (const auto* other : valid_ram) {
       if (ram.overlaps(*other)) {
@@ -120,6 +149,15 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
   for (const auto& device : platform.devices) {
     for (const auto& mmio : device.mmio) {
       if (!check_range(mmio, "device " + quoted(device.name) + " register range", diagnostics)) continue;
+      if (((mmio.base + (mmio.size - 1)) | (page_size - 1)) == UINT64_MAX) {
+        // Mapped in whole pages, it would end at 2^64, which the kernel's
+        // boot-info reader refuses as wrapping around.
+        diagnostics.report(Code::platform_device_last_page, mmio.src.at(),
+                           "device " + quoted(device.name) + " registers " + range_text(mmio.base, mmio.size) +
+                               " reach the last 4 KiB page, which would be mapped up to 2^64",
+                           "devices are mapped in whole pages, which must end below 2^64");
+        continue;
+      }
       for (const auto* gic : valid_gic) {
         if (mmio.overlaps(*gic)) {
           diagnostics.report(
@@ -136,16 +174,6 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
                   "device " + quoted(device.name) + " registers " + range_text(mmio.base, mmio.size) + " overlap RAM",
                   "check the device's address or shrink the RAM range")
               .notes.push_back({ram->src.at(), "the RAM range"});
-        }
-      }
-      for (const auto& [other, other_device] : valid_mmio) {
-        if (mmio.overlaps(*other)) {
-          diagnostics
-              .report(
-                  Code::platform_device_overlap, mmio.src.at(),
-                  "device " + quoted(device.name) + " registers overlap those of device " + quoted(other_device->name),
-                  "check both devices' addresses")
-              .notes.push_back({other->src.at(), "the other device's range"});
         }
       }
       valid_mmio.emplace_back(&mmio, &device);
@@ -171,6 +199,7 @@ void validate_platform(const Model& model, Diagnostics& diagnostics) {
       }
     }
   }
+  check_device_overlaps(std::move(valid_mmio), diagnostics);
 }
 
 }  // namespace kestrel::policy

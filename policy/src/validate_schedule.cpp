@@ -39,9 +39,13 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
     diagnostics.report(Code::major_frame_zero, plan.src.at("majorFrameUs"), cpu + " has no major frame",
                        "set majorFrameUs to the length of the cyclic plan, or set exclusive");
   }
+  const bool frame_fits =
+      check_time(plan.major_frame_us, plan.src.at("majorFrameUs"), cpu + " major frame", diagnostics);
   unsigned __int128 total = 0;
   for (const auto& window : plan.windows) {
     total += window.duration_us;
+    check_time(window.duration_us, window.src.at("durationUs"),
+               "a window of " + cpu + " for " + quoted(partition_name(model, window.partition)), diagnostics);
     if (window.duration_us == 0) {
       diagnostics.report(
           Code::window_zero, window.src.at("durationUs"),
@@ -49,7 +53,7 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
           "give it a duration or remove it");
     }
   }
-  if (plan.major_frame_us != 0 && total != plan.major_frame_us) {
+  if (plan.major_frame_us != 0 && frame_fits && total != plan.major_frame_us) {
     const auto sum = total > UINT64_MAX ? std::string("more than 2^64") : std::to_string(static_cast<uint64_t>(total));
     diagnostics.report(Code::window_fill, plan.src.at("majorFrameUs"),
                        "the windows of " + cpu + " add up to " + sum + " us, but the major frame is " +

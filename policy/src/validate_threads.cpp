@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate threads: stacks, budgets, CPUs, entry points, fault handlers and
 // passive servers, and what kind of partition may have threads.
+#include <set>
+#include <utility>
+
 #include <kestrel/policy/stages.hpp>
 
 #include "validate_util.hpp"
@@ -8,15 +11,11 @@
 namespace kestrel::policy {
 namespace {
 
-bool serves_an_endpoint(const Model& model, uint32_t partition, uint32_t thread) {
-  for (const auto& endpoint : model.endpoints) {
-    if (endpoint.server == partition && endpoint.server_thread == thread) return true;
-  }
-  return false;
-}
+// The threads that receive on an endpoint, as (partition, thread).
+using Server_threads = std::set<std::pair<uint32_t, uint32_t>>;
 
 void check_thread(const Model& model, uint32_t partition_number, uint32_t thread_number,
-                  std::vector<uint32_t>& stack_user, Diagnostics& diagnostics) {
+                  std::vector<uint32_t>& stack_user, const Server_threads& servers, Diagnostics& diagnostics) {
   const Partition& partition = model.partitions[partition_number];
   const Thread& thread = partition.threads[thread_number];
   const std::string what = "thread " + quoted(thread.name) + " of " + quoted(partition.name);
@@ -41,8 +40,12 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
     }
   }
 
+  const bool budget_fits = check_time(thread.budget_us, thread.src.at("budgetUs"), what + " budget", diagnostics);
+  const bool period_fits = check_time(thread.period_us, thread.src.at("periodUs"), what + " period", diagnostics);
   if (thread.passive) {
     // Checked below: a passive thread has neither budget nor period.
+  } else if (!budget_fits || !period_fits) {
+    // Compared only once both are times the kernel can hold.
   } else if ((thread.budget_us == 0) != (thread.period_us == 0)) {
     diagnostics.report(Code::budget_without_period, thread.src.at(thread.budget_us == 0 ? "periodUs" : "budgetUs"),
                        what + " has " + (thread.budget_us == 0 ? "a period but no budget" : "a budget but no period"),
@@ -82,7 +85,7 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
                          what + " is passive but has a " + (thread.budget_us != 0 ? "budget" : "period"),
                          "a passive server runs on its callers' time: remove budgetUs and periodUs");
     }
-    if (!serves_an_endpoint(model, partition_number, thread_number)) {
+    if (servers.count({partition_number, thread_number}) == 0) {
       diagnostics.report(Code::passive_not_server, thread.src.at("passive"),
                          what + " is passive but serves no endpoint, so it would never run",
                          "name it as serverThread of an endpoint, or make it active");
@@ -93,6 +96,8 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
 }  // namespace
 
 void validate_threads(const Model& model, Diagnostics& diagnostics) {
+  Server_threads servers;
+  for (const auto& endpoint : model.endpoints) servers.insert({endpoint.server, endpoint.server_thread});
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& partition = model.partitions[p];
     const auto native_threads =
@@ -111,7 +116,7 @@ void validate_threads(const Model& model, Diagnostics& diagnostics) {
     }
     std::vector<uint32_t> stack_user(partition.regions.size(), none);
     for (uint32_t t = 0; t < partition.threads.size(); ++t) {
-      if (!partition.threads[t].vcpu) check_thread(model, p, t, stack_user, diagnostics);
+      if (!partition.threads[t].vcpu) check_thread(model, p, t, stack_user, servers, diagnostics);
     }
   }
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate devices and virtual machines: who owns which device and
 // interrupt, VM RAM, vCPUs, VMMs and emulated devices.
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <kestrel/policy/stages.hpp>
 
@@ -13,6 +15,80 @@ namespace {
 constexpr uint64_t block_size = 2U << 20;  // guest RAM is mapped in 2 MiB blocks
 constexpr uint32_t first_spi = 32;
 constexpr uint32_t last_spi = 1019;
+// What the image builder's guest device tree (sysimage/src/device_tree.cpp)
+// needs: a GICv3 redistributor frame (RD_base and SGI_base, 64 KiB each) per
+// vCPU, at most 8 vCPUs, and node names of at most 31 characters.
+constexpr uint64_t redistributor_frame_size = 0x20000;
+constexpr size_t max_guest_vcpus = 8;
+constexpr size_t max_device_tree_name = 31;
+
+// A device's registers are mapped in whole pages, so devices that share a
+// page must be granted to one partition. A sweep over the granted register
+// ranges, rounded out to pages and sorted by their first page: linear (after
+// sorting) in the number of ranges, however large the devices are.
+void check_device_pages(const Model& model, Diagnostics& diagnostics) {
+  struct Pages {
+    uint64_t first;  // the first page and the last (not one past it, which could be 2^64)
+    uint64_t last;
+    uint32_t partition;
+    uint32_t order;  // of the grant in the policy
+    const Device_grant* grant;
+  };
+  std::vector<Pages> ranges;
+  std::set<uint32_t> granted;
+  uint32_t order = 0;
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    for (const auto& grant : model.partitions[p].grants) {
+      // A second grant of a device is KP0601's.
+      if (grant.device == none || !granted.insert(grant.device).second) continue;
+      for (const auto& mmio : model.platform.devices[grant.device].mmio) {
+        if (mmio.size == 0 || mmio.wraps()) continue;  // reported by the platform checks
+        ranges.push_back(
+            {mmio.base & ~(page_size - 1), (mmio.base + (mmio.size - 1)) & ~(page_size - 1), p, order, &grant});
+      }
+      ++order;
+    }
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const Pages& a, const Pages& b) { return std::tie(a.first, a.order) < std::tie(b.first, b.order); });
+  // Of the ranges so far: the one reaching furthest, and the one reaching
+  // furthest among those of other partitions than that one's. A range shares
+  // a page with another partition's exactly when one of these two reaches it.
+  const Pages* furthest = nullptr;
+  const Pages* furthest_other = nullptr;
+  std::set<const Device_grant*> reported;
+  for (const Pages& range : ranges) {
+    const Pages* clash = nullptr;
+    if (furthest != nullptr && furthest->partition != range.partition && furthest->last >= range.first) {
+      clash = furthest;
+    } else if (furthest_other != nullptr && furthest_other->partition != range.partition &&
+               furthest_other->last >= range.first) {
+      clash = furthest_other;
+    }
+    if (clash != nullptr) {
+      // Reported at the grant written later, naming the earlier one.
+      const Pages& later = clash->order > range.order ? *clash : range;
+      const Pages& earlier = clash->order > range.order ? range : *clash;
+      if (reported.insert(later.grant).second) {
+        diagnostics
+            .report(Code::device_page_shared, later.grant->src.at("device"),
+                    "device " + quoted(model.platform.devices[later.grant->device].name) + " shares the page at " +
+                        hex(range.first) + " with device " +
+                        quoted(model.platform.devices[earlier.grant->device].name) + ", which is granted to " +
+                        quoted(partition_name(model, earlier.partition)),
+                    "grant devices that share a 4 KiB page to the same partition")
+            .notes.push_back({earlier.grant->src.at("device"), "the other grant"});
+      }
+    }
+    if (furthest == nullptr || range.last > furthest->last) {
+      if (furthest != nullptr && furthest->partition != range.partition) furthest_other = furthest;
+      furthest = &range;
+    } else if (range.partition != furthest->partition &&
+               (furthest_other == nullptr || range.last > furthest_other->last)) {
+      furthest_other = &range;
+    }
+  }
+}
 
 void check_grants(const Model& model, Diagnostics& diagnostics) {
   struct Owner {
@@ -20,7 +96,6 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
     const Device_grant* grant;
   };
   std::map<uint32_t, Owner> device_owner;  // device index -> first grant
-  std::map<uint64_t, Owner> page_owner;    // physical page -> first grant
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const Partition& partition = model.partitions[p];
     for (const auto& grant : partition.grants) {
@@ -37,22 +112,6 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
                     "a device has one owner; others reach it through the owner's endpoint")
             .notes.push_back({owner->second.grant->src.at("device"), "first granted here"});
         continue;
-      }
-      for (const auto& mmio : device.mmio) {
-        if (mmio.size == 0 || mmio.wraps()) continue;
-        for (uint64_t page = mmio.base & ~(page_size - 1); page < mmio.end(); page += page_size) {
-          const auto [other, inserted] = page_owner.emplace(page, Owner{p, &grant});
-          if (inserted || other->second.partition == p) continue;
-          const Device& other_device = model.platform.devices[other->second.grant->device];
-          diagnostics
-              .report(Code::device_page_shared, grant.src.at("device"),
-                      "device " + quoted(device.name) + " shares the page at " + hex(page) + " with device " +
-                          quoted(other_device.name) + ", which is granted to " +
-                          quoted(partition_name(model, other->second.partition)),
-                      "grant devices that share a 4 KiB page to the same partition")
-              .notes.push_back({other->second.grant->src.at("device"), "the other grant"});
-          break;
-        }
       }
       if (grant.notification != none) {
         if (partition.vm) {
@@ -82,6 +141,54 @@ void check_grants(const Model& model, Diagnostics& diagnostics) {
   }
 }
 
+// Emulated devices against the VM's mappings and each other, by a sweep
+// over all the ranges sorted by base: linear after sorting, for any number
+// of devices. Overlaps between mappings alone are KP0305's.
+void check_emulated_overlaps(const Partition& partition, const std::vector<const Emulated_device*>& devices,
+                             Diagnostics& diagnostics) {
+  struct Span {
+    uint64_t base;
+    uint64_t end;
+    const Region* region;           // a mapping, or
+    const Emulated_device* device;  // an emulated device
+  };
+  std::vector<Span> spans;
+  for (const auto& region : partition.regions) {
+    if (region.size == 0 || region.size - 1 >= UINT64_MAX - region.ipa) continue;  // reported elsewhere
+    spans.push_back({region.ipa, region.ipa + region.size, &region, nullptr});
+  }
+  for (const auto* device : devices)
+    spans.push_back({device->address, device->address + device->size, nullptr, device});
+  std::stable_sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.base < b.base; });
+  auto report = [&](const Emulated_device& device, const Span& other) {
+    const std::string what = "emulated device " + quoted(device.name) + " of " + quoted(partition.name);
+    if (other.region != nullptr) {
+      diagnostics.report(Code::emulated_overlap, device.src.at("address"),
+                         what + " " + range_text(device.address, device.size) + " overlaps " + describe(*other.region),
+                         "move it to a guest-physical range nothing else uses");
+    } else {
+      diagnostics
+          .report(Code::emulated_overlap, device.src.at("address"),
+                  what + " overlaps emulated device " + quoted(other.device->name),
+                  "give each emulated device its own range")
+          .notes.push_back({other.device->src.at("address"), "the other device"});
+    }
+  };
+  const Span* furthest = nullptr;         // of all ranges so far
+  const Span* furthest_device = nullptr;  // of the emulated devices so far
+  for (const Span& span : spans) {
+    if (span.device != nullptr && furthest != nullptr && span.base < furthest->end) {
+      report(*span.device, *furthest);
+    } else if (span.region != nullptr && furthest_device != nullptr && span.base < furthest_device->end) {
+      report(*furthest_device->device, span);
+    }
+    if (furthest == nullptr || span.end > furthest->end) furthest = &span;
+    if (span.device != nullptr && (furthest_device == nullptr || span.end > furthest_device->end)) {
+      furthest_device = &span;
+    }
+  }
+}
+
 void check_emulated(const Partition& partition, const Virtual_machine& vm, const Model& model,
                     Diagnostics& diagnostics) {
   std::set<uint32_t> used_interrupts;
@@ -101,23 +208,6 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
       diagnostics.report(Code::emulated_unaligned, device.src.at("size"), what + " wraps around the address space",
                          "move it lower");
     } else {
-      for (const auto& region : partition.regions) {
-        if (region.size == 0) continue;
-        if (device.address < region.ipa + region.size && region.ipa < device.address + device.size) {
-          diagnostics.report(Code::emulated_overlap, device.src.at("address"),
-                             what + " " + range_text(device.address, device.size) + " overlaps " + describe(region),
-                             "move it to a guest-physical range nothing else uses");
-        }
-      }
-      for (const auto* other : placed) {
-        if (device.address < other->address + other->size && other->address < device.address + device.size) {
-          diagnostics
-              .report(Code::emulated_overlap, device.src.at("address"),
-                      what + " overlaps emulated device " + quoted(other->name),
-                      "give each emulated device its own range")
-              .notes.push_back({other->src.at("address"), "the other device"});
-        }
-      }
       placed.push_back(&device);
     }
     if (device.interrupt < first_spi || device.interrupt > last_spi) {
@@ -131,6 +221,87 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
           "give each device of the VM its own interrupt");
     }
   }
+  check_emulated_overlaps(partition, placed, diagnostics);
+}
+
+// The guest sees the GIC at the platform's addresses, beside its RAM and
+// its devices; the image builder would refuse to describe an overlap.
+void check_gic_overlaps(const Model& model, const Partition& partition, const Virtual_machine& vm,
+                        Diagnostics& diagnostics) {
+  const Platform& platform = model.platform;
+  const std::string what = "VM " + quoted(partition.name);
+  auto overlaps_gic = [&](uint64_t base, uint64_t size, const Location& at, const std::string& thing) {
+    if (size == 0 || base + size < base) return;  // reported elsewhere
+    const Address_range range{base, size, {}};
+    for (const auto* gic : {&platform.gic_distributor, &platform.gic_redistributors}) {
+      if (gic->size == 0 || gic->wraps() || !range.overlaps(*gic)) continue;
+      diagnostics.report(Code::vm_gic_overlap, at,
+                         what + " " + thing + " " + range_text(base, size) + " overlaps the GIC's " +
+                             (gic == &platform.gic_distributor ? "distributor " : "redistributors ") +
+                             range_text(gic->base, gic->size) + ", which the guest sees at the same address",
+                         "move it clear of the GIC (QEMU virt guests use RAM at 0x40000000 and devices below "
+                         "0x8000000 or from 0xa000000)");
+      return;
+    }
+  };
+  overlaps_gic(vm.ram_address, vm.ram_size, vm.src.at("ramAddress"), "RAM");
+  for (const auto& device : vm.emulated) {
+    if (!page_aligned(device.address) || !page_aligned(device.size)) continue;  // KP0613
+    overlaps_gic(device.address, device.size, device.src.at("address"), "emulated device " + quoted(device.name));
+  }
+  for (const auto& grant : partition.grants) {
+    // At its own physical address a device cannot overlap the GIC (KP0215).
+    if (grant.device == none || grant.ipa == 0) continue;
+    const Device& device = platform.devices[grant.device];
+    const uint64_t first_page = device.mmio.empty() ? 0 : device.mmio[0].base & ~(page_size - 1);
+    for (const auto& mmio : device.mmio) {
+      if (mmio.size == 0 || mmio.wraps()) continue;
+      overlaps_gic(grant.ipa + (mmio.base - first_page), mmio.size, grant.src.at("address"),
+                   "device " + quoted(device.name));
+    }
+  }
+}
+
+// What the guest's device tree must say: vCPUs that the GIC can serve, and
+// devices with a node name, registers and a compatible string.
+void check_guest_description(const Model& model, const Partition& partition, const Virtual_machine& vm,
+                             Diagnostics& diagnostics) {
+  const Platform& platform = model.platform;
+  const std::string what = "VM " + quoted(partition.name);
+  const size_t vcpus = vm.cpus.size();
+  const uint64_t frames = platform.gic_redistributors.size / redistributor_frame_size;
+  if (platform.cpus != 0 && (vcpus > platform.cpus || vcpus > max_guest_vcpus)) {
+    diagnostics.report(
+        Code::vm_too_many_vcpus, vm.src.at("cpus"),
+        what + " has " + std::to_string(vcpus) + " vCPUs; the platform has " + std::to_string(platform.cpus) + " CPUs",
+        "give the VM at most one vCPU per CPU");
+  } else if (platform.gic_redistributors.size != 0 && vcpus > frames) {
+    diagnostics.report(Code::vm_too_many_vcpus, vm.src.at("cpus"),
+                       what + " has " + std::to_string(vcpus) + " vCPUs, but the GIC's redistributor range " +
+                           range_text(platform.gic_redistributors.base, platform.gic_redistributors.size) +
+                           " has frames for " + std::to_string(frames),
+                       "each vCPU needs a 128 KiB redistributor frame; give the VM fewer vCPUs");
+  }
+  auto name_fits = [&](const std::string& name, const Location& at, const std::string& thing) {
+    if (name.size() <= max_device_tree_name) return;
+    diagnostics.report(Code::vm_device_not_describable, at,
+                       what + " sees " + thing + " " + quoted(name) + ", but a device-tree node name has at most " +
+                           std::to_string(max_device_tree_name) + " characters",
+                       "shorten the device's name to at most 31 characters");
+  };
+  for (const auto& grant : partition.grants) {
+    if (grant.device == none) continue;
+    const Device& device = platform.devices[grant.device];
+    name_fits(device.name, grant.src.at("device"), "device");
+    if (device.mmio.empty() || device.compatible.empty()) {
+      diagnostics.report(Code::vm_device_not_describable, grant.src.at("device"),
+                         what + " is granted device " + quoted(device.name) + ", which has no " +
+                             (device.mmio.empty() ? "registers" : "compatible string") + " to tell the guest",
+                         "describe the device fully in the platform (mmio and compatible), or grant it to a native "
+                         "partition");
+    }
+  }
+  for (const auto& device : vm.emulated) name_fits(device.name, device.src.at("name"), "emulated device");
 }
 
 void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
@@ -173,12 +344,16 @@ void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
                        "the VMM must be a native partition");
   }
   check_emulated(partition, vm, model, diagnostics);
+  if (!model.has_platform) return;
+  check_gic_overlaps(model, partition, vm, diagnostics);
+  check_guest_description(model, partition, vm, diagnostics);
 }
 
 }  // namespace
 
 void validate_virtual_machines(const Model& model, Diagnostics& diagnostics) {
   check_grants(model, diagnostics);
+  check_device_pages(model, diagnostics);
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     if (model.partitions[p].vm) check_vm(model, p, diagnostics);
   }

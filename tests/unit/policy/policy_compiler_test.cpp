@@ -213,3 +213,119 @@ TEST(GeneratedPolicies, LargeSystemsCompileUpToTheKernelLimits) {
     EXPECT_TRUE(result.diagnostics.all().empty()) << size << ": " << diagnostics_text(result.diagnostics);
   }
 }
+
+namespace {
+
+const char* const case_header =
+    "@0xa7c3e9d1f2b40c55;\n"
+    "using K = import \"/kestrel/policy.capnp\";\n"
+    "using Virt = import \"/kestrel/qemu-virt.capnp\";\n";
+
+size_t count_code(const Compile_result& result, Code code) {
+  return static_cast<size_t>(std::count_if(result.diagnostics.all().begin(), result.diagnostics.all().end(),
+                                           [&](const Diagnostic& d) { return d.code == code; }));
+}
+
+}  // namespace
+
+// The call-cycle check walks the calls with its own stack: a chain of 8,000
+// partitions, each calling the next and the last the first, crashed the
+// recursive walk it replaces.
+TEST(PolicyCompilerScale, ALongChainOfCallsIsOneCycleNotAStackOverflow) {
+  constexpr unsigned count = 8000;
+  std::string text = std::string(case_header) + "const system :K.System = (\n  name = \"chain\",\n" +
+                     "  platform = Virt.platformMax,\n  partitions = [\n";
+  for (unsigned i = 0; i < count; ++i) {
+    text += "    (name = \"p" + std::to_string(i) +
+            "\", program = \"p.elf\", memory = [(name = \"stack\", size = 0x4000, address = 0x100000)], "
+            "threads = [(name = \"main\", stack = \"stack\", priority = 255, passive = true)]),\n";
+  }
+  text += "  ],\n  endpoints = [\n";
+  for (unsigned i = 0; i < count; ++i) {
+    text += "    (name = \"e" + std::to_string(i) + "\", server = \"p" + std::to_string(i) +
+            "\", clients = [(partition = \"p" + std::to_string((i + count - 1) % count) + "\", badge = 1)]),\n";
+  }
+  text += "  ],\n);\n";
+  Scratch_directory scratch;
+  write_file(scratch.path() / "chain.capnp", text);
+  const auto result = compile(scratch.path() / "chain.capnp");
+  EXPECT_EQ(count_code(result, Code::call_cycle), 1u) << diagnostics_text(result.diagnostics);
+  for (const auto& diagnostic : result.diagnostics.all()) {
+    if (diagnostic.code != Code::call_cycle) continue;
+    EXPECT_NE(diagnostic.message.find("(7992 more)"), std::string::npos) << "a long cycle is shortened";
+    EXPECT_LT(diagnostic.message.size(), 400u);
+  }
+  EXPECT_FALSE(result.ok()) << "8000 partitions are beyond the kernel's limits too";
+}
+
+// Devices are checked for shared pages by their ranges, not page by page: a
+// 512 GiB device (2^27 pages) is checked at once, and the small device in its
+// last page, granted to another partition, is found.
+TEST(PolicyCompilerScale, AHugeDeviceIsCheckedByRangeNotPageByPage) {
+  const std::string text = std::string(case_header) +
+                           "const system :K.System = (\n"
+                           "  name = \"huge\",\n"
+                           "  platform = (name = \"big\", cpus = 4, vmidBits = 8, ram = Virt.ram,\n"
+                           "    kernelReserved = Virt.kernelReserved, gicDistributor = Virt.gicDistributor,\n"
+                           "    gicRedistributors = Virt.gicRedistributors, hypervisorTimerIntid = 26,\n"
+                           "    virtualTimerIntid = 27, kernelConsole = \"uart0\",\n"
+                           "    devices = [\n"
+                           "      (name = \"uart0\", mmio = [(base = 0x09000000, size = 0x1000)], interrupts = [33],\n"
+                           "       compatible = \"arm,pl011\"),\n"
+                           "      (name = \"huge\", mmio = [(base = 0x8000000000, size = 0x7ffffff800)]),\n"
+                           "      (name = \"tail\", mmio = [(base = 0xfffffff800, size = 0x800)])]),\n"
+                           "  partitions = [\n"
+                           "    (name = \"a\", program = \"a.elf\",\n"
+                           "     memory = [(name = \"stack\", size = 0x4000, address = 0x100000)],\n"
+                           "     threads = [(name = \"main\", stack = \"stack\")], devices = [(device = \"huge\")]),\n"
+                           "    (name = \"b\", program = \"b.elf\",\n"
+                           "     memory = [(name = \"stack\", size = 0x4000, address = 0x100000)],\n"
+                           "     threads = [(name = \"main\", stack = \"stack\")], devices = [(device = \"tail\")]),\n"
+                           "  ],\n"
+                           "  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = \"a\", durationUs = "
+                           "500), (partition = \"b\", durationUs = 500)])],\n"
+                           ");\n";
+  Scratch_directory scratch;
+  write_file(scratch.path() / "huge.capnp", text);
+  const auto result = compile(scratch.path() / "huge.capnp");
+  ASSERT_EQ(result.diagnostics.all().size(), 1u) << diagnostics_text(result.diagnostics);
+  EXPECT_EQ(result.diagnostics.all()[0].code, Code::device_page_shared) << diagnostics_text(result.diagnostics);
+  EXPECT_EQ(result.diagnostics.all()[0].at.line, 21u) << diagnostics_text(result.diagnostics);
+}
+
+// KP0809 needs over 1 MiB of distinct names, too large for a case file:
+// 255 partitions of 64 distinct 63-character names each (the most mappings a
+// partition may have), otherwise within every limit.
+TEST(PolicyCompilerScale, NamesBeyondTheKernelsStringTableAreKP0809) {
+  auto name = [](char kind, unsigned partition, unsigned index) {
+    std::string text = std::string(1, kind) + std::to_string(partition) + "-" + std::to_string(index) + "-";
+    return text + std::string(63 - text.size(), 'x');
+  };
+  constexpr unsigned partitions = 255;
+  constexpr unsigned per_cpu = 64;
+  std::string text = std::string(case_header) +
+                     "const system :K.System = (\n  name = \"names\",\n  platform = Virt.platform,\n  partitions = [\n";
+  for (unsigned p = 0; p < partitions; ++p) {
+    text += "    (name = \"" + name('p', p, 0) + "\", program = \"p.elf\", memory = [\n";
+    for (unsigned r = 0; r < 64; ++r) {
+      text += "      (name = \"" + name('r', p, r) +
+              "\", size = 0x1000, address = " + std::to_string(0x100000 + r * 0x1000) + "),\n";
+    }
+    text += "     ], threads = [(name = \"main\", stack = \"" + name('r', p, 0) +
+            "\", cpu = " + std::to_string(p / per_cpu) + ")]),\n";
+  }
+  text += "  ],\n  schedule = [\n";
+  for (unsigned cpu = 0; cpu * per_cpu < partitions; ++cpu) {
+    const unsigned first = cpu * per_cpu;
+    const unsigned last = std::min(partitions, first + per_cpu);
+    text += "    (cpu = " + std::to_string(cpu) + ", majorFrameUs = " + std::to_string(last - first) + ", windows = [";
+    for (unsigned p = first; p < last; ++p) text += "(partition = \"" + name('p', p, 0) + "\", durationUs = 1), ";
+    text += "]),\n";
+  }
+  text += "  ],\n);\n";
+  Scratch_directory scratch;
+  write_file(scratch.path() / "names.capnp", text);
+  const auto result = compile(scratch.path() / "names.capnp");
+  ASSERT_EQ(result.diagnostics.all().size(), 1u) << diagnostics_text(result.diagnostics).substr(0, 2000);
+  EXPECT_EQ(result.diagnostics.all()[0].code, Code::too_many_name_bytes) << diagnostics_text(result.diagnostics);
+}

@@ -29,6 +29,9 @@ enum class Severity : uint8_t { error, warning };
   X(not_text, 9, error, "the file is not text")                                                                \
   X(constant_not_found, 10, error, "the constant named with --constant is not a System constant")              \
   X(number_too_large, 11, error, "an integer is larger than 64 bits can hold")                                 \
+  X(text_control_character, 12, error, "a text value contains a NUL or another control character")             \
+  X(duplicate_field, 13, error, "a field is given twice in one structure (a JSON key or a Cap'n Proto field)") \
+  X(nesting_too_deep, 14, error, "brackets are nested more than 64 levels deep")                               \
   /* 01xx: names */                                                                                            \
   X(name_empty, 101, error, "a name is missing")                                                               \
   X(name_invalid, 102, error, "a name has characters other than letters, digits, '_' and '-'")                 \
@@ -45,6 +48,8 @@ enum class Severity : uint8_t { error, warning };
   X(unknown_device, 113, error, "a device name refers to no platform device")                                  \
   X(unknown_notification, 114, error, "a notification name refers to no notification")                         \
   X(unknown_region, 115, error, "a region name refers to no memory region of that partition")                  \
+  X(generated_name_too_long, 116, error,                                                                       \
+    "a name the compiler makes (<vm>.exits, a doorbell) is longer than 63 characters")                         \
   /* 02xx: the platform */                                                                                     \
   X(platform_no_cpus, 201, error, "the platform has no CPUs")                                                  \
   X(platform_too_many_cpus, 202, error, "the platform has more CPUs than the kernel supports")                 \
@@ -55,13 +60,15 @@ enum class Severity : uint8_t { error, warning };
   X(platform_device_overlap, 207, error, "two devices' registers overlap")                                     \
   X(platform_interrupt_range, 208, error, "a device interrupt is not an SPI (32-1019)")                        \
   X(platform_interrupt_shared, 209, error, "two devices raise the same interrupt")                             \
-  X(platform_range_invalid, 210, error, "a platform range is empty or wraps, or RAM is not 4 KiB aligned")     \
+  X(platform_range_invalid, 210, error, "a platform address range is empty or wraps around")                   \
   X(platform_console, 211, error, "kernelConsole names no platform device")                                    \
   X(platform_kernel_reserved, 212, error, "kernelReserved is not inside RAM")                                  \
   X(platform_missing, 213, error, "the system has no platform")                                                \
   X(platform_timer_intid, 214, error, "a timer interrupt is not a PPI (16-31)")                                \
   X(platform_gic_overlap, 215, error, "the GIC's registers overlap RAM or a device")                           \
   X(platform_too_many_ram_ranges, 216, error, "the platform has more RAM ranges than the kernel supports")     \
+  X(platform_ram_unaligned, 217, error, "a RAM range's base or size is not 4 KiB aligned")                     \
+  X(platform_device_last_page, 218, error, "a device's registers reach the last 4 KiB page below 2^64")        \
   /* 03xx: memory */                                                                                           \
   X(region_size_zero, 301, error, "a memory region has size 0")                                                \
   X(region_size_unaligned, 302, error, "a size is not a multiple of 4 KiB")                                    \
@@ -118,6 +125,9 @@ enum class Severity : uint8_t { error, warning };
   X(emulated_interrupt, 612, error, "an emulated device's interrupt is not a free SPI")                        \
   X(emulated_unaligned, 613, error, "an emulated device's address or size is not 4 KiB aligned")               \
   X(vm_grant_notification, 614, error, "a device granted to a VM names a notification")                        \
+  X(vm_gic_overlap, 615, error, "a VM's RAM or a device it sees overlaps the GIC's registers")                 \
+  X(vm_too_many_vcpus, 616, error, "a VM has more vCPUs than the platform has CPUs or GIC redistributors")     \
+  X(vm_device_not_describable, 617, error, "a device a VM sees cannot be described in its device tree")        \
   /* 07xx: the schedule */                                                                                     \
   X(schedule_cpu_range, 701, error, "a schedule names a CPU the platform does not have")                       \
   X(schedule_cpu_twice, 702, error, "a CPU has two schedules")                                                 \
@@ -128,6 +138,7 @@ enum class Severity : uint8_t { error, warning };
   X(exclusive_with_windows, 707, error, "an exclusive CPU also has windows")                                   \
   X(exclusive_cpu_shared, 708, error, "another partition runs on a CPU given exclusively to one")              \
   X(cpu_without_schedule, 710, error, "threads are pinned to a CPU that has no schedule")                      \
+  X(time_too_long, 711, error, "a time is longer than the kernel can count (2^62 ns, about 146 years)")        \
   /* 08xx: kernel limits */                                                                                    \
   X(too_many_partitions, 801, error, "more partitions than the kernel supports")                               \
   X(too_many_vmids, 802, error, "more partitions than the platform has VMIDs")                                 \
@@ -137,6 +148,7 @@ enum class Severity : uint8_t { error, warning };
   X(too_many_threads, 806, error, "more threads than the kernel supports")                                     \
   X(too_many_regions, 807, error, "a partition has more mappings than the kernel supports")                    \
   X(too_many_windows, 808, error, "a CPU has more windows than the kernel supports")                           \
+  X(too_many_name_bytes, 809, error, "the names take more than the kernel's 1 MiB string table")               \
   /* 09xx: warnings */                                                                                         \
   X(partition_idle, 901, warning, "a partition has no threads and is not a VM")                                \
   X(endpoint_no_clients, 902, warning, "an endpoint has no clients")                                           \

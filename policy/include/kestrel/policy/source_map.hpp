@@ -70,12 +70,34 @@ class Source_ref {
 struct Scan_error {
   uint32_t offset;
   std::string message;
+  bool too_deep = false;  // nested beyond the scan's limit
 };
 
 // The value of `const NAME ... = VALUE;` in Cap'n Proto text, or nullopt if
 // the declaration is not found (Cap'n Proto reports real syntax errors).
 std::optional<Source_node> scan_capnp_constant(std::string_view text, std::string_view constant,
                                                uint32_t& const_offset);
+
+// What a scan of a whole Cap'n Proto file finds that Cap'n Proto 0.9 lets
+// through or cannot survive: an integer literal beyond 64 bits (which it
+// wraps), a field given twice in one structure value (it keeps the last),
+// and brackets nested so deep that its recursive parser would overflow the
+// stack (the scan stops there).
+struct Capnp_text_findings {
+  struct Literal {
+    uint32_t offset;
+    uint32_t length;
+  };
+  struct Repeated_field {
+    uint32_t offset;        // the second time the field is given
+    uint32_t first_offset;  // the first
+    std::string name;
+  };
+  std::optional<uint32_t> too_deep;  // the first bracket beyond the limit
+  std::vector<Literal> large_integers;
+  std::vector<Repeated_field> repeated_fields;
+};
+Capnp_text_findings scan_capnp_text(std::string_view text, uint32_t max_depth);
 
 // The whole JSON document; strict (RFC 8259 structure), so it also serves as
 // the JSON syntax check.

@@ -1,16 +1,36 @@
-# VMM "vmm" needs 264 capabilities (8 VM exit endpoints, 256 vCPUs); the kernel allows 256.
+# VMM "vmm" needs 260 capabilities (52 VM exit endpoints, 208 vCPUs); the kernel allows 256.
 @0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";
-# Every guest is the same VM with 32 vCPUs, eight on each CPU.
-const guest :K.VirtualMachine = (
-  cpus = [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3],
-  ramSize = 0x200000, kernel = "Image", vmm = "vmm");
+# Every guest is the same VM with 4 vCPUs, one on each CPU.
+const guest :K.VirtualMachine = (cpus = [0, 1, 2, 3], ramSize = 0x200000, kernel = "Image", vmm = "vmm");
 const guestWindows :List(K.Window) = [
   (partition = "guest0", durationUs = 100), (partition = "guest1", durationUs = 100),
   (partition = "guest2", durationUs = 100), (partition = "guest3", durationUs = 100),
   (partition = "guest4", durationUs = 100), (partition = "guest5", durationUs = 100),
   (partition = "guest6", durationUs = 100), (partition = "guest7", durationUs = 100),
+  (partition = "guest8", durationUs = 100), (partition = "guest9", durationUs = 100),
+  (partition = "guest10", durationUs = 100), (partition = "guest11", durationUs = 100),
+  (partition = "guest12", durationUs = 100), (partition = "guest13", durationUs = 100),
+  (partition = "guest14", durationUs = 100), (partition = "guest15", durationUs = 100),
+  (partition = "guest16", durationUs = 100), (partition = "guest17", durationUs = 100),
+  (partition = "guest18", durationUs = 100), (partition = "guest19", durationUs = 100),
+  (partition = "guest20", durationUs = 100), (partition = "guest21", durationUs = 100),
+  (partition = "guest22", durationUs = 100), (partition = "guest23", durationUs = 100),
+  (partition = "guest24", durationUs = 100), (partition = "guest25", durationUs = 100),
+  (partition = "guest26", durationUs = 100), (partition = "guest27", durationUs = 100),
+  (partition = "guest28", durationUs = 100), (partition = "guest29", durationUs = 100),
+  (partition = "guest30", durationUs = 100), (partition = "guest31", durationUs = 100),
+  (partition = "guest32", durationUs = 100), (partition = "guest33", durationUs = 100),
+  (partition = "guest34", durationUs = 100), (partition = "guest35", durationUs = 100),
+  (partition = "guest36", durationUs = 100), (partition = "guest37", durationUs = 100),
+  (partition = "guest38", durationUs = 100), (partition = "guest39", durationUs = 100),
+  (partition = "guest40", durationUs = 100), (partition = "guest41", durationUs = 100),
+  (partition = "guest42", durationUs = 100), (partition = "guest43", durationUs = 100),
+  (partition = "guest44", durationUs = 100), (partition = "guest45", durationUs = 100),
+  (partition = "guest46", durationUs = 100), (partition = "guest47", durationUs = 100),
+  (partition = "guest48", durationUs = 100), (partition = "guest49", durationUs = 100),
+  (partition = "guest50", durationUs = 100), (partition = "guest51", durationUs = 100),
 ];
 const system :K.System = (
   name = "case",
@@ -19,20 +39,51 @@ const system :K.System = (
     (name = "vmm", program = "vmm.elf",  # expect KP0510 @ ""vmm""
      memory = [(name = "stack", size = 0x4000, address = 0x100000)],
      threads = [(name = "main", stack = "stack")]),
-    (name = "guest0", vm = .guest), (name = "guest1", vm = .guest),
-    (name = "guest2", vm = .guest), (name = "guest3", vm = .guest),
-    (name = "guest4", vm = .guest), (name = "guest5", vm = .guest),
-    (name = "guest6", vm = .guest), (name = "guest7", vm = .guest),
+    (name = "guest0", vm = .guest), (name = "guest1", vm = .guest), (name = "guest2", vm = .guest), (name = "guest3", vm = .guest),
+    (name = "guest4", vm = .guest), (name = "guest5", vm = .guest), (name = "guest6", vm = .guest), (name = "guest7", vm = .guest),
+    (name = "guest8", vm = .guest), (name = "guest9", vm = .guest), (name = "guest10", vm = .guest), (name = "guest11", vm = .guest),
+    (name = "guest12", vm = .guest), (name = "guest13", vm = .guest), (name = "guest14", vm = .guest), (name = "guest15", vm = .guest),
+    (name = "guest16", vm = .guest), (name = "guest17", vm = .guest), (name = "guest18", vm = .guest), (name = "guest19", vm = .guest),
+    (name = "guest20", vm = .guest), (name = "guest21", vm = .guest), (name = "guest22", vm = .guest), (name = "guest23", vm = .guest),
+    (name = "guest24", vm = .guest), (name = "guest25", vm = .guest), (name = "guest26", vm = .guest), (name = "guest27", vm = .guest),
+    (name = "guest28", vm = .guest), (name = "guest29", vm = .guest), (name = "guest30", vm = .guest), (name = "guest31", vm = .guest),
+    (name = "guest32", vm = .guest), (name = "guest33", vm = .guest), (name = "guest34", vm = .guest), (name = "guest35", vm = .guest),
+    (name = "guest36", vm = .guest), (name = "guest37", vm = .guest), (name = "guest38", vm = .guest), (name = "guest39", vm = .guest),
+    (name = "guest40", vm = .guest), (name = "guest41", vm = .guest), (name = "guest42", vm = .guest), (name = "guest43", vm = .guest),
+    (name = "guest44", vm = .guest), (name = "guest45", vm = .guest), (name = "guest46", vm = .guest), (name = "guest47", vm = .guest),
+    (name = "guest48", vm = .guest), (name = "guest49", vm = .guest), (name = "guest50", vm = .guest), (name = "guest51", vm = .guest),
   ],
   schedule = [
-    (cpu = 0, majorFrameUs = 1000, windows = [
+    (cpu = 0, majorFrameUs = 5400, windows = [
       (partition = "vmm", durationUs = 200),
       (partition = "guest0", durationUs = 100), (partition = "guest1", durationUs = 100),
       (partition = "guest2", durationUs = 100), (partition = "guest3", durationUs = 100),
       (partition = "guest4", durationUs = 100), (partition = "guest5", durationUs = 100),
-      (partition = "guest6", durationUs = 100), (partition = "guest7", durationUs = 100)]),
-    (cpu = 1, majorFrameUs = 800, windows = .guestWindows),
-    (cpu = 2, majorFrameUs = 800, windows = .guestWindows),
-    (cpu = 3, majorFrameUs = 800, windows = .guestWindows),
+      (partition = "guest6", durationUs = 100), (partition = "guest7", durationUs = 100),
+      (partition = "guest8", durationUs = 100), (partition = "guest9", durationUs = 100),
+      (partition = "guest10", durationUs = 100), (partition = "guest11", durationUs = 100),
+      (partition = "guest12", durationUs = 100), (partition = "guest13", durationUs = 100),
+      (partition = "guest14", durationUs = 100), (partition = "guest15", durationUs = 100),
+      (partition = "guest16", durationUs = 100), (partition = "guest17", durationUs = 100),
+      (partition = "guest18", durationUs = 100), (partition = "guest19", durationUs = 100),
+      (partition = "guest20", durationUs = 100), (partition = "guest21", durationUs = 100),
+      (partition = "guest22", durationUs = 100), (partition = "guest23", durationUs = 100),
+      (partition = "guest24", durationUs = 100), (partition = "guest25", durationUs = 100),
+      (partition = "guest26", durationUs = 100), (partition = "guest27", durationUs = 100),
+      (partition = "guest28", durationUs = 100), (partition = "guest29", durationUs = 100),
+      (partition = "guest30", durationUs = 100), (partition = "guest31", durationUs = 100),
+      (partition = "guest32", durationUs = 100), (partition = "guest33", durationUs = 100),
+      (partition = "guest34", durationUs = 100), (partition = "guest35", durationUs = 100),
+      (partition = "guest36", durationUs = 100), (partition = "guest37", durationUs = 100),
+      (partition = "guest38", durationUs = 100), (partition = "guest39", durationUs = 100),
+      (partition = "guest40", durationUs = 100), (partition = "guest41", durationUs = 100),
+      (partition = "guest42", durationUs = 100), (partition = "guest43", durationUs = 100),
+      (partition = "guest44", durationUs = 100), (partition = "guest45", durationUs = 100),
+      (partition = "guest46", durationUs = 100), (partition = "guest47", durationUs = 100),
+      (partition = "guest48", durationUs = 100), (partition = "guest49", durationUs = 100),
+      (partition = "guest50", durationUs = 100), (partition = "guest51", durationUs = 100)]),
+    (cpu = 1, majorFrameUs = 5200, windows = .guestWindows),
+    (cpu = 2, majorFrameUs = 5200, windows = .guestWindows),
+    (cpu = 3, majorFrameUs = 5200, windows = .guestWindows),
   ],
 );

@@ -1,0 +1,19 @@
+# The guest sees the GIC at the platform's addresses: RAM on the distributor, a device on the redistributors.
+@0xa7c3e9d1f2b40c55;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "vmm", program = "vmm.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "guest",
+     vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "vmm",
+           ramAddress = 0x8000000,  # expect KP0615 @ "0x8000000"
+           emulated = [(name = "console", kind = virtioConsole, address = 0x8f00000, size = 0x1000, interrupt = 80)])),  # expect KP0615 @ "0x8f00000"
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000,
+               windows = [(partition = "vmm", durationUs = 500), (partition = "guest", durationUs = 500)])],
+);
