@@ -48,7 +48,7 @@ std::vector<uint8_t> native_and_vm_blob() {
   writer.add(Region_entry{.ipa = 0x20'0000,
                           .pa = 0x4080'0000,
                           .size = 0x1'0000,
-                          .attributes = region_read | region_write | region_execute,
+                          .attributes = region_read | region_write | region_execute | region_write_execute,
                           .name = writer.intern("all")});
   writer.add(Region_entry{.ipa = 0x4000'0000,
                           .pa = 0x4100'0000,

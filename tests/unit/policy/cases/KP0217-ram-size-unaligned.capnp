@@ -8,7 +8,7 @@ const system :K.System = (
     name = "qemu-virt",
     cpus = 4,
     vmidBits = 8,
-    ram = [(base = 0x40000000, size = 0x40000001)],  # expect KP0210 @ "(base"
+    ram = [(base = 0x40000000, size = 0x40000001)],  # expect KP0217 @ "(base"
     kernelReserved = (base = 0x40000000, size = 0x800000),
     gicDistributor = (base = 0x08000000, size = 0x10000),
     gicRedistributors = (base = 0x080a0000, size = 0xf60000),
