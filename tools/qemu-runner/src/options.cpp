@@ -141,7 +141,7 @@ std::vector<std::string> qemu_command(const Options& options) {
   std::vector<std::string> command = {
       options.qemu,
       "-M",
-      "virt,virtualization=on,gic-version=3",
+      qemu_machine,
       "-cpu",
       options.cpu,
       "-smp",

@@ -11,6 +11,9 @@
 
 namespace qemu_runner {
 
+// QEMU's -M: the virt board with EL2 and a GICv3.
+inline constexpr const char* qemu_machine = "virt,virtualization=on,gic-version=3";
+
 // The CPU models the kernel is run on under QEMU virt (-cpu), the default
 // first: Cortex-A72, and Cortex-A57 (the model seL4's QEMU figures were
 // taken on, docs/benchmarks.md).
