@@ -83,6 +83,8 @@ check "run without an image" 2 "$tool" run
 check "run --smp 9" 2 "$tool" run "$image" --smp 9
 expect_in "run --smp 9" "$scratch/err" "--smp must be a number from 1 to 8"
 check "bench with an argument" 2 "$tool" bench extra
+check "bench --cpu cortex-a53" 2 "$tool" bench --cpu cortex-a53
+expect_in "bench --cpu cortex-a53" "$scratch/err" "--cpu must be cortex-a72, cortex-a57 or both, not 'cortex-a53'"
 [[ ! -e "$out" ]] || fail "usage errors wrote $out"
 
 # kestrel check prints what kestrel-policy check prints.

@@ -143,6 +143,16 @@ TEST(Arguments, Bench) {
   EXPECT_EQ(command.build_directory, "b");
   EXPECT_FALSE(command.build);
   EXPECT_EQ(command.qemu, "/q");
+  EXPECT_EQ(defaults.cpus, std::vector<std::string>{"cortex-a72"});
+  EXPECT_EQ(parsed<Bench_command>({"bench", "--cpu", "cortex-a57"}).cpus, std::vector<std::string>{"cortex-a57"});
+  EXPECT_EQ(parsed<Bench_command>({"bench", "--cpu", "cortex-a72"}).cpus, std::vector<std::string>{"cortex-a72"});
+  EXPECT_EQ(parsed<Bench_command>({"bench", "--cpu", "both"}).cpus,
+            (std::vector<std::string>{"cortex-a72", "cortex-a57"}));
+  EXPECT_EQ(usage_error({"bench", "--cpu", "cortex-a53"}).message,
+            "--cpu must be cortex-a72, cortex-a57 or both, not 'cortex-a53'");
+  EXPECT_EQ(usage_error({"bench", "--cpu", "cortex-a53"}).subcommand, "bench");
+  EXPECT_EQ(usage_error({"bench", "--cpu"}).message, "--cpu must be cortex-a72, cortex-a57 or both, not ''");
+  EXPECT_NE(usage_text("bench")->find("--cpu MODEL"), std::string::npos);
   EXPECT_EQ(usage_error({"bench", "--build-dir"}).message, "--build-dir needs a directory");
   EXPECT_NE(usage_error({"bench", "extra"}).message.find("bench takes no arguments"), std::string::npos);
 }

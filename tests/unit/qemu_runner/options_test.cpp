@@ -64,6 +64,18 @@ TEST(Options, UsageErrors) {
   EXPECT_EQ(usage_error({"a.elf", "--end-after"}), "--end-after needs a value");
 }
 
+TEST(Options, CpuModel) {
+  EXPECT_EQ(parsed({"k.elf"}).cpu, "cortex-a72");
+  EXPECT_EQ(parsed({"--cpu", "cortex-a57", "k.elf"}).cpu, "cortex-a57");
+  EXPECT_EQ(parsed({"--cpu", "cortex-a72", "k.elf"}).cpu, "cortex-a72");
+  EXPECT_TRUE(
+      contains_sequence(qemu_runner::qemu_command(parsed({"--cpu", "cortex-a57", "k.elf"})), {"-cpu", "cortex-a57"}));
+  EXPECT_EQ(usage_error({"--cpu", "cortex-a53", "k.elf"}), "--cpu must be cortex-a72 or cortex-a57, not 'cortex-a53'");
+  EXPECT_EQ(usage_error({"--cpu", "", "k.elf"}), "--cpu must be cortex-a72 or cortex-a57, not ''");
+  EXPECT_EQ(usage_error({"k.elf", "--cpu"}), "--cpu needs a value");
+  EXPECT_NE(qemu_runner::usage_text().find("--cpu MODEL"), std::string::npos);
+}
+
 TEST(Options, HelpWins) {
   EXPECT_TRUE(std::holds_alternative<qemu_runner::Help_requested>(parse_arguments({"a.elf", "--help"})));
   EXPECT_NE(qemu_runner::usage_text().find("--ktest"), std::string::npos);

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include <qemu_runner/options.hpp>
+
 namespace kestrel_cli {
 namespace {
 
@@ -113,14 +115,18 @@ constexpr const char* bench_usage = R"(usage: kestrel bench [options]
 
 Builds the target side (cmake --build DIR --target kestrel_target), builds
 the IPC benchmark image from benchmarks/ipc/ipc-bench.capnp on the benchmark
-kernel, boots it under QEMU with -icount shift=0,sleep=off, prints the
-table of figures beside seL4's and writes them as JSON to DIR/bench/ipc.json
-(console in DIR/bench/ipc.log). docs/benchmarks.md describes the method.
+kernel, boots it under QEMU with -icount shift=0,sleep=off on each CPU model
+asked for, prints a table of the figures beside seL4's, with a footnote on
+where seL4's come from, and writes them as JSON to DIR/bench/ipc-CPU.json
+(console in DIR/bench/ipc-CPU.log). docs/benchmarks.md describes the method.
 
 options:
   --build-dir DIR   the build tree (default: the one kestrel was built in)
   --no-build        use the target side as it is, without building it
   --qemu PATH       QEMU binary (default qemu-system-aarch64)
+  --cpu MODEL       QEMU CPU model: cortex-a72 (default), cortex-a57 (the
+                    model seL4's figures were taken on), or both, one run
+                    and one table each, cortex-a72 first
   -h, --help        this text
 
 exit status: 0 figures written, 1 the run failed or a figure is missing,
@@ -325,6 +331,15 @@ Parsed parse_bench(Cursor cursor) {
       auto text = cursor.value();
       if (!text) return cursor.error("--qemu needs a path");
       command.qemu = *text;
+    } else if (argument == "--cpu") {
+      const std::string text = cursor.value().value_or("");
+      if (text == "both") {
+        command.cpus = qemu_runner::supported_cpus();
+      } else if (qemu_runner::is_supported_cpu(text)) {
+        command.cpus = {text};
+      } else {
+        return cursor.error("--cpu must be cortex-a72, cortex-a57 or both, not '" + text + "'");
+      }
     } else if (is_option(argument)) {
       return cursor.error("unknown option '" + argument + "'");
     } else {

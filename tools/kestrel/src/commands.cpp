@@ -278,8 +278,9 @@ std::string first_line_of(const std::vector<std::string>& command, bool& ok) {
   return first;
 }
 
-Bench_context bench_context(const std::string& qemu) {
+Bench_context bench_context(const std::string& qemu, const std::string& cpu) {
   Bench_context context;
+  context.cpu = cpu;
   char date[16] = "unknown";
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -294,6 +295,65 @@ Bench_context bench_context(const std::string& qemu) {
   std::erase_if(version, [](char c) { return c == '"' || c == '\\'; });
   context.qemu_version = ok ? version : "unknown";
   return context;
+}
+
+// One run of the benchmark image on QEMU CPU model `cpu`: its console to
+// OUT/ipc-CPU.log, its table to standard output, its figures to OUT/ipc-CPU.json.
+int bench_on(const std::string& cpu, const std::string& qemu, const fs::path& image, const fs::path& out) {
+  const fs::path json = out / ("ipc-" + cpu + ".json");
+  const fs::path log_path = out / ("ipc-" + cpu + ".log");
+  std::cerr << tool << ": booting " << image.string() << " under QEMU with -icount (1 CPU, " << cpu << "); console in "
+            << log_path.string() << std::endl;
+  qemu_runner::Options options;
+  options.image = image.string();
+  options.qemu = qemu;
+  options.cpu = cpu;
+  options.icount = true;
+  options.timeout_seconds = 300;
+  std::ofstream log(log_path, std::ios::trunc);
+  std::vector<std::string> lines;
+  const auto run = qemu_runner::run_process(qemu_runner::qemu_command(options), {.timeout_seconds = 300},
+                                            [&](std::string_view line) {
+                                              log << line << '\n';
+                                              lines.emplace_back(line);
+                                            });
+  log.close();
+  std::string failure;
+  if (const auto* launch = std::get_if<qemu_runner::Launch_error>(&run)) {
+    failure = launch->message + "; QEMU is needed (scripts/install-deps installs it)";
+  } else if (const auto& end = std::get<qemu_runner::Run_end>(run); end.kind == qemu_runner::Run_end::Kind::timed_out) {
+    failure = "timed out after 300 s";
+  } else if (end.kind == qemu_runner::Run_end::Kind::killed_by_signal) {
+    failure = "QEMU was killed by signal " + std::to_string(end.code);
+  } else if (end.code != 0) {
+    failure = "QEMU exit status " + std::to_string(end.code);
+  }
+  if (!failure.empty()) {
+    for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) std::cerr << lines[i] << '\n';
+    return fail("the benchmark run on " + cpu + " failed (" + failure + "); console in " + log_path.string());
+  }
+  bool reported_failure = false;
+  for (const auto& line : lines) {
+    if (line.find("FAILED") != std::string::npos || line.find("kernel panic") != std::string::npos) {
+      std::cerr << line << '\n';
+      reported_failure = true;
+    }
+  }
+  if (reported_failure) return fail("a benchmark program reported a failure; console in " + log_path.string());
+
+  const auto results = parse_results(lines);
+  if (!results.problems.empty()) {
+    for (const auto& problem : results.problems) std::cerr << tool << ": " << problem << '\n';
+    return fail("the figures are incomplete; console in " + log_path.string());
+  }
+  std::cout << results_table(results, cpu) << std::flush;
+  const std::string text = results_json(results, bench_context(qemu, cpu));
+  if (!kestrel::policy::write_file_atomically(json.string(), text.data(), text.size())) {
+    std::cerr << tool << ": error: cannot write " << json.string() << '\n';
+    return exit_output;
+  }
+  std::cout << "\n" << tool << ": figures in " << json.string() << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -389,12 +449,12 @@ int run_bench(const Bench_command& command) {
     }
   }
   const fs::path out = build_directory / "bench";
-  const fs::path json = out / "ipc.json";
-  const fs::path log_path = out / "ipc.log";
   const fs::path image = out / "ipc-bench.elf";
   std::error_code error;
-  // A failed run must not leave the figures of an earlier one looking current.
-  fs::remove(json, error);
+  // A failed run must not leave the figures of an earlier one looking
+  // current, whichever CPU model it was on (ipc.json: before --cpu).
+  fs::remove(out / "ipc.json", error);
+  for (const auto& cpu : qemu_runner::supported_cpus()) fs::remove(out / ("ipc-" + cpu + ".json"), error);
   fs::create_directories(out, error);
   if (error) return fail("cannot create " + out.string() + ": " + error.message());
 
@@ -416,56 +476,9 @@ int run_bench(const Bench_command& command) {
     return fail("could not write the benchmark image " + image.string());
   }
 
-  std::cerr << tool << ": booting " << image.string() << " under QEMU with -icount (1 CPU); console in "
-            << log_path.string() << std::endl;
-  qemu_runner::Options options;
-  options.image = image.string();
-  options.qemu = qemu;
-  options.icount = true;
-  options.timeout_seconds = 300;
-  std::ofstream log(log_path, std::ios::trunc);
-  std::vector<std::string> lines;
-  const auto run = qemu_runner::run_process(qemu_runner::qemu_command(options), {.timeout_seconds = 300},
-                                            [&](std::string_view line) {
-                                              log << line << '\n';
-                                              lines.emplace_back(line);
-                                            });
-  log.close();
-  std::string failure;
-  if (const auto* launch = std::get_if<qemu_runner::Launch_error>(&run)) {
-    failure = launch->message + "; QEMU is needed (scripts/install-deps installs it)";
-  } else if (const auto& end = std::get<qemu_runner::Run_end>(run); end.kind == qemu_runner::Run_end::Kind::timed_out) {
-    failure = "timed out after 300 s";
-  } else if (end.kind == qemu_runner::Run_end::Kind::killed_by_signal) {
-    failure = "QEMU was killed by signal " + std::to_string(end.code);
-  } else if (end.code != 0) {
-    failure = "QEMU exit status " + std::to_string(end.code);
+  for (const auto& cpu : command.cpus) {
+    if (const int status = bench_on(cpu, qemu, image, out); status != 0) return status;
   }
-  if (!failure.empty()) {
-    for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) std::cerr << lines[i] << '\n';
-    return fail("the benchmark run failed (" + failure + "); console in " + log_path.string());
-  }
-  bool reported_failure = false;
-  for (const auto& line : lines) {
-    if (line.find("FAILED") != std::string::npos || line.find("kernel panic") != std::string::npos) {
-      std::cerr << line << '\n';
-      reported_failure = true;
-    }
-  }
-  if (reported_failure) return fail("a benchmark program reported a failure; console in " + log_path.string());
-
-  const auto results = parse_results(lines);
-  if (!results.problems.empty()) {
-    for (const auto& problem : results.problems) std::cerr << tool << ": " << problem << '\n';
-    return fail("the figures are incomplete; console in " + log_path.string());
-  }
-  std::cout << results_table(results) << std::flush;
-  const std::string text = results_json(results, bench_context(qemu));
-  if (!kestrel::policy::write_file_atomically(json.string(), text.data(), text.size())) {
-    std::cerr << tool << ": error: cannot write " << json.string() << '\n';
-    return exit_output;
-  }
-  std::cout << "\n" << tool << ": figures in " << json.string() << std::endl;
   return 0;
 }
 

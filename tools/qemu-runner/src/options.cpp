@@ -17,11 +17,22 @@ bool parse_number(std::string_view text, long min, long max, long& out) {
 
 }  // namespace
 
+const std::vector<std::string>& supported_cpus() {
+  static const std::vector<std::string> cpus = {"cortex-a72", "cortex-a57"};
+  return cpus;
+}
+
+bool is_supported_cpu(const std::string& name) {
+  for (const auto& cpu : supported_cpus())
+    if (cpu == name) return true;
+  return false;
+}
+
 std::string usage_text() {
   return R"(usage: kestrel-qemu [options] IMAGE.elf [-- QEMU-ARGS...]
 
 Boots IMAGE under qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
--cpu cortex-a72 with the serial console on standard output.
+-cpu cortex-a72 (or --cpu) with the serial console on standard output.
 
 Run mode (no --expect, no --ktest): streams the console and exits with
 QEMU's status. Test mode: judges the run and prints one line per failed
@@ -34,6 +45,7 @@ options:
                      "kernel panic" is always forbidden)
   --ktest            judge the image's "[ktest] ..." test result lines
   --smp N            number of CPUs, 1-8 (default 1)
+  --cpu MODEL        QEMU CPU model: cortex-a72 (default) or cortex-a57
   --memory SIZE      guest RAM (default 512M)
   --timeout SECONDS  kill QEMU after this long (default 60 in test mode,
                      none in run mode; 0 means none)
@@ -71,7 +83,7 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
     }
     const bool takes_value = argument == "--name" || argument == "--expect" || argument == "--forbid" ||
                              argument == "--smp" || argument == "--memory" || argument == "--timeout" ||
-                             argument == "--qemu" || argument == "--end-after";
+                             argument == "--qemu" || argument == "--end-after" || argument == "--cpu";
     if (takes_value && !value(text)) return Usage_error{argument + " needs a value"};
     if (argument == "--name") {
       options.checks.name = text;
@@ -86,6 +98,9 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
       if (!parse_number(text, 1, max_cpus, cpus))
         return Usage_error{"--smp must be a number from 1 to 8, not '" + text + "'"};
       options.smp = static_cast<unsigned>(cpus);
+    } else if (argument == "--cpu") {
+      if (!is_supported_cpu(text)) return Usage_error{"--cpu must be cortex-a72 or cortex-a57, not '" + text + "'"};
+      options.cpu = text;
     } else if (argument == "--memory") {
       options.memory = text;
     } else if (argument == "--timeout") {
@@ -126,9 +141,9 @@ std::vector<std::string> qemu_command(const Options& options) {
   std::vector<std::string> command = {
       options.qemu,
       "-M",
-      "virt,virtualization=on,gic-version=3",
+      qemu_machine,
       "-cpu",
-      "cortex-a72",
+      options.cpu,
       "-smp",
       std::to_string(options.smp),
       "-m",

@@ -56,6 +56,7 @@ struct Bench_command {
   std::string build_directory;  // empty: the build tree kestrel was built in
   bool build = true;            // run `cmake --build DIR --target kestrel_target` first
   std::string qemu;
+  std::vector<std::string> cpus = {"cortex-a72"};  // QEMU -cpu models, one run each, in this order
 };
 
 struct Help {

@@ -11,9 +11,19 @@
 
 namespace qemu_runner {
 
+// QEMU's -M: the virt board with EL2 and a GICv3.
+inline constexpr const char* qemu_machine = "virt,virtualization=on,gic-version=3";
+
+// The CPU models the kernel is run on under QEMU virt (-cpu), the default
+// first: Cortex-A72, and Cortex-A57 (the model seL4's QEMU figures were
+// taken on, docs/benchmarks.md).
+const std::vector<std::string>& supported_cpus();
+bool is_supported_cpu(const std::string& name);
+
 struct Options {
   std::string image;
   std::string qemu = "qemu-system-aarch64";
+  std::string cpu = supported_cpus().front();
   unsigned smp = 1;
   std::string memory = "512M";
   bool icount = false;
@@ -41,7 +51,7 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
 
 std::string usage_text();
 
-// argv for QEMU: the virt machine with EL2, GICv3 and a Cortex-A72.
+// argv for QEMU: the virt machine with EL2, GICv3 and options.cpu.
 std::vector<std::string> qemu_command(const Options& options);
 
 }  // namespace qemu_runner
