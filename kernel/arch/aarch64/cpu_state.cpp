@@ -145,8 +145,9 @@ void prepare_cpu_state() {
   uint64_t pmcr;
   asm volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
   const uint64_t counters = Mdcr_hpmn::bits(Pmcr_counters::get(pmcr));
-  mdcr_guest = counters | mdcr_debug_trapped | mdcr_pmu_trapped;
-  mdcr_native = counters | mdcr_debug_trapped | (pmu_open_to_native_threads() ? 0 : mdcr_pmu_trapped);
+  const uint64_t pmu = pmu_open_to_partitions() ? 0 : mdcr_pmu_trapped;
+  mdcr_guest = counters | mdcr_debug_trapped | pmu;
+  mdcr_native = counters | mdcr_debug_trapped | pmu;
 
   // The OS lock disables every debug exception but BRK; MDSCR_EL1 zero
   // turns breakpoints, watchpoints and single-step off as well.

@@ -9,6 +9,6 @@ namespace kestrel::arch {
 void configure_pmu() { asm volatile("msr pmuserenr_el0, xzr"); }
 
 // MDCR_EL2.TPM also traps every PMU access, whatever PMUSERENR_EL0 says.
-bool pmu_open_to_native_threads() { return false; }
+bool pmu_open_to_partitions() { return false; }
 
 }  // namespace kestrel::arch

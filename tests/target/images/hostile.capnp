@@ -30,6 +30,7 @@ const system :K.System = (
         (name = "stack7", size = 0x1000, address = 0x870000),
         (name = "stack8", size = 0x1000, address = 0x880000),
         (name = "stack9", size = 0x1000, address = 0x890000),
+        (name = "stack10", size = 0x1000, address = 0x8a0000),
       ],
       threads = [
         (name = "syscalls", stack = "stack0", priority = 20),
@@ -42,6 +43,7 @@ const system :K.System = (
         (name = "smc", stack = "stack7", priority = 20),
         (name = "hvc", stack = "stack8", priority = 20),
         (name = "jump-kernel", stack = "stack9", priority = 20),
+        (name = "write-own-code", stack = "stack10", priority = 20),
       ],
     ),
     ( name = "victim",

@@ -143,6 +143,9 @@ volatile uint64_t sink;
     case 9:  // jump into the kernel
       reinterpret_cast<void (*)()>(kernel_text)();
       break;
+    case 10:                                                 // overwrite its own code, which stage 2 maps read-only
+      *reinterpret_cast<volatile uint64_t*>(0x20'0000) = 0;  // the start of its "code" region
+      break;
     default:
       break;
   }

@@ -20,7 +20,8 @@ namespace kestrel::arch {
 void prepare_cpu_state();
 
 // MDCR_EL2 for a thread of this kind: debug and PMU registers trapped (the
-// PMU stays readable to native threads in benchmark kernels only).
+// PMU stays open to partitions and guests in benchmark kernels only, which
+// measure the VM exit from inside a guest).
 uint64_t mdcr_for(bool vcpu);
 
 // After a vCPU ran on this CPU: the EL1 state that governs or is visible to
@@ -35,7 +36,8 @@ void reset_el0_state_after_guest();
 // the instruction); false for an access its VMM should see.
 [[nodiscard]] bool emulate_guest_system_register(Exception_frame& frame, Thread& vcpu);
 
-// PMU kernels (pmu_*.cpp): whether native threads may read the cycle counter.
-bool pmu_open_to_native_threads();
+// PMU kernels (pmu_*.cpp): whether partitions and guests may read the cycle
+// counter (benchmark kernels only).
+bool pmu_open_to_partitions();
 
 }  // namespace kestrel::arch
