@@ -38,8 +38,10 @@ void check_written_region(const Partition& partition, const Region& region, Diag
                        "use a multiple of 0x1000, or 0 to let the compiler place it");
   }
   if (region.access == Access::read_write_execute) {
-    diagnostics.report(Code::region_write_execute, region.src.at("access"), what + " is writable and executable",
-                       "split it into a readExecute region for code and a readWrite one for data");
+    diagnostics.report(Code::region_write_execute, region.src.at("access"),
+                       what + " is writable and executable: code written at run time can run",
+                       "keep readWriteExecute only for code the partition writes itself (a JIT); otherwise split it "
+                       "into a readExecute region for code and a readWrite one for data");
   }
   if (region.type == Memory_type::device &&
       (region.access == Access::read_execute || region.access == Access::read_write_execute)) {

@@ -80,7 +80,7 @@ enum class Severity : uint8_t { error, warning };
   X(physical_kernel_reserved, 308, error, "a fixed physical region overlaps the kernel's memory")              \
   X(region_address_overflow, 309, error, "address plus size wraps around")                                     \
   X(region_ipa_range, 310, error, "a mapping lies beyond the 40-bit guest-physical address space")             \
-  X(region_write_execute, 311, error, "a region is both writable and executable")                              \
+  X(region_write_execute, 311, warning, "a region is both writable and executable (W^X is the default)")       \
   X(region_device_execute, 312, error, "device memory is executable")                                          \
   X(out_of_ram, 313, error, "the regions do not fit in the platform's RAM")                                    \
   X(physical_device_overlap, 314, error, "a fixed physical region overlaps a device's registers")              \
