@@ -59,61 +59,43 @@ uint64_t mdcr_native = mdcr_debug_trapped | mdcr_pmu_trapped;
 using Dfr0_breakpoints = Bitfield<12, 4>;
 using Dfr0_watchpoints = Bitfield<20, 4>;
 
-#define KESTREL_DEBUG_PAIR(n)                                              \
-  case n:                                                                  \
-    asm volatile("msr dbgbcr" #n "_el1, xzr\n msr dbgbvr" #n "_el1, xzr"); \
+// Breakpoint (kind b) or watchpoint (kind w) n off: its control and value
+// registers zero. The register number is part of the instruction, hence a
+// case per number.
+#define KESTREL_CLEAR_DEBUG_PAIR(kind, n)                                                  \
+  case n:                                                                                  \
+    asm volatile("msr dbg" #kind "cr" #n "_el1, xzr\n msr dbg" #kind "vr" #n "_el1, xzr"); \
     break;
+// (clang-format does not settle on a layout for this macro.)
+// clang-format off
+#define KESTREL_CLEAR_DEBUG_PAIRS(kind) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 0) KESTREL_CLEAR_DEBUG_PAIR(kind, 1) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 2) KESTREL_CLEAR_DEBUG_PAIR(kind, 3) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 4) KESTREL_CLEAR_DEBUG_PAIR(kind, 5) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 6) KESTREL_CLEAR_DEBUG_PAIR(kind, 7) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 8) KESTREL_CLEAR_DEBUG_PAIR(kind, 9) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 10) KESTREL_CLEAR_DEBUG_PAIR(kind, 11) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 12) KESTREL_CLEAR_DEBUG_PAIR(kind, 13) \
+  KESTREL_CLEAR_DEBUG_PAIR(kind, 14) KESTREL_CLEAR_DEBUG_PAIR(kind, 15)
+// clang-format on
+
 void clear_breakpoint(unsigned n) {
   switch (n) {
-    KESTREL_DEBUG_PAIR(0)
-    KESTREL_DEBUG_PAIR(1)
-    KESTREL_DEBUG_PAIR(2)
-    KESTREL_DEBUG_PAIR(3)
-    KESTREL_DEBUG_PAIR(4)
-    KESTREL_DEBUG_PAIR(5)
-    KESTREL_DEBUG_PAIR(6)
-    KESTREL_DEBUG_PAIR(7)
-    KESTREL_DEBUG_PAIR(8)
-    KESTREL_DEBUG_PAIR(9)
-    KESTREL_DEBUG_PAIR(10)
-    KESTREL_DEBUG_PAIR(11)
-    KESTREL_DEBUG_PAIR(12)
-    KESTREL_DEBUG_PAIR(13)
-    KESTREL_DEBUG_PAIR(14)
-    KESTREL_DEBUG_PAIR(15)
+    KESTREL_CLEAR_DEBUG_PAIRS(b)
     default:
       break;
   }
 }
-#undef KESTREL_DEBUG_PAIR
 
-#define KESTREL_DEBUG_PAIR(n)                                              \
-  case n:                                                                  \
-    asm volatile("msr dbgwcr" #n "_el1, xzr\n msr dbgwvr" #n "_el1, xzr"); \
-    break;
 void clear_watchpoint(unsigned n) {
   switch (n) {
-    KESTREL_DEBUG_PAIR(0)
-    KESTREL_DEBUG_PAIR(1)
-    KESTREL_DEBUG_PAIR(2)
-    KESTREL_DEBUG_PAIR(3)
-    KESTREL_DEBUG_PAIR(4)
-    KESTREL_DEBUG_PAIR(5)
-    KESTREL_DEBUG_PAIR(6)
-    KESTREL_DEBUG_PAIR(7)
-    KESTREL_DEBUG_PAIR(8)
-    KESTREL_DEBUG_PAIR(9)
-    KESTREL_DEBUG_PAIR(10)
-    KESTREL_DEBUG_PAIR(11)
-    KESTREL_DEBUG_PAIR(12)
-    KESTREL_DEBUG_PAIR(13)
-    KESTREL_DEBUG_PAIR(14)
-    KESTREL_DEBUG_PAIR(15)
+    KESTREL_CLEAR_DEBUG_PAIRS(w)
     default:
       break;
   }
 }
-#undef KESTREL_DEBUG_PAIR
+#undef KESTREL_CLEAR_DEBUG_PAIRS
+#undef KESTREL_CLEAR_DEBUG_PAIR
 
 // A trapped system-register access (ESR class 0x18): its ISS fields.
 using Sysreg_op0 = Bitfield<20, 2>;
