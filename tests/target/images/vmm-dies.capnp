@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: Apache-2.0
+# The VMM-dies test: the guest of vm-mmio.capnp whose VMM faults on its first
+# exit (partitions/faulting_vmm.cpp): the vCPU waiting for the answer
+# must stop, not wait for ever.
+@0xe2b4d6f8a1c35079;
+
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+
+const system :K.System = (
+  name = "vmm-dies",
+  platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
+  partitions = [
+    ( name = "vmm",
+      program = "faulting-vmm.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 50)],
+    ),
+    ( name = "guest",
+      vm = (
+        cpus = [0],
+        ramSize = 0x400000,
+        kernel = "mmio-guest.elf",
+        vmm = "vmm",
+        priority = 10,
+        emulated = [
+          (name = "uart", kind = pl011, address = 0x09000000, interrupt = 33),
+          (name = "scratch", kind = virtioConsole, address = 0x0a000000, interrupt = 48),
+        ],
+      ),
+    ),
+  ],
+  schedule = [
+    (cpu = 0, majorFrameUs = 10000, windows = [
+      (partition = "vmm", durationUs = 5000),
+      (partition = "guest", durationUs = 5000),
+    ]),
+  ],
+);
