@@ -44,6 +44,7 @@
 // The last thread to finish prints the summary and then tells the victim,
 // with a message no random call sends, that the fuzzing is over.
 #include <kestrel/abi/boot_info.hpp>  // capability kinds and rights
+#include <kestrel/console.hpp>
 #include <kestrel/syscall.hpp>
 
 #include "sysfuzz.hpp"
@@ -193,65 +194,18 @@ Thread_state states[thread_count];
 uint64_t threads_done = 0;   // atomic, acquire-release: the last one reads every state
 uint64_t lines_printed = 0;  // atomic, relaxed: bounds the INVARIANT lines
 
-// Lines of at most 256 bytes, built up and written in one console_write.
-class Line {
- public:
-  Line& text(const char* text) {
-    while (*text != '\0' && length_ < sizeof(buffer_) - 1) buffer_[length_++] = *text++;
-    return *this;
-  }
-  Line& hex(uint64_t value) {
-    text("0x");
-    for (int i = 0; i < 16 && length_ < sizeof(buffer_) - 1; ++i) {
-      buffer_[length_++] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
-    }
-    return *this;
-  }
-  Line& decimal(uint64_t value) {
-    char digits[20];
-    int count = 0;
-    do {
-      digits[count++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value != 0);
-    while (count > 0 && length_ < sizeof(buffer_) - 1) buffer_[length_++] = digits[--count];
-    return *this;
-  }
-  void print() {
-    buffer_[length_++] = '\n';
-    kestrel::console_write(console_slot, buffer_, length_);
-  }
-
- private:
-  char buffer_[kestrel::abi::console_write_max];
-  size_t length_ = 0;
-};
+// Whole lines to the kernel console (each Console sends a line once it
+// ends; one per line printed, so the threads' lines never mix).
+kestrel::Console line_console() { return kestrel::Console::kernel(console_slot); }
 
 void broken(Thread_state& state, const Registers& in, const Registers& out, const char* what) {
   ++state.broken;
   if (__atomic_fetch_add(&lines_printed, 1, __ATOMIC_RELAXED) >= 20) return;
-  Line()
-      .text("INVARIANT BROKEN (")
-      .text(what)
-      .text(") thread ")
-      .decimal(state.index)
-      .text(" call ")
-      .decimal(state.calls)
-      .text(": x8 ")
-      .hex(in.x[8])
-      .text(" x0 ")
-      .hex(in.x[0])
-      .text(" x1 ")
-      .hex(in.x[1])
-      .text(" x2 ")
-      .hex(in.x[2])
-      .text(" -> x0 ")
-      .hex(out.x[0])
-      .text(" x1 ")
-      .hex(out.x[1])
-      .text(" x2 ")
-      .hex(out.x[2])
-      .print();
+  line_console().printf(
+      "INVARIANT BROKEN (%s) thread %lu call %lu: x8 0x%016lx x0 0x%016lx x1 0x%016lx x2 0x%016lx -> x0 0x%016lx x1 "
+      "0x%016lx x2 0x%016lx\n",
+      what, static_cast<uint64_t>(state.index), static_cast<uint64_t>(state.calls), in.x[8], in.x[0], in.x[1], in.x[2],
+      out.x[0], out.x[1], out.x[2]);
 }
 
 // Random values of the kinds that find bugs: zero, small, huge, sign bits,
@@ -739,8 +693,8 @@ void summarise() {
     status_hash = fnv(status_hash, state.status_hash);
     argument_hash = fnv(argument_hash, state.argument_hash);
   }
-  Line line;
-  line.text("statuses:");
+  kestrel::Console line = line_console();
+  line.print("statuses:");
   const char* const names[10] = {" ok ",
                                  " invalid_syscall ",
                                  " invalid_capability ",
@@ -751,26 +705,22 @@ void summarise() {
                                  " would_deadlock ",
                                  " would_block ",
                                  " other "};
-  for (int i = 0; i < 10; ++i) line.text(names[i]).decimal(statuses[i]);
-  line.print();
+  for (int i = 0; i < 10; ++i) line.printf("%s%lu", names[i], statuses[i]);
+  line.print("\n");
   // The statuses of calls that race (would_block, would_deadlock) depend
   // on timing, so this checksum may differ between runs; the arguments'
   // checksum depends on the seed alone.
-  Line().text("status checksum ").hex(status_hash).text(", argument checksum ").hex(argument_hash).print();
-  Line checked;
-  checked.text("checked:");
-  for (int i = 0; i < 5; ++i)
-    checked.text(" ").decimal(exercised[i]).text(" ").text(path_names[i]).text(i < 4 ? "," : "");
-  checked.print();
+  line.printf("status checksum 0x%016lx, argument checksum 0x%016lx\n", status_hash, argument_hash);
+  line.print("checked:");
+  for (int i = 0; i < 5; ++i) line.printf(" %lu %s%s", exercised[i], path_names[i], i < 4 ? "," : "");
+  line.print("\n");
   for (int i = 0; i < 5; ++i) {
-    if (exercised[i] == 0) Line().text("a path was NEVER exercised: ").text(path_names[i]).print();
+    if (exercised[i] == 0) line.printf("a path was NEVER exercised: %s\n", path_names[i]);
   }
-  Line summary;
-  summary.decimal(calls).text(" system calls from seed ").hex(seed);
   if (broken_count == 0) {
-    summary.text(", every answer as docs/abi.md allows").print();
+    line.printf("%lu system calls from seed 0x%016lx, every answer as docs/abi.md allows\n", calls, seed);
   } else {
-    summary.text(", ").decimal(broken_count).text(" answers BROKE an invariant").print();
+    line.printf("%lu system calls from seed 0x%016lx, %lu answers BROKE an invariant\n", calls, seed, broken_count);
   }
 }
 
@@ -784,14 +734,14 @@ void summarise() {
   // same, so none ever reads a zero).
   auto* text = reinterpret_cast<volatile char*>(text_base);
   for (uint64_t i = 0; i < text_size; ++i) text[i] = i % 64 == 63 ? '\n' : '.';
-  if (!victim_answers(0x5747 + index)) Line().text("INVARIANT BROKEN: the victim does not answer").print();
+  if (!victim_answers(0x5747 + index)) line_console().print("INVARIANT BROKEN: the victim does not answer\n");
   while (state.calls < calls_per_thread) fuzz_one(state);
   if (__atomic_add_fetch(&threads_done, 1, __ATOMIC_ACQ_REL) == thread_count) {
     kestrel::console_write(console_slot, "\n", 1);  // after dots, if any
     summarise();
     const kestrel::Message reply =
         kestrel::call(service_slot, sysfuzz::fuzzing_over_label, sysfuzz::fuzzing_over_words);
-    if (reply.status != Status::ok) Line().text("INVARIANT BROKEN: the victim did not answer at the end").print();
+    if (reply.status != Status::ok) line_console().print("INVARIANT BROKEN: the victim did not answer at the end\n");
   }
   kestrel::thread_exit();
 }
