@@ -91,7 +91,6 @@ void load_thread(Thread& thread) {
   } else {
     asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   }
-  asm volatile("msr mdcr_el2, %0" : : "r"(mdcr_for(thread.is_vcpu())));
   const Partition& partition = thread.partition();
   const uint64_t vttbr =
       vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));

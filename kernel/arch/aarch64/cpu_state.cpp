@@ -51,10 +51,6 @@ using Pmcr_counters = Bitfield<11, 5>;
 constexpr uint64_t mdcr_debug_trapped = Mdcr_tda::bits(1) | Mdcr_tdosa::bits(1) | Mdcr_tdra::bits(1);
 constexpr uint64_t mdcr_pmu_trapped = Mdcr_tpm::bits(1) | Mdcr_tpmcr::bits(1);
 
-// Set by prepare_cpu_state; the same on every CPU.
-uint64_t mdcr_guest = mdcr_debug_trapped | mdcr_pmu_trapped;
-uint64_t mdcr_native = mdcr_debug_trapped | mdcr_pmu_trapped;
-
 // ID_AA64DFR0_EL1: how many breakpoints and watchpoints (minus one).
 using Dfr0_breakpoints = Bitfield<12, 4>;
 using Dfr0_watchpoints = Bitfield<20, 4>;
@@ -126,10 +122,10 @@ struct Sysreg_access {
 void prepare_cpu_state() {
   uint64_t pmcr;
   asm volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
-  const uint64_t counters = Mdcr_hpmn::bits(Pmcr_counters::get(pmcr));
-  const uint64_t pmu = pmu_open_to_partitions() ? 0 : mdcr_pmu_trapped;
-  mdcr_guest = counters | mdcr_debug_trapped | pmu;
-  mdcr_native = counters | mdcr_debug_trapped | pmu;
+  // The same for native threads and vCPUs, so it is written once here and
+  // never on a switch.
+  const uint64_t mdcr = Mdcr_hpmn::bits(Pmcr_counters::get(pmcr)) | mdcr_debug_trapped |
+                        (pmu_open_to_partitions() ? 0 : mdcr_pmu_trapped);
 
   // The OS lock disables every debug exception but BRK; MDSCR_EL1 zero
   // turns breakpoints, watchpoints and single-step off as well.
@@ -139,11 +135,9 @@ void prepare_cpu_state() {
   asm volatile("mrs %0, id_aa64dfr0_el1" : "=r"(dfr0));
   for (unsigned n = 0; n <= Dfr0_breakpoints::get(dfr0); ++n) clear_breakpoint(n);
   for (unsigned n = 0; n <= Dfr0_watchpoints::get(dfr0); ++n) clear_watchpoint(n);
-  asm volatile("msr mdcr_el2, %0" : : "r"(mdcr_native));
+  asm volatile("msr mdcr_el2, %0" : : "r"(mdcr));
   reset_el0_state_after_guest();
 }
-
-uint64_t mdcr_for(bool vcpu) { return vcpu ? mdcr_guest : mdcr_native; }
 
 void reset_el0_state_after_guest() {
   asm volatile("msr sctlr_el1, %0" : : "r"(sctlr_native));

@@ -15,14 +15,11 @@ class Thread;
 namespace kestrel::arch {
 
 // Once per CPU before any thread runs: the debug logic quiet (OS lock set,
-// MDSCR_EL1 zero, every breakpoint and watchpoint disabled) and the EL0
-// controls native threads run under.
+// MDSCR_EL1 zero, every breakpoint and watchpoint disabled), MDCR_EL2 set
+// for every thread (debug and PMU registers trapped; the PMU stays open in
+// benchmark kernels only, which measure the VM exit from inside a guest)
+// and the EL0 controls native threads run under.
 void prepare_cpu_state();
-
-// MDCR_EL2 for a thread of this kind: debug and PMU registers trapped (the
-// PMU stays open to partitions and guests in benchmark kernels only, which
-// measure the VM exit from inside a guest).
-uint64_t mdcr_for(bool vcpu);
 
 // After a vCPU ran on this CPU: the EL1 state that governs or is visible to
 // EL0 back to the native threads' values (SCTLR_EL1, TPIDRRO_EL0,
