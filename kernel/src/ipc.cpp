@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // IPC: message transfer between threads.
 #include <kestrel/abi/syscall.hpp>
+#include <kestrel/arch.hpp>
 #include <kestrel/cpu.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/log.hpp>
@@ -47,17 +48,28 @@ void deliver(const Message_source& message, uint64_t badge, Thread& receiver, ar
   for (uint64_t i = abi::message_register_words; i < length; ++i) receiver.ipc_buffer[i] = message.buffer[i];
 }
 
-// The reply to a VM exit or a fault: an MMIO read's value or a hypercall's
-// result, then resume or stop the sender.
+// The reply to a VM exit or a fault: an MMIO or system-register read's value
+// or a hypercall's result, then resume, stop, power off the sender, or (a
+// vCPU) make it take an undefined-instruction exception.
 void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
   const auto kind = static_cast<abi::Exit_kind>(abi::message_label(sender.message[0]) - abi::kernel_label_base);
-  if (kind == abi::Exit_kind::mmio_read && sender.exit_register < 31) {
+  const bool undefined = (flags & abi::reply_undefined) != 0 && sender.is_vcpu();
+  if (undefined) {
+    arch::vcpu_take_undefined(sender);
+  } else if (kind == abi::Exit_kind::mmio_read && sender.exit_register < 31) {
     const uint64_t size = sender.message[4];
     sender.context.x[sender.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
+  } else if (kind == abi::Exit_kind::system_register && sender.exit_register < 31) {
+    sender.context.x[sender.exit_register] = value;
   } else if (kind == abi::Exit_kind::hypercall) {
     sender.context.x[0] = value;
   }
-  if ((flags & abi::reply_stop) != 0) {
+  if ((flags & abi::reply_power_off) != 0 && sender.is_vcpu()) {
+    // Off, not stopped: vcpu_start may bring it back (PSCI CPU_ON).
+    sender.state = Thread::State::inactive;
+    return;
+  }
+  if ((flags & (abi::reply_stop | abi::reply_power_off)) != 0) {
     if (sender.is_vcpu()) {
       log("partition {}: {} stopped by its VMM\n", sender.partition().name(), sender.name());
     } else {
@@ -66,7 +78,7 @@ void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
     stop_thread(sender);
     return;
   }
-  if ((flags & abi::reply_resume) != 0) sender.context.elr += sender.resume_advance;
+  if ((flags & abi::reply_resume) != 0 && !undefined) sender.context.elr += sender.resume_advance;
   make_ready(sender);
 }
 

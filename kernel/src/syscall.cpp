@@ -11,6 +11,7 @@
 #include <kestrel/notification.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/syscall.hpp>
+#include <kestrel/virtual_interrupts.hpp>
 
 namespace kestrel {
 namespace {
@@ -119,19 +120,6 @@ Status decode_vcpu_start(const Partition& partition, const arch::Exception_frame
   return Status::ok;
 }
 
-// The interrupt is pending for the vCPU from now on; a vCPU waiting in WFI
-// wakes. If the vCPU runs on another CPU, that CPU picks the interrupt up
-// when it next enters the vCPU (the kick makes that soon).
-void invoke_vcpu_inject(Thread& vcpu, uint32_t intid) {
-  const bool live = this_cpu_scheduler().current() == &vcpu;
-  arch::vcpu_inject(vcpu, intid, live);
-  if (vcpu.state == Thread::State::blocked_wait) {
-    make_ready(vcpu);
-  } else if (vcpu.state == Thread::State::ready && !live && vcpu.cpu() != arch::current_cpu()) {
-    arch::kick_cpu(vcpu.cpu());
-  }
-}
-
 // Decode for recv and reply_recv: the receive will not be refused (another
 // thread waits on the endpoint, or on `also`, and nothing is there to take),
 // so that reply_recv never delivers its reply and then fails.
@@ -218,7 +206,7 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
     case abi::Syscall::vcpu_inject_interrupt: {
       Thread* vcpu = nullptr;
       status = decode_vcpu_inject(thread.partition(), frame, vcpu);
-      if (status == Status::ok) invoke_vcpu_inject(*vcpu, static_cast<uint32_t>(frame.x[1]));
+      if (status == Status::ok) deliver_virtual_interrupt(*vcpu, static_cast<uint32_t>(frame.x[1]));
       break;
     }
     case abi::Syscall::vcpu_start: {

@@ -23,6 +23,7 @@ void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
   context.spsr = spsr_el1h_masked;
   context.x[0] = context_id;
   vcpu_registers = arch::Vcpu_registers::at_reset(vcpu_index_);
+  vcpu_interrupts = {};  // nothing from before a CPU_OFF
 }
 
 const Thread* Thread::donor_of_passive() const {

@@ -12,6 +12,7 @@
 #include <arch/vcpu.hpp>
 #include <kestrel/bitfield.hpp>
 #include <kestrel/thread.hpp>
+#include <kestrel/virtual_interrupts.hpp>
 
 namespace kestrel::arch {
 namespace {
@@ -113,9 +114,38 @@ struct Sysreg_access {
            (op0 == 3 && op1 == 3 && crn == 14 && crm >= 8) ||  // PMEVCNTR<n>, PMEVTYPER<n>, PMCCFILTR
            (op0 == 3 && op1 == 0 && crn == 9 && crm == 14);    // PMINTENSET_EL1, PMINTENCLR_EL1
   }
-  bool auxiliary_control() const { return is(3, 0, 1, 0, 1); }                          // ACTLR_EL1 (HCR_EL2.TACR)
+  bool auxiliary_control() const { return is(3, 0, 1, 0, 1); }  // ACTLR_EL1 (HCR_EL2.TACR)
+  // ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and ICC_SGI0R_EL1: always trapped while
+  // HCR_EL2.IMO and FMO are set.
+  bool group1_sgi() const { return is(3, 0, 12, 11, 5) || is(3, 1, 12, 11, 6); }
+  bool group0_sgi() const { return is(3, 2, 12, 11, 7); }
+  // DC ISW, DC CSW, DC CISW (HCR_EL2.TSW).
+  bool set_way_maintenance() const {
+    return op0 == 1 && op1 == 0 && crn == 7 && (crm == 6 || crm == 10 || crm == 14) && op2 == 2;
+  }
   bool implementation_defined() const { return op0 == 3 && (crn == 11 || crn == 15); }  // HCR_EL2.TIDCP
 };
+
+// ICC_SGI1R_EL1 fields. A vCPU's affinity is Aff0 = index % 16, Aff1 =
+// index / 16 (vcpu.hpp), so a target list (Aff0 bits) reaches vCPUs Aff1 *
+// 16 + n; range selectors and Aff2/Aff3 other than 0 name no vCPU.
+using Sgi_target_list = Bitfield<0, 16>;
+using Sgi_affinity1 = Bitfield<16, 8>;
+using Sgi_intid = Bitfield<24, 4>;
+using Sgi_affinity2 = Bitfield<32, 8>;
+using Sgi_all_others = Bitflag<40>;  // IRM
+using Sgi_range = Bitfield<44, 4>;
+using Sgi_affinity3 = Bitfield<48, 8>;
+
+void send_sgi_from_guest(Thread& vcpu, uint64_t value) {
+  const auto intid = static_cast<uint32_t>(Sgi_intid::get(value));
+  if (Sgi_all_others::get(value) != 0) {
+    send_virtual_sgi(vcpu, intid, true, 0, 0);
+  } else if (Sgi_affinity2::get(value) == 0 && Sgi_affinity3::get(value) == 0 && Sgi_range::get(value) == 0) {
+    send_virtual_sgi(vcpu, intid, false, static_cast<uint32_t>(Sgi_affinity1::get(value)) * 16,
+                     static_cast<uint16_t>(Sgi_target_list::get(value)));
+  }
+}
 
 }  // namespace
 
@@ -136,6 +166,8 @@ void prepare_cpu_state() {
   for (unsigned n = 0; n <= Dfr0_breakpoints::get(dfr0); ++n) clear_breakpoint(n);
   for (unsigned n = 0; n <= Dfr0_watchpoints::get(dfr0); ++n) clear_watchpoint(n);
   asm volatile("msr mdcr_el2, %0" : : "r"(mdcr));
+  // Guests read the CPU's own MIDR_EL1 (VPIDR_EL2 resets to an UNKNOWN value).
+  asm volatile("msr vpidr_el2, %0" : : "r"(read_midr()));
   reset_el0_state_after_guest();
 }
 
@@ -149,7 +181,8 @@ bool emulate_guest_system_register(Exception_frame& frame, Thread& vcpu) {
   const uint64_t iss = Esr_iss::get(frame.esr);
   const Sysreg_access access{Sysreg_op0::get(iss), Sysreg_op1::get(iss), Sysreg_crn::get(iss), Sysreg_crm::get(iss),
                              Sysreg_op2::get(iss)};
-  if (!access.debug() && !access.pmu() && !access.auxiliary_control() && !access.implementation_defined()) {
+  if (!access.debug() && !access.pmu() && !access.auxiliary_control() && !access.implementation_defined() &&
+      !access.group1_sgi() && !access.group0_sgi() && !access.set_way_maintenance()) {
     return false;
   }
   const auto rt = static_cast<unsigned>(Sysreg_rt::get(iss));
@@ -167,7 +200,12 @@ bool emulate_guest_system_register(Exception_frame& frame, Thread& vcpu) {
     shadow.os_lock_shadow = written & 1;
   } else if (access.is(2, 0, 1, 1, 4)) {  // OSLSR_EL1: the OS lock is implemented (OSLM 0b10)
     value = Bitflag<3>::bits(1) | Bitflag<1>::bits(shadow.os_lock_shadow);
+  } else if (access.group1_sgi() && !read) {
+    send_sgi_from_guest(vcpu, written);
   }
+  // Group 0 SGIs are ignored: a guest's group 0 is never enabled, since the
+  // kernel injects every interrupt as group 1. Set/way maintenance is a
+  // no-op (docs/cpu-state.md): it would act on every partition's lines.
   if (read && rt != 31) frame.x[rt] = value;
   frame.elr += 4;
   return true;

@@ -42,8 +42,10 @@ namespace {
 
 // HCR_EL2 while a vCPU runs: stage 2 on, interrupts and aborts to EL2, SMC,
 // WFI and WFE trapped, ACTLR_EL1 and the IMPLEMENTATION DEFINED registers
-// trapped (they would change the CPU for every partition), EL1 in AArch64;
-// no TGE, so the guest has EL1.
+// trapped (they would change the CPU for every partition), set/way cache
+// maintenance trapped (it would act on every partition's cache lines), EL1
+// in AArch64; no TGE, so the guest has EL1. ID registers are not trapped
+// (TID3 clear): guests see the CPU's own features (docs/cpu-state.md).
 constexpr uint64_t hcr_guest = Bitflag<0>::bits(1)      // VM
                                | Bitflag<1>::bits(1)    // SWIO
                                | Bitflag<3>::bits(1)    // FMO
@@ -54,7 +56,17 @@ constexpr uint64_t hcr_guest = Bitflag<0>::bits(1)      // VM
                                | Bitflag<19>::bits(1)   // TSC
                                | Bitflag<20>::bits(1)   // TIDCP
                                | Bitflag<21>::bits(1)   // TACR
+                               | Bitflag<22>::bits(1)   // TSW
                                | Bitflag<31>::bits(1);  // RW
+
+// Trapped MRS/MSR syndrome (ISS) fields.
+using Sysreg_op0 = Bitfield<20, 2>;
+using Sysreg_op2 = Bitfield<17, 3>;
+using Sysreg_op1 = Bitfield<14, 3>;
+using Sysreg_crn = Bitfield<10, 4>;
+using Sysreg_rt = Bitfield<5, 5>;
+using Sysreg_crm = Bitfield<1, 4>;
+using Sysreg_read = Bitflag<0>;
 
 // Data abort syndrome (ISS) fields.
 using Abort_syndrome_valid = Bitflag<24>;   // ISV: the fields below are valid
@@ -85,6 +97,25 @@ void restore_vcpu_registers(const Vcpu_registers& registers) {
 }
 
 uint64_t hcr_for_guests() { return hcr_guest; }
+
+// The exception entry a CPU makes for an undefined instruction at EL1 or
+// EL0 (the Arm ARM's "synchronous exception to EL1"): syndrome, return
+// address and state into ESR_EL1, ELR_EL1 and SPSR_EL1, then EL1 with its
+// own stack pointer and every interrupt masked, at the vector for where it
+// came from.
+void vcpu_take_undefined(Thread& vcpu) {
+  constexpr uint64_t esr_unknown_32bit = uint64_t{1} << 25;  // EC 0 (unknown reason), IL 1
+  constexpr uint64_t mode_el1t = 0b0100;
+  constexpr uint64_t mode_el1h = 0b0101;
+  const uint64_t mode = vcpu.context.spsr & 0xf;
+  const uint64_t vector_offset = mode == mode_el1h ? 0x200 : mode == mode_el1t ? 0x000 : 0x400;
+  Vcpu_registers& el1 = vcpu.vcpu_registers;
+  el1.esr_el1 = esr_unknown_32bit;
+  el1.elr_el1 = vcpu.context.elr;
+  el1.spsr_el1 = vcpu.context.spsr;
+  vcpu.context.elr = el1.vbar_el1 + vector_offset;
+  vcpu.context.spsr = 0x3c0 | mode_el1h;  // D, A, I, F masked
+}
 
 // A guest's trap as an exit for its VMM. Returns false for what the kernel
 // handles itself (WFI, WFE).
@@ -119,6 +150,15 @@ bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
         return exit(abi::Exit_kind::mmio_read, ipa, 0, size, 4);
       }
       return exit(abi::Exit_kind::other, frame.far, 0, frame.esr, 0);
+    case Exception_class::sysreg_trap: {  // one the kernel does not emulate (cpu_state.cpp)
+      const auto rt = static_cast<uint32_t>(Sysreg_rt::get(iss));
+      const bool read = Sysreg_read::get(iss) != 0;
+      const uint64_t id = abi::system_register_id(Sysreg_op0::get(iss), Sysreg_op1::get(iss), Sysreg_crn::get(iss),
+                                                  Sysreg_crm::get(iss), Sysreg_op2::get(iss));
+      exit(abi::Exit_kind::system_register, id, read || rt == 31 ? 0 : frame.x[rt], read ? 1 : 0, 4, rt);
+      if (read) vcpu.exit_register = rt;
+      return true;
+    }
     // A hypercall's words: the guest's x0-x3 (function and three
     // arguments, as SMCCC and PSCI use them).
     case Exception_class::hvc_aarch64:  // ELR is already past the HVC

@@ -18,13 +18,21 @@ using Lr_priority = Bitfield<48, 8>;
 using Lr_group1 = Bitflag<60>;
 using Lr_hardware = Bitflag<61>;
 using Lr_state = Bitfield<62, 2>;
+constexpr uint64_t lr_invalid = 0;
 constexpr uint64_t lr_pending = 1;
+constexpr uint64_t lr_active = 2;
+constexpr uint64_t lr_pending_active = 3;
 
-// ICH_HCR_EL2: the virtual CPU interface on, and the maintenance interrupt
-// when no list register holds a pending interrupt (to refill them).
+// ICH_HCR_EL2: the virtual CPU interface on, and the underflow maintenance
+// interrupt (at most one list register still valid) while injections wait.
+// Underflow rather than "no pending": with every list register active
+// (nested handlers) "no pending" would fire at once, again and again.
 using Hcr_enable = Bitflag<0>;
-using Hcr_no_pending_interrupt = Bitflag<3>;
-using Vtr_list_registers = Bitfield<0, 5>;  // number of list registers - 1
+using Hcr_underflow = Bitflag<1>;
+// ICH_VTR_EL2: list registers - 1, and preemption bits - 1 (which fix how
+// many active-priority registers each group has: 5 bits 1, 6 bits 2, 7 bits 4).
+using Vtr_list_registers = Bitfield<0, 5>;
+using Vtr_preemption_bits = Bitfield<26, 3>;
 
 // CNTV_CTL_EL0 fields.
 using Timer_enable = Bitflag<0>;
@@ -38,46 +46,56 @@ constexpr unsigned timer_list_register = 0;
 
 // Same on every CPU of the board; written by each CPU before it runs a vCPU.
 unsigned list_register_count = 1;
+unsigned active_priority_count = 1;
+
+// A register number is part of the instruction: one case per number.
+#define KESTREL_LR_CASE(n, body) \
+  case n:                        \
+    body(n);                     \
+    break;
+#define KESTREL_LR_CASES(body)                                                                                   \
+  KESTREL_LR_CASE(0, body)                                                                                       \
+  KESTREL_LR_CASE(1, body) KESTREL_LR_CASE(2, body) KESTREL_LR_CASE(3, body) KESTREL_LR_CASE(4, body)            \
+      KESTREL_LR_CASE(5, body) KESTREL_LR_CASE(6, body) KESTREL_LR_CASE(7, body) KESTREL_LR_CASE(8, body)        \
+          KESTREL_LR_CASE(9, body) KESTREL_LR_CASE(10, body) KESTREL_LR_CASE(11, body) KESTREL_LR_CASE(12, body) \
+              KESTREL_LR_CASE(13, body) KESTREL_LR_CASE(14, body) KESTREL_LR_CASE(15, body)
+#define KESTREL_APR_CASES(body) \
+  KESTREL_LR_CASE(0, body) KESTREL_LR_CASE(1, body) KESTREL_LR_CASE(2, body) KESTREL_LR_CASE(3, body)
 
 uint64_t read_list_register(unsigned n) {
   uint64_t value = 0;
-  switch (n) {
-    case 0:
-      asm volatile("mrs %0, ich_lr0_el2" : "=r"(value));
-      break;
-    case 1:
-      asm volatile("mrs %0, ich_lr1_el2" : "=r"(value));
-      break;
-    case 2:
-      asm volatile("mrs %0, ich_lr2_el2" : "=r"(value));
-      break;
-    case 3:
-      asm volatile("mrs %0, ich_lr3_el2" : "=r"(value));
-      break;
-    default:
-      break;
-  }
+#define KESTREL_READ_LR(n) asm volatile("mrs %0, ich_lr" #n "_el2" : "=r"(value))
+  switch (n) { KESTREL_LR_CASES(KESTREL_READ_LR) default : break; }
+#undef KESTREL_READ_LR
   return value;
 }
 
 void write_list_register(unsigned n, uint64_t value) {
-  switch (n) {
-    case 0:
-      asm volatile("msr ich_lr0_el2, %0" : : "r"(value));
-      break;
-    case 1:
-      asm volatile("msr ich_lr1_el2, %0" : : "r"(value));
-      break;
-    case 2:
-      asm volatile("msr ich_lr2_el2, %0" : : "r"(value));
-      break;
-    case 3:
-      asm volatile("msr ich_lr3_el2, %0" : : "r"(value));
-      break;
-    default:
-      break;
-  }
+#define KESTREL_WRITE_LR(n) asm volatile("msr ich_lr" #n "_el2, %0" : : "r"(value))
+  switch (n) { KESTREL_LR_CASES(KESTREL_WRITE_LR) default : break; }
+#undef KESTREL_WRITE_LR
 }
+
+void save_active_priorities(unsigned n, uint32_t& group1, uint32_t& group0) {
+  uint64_t value1 = 0;
+  uint64_t value0 = 0;
+#define KESTREL_READ_APR(n) \
+  asm volatile("mrs %0, ich_ap1r" #n "_el2\n mrs %1, ich_ap0r" #n "_el2" : "=r"(value1), "=r"(value0))
+  switch (n) { KESTREL_APR_CASES(KESTREL_READ_APR) default : break; }
+#undef KESTREL_READ_APR
+  group1 = static_cast<uint32_t>(value1);
+  group0 = static_cast<uint32_t>(value0);
+}
+
+void restore_active_priorities(unsigned n, uint64_t group1, uint64_t group0) {
+#define KESTREL_WRITE_APR(n) \
+  asm volatile("msr ich_ap1r" #n "_el2, %0\n msr ich_ap0r" #n "_el2, %1" : : "r"(group1), "r"(group0))
+  switch (n) { KESTREL_APR_CASES(KESTREL_WRITE_APR) default : break; }
+#undef KESTREL_WRITE_APR
+}
+#undef KESTREL_APR_CASES
+#undef KESTREL_LR_CASES
+#undef KESTREL_LR_CASE
 
 void write_interface_control(uint64_t value) { asm volatile("msr ich_hcr_el2, %0" : : "r"(value)); }
 
@@ -87,22 +105,35 @@ uint64_t read_timer_control() {
   return value;
 }
 
-bool lists_interrupt(const Vcpu_interrupts& state, uint32_t intid) {
-  for (unsigned n = 0; n < list_register_count; ++n) {
-    if (Lr_state::get(state.list[n]) != 0 && Lr_virtual_intid::get(state.list[n]) == intid) return true;
-  }
-  return false;
+constexpr unsigned pending_words = sizeof(Vcpu_interrupts::pending) / sizeof(uint64_t);
+
+bool any_pending(const Vcpu_interrupts& state) {
+  uint64_t any = 0;
+  for (uint64_t word : state.pending) any |= word;
+  return any != 0;
 }
 
-// The lowest waiting injection, taken out of the bitmap; false if none.
-bool take_pending(Vcpu_interrupts& state, uint32_t& intid) {
-  for (uint32_t word = 0; word < 2; ++word) {
-    if (state.pending[word] == 0) continue;
-    intid = word * 64 + static_cast<uint32_t>(__builtin_ctzll(state.pending[word]));
-    state.pending[word] &= state.pending[word] - 1;
-    return true;
+// The list register holding `intid` (pending, active or both), or -1.
+int listed_at(const Vcpu_interrupts& state, uint32_t intid) {
+  for (unsigned n = timer_list_register + 1; n < list_register_count; ++n) {
+    if (Lr_state::get(state.list[n]) != lr_invalid && Lr_virtual_intid::get(state.list[n]) == intid) {
+      return static_cast<int>(n);
+    }
   }
-  return false;
+  return -1;
+}
+
+// A list register that holds nothing, or -1.
+int free_list_register(const Vcpu_interrupts& state) {
+  for (unsigned n = timer_list_register + 1; n < list_register_count; ++n) {
+    if (Lr_state::get(state.list[n]) == lr_invalid) return static_cast<int>(n);
+  }
+  return -1;
+}
+
+void set_list_register(Vcpu_interrupts& state, unsigned n, uint64_t value) {
+  state.list[n] = value;
+  write_list_register(n, value);
 }
 
 }  // namespace
@@ -110,8 +141,9 @@ bool take_pending(Vcpu_interrupts& state, uint32_t& intid) {
 void init_this_cpu() {
   uint64_t vtr;
   asm volatile("mrs %0, ich_vtr_el2" : "=r"(vtr));
-  const unsigned count = static_cast<unsigned>(Vtr_list_registers::get(vtr)) + 1;
-  list_register_count = count < 4 ? count : 4;
+  list_register_count = static_cast<unsigned>(Vtr_list_registers::get(vtr)) + 1;
+  const auto preemption_bits = static_cast<unsigned>(Vtr_preemption_bits::get(vtr)) + 1;
+  active_priority_count = preemption_bits >= 7 ? 4 : preemption_bits == 6 ? 2 : 1;
   write_interface_control(0);
   asm volatile("msr cntv_ctl_el0, xzr\n msr cntvoff_el2, xzr\n isb");
 }
@@ -119,8 +151,9 @@ void init_this_cpu() {
 void restore(const Vcpu_interrupts& state) {
   for (unsigned n = 0; n < list_register_count; ++n) write_list_register(n, state.list[n]);
   asm volatile("msr ich_vmcr_el2, %0" : : "r"(state.control));
-  asm volatile("msr ich_ap1r0_el2, %0" : : "r"(state.active_priorities));
-  asm volatile("msr ich_ap0r0_el2, %0" : : "r"(state.active_priorities_group0));
+  for (unsigned n = 0; n < active_priority_count; ++n) {
+    restore_active_priorities(n, state.active_priorities[n], state.active_priorities_group0[n]);
+  }
   write_interface_control(Hcr_enable::bits(1));
   if (state.timer_interrupt_active) gic::set_private_active(board::virtual_timer_intid, true);
   asm volatile("msr cntv_cval_el0, %0" : : "r"(state.timer_compare));
@@ -137,8 +170,9 @@ void save(Vcpu_interrupts& state) {
   if (state.timer_interrupt_active) gic::set_private_active(board::virtual_timer_intid, false);
   for (unsigned n = 0; n < list_register_count; ++n) state.list[n] = read_list_register(n);
   asm volatile("mrs %0, ich_vmcr_el2" : "=r"(state.control));
-  asm volatile("mrs %0, ich_ap1r0_el2" : "=r"(state.active_priorities));
-  asm volatile("mrs %0, ich_ap0r0_el2" : "=r"(state.active_priorities_group0));
+  for (unsigned n = 0; n < active_priority_count; ++n) {
+    save_active_priorities(n, state.active_priorities[n], state.active_priorities_group0[n]);
+  }
   write_interface_control(0);
 }
 
@@ -157,21 +191,34 @@ void inject(Vcpu_interrupts& state, uint32_t intid, bool live) {
 }
 
 void flush(Vcpu_interrupts& state) {
-  if ((state.pending[0] | state.pending[1]) == 0) return;
+  if (!any_pending(state)) return;
   for (unsigned n = 0; n < list_register_count; ++n) state.list[n] = read_list_register(n);
-  for (unsigned n = timer_list_register + 1; n < list_register_count; ++n) {
-    if (Lr_state::get(state.list[n]) != 0) continue;
-    uint32_t intid = 0;
-    bool found = false;
-    // One already listed (pending or active) is the same edge again: dropped.
-    while (!found && take_pending(state, intid)) found = !lists_interrupt(state, intid);
-    if (!found) break;
-    state.list[n] = Lr_state::bits(lr_pending) | Lr_group1::bits(1) | Lr_priority::bits(injected_priority) |
-                    Lr_virtual_intid::bits(intid);
-    write_list_register(n, state.list[n]);
+  bool full = false;
+  for (unsigned word = 0; word < pending_words && !full; ++word) {
+    uint64_t waiting = state.pending[word];
+    while (waiting != 0) {
+      const auto bit = static_cast<uint32_t>(__builtin_ctzll(waiting));
+      waiting &= waiting - 1;
+      const uint32_t intid = word * 64 + bit;
+      if (const int n = listed_at(state, intid); n >= 0) {
+        // Active only: pending again behind itself. Already pending: the
+        // same edge, nothing to add.
+        if (Lr_state::get(state.list[n]) == lr_active) {
+          set_list_register(state, static_cast<unsigned>(n),
+                            (state.list[n] & ~Lr_state::bits(lr_pending_active)) | Lr_state::bits(lr_pending_active));
+        }
+      } else if (const int free = free_list_register(state); free >= 0) {
+        set_list_register(state, static_cast<unsigned>(free),
+                          Lr_state::bits(lr_pending) | Lr_group1::bits(1) | Lr_priority::bits(injected_priority) |
+                              Lr_virtual_intid::bits(intid));
+      } else {
+        full = true;  // it and everything after it wait for a free list register
+        break;
+      }
+      state.pending[word] &= ~(uint64_t{1} << bit);
+    }
   }
-  const bool waiting = (state.pending[0] | state.pending[1]) != 0;
-  write_interface_control(Hcr_enable::bits(1) | Hcr_no_pending_interrupt::bits(waiting ? 1 : 0));
+  write_interface_control(Hcr_enable::bits(1) | Hcr_underflow::bits(full ? 1 : 0));
   instruction_barrier();
 }
 
@@ -181,7 +228,7 @@ void refill(Vcpu_interrupts& state) {
 }
 
 bool live_interrupt_pending(const Vcpu_interrupts& state) {
-  if ((state.pending[0] | state.pending[1]) != 0) return true;
+  if (any_pending(state)) return true;
   for (unsigned n = 0; n < list_register_count; ++n) {
     if ((Lr_state::get(read_list_register(n)) & lr_pending) != 0) return true;
   }

@@ -108,6 +108,10 @@ void spin_wait_hint();
 [[nodiscard]] uint64_t vcpu_timer_deadline(const Thread& vcpu);  // saved vCPU: 0 if none
 void vcpu_inject(Thread& vcpu, uint32_t intid, bool live);
 void vcpu_before_return(Thread& vcpu);  // loaded vCPU: fill its list registers
+// A saved vCPU takes an undefined-instruction exception at its current pc
+// when it next runs, as a CPU without the instruction would (its VMM's
+// answer to an exit it will not emulate).
+void vcpu_take_undefined(Thread& vcpu);
 
 // Lets the secondary CPUs, parked since start_secondary_cpus, continue into
 // secondary_cpu_main (with the kernel's MMU turned on as on this CPU).

@@ -30,7 +30,7 @@ enum class Syscall : uint64_t {
   reply_recv = 4,
   // Make a virtual interrupt pending for a vCPU (its VMM's vCPU capability,
   // control right); a vCPU waiting in WFI wakes.
-  //   x0 vCPU capability, x1 interrupt ID (0 .. 127)
+  //   x0 vCPU capability, x1 interrupt ID (0 .. 1019)
   vcpu_inject_interrupt = 5,
   // Send a message on an endpoint (send right) and wait for the reply,
   // which returns as a message.
@@ -104,8 +104,11 @@ inline constexpr uint64_t notification_label = kernel_label_base + 0x100;
 //   hypercall: the guest's x0 (e.g. a PSCI function), x1, x2, x3
 //   other: FAR, 0, ESR, 0
 //   thread_fault: faulting address (FAR), pc, ESR, 0
-// The reply's words: the value (an MMIO read's result, the guest's new x0
-// after a hypercall), then Reply_flags.
+//   system_register: the register (system_register_id), the value written
+//     (0 for a read), 1 for a read (0 for a write), the guest's register
+//     number Rt (31: xzr)
+// The reply's words: the value (an MMIO or system-register read's result,
+// the guest's new x0 after a hypercall), then Reply_flags.
 enum class Exit_kind : uint64_t {
   mmio_read = 1,   // a load from an address the VM has no memory at
   mmio_write = 2,  // a store to one
@@ -115,11 +118,27 @@ enum class Exit_kind : uint64_t {
   // in the policy). Replying with reply_resume retries the instruction;
   // reply_stop stops the thread.
   thread_fault = 5,
+  // An MRS or MSR of a system register the kernel neither gives the guest
+  // nor emulates itself.
+  system_register = 6,
 };
+
+// A system register as system_register exits name it: one hex digit per
+// field of the MRS/MSR encoding, op0 op1 CRn CRm op2 (ICC_SGI1R_EL1,
+// S3_0_C12_C11_5, is 0x30cb5).
+constexpr uint64_t system_register_id(uint64_t op0, uint64_t op1, uint64_t crn, uint64_t crm, uint64_t op2) {
+  return (op0 << 16) | (op1 << 12) | (crn << 8) | (crm << 4) | op2;
+}
 
 enum Reply_flags : uint64_t {
   reply_resume = 1U << 0,  // continue the vCPU after the trapping instruction
   reply_stop = 1U << 1,    // stop the vCPU for good
+  // The guest takes an undefined-instruction exception at the trapping
+  // instruction, as if the register or instruction did not exist (vCPUs only).
+  reply_undefined = 1U << 2,
+  // The vCPU is off (PSCI CPU_OFF): it does not run until its VMM starts it
+  // again with vcpu_start, from reset. A native thread is stopped instead.
+  reply_power_off = 1U << 3,
 };
 
 enum class Status : uint64_t {

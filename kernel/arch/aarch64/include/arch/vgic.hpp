@@ -5,33 +5,38 @@
 // List register 0 carries the guest's timer interrupt as a hardware
 // interrupt: the physical timer interrupt stays active until the guest
 // deactivates the virtual one, so a level-triggered timer cannot storm the
-// kernel. The other list registers carry interrupts the guest's VMM injects;
-// injections wait in a bitmap while those are full or the vCPU is not
-// running.
+// kernel. The other list registers (every one the CPU has) carry interrupts
+// the guest's VMM injects and SGIs between the VM's vCPUs; injections wait
+// in a bitmap of every INTID while those are full or the vCPU is not
+// running, and the maintenance interrupt refills them.
 #pragma once
 
 #include <cstdint>
 
 namespace kestrel::arch {
 
-// Interrupt IDs a VMM may inject: SGIs, PPIs and the SPIs of QEMU's virt
-// devices (UART 33 .. virtio-mmio 79).
-inline constexpr uint32_t max_injected_intid = 127;
+// Interrupt IDs a vCPU can be given: SGIs, PPIs and every SPI (32-1019).
+inline constexpr uint32_t max_injected_intid = 1019;
+// GICv3 allows at most 16 list registers and 4 active-priority registers
+// per group (7 bits of preemption priority).
+inline constexpr unsigned max_list_registers = 16;
+inline constexpr unsigned max_active_priority_registers = 4;
 
 struct Vcpu_interrupts {
-  uint64_t list[4];                   // ICH_LR<n>_EL2
-  uint64_t control;                   // ICH_VMCR_EL2: the guest's priority mask, group enables
-  uint64_t active_priorities;         // ICH_AP1R0_EL2
-  uint64_t active_priorities_group0;  // ICH_AP0R0_EL2: a guest can write its ICV_AP0R0_EL1
-  uint64_t pending[2];                // injected, not yet in a list register: bit n = INTID n
-  uint64_t timer_control;             // CNTV_CTL_EL0
-  uint64_t timer_compare;             // CNTV_CVAL_EL0
-  bool timer_interrupt_active;        // the physical timer PPI was active at switch-out
+  uint64_t list[max_list_registers];                                 // ICH_LR<n>_EL2
+  uint64_t control;                                                  // ICH_VMCR_EL2: priority mask, group enables
+  uint32_t active_priorities[max_active_priority_registers];         // ICH_AP1R<n>_EL2
+  uint32_t active_priorities_group0[max_active_priority_registers];  // ICH_AP0R<n>_EL2: ICV_AP0R<n>_EL1 are writable
+  uint64_t pending[(max_injected_intid + 64) / 64];                  // injected, not yet listed: bit n = INTID n
+  uint64_t timer_control;                                            // CNTV_CTL_EL0
+  uint64_t timer_compare;                                            // CNTV_CVAL_EL0
+  bool timer_interrupt_active;                                       // the physical timer PPI was active at switch-out
 };
 
 namespace vgic {
 
-// Once per CPU: how many list registers the CPU has, virtual interface off.
+// Once per CPU: how many list and active-priority registers the CPU has,
+// virtual interface off.
 void init_this_cpu();
 
 // Switching: loads `state` into the CPU (virtual interface and timer on), or
@@ -44,15 +49,17 @@ void save(Vcpu_interrupts& state);
 void inject_timer();
 
 // Marks `intid` pending for a vCPU; live is true if that vCPU runs on this
-// CPU now (its list registers are in the CPU).
+// CPU now (its list registers are in the CPU). An interrupt that is already
+// pending stays pending once (an edge, not a count); one that is active
+// becomes pending again, to be taken once the guest has finished with it.
 void inject(Vcpu_interrupts& state, uint32_t intid, bool live);
 
-// Moves waiting injections of the running vCPU into free list registers;
-// asks for a maintenance interrupt if some still wait.
+// Moves waiting injections of the running vCPU into list registers; asks
+// for a maintenance interrupt if some still wait.
 void flush(Vcpu_interrupts& state);
 
-// The maintenance interrupt: list registers ran empty while injections
-// wait; stops asking for it and refills them.
+// The maintenance interrupt: list registers ran out of pending interrupts
+// while injections wait; stops asking for it and refills them.
 void refill(Vcpu_interrupts& state);
 
 // The running vCPU has a virtual interrupt pending (its WFI would wake).
