@@ -56,6 +56,11 @@ extern "C" void guest_irq() {
   asm volatile("msr icc_eoir1_el1, %0\n isb" : : "r"(intid));
 }
 
+extern "C" [[noreturn]] void guest_unexpected(uint64_t vector);
+
+// No synchronous exception is expected at EL1.
+extern "C" void guest_sync() { guest_unexpected(4); }
+
 extern "C" [[noreturn]] void guest_unexpected(uint64_t vector) {
   print("unexpected exception, vector ");
   print_decimal(vector);

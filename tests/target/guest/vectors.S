@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Guest vectors: an EL1 vector table for the interrupt guest. IRQs taken at
- * EL1 call guest_irq() with the caller-saved registers preserved; anything
- * else calls guest_unexpected(vector index), which does not return. */
+/* Guest vectors: an EL1 vector table for the interrupt guests. IRQs taken at
+ * EL1 call guest_irq() and synchronous exceptions guest_sync(), with the
+ * caller-saved registers preserved; anything else calls
+ * guest_unexpected(vector index), which does not return. */
 .macro entry index
   .balign 128
   .if \index == 5
   b irq_entry
+  .elseif \index == 4
+  b sync_entry
   .else
   mov x0, #\index
   b guest_unexpected
@@ -20,7 +23,7 @@ guest_vectors:
   entry \index
   .endr
 
-irq_entry:
+.macro save_caller_saved
   sub sp, sp, #176
   stp x0, x1, [sp, #0]
   stp x2, x3, [sp, #16]
@@ -33,7 +36,9 @@ irq_entry:
   stp x16, x17, [sp, #128]
   stp x18, x29, [sp, #144]
   str x30, [sp, #160]
-  bl guest_irq
+.endm
+
+.macro restore_caller_saved
   ldp x0, x1, [sp, #0]
   ldp x2, x3, [sp, #16]
   ldp x4, x5, [sp, #32]
@@ -46,4 +51,16 @@ irq_entry:
   ldp x18, x29, [sp, #144]
   ldr x30, [sp, #160]
   add sp, sp, #176
+.endm
+
+sync_entry:
+  save_caller_saved
+  bl guest_sync
+  restore_caller_saved
+  eret
+
+irq_entry:
+  save_caller_saved
+  bl guest_irq
+  restore_caller_saved
   eret

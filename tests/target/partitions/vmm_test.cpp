@@ -3,8 +3,10 @@
 // receives the guest's exits on its endpoint: emulates a PL011 (printing each
 // line the guest writes), a scratch register (a read answers the last value
 // written with its upper half set), a doorbell (injects the interrupt whose
-// ID is written), PSCI CPU_ON (starts another vCPU) and PSCI SYSTEM_OFF
-// (stops the vCPU). KESTREL_VCPUS is the number of the VM's vCPUs (their
+// ID is written), PSCI CPU_ON (starts another vCPU), CPU_OFF (powers the
+// calling vCPU off) and SYSTEM_OFF (stops the vCPU), and system registers
+// (reads of CNTP_CTL_EL0 answer 4, writes are refused: the guest takes an
+// undefined-instruction exception). KESTREL_VCPUS is the number of the VM's vCPUs (their
 // control capabilities follow the exit endpoint; the console comes last).
 #include <kestrel/syscall.hpp>
 
@@ -24,6 +26,8 @@ constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
 constexpr uint64_t doorbell = 0x0a00'0200;
 constexpr uint64_t psci_system_off = 0x8400'0008;
+constexpr uint64_t psci_cpu_off = 0x8400'0002;
+constexpr uint64_t cntp_ctl_el0 = kestrel::abi::system_register_id(3, 3, 14, 2, 1);
 constexpr uint64_t psci_cpu_on = 0xc400'0003;
 constexpr uint64_t psci_success = 0;
 constexpr uint64_t psci_invalid_parameters = static_cast<uint64_t>(-2);
@@ -76,6 +80,15 @@ extern "C" int main() {
         kestrel::console_print_line(
             console, value == psci_success ? "PSCI CPU_ON started vCPU " : "PSCI CPU_ON refused for vCPU ", target);
       }
+    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_off) {
+      kestrel::console_print_line(console, "PSCI CPU_OFF for vCPU ", exit.vcpu);
+      flags = kestrel::abi::reply_power_off;
+    } else if (exit.kind == Exit_kind::system_register && exit.size == 1) {  // a read
+      value = exit.address == cntp_ctl_el0 ? 4 : 0;
+      kestrel::console_print_line(console, "read of system register ", exit.address);
+    } else if (exit.kind == Exit_kind::system_register) {
+      kestrel::console_print_line(console, "refused a write to system register ", exit.address);
+      flags = kestrel::abi::reply_undefined;
     } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
       print("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
       flags = kestrel::abi::reply_stop;

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: Apache-2.0
+# The vGIC test: a bare-metal guest with two vCPUs on CPUs 0 and 1
+# (tests/target/guest/vgic_guest.cpp) sends SGIs between them, takes an
+# interrupt injected again while active, has a system register answered and
+# a write refused by its VMM, and powers vCPU 1 off and on again.
+@0xd3a61f0c2b8e4a57;
+
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+
+const system :K.System = (
+  name = "vm-vgic",
+  platform = Virt.platform,
+  noThreadLeft = powerOff,  # end the run once every thread is done
+  partitions = [
+    ( name = "vmm",
+      program = "vmm-test-smp.elf",
+      kernelConsole = true,
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "main", stack = "stack", priority = 50)],
+    ),
+    ( name = "guest",
+      vm = (
+        cpus = [0, 1],
+        ramSize = 0x400000,
+        kernel = "vgic-guest.elf",
+        vmm = "vmm",
+        priority = 10,
+        emulated = [
+          (name = "uart", kind = pl011, address = 0x09000000, interrupt = 33),
+          (name = "scratch", kind = virtioConsole, address = 0x0a000000, interrupt = 48),
+        ],
+      ),
+    ),
+  ],
+  schedule = [
+    (cpu = 0, majorFrameUs = 10000, windows = [
+      (partition = "vmm", durationUs = 5000),
+      (partition = "guest", durationUs = 5000),
+    ]),
+    (cpu = 1, majorFrameUs = 10000, windows = [(partition = "guest", durationUs = 10000)]),
+  ],
+);
