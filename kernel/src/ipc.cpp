@@ -64,6 +64,10 @@ void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
   } else if (kind == abi::Exit_kind::hypercall) {
     sender.context.x[0] = value;
   }
+  if (sender.stop_when_answered) {
+    sender.stop_when_answered = false;
+    flags = abi::reply_stop;
+  }
   if ((flags & abi::reply_power_off) != 0 && sender.is_vcpu()) {
     // Off, not stopped: vcpu_start may bring it back (PSCI CPU_ON).
     sender.state = Thread::State::inactive;

@@ -120,6 +120,22 @@ Status decode_vcpu_start(const Partition& partition, const arch::Exception_frame
   return Status::ok;
 }
 
+// A vCPU its VMM stops: at once, unless it waits for the VMM's answer to an
+// exit (queued on the exit endpoint, or being served), which then stops it.
+// One running on another CPU leaves it at that CPU's next kernel entry,
+// which the kick makes soon.
+void stop_vcpu_for_its_vmm(Thread& vcpu) {
+  if (vcpu.state == Thread::State::stopped) return;
+  if (vcpu.kernel_message && (vcpu.state == Thread::State::blocked_call || vcpu.state == Thread::State::blocked_reply)) {
+    vcpu.stop_when_answered = true;
+    return;
+  }
+  const bool running_elsewhere = vcpu.state == Thread::State::ready && vcpu.cpu() != arch::current_cpu();
+  log("partition {}: {} stopped by its VMM\n", vcpu.partition().name(), vcpu.name());
+  stop_thread(vcpu);
+  if (running_elsewhere) arch::kick_cpu(vcpu.cpu());
+}
+
 // Decode for recv and reply_recv: the receive will not be refused (another
 // thread waits on the endpoint, or on `also`, and nothing is there to take),
 // so that reply_recv never delivers its reply and then fails.
@@ -218,6 +234,10 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       }
       break;
     }
+    case abi::Syscall::vcpu_stop:
+      status = decode_capability(thread.partition(), frame.x[0], Capability_kind::vcpu, abi::right_control, capability);
+      if (status == Status::ok) stop_vcpu_for_its_vmm(thread_object(capability->object));
+      break;
     case abi::Syscall::system_off:
       status =
           decode_capability(thread.partition(), frame.x[0], Capability_kind::power, abi::right_control, capability);

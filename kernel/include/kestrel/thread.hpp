@@ -107,7 +107,8 @@ class Thread final {
   // Containment (containment.cpp): queued to be stopped.
   Thread* next_to_stop = nullptr;
   bool stop_scheduled = false;
-  uint32_t exit_register = 0;   // where an MMIO read's answer goes (31: nowhere)
+  bool stop_when_answered = false;  // vcpu_stop came while it waited for its VMM
+  uint32_t exit_register = 0;       // where an MMIO read's answer goes (31: nowhere)
   uint32_t resume_advance = 0;  // bytes to skip when the VMM says resume
 
  private:

@@ -140,6 +140,10 @@ struct Exit_message {
   uint64_t value;       // x1
   uint64_t size;        // x2
   uint64_t extra;       // x3
+  // The receive ended on its notification instead (recv's x1).
+  bool notified() const {
+    return static_cast<uint64_t>(kind) == abi::notification_label - abi::kernel_label_base;
+  }
 };
 
 inline Exit_message exit_of(const Message& message) {
@@ -150,13 +154,16 @@ inline Exit_message exit_of(const Message& message) {
           message.words[3], message.words[4]};
 }
 
-inline Exit_message recv(uint64_t endpoint) { return exit_of(receive(endpoint)); }
+inline Exit_message recv(uint64_t endpoint, uint64_t notification = no_notification) {
+  return exit_of(receive(endpoint, notification));
+}
 
 // Answers the exit received last with `value` and Reply_flags, then
 // receives the next one.
-inline Exit_message reply_recv(uint64_t endpoint, uint64_t value, uint64_t flags) {
+inline Exit_message reply_recv(uint64_t endpoint, uint64_t value, uint64_t flags,
+                               uint64_t notification = no_notification) {
   const uint64_t words[5] = {value, flags, 0, 0, 0};
-  return exit_of(reply_and_receive(endpoint, 0, words, 2));
+  return exit_of(reply_and_receive(endpoint, 0, words, 2, notification));
 }
 
 // Notifications: signal ORs the capability's badge into the word; wait
@@ -179,6 +186,10 @@ inline abi::Status vcpu_inject_interrupt(uint64_t vcpu, uint32_t intid) {
 inline abi::Status vcpu_start(uint64_t vcpu, uint64_t entry, uint64_t context) {
   return syscall(abi::Syscall::vcpu_start, vcpu, entry, context).status;
 }
+
+// Stops the vCPU behind capability `vcpu` for good (its VM is off); one
+// waiting for this VMM's answer to an exit stops when it is answered.
+inline abi::Status vcpu_stop(uint64_t vcpu) { return syscall(abi::Syscall::vcpu_stop, vcpu).status; }
 
 // Powers the machine off through the power capability in slot `power`
 // (mayPowerOff in the policy); returns only with the status of a refusal.

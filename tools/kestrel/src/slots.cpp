@@ -97,6 +97,61 @@ std::string comment_text(std::string_view text) {
   return out;
 }
 
+std::string hex(uint64_t value) {
+  std::ostringstream out;
+  out << "0x" << std::hex << value;
+  return out.str();
+}
+
+// The slot named `name`, or "no slot" as the largest number.
+std::string slot_named(const std::vector<Named_slot>& slots, const std::string& name) {
+  for (const auto& slot : slots) {
+    if (slot.name == name) return "slots::" + slot.name;
+  }
+  return "~uint64_t{0}";
+}
+
+// For a VMM: each VM it serves (kestrel::vms, runtime/include/kestrel/vm_description.hpp).
+void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t partition,
+                           const std::vector<Named_slot>& slots) {
+  std::vector<const Partition*> vms;
+  for (const auto& candidate : model.partitions) {
+    if (candidate.vm && candidate.vm->vmm == partition) vms.push_back(&candidate);
+  }
+  if (vms.empty()) return;
+  out << "\n#include <kestrel/vm_description.hpp>\n\n"
+      << "// The VMs this partition is the VMM of, in policy order; `served` is the first.\n"
+      << "namespace kestrel::vms {\n\n";
+  for (const Partition* vm_partition : vms) {
+    const auto& vm = *vm_partition->vm;
+    const std::string id = identifier(vm_partition->name);
+    out << "constexpr Vm_description " << id << "{\n"
+        << "    .name = " << quoted(vm_partition->name) << ",\n"
+        << "    .vcpus = " << vm.cpus.size() << ",\n"
+        << "    .exits = " << slot_named(slots, "serve_" + id + "_exits") << ",\n"
+        << "    .first_vcpu = " << slot_named(slots, "vcpu_" + id + "_0") << ",\n"
+        << "    .ram_address = " << hex(vm.ram_address) << ",\n"
+        << "    .ram_size = " << hex(vm.ram_size) << ",\n"
+        << "    .gic_distributor = " << hex(model.platform.gic_distributor.base) << ",\n"
+        << "    .gic_redistributors = " << hex(model.platform.gic_redistributors.base) << ",\n"
+        << "    .device_count = " << vm.emulated.size() << ",\n"
+        << "    .devices = {\n";
+    for (const auto& device : vm.emulated) {
+      out << "        {" << quoted(device.name) << ", static_cast<Emulated_kind>(" << device.kind << "), "
+          << hex(device.address) << ", " << hex(device.size) << ", " << device.interrupt << "},\n";
+    }
+    out << "    },\n};\n\n";
+  }
+  // Where the VMM shows its guests' consoles: the console driver's endpoint
+  // "console" if it calls it, else the kernel console (or nowhere).
+  const std::string driver = slot_named(slots, "call_console");
+  const bool has_driver = driver.rfind("slots::", 0) == 0;
+  out << "constexpr const Vm_description& served = " << identifier(vms.front()->name) << ";\n"
+      << "constexpr uint64_t console = " << (has_driver ? driver : slot_named(slots, "kernel_console")) << ";\n"
+      << "constexpr bool console_is_kernel = " << (has_driver ? "false" : "true") << ";\n\n"
+      << "}  // namespace kestrel::vms\n";
+}
+
 }  // namespace
 
 std::string identifier(std::string_view text) {
@@ -149,6 +204,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   if (!slots.empty()) out << '\n';
   out << "constexpr uint64_t count = " << slots.size() << ";\n\n"
       << "}  // namespace kestrel::slots\n";
+  write_vm_descriptions(out, model, partition, slots);
   return out.str();
 }
 

@@ -68,9 +68,14 @@ enum class Syscall : uint64_t {
   // Power the machine off (the policy's mayPowerOff); does not return.
   //   x0 power capability (control right)
   system_off = 15,
+  // Stop a vCPU for good (a VMM ending its VM: PSCI SYSTEM_OFF). One that
+  // waits for its VMM's answer to an exit stops when that answer comes.
+  // Stopping a stopped vCPU changes nothing.
+  //   x0 vCPU capability (control right)
+  vcpu_stop = 16,
 };
 // Numbers from here up are not (yet) system calls.
-inline constexpr uint64_t syscall_count = 16;
+inline constexpr uint64_t syscall_count = 17;
 
 // Messages. A sender puts an info word in x2 and the first
 // message_register_words words in x3-x7; the others follow in its IPC buffer

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+// The VMM: an unprivileged partition that runs one VM for the kernel. It
+// receives the VM's exits (docs/abi.md, "VM exits") and answers each:
+//   - MMIO to the GICv3 distributor and redistributors (kestrel/vmm/gic.hpp)
+//     and to the PL011 the policy gives the VM (kestrel/vmm/pl011.hpp), whose
+//     output goes to the console with the VM's name in front and whose input
+//     comes from the console driver when the VM has the input focus;
+//   - HVC/SMC: PSCI 1.1 and SMCCC 1.1 (kestrel/vmm/psci.hpp); unknown
+//     functions answer NOT_SUPPORTED;
+//   - system registers the kernel leaves to it, and traps it cannot
+//     emulate: the guest takes an undefined-instruction exception, as on a
+//     CPU without them;
+//   - MMIO anywhere else: reads as zero, writes ignored (one log line per
+//     page), so a wild guest cannot stop it.
+// SGIs, the virtual timer, WFI and FP/SIMD never reach it: the kernel
+// handles them. docs/vmm.md describes the design and the exit protocol.
+//
+// Built by `kestrel build` from this file: the VM's description comes from
+// the generated <kestrel/slots.hpp> (kestrel::vms::served).
+#include <kestrel/console.hpp>
+#include <kestrel/slots.hpp>
+#include <kestrel/syscall.hpp>
+#include <kestrel/vmm/gic.hpp>
+#include <kestrel/vmm/pl011.hpp>
+#include <kestrel/vmm/psci.hpp>
+
+namespace {
+
+using kestrel::abi::Exit_kind;
+using kestrel::abi::Status;
+namespace vmm = kestrel::vmm;
+
+constexpr const kestrel::Vm_description& vm = kestrel::vms::served;
+
+constinit kestrel::Console console = kestrel::vms::console_is_kernel
+                                         ? kestrel::Console::kernel(kestrel::vms::console)
+                                         : kestrel::Console(kestrel::vms::console, vm.name);
+// The VMM's own messages (not the guest's) go out with a marker in front.
+#define VMM_LOG(...) console.printf("[vmm] " __VA_ARGS__)
+
+// The guest's UART output, a line at a time.
+struct Guest_output {
+  void put(char c) {
+    if (c == '\r') return;
+    console.printf("%c", c);
+    if (c == '\n') console.flush();
+  }
+};
+
+// The first PL011 the policy gives the VM, if any.
+constexpr const kestrel::Emulated_device* find_uart() {
+  for (uint32_t i = 0; i < vm.device_count; ++i) {
+    if (vm.devices[i].kind == kestrel::Emulated_kind::pl011) return &vm.devices[i];
+  }
+  return nullptr;
+}
+constexpr const kestrel::Emulated_device* uart_device = find_uart();
+
+constexpr uint32_t highest_spi() {
+  uint32_t highest = 0;
+  for (uint32_t i = 0; i < vm.device_count; ++i) {
+    if (vm.devices[i].interrupt > highest) highest = vm.devices[i].interrupt;
+  }
+  return highest;
+}
+
+vmm::Gic gic{{.vcpu_count = vm.vcpus,
+              .highest_spi = highest_spi(),
+              .distributor_base = vm.gic_distributor,
+              .redistributor_base = vm.gic_redistributors}};
+vmm::Psci psci{vm.vcpus};
+vmm::Pl011<Guest_output> uart;
+bool vm_off = false;
+
+bool in(uint64_t address, const kestrel::Emulated_device* device) {
+  return device != nullptr && address >= device->address && address - device->address < device->size;
+}
+
+void inject(const vmm::Deliveries& deliveries) {
+  for (const auto& delivery : deliveries) {
+    kestrel::vcpu_inject_interrupt(vm.first_vcpu + delivery.vcpu, delivery.intid);
+  }
+  if (deliveries.more()) inject(gic.take_deliveries());
+}
+
+// The UART's interrupt line to the GIC, after each access or input.
+void update_uart_interrupt() {
+  switch (uart.take_level_change()) {
+    case vmm::Level_change::rose:
+      inject(gic.raise_spi(uart_device->interrupt));
+      break;
+    case vmm::Level_change::fell:
+      gic.lower_spi(uart_device->interrupt);
+      break;
+    case vmm::Level_change::none:
+      break;
+  }
+}
+
+// Unemulated guest-physical pages the guest touched, logged once each.
+uint64_t reported_pages[16];
+uint32_t reported_count = 0;
+
+void report_unemulated(uint64_t address, bool write) {
+  const uint64_t page = address >> 12;
+  for (uint32_t i = 0; i < reported_count; ++i) {
+    if (reported_pages[i] == page) return;
+  }
+  if (reported_count < sizeof reported_pages / sizeof reported_pages[0]) reported_pages[reported_count++] = page;
+  VMM_LOG("guest %s 0x%lx: no device there (reads 0, writes ignored)\n", write ? "wrote" : "read", address);
+}
+
+struct Answer {
+  uint64_t value = 0;
+  uint64_t flags = kestrel::abi::reply_resume;
+};
+
+Answer mmio(const kestrel::Exit_message& exit) {
+  const bool write = exit.kind == Exit_kind::mmio_write;
+  const auto size = static_cast<unsigned>(exit.size);
+  Answer answer;
+  if (gic.contains(exit.address)) {
+    if (write) {
+      inject(gic.write(exit.address, size, exit.value));
+    } else {
+      answer.value = gic.read(exit.address, size);
+    }
+  } else if (in(exit.address, uart_device)) {
+    const uint64_t offset = exit.address - uart_device->address;
+    if (write) {
+      uart.write(offset, size, exit.value);
+    } else {
+      answer.value = uart.read(offset, size);
+    }
+    update_uart_interrupt();
+  } else {
+    report_unemulated(exit.address, write);
+  }
+  return answer;
+}
+
+// Ends the VM: every vCPU stops (one waiting for an answer stops when it
+// gets it).
+void power_vm_off(uint64_t caller) {
+  vm_off = true;
+  for (uint32_t i = 0; i < vm.vcpus; ++i) {
+    if (i != caller) kestrel::vcpu_stop(vm.first_vcpu + i);
+  }
+}
+
+Answer hypercall(const kestrel::Exit_message& exit) {
+  const auto caller = static_cast<uint32_t>(exit.vcpu);
+  const vmm::Psci_result result = psci.call(caller, exit.address, exit.value, exit.size, exit.extra);
+  Answer answer{.value = result.x0};
+  switch (result.action) {
+    case vmm::Psci_action::none:
+      break;
+    case vmm::Psci_action::start_vcpu: {
+      const Status status = kestrel::vcpu_start(vm.first_vcpu + result.target, result.entry, result.context);
+      answer.value = status == Status::ok ? psci.started(result.target)
+                                          : psci.start_failed(result.target, vmm::psci::internal_failure);
+      break;
+    }
+    case vmm::Psci_action::vcpu_off:
+      answer.flags = kestrel::abi::reply_power_off;
+      break;
+    case vmm::Psci_action::system_off:
+      VMM_LOG("the guest powered off (PSCI SYSTEM_OFF)\n");
+      power_vm_off(caller);
+      answer.flags = kestrel::abi::reply_stop;
+      break;
+    case vmm::Psci_action::system_reset:
+      VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting a VM is not supported yet: it stops\n");
+      power_vm_off(caller);
+      answer.flags = kestrel::abi::reply_stop;
+      break;
+  }
+  return answer;
+}
+
+Answer handle(const kestrel::Exit_message& exit) {
+  if (vm_off) return {0, kestrel::abi::reply_stop};
+  switch (exit.kind) {
+    case Exit_kind::mmio_read:
+    case Exit_kind::mmio_write:
+      return mmio(exit);
+    case Exit_kind::hypercall:
+      return hypercall(exit);
+    case Exit_kind::system_register:
+      VMM_LOG("vCPU %lu: %s of system register 0x%lx: undefined\n", exit.vcpu, exit.size != 0 ? "read" : "write",
+              exit.address);
+      return {0, kestrel::abi::reply_undefined};
+    default:
+      VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size,
+              exit.address);
+      return {0, kestrel::abi::reply_undefined};
+  }
+}
+
+}  // namespace
+
+extern "C" int main() {
+  VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
+  kestrel::Exit_message exit = kestrel::recv(vm.exits);
+  for (;;) {
+    if (exit.status != Status::ok) {
+      exit = kestrel::recv(vm.exits);
+      continue;
+    }
+    const Answer answer = handle(exit);
+    exit = kestrel::reply_recv(vm.exits, answer.value, answer.flags);
+  }
+}
