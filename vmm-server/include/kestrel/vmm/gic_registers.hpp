@@ -73,7 +73,8 @@ inline constexpr uint32_t typer_affinity_shift = 32;
 
 // Identification, the same in both frames. PIDR2: ArchRev (bits 7:4) = 3,
 // GICv3. IIDR: implementer Arm (JEP106 0x43b), as KVM's model says too,
-// product 0, which matches none of the errata Linux looks for.
+// product 0. It matches none of the errata Linux looks for (an IIDR of 0
+// would: Linux takes that for HiSilicon's HIP07).
 inline constexpr uint32_t pidr2_gicv3 = 0x3b;
 inline constexpr uint32_t iidr_value = 0x0000'043b;
 
