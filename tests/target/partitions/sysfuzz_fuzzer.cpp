@@ -483,9 +483,9 @@ Verdict prepare(Thread_state& state, Registers& in) {
       break;
     case Syscall::vcpu_inject_interrupt:
       in.x[0] = slot(random, Capability_kind::vcpu);
-      if (random.below(2) == 0) in.x[1] = random.below(130);
+      if (random.below(2) == 0) in.x[1] = 1000 + random.below(30);
       verdict.need(in.x[0], Capability_kind::vcpu, kestrel::abi::right_control);
-      if (in.x[1] > 127) verdict.errors |= status_bit(Status::invalid_argument);
+      if (in.x[1] > 1019) verdict.errors |= status_bit(Status::invalid_argument);
       break;
     case Syscall::call:
     case Syscall::send:
@@ -527,6 +527,7 @@ Verdict prepare(Thread_state& state, Registers& in) {
       }
       break;
     case Syscall::vcpu_start:
+    case Syscall::vcpu_stop:
       in.x[0] = slot(random, Capability_kind::vcpu);
       verdict.need(in.x[0], Capability_kind::vcpu, kestrel::abi::right_control);
       break;
