@@ -13,7 +13,7 @@
 # under -icount, so what it prints of time is virtual.
 set -euo pipefail
 
-qemu=qemu-system-aarch64 image= initrd= append= smp=2 timeout=300 log=
+qemu=qemu-system-aarch64 image='' initrd='' append='' smp=2 timeout=300 log=''
 expects=() forbids=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -39,6 +39,7 @@ done
 }
 [[ -n $log ]] || log=$(mktemp)
 
+# shellcheck disable=SC2054 # commas inside QEMU options
 command=("$qemu" -M virt,gic-version=3 -cpu cortex-a72 -smp "$smp" -m 512M -nographic -nic none -no-reboot
   -icount shift=0,sleep=off -kernel "$image" -initrd "$initrd" -append "$append")
 echo "boot-bare-qemu: ${command[*]}"

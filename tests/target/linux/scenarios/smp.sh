@@ -8,8 +8,8 @@ echo "kestrel-guest: cpus $cpus"
 
 # Short-lived processes land on every CPU and wake each other, so each CPU
 # gets rescheduling IPIs even if the boot did not send it any.
-for round in 1 2 3 4 5 6 7 8; do
-  for worker in 1 2 3 4; do
+for _ in 1 2 3 4 5 6 7 8; do
+  for _ in 1 2 3 4; do
     true &
   done
   wait
