@@ -372,8 +372,16 @@ TEST_F(Gic_test, ResetForgetsTheGuestsConfiguration) {
   linux_cpu_init(0);
   enable_spi(33);
   gic.raise_spi(34);
+  writel(gicd + gic::igroupr + 4, 0);
+  gic.write(gicd + gic::ipriorityr + 40, 1, 0x10);
+  gic.write(gicd + gic::gicd_irouter + 40 * 8, 8, 1);
+  writel(gicd + gic::icfgr + 8, ~0u);
   gic.reset();
   EXPECT_EQ(readl(gicd + gic::gicd_ctlr), gic::ctlr_ds | gic::ctlr_are);
+  EXPECT_EQ(readl(gicd + gic::igroupr + 4), ~0u);
+  EXPECT_EQ(gic.distributor().priority(40), 0);
+  EXPECT_EQ(gic.distributor().router(40), 0u);
+  EXPECT_EQ(readl(gicd + gic::icfgr + 8), 0u);
   EXPECT_EQ(readl(gicd + gic::isenabler + 4), 0u);
   EXPECT_EQ(readl(gicd + gic::ispendr + 4), 0u);
   EXPECT_EQ(readl(gicr + gic::gicr_waker), gic::waker_processor_sleep | gic::waker_children_asleep);

@@ -58,13 +58,15 @@ class Gic {
  public:
   constexpr explicit Gic(const Gic_config& config)
       : config_(clamped(config)), distributor_(config_.vcpu_count, intid_count(config_.highest_spi)) {
-    for (uint32_t i = 0; i < config_.vcpu_count; ++i) {
-      redistributors_[i] = Gic_redistributor(i, i + 1 == config_.vcpu_count);
-    }
+    reset_redistributors();
   }
 
-  // Back to the state at power-on (PSCI SYSTEM_RESET).
-  constexpr void reset() { *this = Gic(config_); }
+  // Back to the state at power-on (PSCI SYSTEM_RESET). In place: a
+  // temporary Gic (some 10 KiB) would not fit a partition's stack.
+  constexpr void reset() {
+    distributor_.reset();
+    reset_redistributors();
+  }
 
   constexpr uint32_t vcpu_count() const { return config_.vcpu_count; }
 
@@ -165,6 +167,11 @@ class Gic {
   // INTIDs the distributor advertises: 32 for no SPIs at all.
   static constexpr uint32_t intid_count(uint32_t highest_spi) {
     return highest_spi < gic::first_spi ? 32 : (highest_spi / 32 + 1) * 32;
+  }
+  constexpr void reset_redistributors() {
+    for (uint32_t i = 0; i < config_.vcpu_count; ++i) {
+      redistributors_[i] = Gic_redistributor(i, i + 1 == config_.vcpu_count);
+    }
   }
   constexpr uint64_t redistributors_size() const { return config_.vcpu_count * gic::redistributor_frame_size; }
   static constexpr uint32_t frame_vcpu(uint64_t offset) {

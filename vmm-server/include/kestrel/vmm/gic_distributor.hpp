@@ -28,6 +28,14 @@ class Gic_distributor {
   constexpr Gic_distributor(uint32_t vcpu_count, uint32_t intid_count)
       : vcpu_count_(vcpu_count), words_(intid_count / 32) {}
 
+  // Every register as at power-on.
+  constexpr void reset() {
+    enables_ = 0;
+    for (auto& bits : bits_) bits = gic::Interrupt_bits{};
+    for (auto& priority : priority_) priority = 0;
+    for (auto& router : router_) router = 0;
+  }
+
   // INTIDs 32 * (GICD_TYPER.ITLinesNumber + 1); SPIs are 32 up to this or
   // 1019, whichever is smaller.
   constexpr uint32_t intid_count() const { return words_ * 32; }

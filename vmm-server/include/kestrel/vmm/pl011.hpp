@@ -150,9 +150,9 @@ class Pl011 {
       case pl011::dr:
         transmit(static_cast<uint8_t>(value32));
         break;
-      case pl011::rsr_ecr:
+      case pl011::rsr_ecr:  // any write to ECR clears the errors
         rsr_ = 0;
-        break;  // any write to ECR clears the errors
+        break;
       case pl011::ilpr:
         ilpr_ = value32 & 0xff;
         break;
@@ -165,9 +165,9 @@ class Pl011 {
       case pl011::lcr_h:
         lcr_h_ = value32 & 0xff;
         break;
-      case pl011::cr:
+      case pl011::cr:  // bits 6:3 are reserved
         cr_ = value32 & 0xff87;
-        break;  // bits 6:3 are reserved
+        break;
       case pl011::ifls:
         ifls_ = value32 & 0x3f;
         break;
@@ -180,8 +180,8 @@ class Pl011 {
       case pl011::dmacr:
         dmacr_ = value32 & 0x7;
         break;
-      default:
-        break;  // FR, RIS, MIS and the IDs are read-only
+      default:  // FR, RIS, MIS and the IDs are read-only
+        break;
     }
   }
 
