@@ -64,12 +64,12 @@ constexpr uint32_t highest_spi() {
   return highest;
 }
 
-vmm::Gic gic{{.vcpu_count = vm.vcpus,
+constinit vmm::Gic gic{{.vcpu_count = vm.vcpus,
               .highest_spi = highest_spi(),
               .distributor_base = vm.gic_distributor,
               .redistributor_base = vm.gic_redistributors}};
-vmm::Psci psci{vm.vcpus};
-vmm::Pl011<Guest_output> uart;
+constinit vmm::Psci psci{vm.vcpus};
+constinit vmm::Pl011<Guest_output> uart;
 bool vm_off = false;
 
 bool in(uint64_t address, const kestrel::Emulated_device* device) {

@@ -54,6 +54,16 @@ const system :K.System = (
         ],
       ),
     ),
+    ( name = "control",
+      program = "control.cpp",
+      kernelConsole = true,  # its own lines, even while the console driver is busy
+      memory = [
+        (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+        (name = "data", size = 0x10000, address = 0x400000),
+        (name = "stack", size = 0x4000, address = 0x800000),
+      ],
+      threads = [(name = "loop", stack = "stack", priority = 250, cpu = 2)],
+    ),
   ],
 
   endpoints = [
@@ -68,5 +78,7 @@ const system :K.System = (
   schedule = [
     (cpu = 0, majorFrameUs = 10000, windows = [(partition = "linux", durationUs = 10000)]),
     (cpu = 1, majorFrameUs = 10000, windows = [(partition = "linux", durationUs = 10000)]),
+    # The control loop has CPU 2 to itself: no timer tick, nobody else.
+    (cpu = 2, exclusive = "control"),
   ],
 );

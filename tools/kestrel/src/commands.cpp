@@ -124,6 +124,39 @@ std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Mo
   return plans;
 }
 
+// Where scripts/guest-payloads puts Debian's kernel and the busybox
+// initramfs in the build tree (cmake/guest-payloads.cmake): searched after
+// the -P directories, so examples/linux finds "Image" and
+// "initramfs.cpio.gz" there.
+fs::path guest_payload_directory() {
+  const fs::path build_directory = config::build_directory;
+  return build_directory.empty() ? fs::path{} : build_directory / "guest";
+}
+
+// A VM payload the policy names that is found nowhere else and is one the
+// build tree can make: made now (apt-get download, cached), as the README's
+// commands promise.
+bool make_missing_guest_payloads(const kestrel::policy::Model& model, const Build_inputs& inputs) {
+  const fs::path guest = guest_payload_directory();
+  if (guest.empty()) return true;
+  bool missing = false;
+  for (const auto& partition : model.partitions) {
+    if (!partition.vm) continue;
+    for (const std::string& payload : {partition.vm->kernel, partition.vm->initrd}) {
+      if (payload != "Image" && payload != "initramfs.cpio.gz") continue;
+      if (!find_program_file(payload, inputs) && !fs::is_regular_file(guest / payload)) missing = true;
+    }
+  }
+  if (!missing) return true;
+  std::cerr << tool << ": making the Linux guest payloads in " << guest.string()
+            << " (scripts/guest-payloads: apt-get download, cached)\n";
+  const auto result =
+      qemu_runner::run_process({config::cmake, "--build", config::build_directory, "--target", "guest_payloads"}, {},
+                               [](std::string_view line) { std::cerr << line << '\n'; });
+  const auto* end = std::get_if<qemu_runner::Run_end>(&result);
+  return end != nullptr && end->kind == qemu_runner::Run_end::Kind::exited && end->code == 0;
+}
+
 // The whole of `kestrel build`: policy, programs, image, report, picture.
 int build(const Build_inputs& inputs, const std::string& image, Built* built = nullptr) {
   const auto outputs = build_outputs(image);
@@ -167,6 +200,11 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   if (!plans->empty()) image_inputs.search_directories.push_back(work_directory.string());
   image_inputs.search_directories.insert(image_inputs.search_directories.end(), inputs.search_directories.begin(),
                                          inputs.search_directories.end());
+  if (!make_missing_guest_payloads(*compiled.model, inputs)) {
+    return fail("could not make the Linux guest payloads (see above); run scripts/install-deps as root, then "
+                "cmake --build " + std::string(config::build_directory) + " --target guest_payloads");
+  }
+  if (!guest_payload_directory().empty()) image_inputs.search_directories.push_back(guest_payload_directory().string());
   image_inputs.secret_key_path = inputs.secret_key;
   std::cerr << tool << ": building image " << image << '\n';
   auto result = kestrel::sysimage::build_image(image_inputs);
