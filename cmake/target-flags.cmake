@@ -4,8 +4,6 @@ set(CMAKE_CXX_STANDARD 20)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
 set(CMAKE_CXX_EXTENSIONS OFF)
 
-# -mgeneral-regs-only: the kernel never touches FP/SIMD, so it need not save
-#   guest FP state on entry.
 # -mstrict-align: early boot runs with the MMU off, where all data memory is
 #   Device memory and an unaligned access faults.
 # -mno-outline-atomics: atomics inline (LL/SC on Armv8.0), not calls to
@@ -14,11 +12,18 @@ set(KESTREL_TARGET_COMPILE_OPTIONS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector
   -fno-pie -fno-common -ffunction-sections -fdata-sections
-  -mgeneral-regs-only -mstrict-align -mno-outline-atomics
+  -mstrict-align -mno-outline-atomics
   -Wall -Wextra -Werror -Wshadow -Wconversion)
 set(KESTREL_TARGET_LINK_OPTIONS -nostdlib -nostartfiles -static -no-pie
   -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)
 add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${KESTREL_TARGET_COMPILE_OPTIONS}>")
+# For the kernel and the bare-metal test guests only (target_compile_options;
+# partition programs may use FP/SIMD, which the kernel switches lazily):
+# -mgeneral-regs-only: the kernel never touches FP/SIMD (but for the save
+#   and load of kernel/arch/aarch64/fp.cpp), so it need not save a thread's
+#   FP state on entry; a guest's EL1 starts with FP/SIMD trapped
+#   (CPACR_EL1.FPEN zero).
+set(KESTREL_GENERAL_REGS_ONLY "$<$<COMPILE_LANGUAGE:C,CXX>:-mgeneral-regs-only>")
 add_compile_options("$<$<COMPILE_LANGUAGE:ASM>:-ffreestanding>")
 add_compile_options(-g)
 if(NOT CMAKE_BUILD_TYPE)

@@ -230,6 +230,9 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       status = decode_vcpu_start(thread.partition(), frame, vcpu);
       if (status == Status::ok) {
         vcpu->start_vcpu(frame.x[1], frame.x[2]);
+        // It never ran (inactive), so this finds nothing to forget; it
+        // keeps the zeroed state safe should that ever change.
+        arch::forget_fp_registers(*vcpu);
         make_ready(*vcpu);
       }
       break;

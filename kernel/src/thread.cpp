@@ -24,6 +24,7 @@ void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
   context.x[0] = context_id;
   vcpu_registers = arch::Vcpu_registers::at_reset(vcpu_index_);
   vcpu_interrupts = {};  // nothing from before a CPU_OFF
+  fp_registers = {};
 }
 
 const Thread* Thread::donor_of_passive() const {
@@ -56,6 +57,7 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   overrun_reported = false;
   vcpu_index_ = number;  // a VM's threads are its vCPUs, in order
   context = {};
+  fp_registers = {};
   context.elr = entry.entry;
   if (vcpu_) {
     context.spsr = spsr_el1h_masked;

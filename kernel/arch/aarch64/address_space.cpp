@@ -4,6 +4,7 @@
 #include <arch/frame_layout.h>
 #include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
+#include <arch/fp.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vcpu.hpp>
 #include <arch/vgic.hpp>
@@ -40,14 +41,6 @@ using Hcr_rw = Bitflag<31>;   // EL1 is AArch64 (for vCPUs later)
 constexpr uint64_t hcr_native = Hcr_vm::bits(1) | Hcr_swio::bits(1) | Hcr_fmo::bits(1) | Hcr_imo::bits(1) |
                                 Hcr_amo::bits(1) | Hcr_dc::bits(1) | Hcr_twi::bits(1) | Hcr_twe::bits(1) |
                                 Hcr_tsc::bits(1) | Hcr_tge::bits(1) | Hcr_rw::bits(1);
-
-// CPTR_EL2 (non-VHE): RES1 bits (bit 8 is TZ and bit 12 TSM where SVE and
-// SME exist: set, they trap those too), and TFP so that FP/SIMD traps:
-// partitions get no FP/SIMD state until the kernel switches it (lazily,
-// later). docs/cpu-state.md.
-constexpr uint64_t cptr_res1 = 0x33ff;
-using Cptr_tfp = Bitflag<10>;
-constexpr uint64_t cptr_native = cptr_res1 | Cptr_tfp::bits(1);
 
 Attributes attributes_of(const abi::Region_entry& region) {
   Attributes attributes{};
@@ -95,10 +88,12 @@ void load_thread(Thread& thread) {
   const uint64_t vttbr =
       vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
   asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
+  switch_fp(thread, thread.cpu());
   instruction_barrier();
 }
 
 void switch_native_threads(const Thread& from, const Thread& to) {
+  switch_fp(to, to.cpu());
   const Partition& partition = to.partition();
   if (&from.partition() == &partition) return;
   const uint64_t vttbr =
@@ -119,7 +114,7 @@ void save_thread(Thread& thread) {
 void prepare_native_threads() {
   prepare_cpu_state();
   asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value));
-  asm volatile("msr cptr_el2, %0" : : "r"(cptr_native));
+  prepare_fp(current_cpu());
   asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   // No stage-2 entries are cached yet for any VMID, but a firmware or a
   // previous kernel might have left some.

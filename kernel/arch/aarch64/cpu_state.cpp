@@ -39,6 +39,11 @@ constexpr uint64_t sctlr_native = sctlr_res1 | Sctlr_sa::bits(1) | Sctlr_sa0::bi
 // may read the virtual counter and its frequency (EL0VCTEN), as on seL4;
 // the physical counter and the timers stay the kernel's.
 constexpr uint64_t cntkctl_native = Bitflag<1>::bits(1);
+// CPACR_EL1.FPEN 0b11: with TGE set (and E2H clear) it still applies at
+// EL0, where a trap would reach EL2 as an unknown instruction; open, so
+// that only CPTR_EL2.TFP decides (lazy switching, arch/fp.hpp). A guest's
+// value must not stay.
+constexpr uint64_t cpacr_native = Bitfield<20, 2>::bits(3);
 
 // MDCR_EL2 fields.
 using Mdcr_hpmn = Bitfield<0, 5>;  // counters 0..HPMN-1 belong to EL1/EL0
@@ -175,6 +180,7 @@ void reset_el0_state_after_guest() {
   asm volatile("msr sctlr_el1, %0" : : "r"(sctlr_native));
   asm volatile("msr tpidrro_el0, xzr");
   asm volatile("msr cntkctl_el1, %0" : : "r"(cntkctl_native));
+  asm volatile("msr cpacr_el1, %0" : : "r"(cpacr_native));
 }
 
 bool emulate_guest_system_register(Exception_frame& frame, Thread& vcpu) {

@@ -6,6 +6,7 @@
 // panics, unless an in-kernel test claimed it.
 #include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
+#include <arch/fp.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vgic.hpp>
 #include <kestrel/abi/syscall.hpp>
@@ -57,8 +58,6 @@ User_exception decode_user_exception(const Exception_frame& frame) {
       return {User_exception::Kind::wait, "", 0, false};
     case Exception_class::unknown:
       return fault("undefined instruction");
-    case Exception_class::fp_simd_access:
-      return fault("FP/SIMD access (not available to partitions yet)");
     case Exception_class::illegal_state:
       return fault("illegal execution state");
     case Exception_class::sysreg_trap:
@@ -91,6 +90,12 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   Thread* const thread = this_cpu_scheduler().current();
   switch (vector) {
     case Vector::lower64_sync:
+      // Lazy FP/SIMD switching, for native threads and vCPUs alike: neither
+      // a fault nor an exit; the instruction runs again.
+      if (thread != nullptr && Esr_class::get(frame.esr) == static_cast<uint64_t>(Exception_class::fp_simd_access)) {
+        take_fp_trap(*thread);
+        break;
+      }
       if (thread != nullptr && thread->is_vcpu()) {
         // Not an exit: a system register the kernel emulates, WFI (ISS.TI
         // 0) or WFE (1), which the kernel handles.

@@ -48,7 +48,8 @@ Psci_version psci_version();
 // Makes `thread` the one this CPU runs: its partition's stage-2
 // translation, the hypervisor controls for its kind (native or vCPU) and a
 // vCPU's EL1 registers, virtual interrupts and timer. The general registers
-// are the caller's business.
+// are the caller's business. FP/SIMD traps unless the thread's values are
+// in the registers (arch/fp.hpp: switched lazily, on the thread's first use).
 void load_thread(Thread& thread);
 
 // Saves what load_thread loaded of a vCPU (nothing for a native thread), and
@@ -57,8 +58,14 @@ void load_thread(Thread& thread);
 void save_thread(Thread& thread);
 
 // load_thread for a switch between two native threads: only the stage-2
-// translation changes, and only if they are in different partitions.
+// translation changes, and only if they are in different partitions, and
+// whether FP/SIMD traps.
 void switch_native_threads(const Thread& from, const Thread& to);
+
+// `thread`, which is not running, has just had its saved FP/SIMD state
+// reset: if the registers of its CPU still hold its old values, they are
+// nobody's now, so that no later switch saves them over the reset state.
+void forget_fp_registers(const Thread& thread);
 
 // Configures this CPU for running threads: the GIC (the distributor too on
 // the boot CPU), the virtual interrupt interface, the timers and the

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include <arch/exception.hpp>
+#include <arch/fp_registers.hpp>
 #include <arch/vcpu.hpp>
 #include <arch/vgic.hpp>
 #include <kestrel/abi/boot_info.hpp>
@@ -33,7 +34,8 @@ class Thread final {
   void create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number);
 
   // A secondary vCPU's first entry (PSCI CPU_ON): EL1 at `entry`, x0 =
-  // `context`, the MMU off.
+  // `context`, the MMU off, FP/SIMD registers zero (the caller has the
+  // arch layer forget any it holds: arch::forget_fp_registers).
   void start_vcpu(uint64_t entry, uint64_t context);
 
   const char* name() const { return name_ != nullptr ? name_ : ""; }
@@ -76,6 +78,9 @@ class Thread final {
   arch::Vcpu_registers vcpu_registers{};    // a vCPU's EL1 state, saved likewise
   arch::Vcpu_interrupts vcpu_interrupts{};  // and its virtual interrupts and timer
   uint64_t wake_at = 0;                     // blocked_wait: counter value its virtual timer fires at (0: none)
+  // Its FP/SIMD registers while another thread's are loaded on its CPU
+  // (arch/fp.hpp); zero until its first FP/SIMD use.
+  arch::Fp_registers fp_registers{};
 
   // Time, in counter ticks, kept by its CPU's scheduler. budget 0: none.
   uint64_t budget_ticks = 0;

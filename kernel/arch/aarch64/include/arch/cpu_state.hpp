@@ -23,7 +23,7 @@ void prepare_cpu_state();
 
 // After a vCPU ran on this CPU: the EL1 state that governs or is visible to
 // EL0 back to the native threads' values (SCTLR_EL1, TPIDRRO_EL0,
-// CNTKCTL_EL1). The guest's values are saved already.
+// CNTKCTL_EL1, CPACR_EL1). The guest's values are saved already.
 void reset_el0_state_after_guest();
 
 // A guest's trapped system-register access (ESR class 0x18) that the kernel
