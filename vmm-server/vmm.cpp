@@ -168,6 +168,11 @@ Answer hypercall(const kestrel::Exit_message& exit) {
       VMM_LOG("the guest powered off (PSCI SYSTEM_OFF)\n");
       power_vm_off(caller);
       answer.flags = kestrel::abi::reply_stop;
+      // The policy lets this VMM end the system with its VM (mayPowerOff).
+      if (kestrel::vms::power != ~uint64_t{0}) {
+        console.flush();
+        kestrel::system_off(kestrel::vms::power);
+      }
       break;
     case vmm::Psci_action::system_reset:
       VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting a VM is not supported yet: it stops\n");

@@ -5,12 +5,18 @@
 // in double precision (so it uses FP/SIMD registers, switched lazily by the
 // kernel like everyone's), and measures how late the period started. Every
 // 1000 periods it reports its worst lateness so far, the periods it missed
-// (started more than a whole period late) and the controller's position as
-// the bits of the double, which are the same on every run: the arithmetic
-// depends only on the number of steps.
+// (releases that never came) and the controller's position as the bits of
+// the double, which are the same on every run: the arithmetic depends only
+// on the number of steps.
 //
-// The loop waits by reading the virtual counter: the CPU is its alone
-// (exclusive in the policy), so there is nothing else to give it to.
+// The kernel releases it every 1 ms: its thread has a budget of 200 us in
+// every 1 ms period, or its partition a 1 ms major frame with a window for
+// it (the policy chooses), so once it has done its step it spins until the
+// kernel takes the CPU away until the next period. A gap in the counter
+// between two reads is a new release; the first one fixes the phase, and
+// each later one should come a whole number of periods after it (under
+// QEMU's -icount with several CPUs, one emulated CPU at a time runs, so a
+// CPU of its own misses periods while QEMU runs the others).
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 #include <kestrel/syscall.hpp>
@@ -61,26 +67,43 @@ struct Plant {
   }
 };
 
+// The next release: the first counter reading after a gap of more than
+// half a period (the CPU was taken away once the budget ran out).
+uint64_t wait_for_release(uint64_t period) {
+  uint64_t last = now();
+  for (;;) {
+    const uint64_t current = now();
+    if (current - last > period / 2) return current;
+    last = current;
+  }
+}
+
 }  // namespace
 
 extern "C" int main() {
-  const uint64_t ticks_per_us = counter_frequency() / 1'000'000;
-  const uint64_t period = 1000 * ticks_per_us;
+  const uint64_t frequency = counter_frequency();
+  const uint64_t period = frequency / 1000;  // 1 ms, as the policy's periodUs
   Plant plant;
   uint64_t worst_lateness = 0;
   uint64_t missed = 0;
-  uint64_t next = now() + period;
-  for (uint64_t periods = 1;; ++periods) {
-    while (now() < next) {
-    }
-    const uint64_t lateness = now() - next;
-    if (lateness > worst_lateness) worst_lateness = lateness;
-    if (lateness >= period) ++missed;
+  const uint64_t first = wait_for_release(period);
+  uint64_t previous_index = 0;
+  for (uint64_t steps = 1;; ++steps) {
     plant.step();
-    if (periods % 1000 == 0) {
-      console.printf("period %lu: worst lateness %lu us, %lu missed, position %#lx\n", periods,
-                     worst_lateness / ticks_per_us, missed, bits_of(plant.position));
+    if (steps % 1000 == 0) {
+      console.printf("position after %lu steps %#lx\n", steps, bits_of(plant.position));
+      if (missed == 0) {
+        console.printf("%lu periods, every one kept; worst lateness %lu us\n", steps, worst_lateness * 1'000'000 / frequency);
+      } else {
+        console.printf("%lu periods, %lu MISSED; worst lateness %lu us\n", steps, missed,
+                       worst_lateness * 1'000'000 / frequency);
+      }
     }
-    next += period;
+    const uint64_t release = wait_for_release(period);
+    const uint64_t index = (release - first) / period;
+    const uint64_t lateness = (release - first) % period;
+    if (index > previous_index + 1) missed += index - previous_index - 1;
+    previous_index = index;
+    if (lateness > worst_lateness) worst_lateness = lateness;
   }
 }

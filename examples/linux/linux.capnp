@@ -62,7 +62,8 @@ const system :K.System = (
         (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
       ],
-      threads = [(name = "loop", stack = "stack", priority = 250, cpu = 2)],
+      # Released every 1 ms with 200 us to do its step (control.cpp).
+      threads = [(name = "loop", stack = "stack", priority = 250, cpu = 2, budgetUs = 200, periodUs = 1000)],
     ),
   ],
 
@@ -78,7 +79,7 @@ const system :K.System = (
   schedule = [
     (cpu = 0, majorFrameUs = 10000, windows = [(partition = "linux", durationUs = 10000)]),
     (cpu = 1, majorFrameUs = 10000, windows = [(partition = "linux", durationUs = 10000)]),
-    # The control loop has CPU 2 to itself: no timer tick, nobody else.
-    (cpu = 2, exclusive = "control"),
+    # The control loop has CPU 2 to itself.
+    (cpu = 2, majorFrameUs = 1000, windows = [(partition = "control", durationUs = 1000)]),
   ],
 );

@@ -56,3 +56,55 @@ kestrel_add_bare_linux_test(NAME qemu_panic APPEND "console=ttyAMA0 panic=-1 kes
 # An unknown scenario is reported, and the guest still powers off.
 kestrel_add_bare_linux_test(NAME qemu_unknown_scenario APPEND "console=ttyAMA0 kestrel.run=nonesuch"
   EXPECT "kestrel-guest: FAILED: no scenario 'nonesuch'" "reboot: Power down" FORBID "Kernel panic")
+
+# Linux under Kestrel: examples/linux's partitions in the system
+# tests/target/images/linux.capnp.in describes, one image per command line,
+# each built by `kestrel build` (which compiles the VMM, the console driver
+# and the control partition from source).
+# kestrel_linux_image(NAME BOOTARGS VCPU_CPUS CONTROL_CPU SCHEDULE)
+function(kestrel_linux_image name bootargs vcpu_cpus control_cpu schedule)
+  set(LINUX_NAME ${name})
+  set(LINUX_BOOTARGS ${bootargs})
+  set(LINUX_VCPU_CPUS ${vcpu_cpus})
+  set(LINUX_CONTROL_CPU ${control_cpu})
+  set(LINUX_SCHEDULE ${schedule})
+  set(policy ${CMAKE_CURRENT_BINARY_DIR}/${name}/${name}.capnp)
+  configure_file(${CMAKE_SOURCE_DIR}/tests/target/images/linux.capnp.in ${policy} @ONLY)
+  add_test(NAME target.image_build_${name}
+    COMMAND kestrel build ${policy} -P ${KESTREL_GUEST_DIR} -o ${CMAKE_CURRENT_BINARY_DIR}/${name}/${name}.elf)
+  set_tests_properties(target.image_build_${name} PROPERTIES LABELS target FIXTURES_SETUP ${name}_image
+    FIXTURES_REQUIRED guest_payloads TIMEOUT 300)
+endfunction()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/target/images/linux.capnp.in)
+
+# Two vCPUs on CPUs 0 and 1, the control loop released every 1 ms on CPU 2
+# (a window of its own filling a 1 ms frame, 200 us of budget per period).
+# One boot checks SMP, IPIs, floating point in the guest's user space and
+# in the native partition at the same time, and the guest's power-off,
+# which the VMM (mayPowerOff) turns into the machine's.
+set(linux_two_cpus "(cpu = 0, majorFrameUs = 10000, windows = [(partition = \"linux\", durationUs = 10000)]),
+    (cpu = 1, majorFrameUs = 10000, windows = [(partition = \"linux\", durationUs = 10000)]),
+    (cpu = 2, majorFrameUs = 1000, windows = [(partition = \"control\", durationUs = 1000)])")
+kestrel_linux_image(linux-checks "console=ttyAMA0 kestrel.run=checks" "0, 1" 2 "${linux_two_cpus}")
+kestrel_add_qemu_test(NAME linux_smp_fp_and_poweroff IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-checks/linux-checks.elf
+  SMP 3 ICOUNT TIMEOUT 300 FIXTURES linux-checks_image
+  EXPECT ${modules_loaded} "linux: kestrel-guest: init reached" "linux: kestrel-guest: cpus 2"
+         "linux: kestrel-guest: ipis on every cpu yes" "linux: kestrel-guest: fp result 1.6449290668607415"
+         "control: position after 1000 steps 0x3fe8087caf28a6ae"
+         "linux: [vmm] the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
+  FORBID "FAILED" "differ" "Kernel panic" "Oops" "cannot emulate" "ipis on every cpu no")
+
+# One CPU for everything: both vCPUs, the VMM and console driver (passive,
+# on the vCPUs' time) and the control loop, which has the first 200 us of
+# every 1 ms frame. Under -icount one CPU is deterministic, so this is
+# where the loop's deadlines are judged: it keeps every period while Linux
+# boots, panics (sysrq c) and then spins in its panic loop with interrupts
+# masked, and its floating point stays exact.
+set(linux_one_cpu "(cpu = 0, majorFrameUs = 1000, windows = [(partition = \"control\", durationUs = 200), (partition = \"linux\", durationUs = 800)])")
+kestrel_linux_image(linux-panic "console=ttyAMA0 kestrel.run=panic" "0, 0" 0 "${linux_one_cpu}")
+kestrel_add_qemu_test(NAME linux_panic_leaves_the_control_loop_on_time
+  IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-panic/linux-panic.elf
+  SMP 1 ICOUNT TIMEOUT 300 FIXTURES linux-panic_image END_AFTER "control: 4000 periods"
+  EXPECT "linux: kestrel-guest: panicking" "Kernel panic - not syncing: sysrq triggered crash"
+         "control: position after 4000 steps 0x3fefcc55fc91a09e" "control: 4000 periods, every one kept"
+  FORBID "MISSED" "FAILED")

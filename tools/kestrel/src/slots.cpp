@@ -148,7 +148,10 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
   const bool has_driver = driver.rfind("slots::", 0) == 0;
   out << "constexpr const Vm_description& served = " << identifier(vms.front()->name) << ";\n"
       << "constexpr uint64_t console = " << (has_driver ? driver : slot_named(slots, "kernel_console")) << ";\n"
-      << "constexpr bool console_is_kernel = " << (has_driver ? "false" : "true") << ";\n\n"
+      << "constexpr bool console_is_kernel = " << (has_driver ? "false" : "true") << ";\n"
+      << "// The power capability (mayPowerOff): a VMM that holds one powers the\n"
+      << "// machine off when its VM powers off. ~0: none.\n"
+      << "constexpr uint64_t power = " << slot_named(slots, "power") << ";\n\n"
       << "}  // namespace kestrel::vms\n";
 }
 

@@ -25,4 +25,3 @@ for worker in 2 3 4; do
   fi
 done
 echo "kestrel-guest: fp result $result"
-poweroff -f
