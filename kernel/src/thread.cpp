@@ -58,6 +58,7 @@ void Thread::create(const abi::Thread_entry& entry, const char* name, Partition&
   vcpu_index_ = number;  // a VM's threads are its vCPUs, in order
   context = {};
   fp_registers = {};
+  fp_in_registers = false;
   context.elr = entry.entry;
   if (vcpu_) {
     context.spsr = spsr_el1h_masked;

@@ -88,12 +88,12 @@ void load_thread(Thread& thread) {
   const uint64_t vttbr =
       vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
   asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
-  switch_fp(thread, thread.cpu());
+  switch_fp(thread);
   instruction_barrier();
 }
 
 void switch_native_threads(const Thread& from, const Thread& to) {
-  switch_fp(to, to.cpu());
+  switch_fp(from, to);
   const Partition& partition = to.partition();
   if (&from.partition() == &partition) return;
   const uint64_t vttbr =

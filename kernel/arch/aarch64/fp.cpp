@@ -78,14 +78,20 @@ void take_fp_trap(Thread& thread) {
   instruction_barrier();
   state.trapping = false;
   // A stopped owner's values are saved too: harmless, and nothing reads them.
-  if (state.owner != nullptr) save_fp_registers(state.owner->fp_registers);
+  if (state.owner != nullptr) {
+    save_fp_registers(state.owner->fp_registers);
+    state.owner->fp_in_registers = false;
+  }
   load_fp_registers(thread.fp_registers);
   state.owner = &thread;
+  thread.fp_in_registers = true;
 }
 
-void forget_fp_registers(const Thread& thread) {
+void forget_fp_registers(Thread& thread) {
   Fp_cpu_state& state = fp_cpu_states[thread.cpu()];
-  if (state.owner == &thread) state.owner = nullptr;
+  if (state.owner != &thread) return;
+  state.owner = nullptr;
+  thread.fp_in_registers = false;
 }
 
 }  // namespace kestrel::arch

@@ -65,7 +65,7 @@ void switch_native_threads(const Thread& from, const Thread& to);
 // `thread`, which is not running, has just had its saved FP/SIMD state
 // reset: if the registers of its CPU still hold its old values, they are
 // nobody's now, so that no later switch saves them over the reset state.
-void forget_fp_registers(const Thread& thread);
+void forget_fp_registers(Thread& thread);
 
 // Configures this CPU for running threads: the GIC (the distributor too on
 // the boot CPU), the virtual interrupt interface, the timers and the

@@ -89,6 +89,9 @@ class Thread final {
   uint64_t period_end = 0;        // when the budget is next refilled
   bool waited_for_call = false;   // a passive server has reached its first receive
   bool overrun_reported = false;  // the kernel has logged that it used up its budget
+  // Its FP/SIMD values are in its CPU's registers, not in fp_registers (it
+  // owns them: arch/fp.hpp).
+  bool fp_in_registers = false;
 
   // IPC. A receiver remembers whom to reply to; a queued sender its badge.
   // A vCPU's exit or a thread's fault is a message the kernel makes: it is

@@ -9,7 +9,7 @@
 //   %s  of a null pointer prints "(null)".
 //   An unknown conversion prints itself ("%q" stays "%q"), so a mistake
 //   shows in the output instead of consuming an argument.
-// No floating point: partitions build with -mgeneral-regs-only.
+// No floating-point conversions (%f, %e, %g, %a).
 #pragma once
 
 #include <cstddef>

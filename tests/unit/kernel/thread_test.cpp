@@ -156,6 +156,27 @@ TEST_F(ThreadTest, CreatingAgainResetsTheThread) {
   EXPECT_EQ(main.state, Thread::State::inactive);
 }
 
+TEST_F(ThreadTest, FpRegistersStartAsZero) {
+  Thread& main = threads_[0];
+  main.fp_registers.v[7] = 0x1234;
+  main.fp_registers.fpcr = 0x0040'0000;
+  main.fp_in_registers = true;
+  main.create(info_->threads()[0], "main", partitions_[0], 0);
+  for (uint64_t word : main.fp_registers.v) EXPECT_EQ(word, 0u) << "a first FP use sees zeros, never old values";
+  EXPECT_EQ(main.fp_registers.fpcr, 0u);
+  EXPECT_EQ(main.fp_registers.fpsr, 0u);
+  EXPECT_FALSE(main.fp_in_registers);
+}
+
+TEST_F(ThreadTest, StartingAVcpuResetsItsFpRegisters) {
+  Thread& secondary = threads_[3];
+  secondary.fp_registers.v[63] = 0x5678;
+  secondary.fp_registers.fpsr = 0x10;
+  secondary.start_vcpu(0x4000'1000, 7);
+  for (uint64_t word : secondary.fp_registers.v) EXPECT_EQ(word, 0u);
+  EXPECT_EQ(secondary.fp_registers.fpsr, 0u);
+}
+
 TEST(ThreadObject, OutOfRangeIndexesNameAThreadInsteadOfOverrunning) {
   EXPECT_EQ(&thread_object(max_threads), &thread_object(0));
   EXPECT_NE(&thread_object(1), &thread_object(0));

@@ -13,13 +13,9 @@
 
 #include <cstdint>
 
-#include <arch/fp_registers.hpp>
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/bitfield.hpp>
-
-namespace kestrel {
-class Thread;
-}
+#include <kestrel/thread.hpp>
 
 namespace kestrel::arch {
 
@@ -29,7 +25,7 @@ constexpr uint64_t cptr_res1 = 0x33ff;
 using Cptr_tfp = Bitflag<10>;
 
 struct Fp_cpu_state {
-  Thread* owner;  // whose values the FP/SIMD registers hold (nullptr: nobody's)
+  Thread* owner;  // whose values the FP/SIMD registers hold (nullptr: nobody's); its fp_in_registers is set
   bool trapping;  // CPTR_EL2.TFP as last written
 };
 extern Fp_cpu_state fp_cpu_states[abi::max_cpus];
@@ -42,17 +38,27 @@ inline void write_cptr(bool trap) {
 // traps.
 void prepare_fp(unsigned cpu);
 
-// On every switch to `thread` on CPU `cpu` (slow path and fast paths): FP/
-// SIMD traps unless the thread owns the registers. CPTR_EL2 is written only
-// when that changes. No ISB: the kernel itself uses no FP/SIMD, and the
+// FP/SIMD traps unless the thread that runs next owns the registers; since
+// only the owner ever runs with TFP clear, CPTR_EL2 is written only when
+// that changes. No ISB: the kernel itself uses no FP/SIMD, and the
 // exception return to the thread is a context synchronization event
 // (SCTLR_EL2.EOS is set, kernel_mmu.cpp), after which the new value applies.
-inline void switch_fp(const Thread& thread, unsigned cpu) {
-  Fp_cpu_state& state = fp_cpu_states[cpu];
-  const bool trap = state.owner != &thread;
-  if (trap == state.trapping) return;
-  state.trapping = trap;
+inline void set_fp_trap(unsigned cpu, bool trap) {
+  fp_cpu_states[cpu].trapping = trap;
   write_cptr(trap);
+}
+
+// On every slow-path switch to `thread` on its CPU.
+inline void switch_fp(const Thread& thread) {
+  const bool trap = !thread.fp_in_registers;
+  if (trap != fp_cpu_states[thread.cpu()].trapping) set_fp_trap(thread.cpu(), trap);
+}
+
+// On a fast-path switch from the running thread `from`: TFP is clear now
+// exactly if `from` owns the registers, so the two threads' flags alone
+// say whether it must change (both never own them).
+inline void switch_fp(const Thread& from, const Thread& to) {
+  if (from.fp_in_registers != to.fp_in_registers) set_fp_trap(to.cpu(), !to.fp_in_registers);
 }
 
 // The running thread's FP/SIMD access trapped (ESR class 0x07, from EL0 or
