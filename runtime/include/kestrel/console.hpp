@@ -10,7 +10,10 @@
 // zero-padding...). Text collects in the console's buffer and goes out when
 // a line ends or the buffer fills (504 bytes); flush() sends a partial line.
 // A line too long for one message goes as several, which the receiver joins.
-// read() takes console input, if the driver gives this client any.
+// read() takes console input, if the driver gives this client any: a
+// client that takes input waits on its input doorbell (the notification
+// "console-input-<badge>" it owns and the driver signals) and then reads
+// until read() returns 0 (docs/runtime.md, "Console input").
 // One Console per thread: it is not safe to share between threads.
 //
 // The console driver protocol. The console driver partition serves an
@@ -29,9 +32,11 @@
 //                      Clients send it once, before their first write; a
 //                      badge may rename itself.
 //   label 3, read:     no words. Reply word 0: n (0-32), the next bytes of
-//                      console input the driver holds, packed from word 1
-//                      on; only the client with badge 1 gets input (the
-//                      policy chooses which), the others always get 0.
+//                      this client's console input, packed from word 1 on.
+//                      Clients that take input: badge 1 and each client the
+//                      policy gives an input doorbell; typed bytes go to the
+//                      one with the focus (Ctrl-] n / Ctrl-] 1-9 move it),
+//                      into its own queue. Others always get 0.
 // The driver prints each line of a client prefixed with its name and ": "
 // (before it has one, a name it makes from the badge). A write that does not
 // end with a newline leaves the line open, and the client's next write
@@ -93,7 +98,8 @@ class Console {
   }
 
   // Console input from the driver, without waiting: up to `size` bytes that
-  // have arrived (0 if none, or if this client gets no input).
+  // have arrived (0 if none, or if this client gets no input). After its
+  // doorbell rang, a client reads until this returns 0.
   size_t read(char* buffer, size_t size) {
     if (input_next_ == input_used_ && !kernel_) {
       const Incoming reply = call(slot_, Outgoing(console_protocol::read));

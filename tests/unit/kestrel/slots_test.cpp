@@ -124,3 +124,22 @@ TEST_F(SlotsTest, TheHeaderHasAConstantPerSlotAndThePartitionName) {
     EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
   }
 }
+
+TEST_F(SlotsTest, TheHeaderListsTheSignalledNotificationsByTheirPolicyNames) {
+  // The client signals "bell" (slot 3) and the channel's doorbell (slot 4);
+  // the table keeps the policy's names, dots and dashes included, so a
+  // program can find slots by a naming convention (console-input-<badge>).
+  const std::string client = slots_header(model(), partition("client"), "slots.capnp");
+  for (const char* line :
+       {"struct Signalled_notification {", "constexpr Signalled_notification signalled_notifications[] = {",
+        "    {\"bell\", 3},\n    {\"log.doorbell.server\", 4},\n    {nullptr, 6},\n};",
+        "constexpr uint64_t signalled_notification_count = 2;"}) {
+    EXPECT_NE(client.find(line), std::string::npos) << line << "\nin:\n" << client;
+  }
+  // Owned notifications are not in it; a partition that signals nothing has
+  // only the end marker, so the array is never empty.
+  const std::string server = slots_header(model(), partition("server"), "slots.capnp");
+  EXPECT_NE(server.find("signalled_notifications[] = {\n    {nullptr, 5},\n};"), std::string::npos) << server;
+  EXPECT_NE(server.find("constexpr uint64_t signalled_notification_count = 0;"), std::string::npos) << server;
+  EXPECT_EQ(server.find("\"bell\""), std::string::npos) << "the server waits on bell; it does not signal it";
+}

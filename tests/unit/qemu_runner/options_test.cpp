@@ -93,3 +93,26 @@ TEST(Options, QemuCommandBootsAtEl2OnGicV3) {
   EXPECT_TRUE(contains_sequence(command, {"-serial", "stdio"}));
   EXPECT_TRUE(contains_sequence(command, {"-d", "int"})) << "arguments after -- go to QEMU";
 }
+
+TEST(Options, InputAfterALineTakesEscapedBytesInOrder) {
+  const auto options =
+      parsed({"--input-after", "ready", "abc\\r\\x1dn", "--input-after", "again", "x\\\\y\\n\\t", "k.elf"});
+  ASSERT_EQ(options.inputs.size(), 2u);
+  EXPECT_EQ(options.inputs[0].after, "ready");
+  EXPECT_EQ(options.inputs[0].bytes, std::string("abc\r\x1d") + "n");
+  EXPECT_EQ(options.inputs[1].after, "again");
+  EXPECT_EQ(options.inputs[1].bytes, "x\\y\n\t");
+  EXPECT_EQ(parsed({"--input-after", "a", "\\x00\\xFF", "k.elf"}).inputs[0].bytes, std::string("\0\xff", 2));
+  EXPECT_FALSE(options.test_mode()) << "typing is not a check";
+}
+
+TEST(Options, InputAfterRefusesWhatItCannotType) {
+  const std::string bad = "' is not bytes to type (escapes: \\n \\r \\t \\\\ \\xHH)";
+  EXPECT_EQ(usage_error({"--input-after", "a", "\\q", "k.elf"}), "--input-after: '\\q" + bad);
+  EXPECT_EQ(usage_error({"--input-after", "a", "ab\\", "k.elf"}), "--input-after: 'ab\\" + bad);
+  EXPECT_EQ(usage_error({"--input-after", "a", "\\x1", "k.elf"}), "--input-after: '\\x1" + bad);
+  EXPECT_EQ(usage_error({"--input-after", "a", "\\xg0", "k.elf"}), "--input-after: '\\xg0" + bad);
+  EXPECT_EQ(usage_error({"--input-after", "a", "", "k.elf"}), "--input-after: '" + bad);
+  EXPECT_EQ(usage_error({"--input-after", "", "x", "k.elf"}), "--input-after needs non-empty text");
+  EXPECT_EQ(usage_error({"k.elf", "--input-after", "a"}), "--input-after needs a line's text and the bytes to type");
+}

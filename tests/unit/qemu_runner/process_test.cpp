@@ -96,3 +96,31 @@ TEST(Process, AProcessThatExitsInTheGracePeriodEndsWithItsStatus) {
   EXPECT_EQ(end->kind, Run_end::Kind::exited);
   EXPECT_EQ(end->code, 3);
 }
+
+TEST(Process, InputsAreTypedOnceTheirLinesHaveCome) {
+  // The shell reads only after it printed its prompt: the runner types each
+  // step once its line came, in order; "two" and "three" wait for the line
+  // "second?" and then both go, one after the other.
+  std::vector<std::string> lines;
+  Process_options options{.timeout_seconds = 10};
+  options.inputs = {{"first?", "one\n"}, {"second?", "two\n"}, {"second?", "three\n"}};
+  const auto result =
+      run_process({"/bin/sh", "-c", "echo first?; read a; echo got $a; echo second?; read b; read c; echo got $b $c"},
+                  options, [&](std::string_view line) { lines.emplace_back(line); });
+  const auto* end = std::get_if<Run_end>(&result);
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->kind, Run_end::Kind::exited);
+  EXPECT_EQ(lines, (std::vector<std::string>{"first?", "got one", "second?", "got two three"}));
+}
+
+TEST(Process, AnInputWhoseLineNeverComesIsNotTyped) {
+  std::vector<std::string> lines;
+  Process_options options{.timeout_seconds = 1};
+  options.inputs = {{"never", "x\n"}};
+  const auto result = run_process({"/bin/sh", "-c", "echo waiting; read a; echo got $a"}, options,
+                                  [&](std::string_view line) { lines.emplace_back(line); });
+  // The shell waits for a line that is never typed (and stdin is not at its
+  // end, which would let read return) until the time limit.
+  EXPECT_EQ(std::get<Run_end>(result).kind, Run_end::Kind::timed_out);
+  EXPECT_EQ(lines, std::vector<std::string>{"waiting"});
+}

@@ -155,6 +155,33 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
       << "}  // namespace kestrel::vms\n";
 }
 
+// The notifications the partition signals, by the policy's names, so that a
+// program can find slots by a naming convention the policy follows (the
+// console driver's input doorbells, console-input-<badge>). A sentinel
+// {nullptr, count} ends the table, which is then never empty.
+void signalled_table(std::ostringstream& out, const Model& model, const Partition& partition) {
+  out << "// The notifications this partition signals, by name: the first\n"
+      << "// signalled_notification_count entries; a {nullptr, count} entry ends it.\n"
+      << "struct Signalled_notification {\n"
+      << "  const char* name;\n"
+      << "  uint64_t slot;\n"
+      << "};\n\n"
+      << "constexpr Signalled_notification signalled_notifications[] = {\n";
+  size_t signalled = 0;
+  for (size_t slot = 0; slot < partition.capabilities.size(); ++slot) {
+    const Capability& capability = partition.capabilities[slot];
+    const bool receives = (capability.rights & kestrel::abi::right_receive) != 0;
+    if (static_cast<Capability_kind>(capability.kind) != Capability_kind::notification || receives ||
+        capability.object >= model.notifications.size())
+      continue;
+    out << "    {" << quoted(model.notifications[capability.object].name) << ", " << slot << "},\n";
+    ++signalled;
+  }
+  out << "    {nullptr, " << partition.capabilities.size() << "},\n"
+      << "};\n"
+      << "constexpr uint64_t signalled_notification_count = " << signalled << ";\n\n";
+}
+
 }  // namespace
 
 std::string identifier(std::string_view text) {
@@ -205,8 +232,9 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
         << "\n";
   }
   if (!slots.empty()) out << '\n';
-  out << "constexpr uint64_t count = " << slots.size() << ";\n\n"
-      << "}  // namespace kestrel::slots\n";
+  out << "constexpr uint64_t count = " << slots.size() << ";\n\n";
+  signalled_table(out, model, model.partitions.at(partition));
+  out << "}  // namespace kestrel::slots\n";
   write_vm_descriptions(out, model, partition, slots);
   return out.str();
 }

@@ -15,6 +15,47 @@ bool parse_number(std::string_view text, long min, long max, long& out) {
   return error == std::errc{} && end == text.data() + text.size() && out >= min && out <= max;
 }
 
+// `text` with the escapes \n \r \t \\ and \xHH (two hex digits) replaced
+// by their bytes, so control characters fit on a command line; nullopt if
+// it has another escape or a cut-off one.
+std::optional<std::string> unescape(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out += text[i];
+      continue;
+    }
+    if (++i == text.size()) return std::nullopt;
+    switch (text[i]) {
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case 'x': {
+        unsigned value = 0;
+        const char* first = text.data() + i + 1;
+        if (text.size() - i - 1 < 2) return std::nullopt;
+        auto [end, error] = std::from_chars(first, first + 2, value, 16);
+        if (error != std::errc{} || end != first + 2) return std::nullopt;
+        out += static_cast<char>(value);
+        i += 2;
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& supported_cpus() {
@@ -52,6 +93,11 @@ options:
   --end-after TEXT   once a console line contains TEXT, give QEMU one more
                      second, then stop it: the run has ended as asked (for
                      systems that idle for ever once their work is done)
+  --input-after TEXT BYTES
+                     once a console line contains TEXT, type BYTES into the
+                     guest's serial console (repeatable; in order, each
+                     after the one before; BYTES may use \n \r \t \\ and
+                     \xHH, e.g. \x1d for Ctrl-])
   --icount           deterministic instruction counting
                      (-icount shift=0,sleep=off)
   --qemu PATH        QEMU binary (default qemu-system-aarch64)
@@ -85,7 +131,15 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
                              argument == "--smp" || argument == "--memory" || argument == "--timeout" ||
                              argument == "--qemu" || argument == "--end-after" || argument == "--cpu";
     if (takes_value && !value(text)) return Usage_error{argument + " needs a value"};
-    if (argument == "--name") {
+    if (argument == "--input-after") {
+      std::string bytes;
+      if (!value(text) || !value(bytes)) return Usage_error{"--input-after needs a line's text and the bytes to type"};
+      if (text.empty()) return Usage_error{"--input-after needs non-empty text"};
+      const auto typed = unescape(bytes);
+      if (!typed || typed->empty())
+        return Usage_error{"--input-after: '" + bytes + "' is not bytes to type (escapes: \\n \\r \\t \\\\ \\xHH)"};
+      options.inputs.push_back({text, *typed});
+    } else if (argument == "--name") {
       options.checks.name = text;
     } else if (argument == "--expect") {
       if (text.empty()) return Usage_error{"--expect needs non-empty text"};

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,13 +57,44 @@ Run_end end_from_status(int status) {
   return {Run_end::Kind::exited, WEXITSTATUS(status), 0};
 }
 
+// Types Process_options::inputs into the child's stdin as their lines come.
+class Typist {
+ public:
+  Typist(const std::vector<Input_step>& steps, int fd) : steps_{steps}, fd_{fd} {}
+
+  void observe_line(std::string_view line) {
+    while (next_ < steps_.size() && line.find(steps_[next_].after) != std::string_view::npos) {
+      type(steps_[next_++].bytes);
+    }
+  }
+
+ private:
+  // A socket rather than a pipe, so that a child that has gone costs an
+  // EPIPE here (MSG_NOSIGNAL), never a SIGPIPE that would kill the runner.
+  void type(const std::string& bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t count = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (count < 0 && errno == EINTR) continue;
+      if (count <= 0) return;  // the child no longer reads: nothing to type into
+      sent += static_cast<size_t>(count);
+    }
+  }
+
+  const std::vector<Input_step>& steps_;
+  int fd_;
+  size_t next_ = 0;
+};
+
 [[noreturn]] void exec_child(const std::vector<std::string>& command, const Process_options& options, pid_t parent,
-                             int output_fd, int error_fd) {
+                             int output_fd, int error_fd, int input_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the parent died before prctl
   dup2(output_fd, STDOUT_FILENO);
   dup2(output_fd, STDERR_FILENO);
-  if (!options.inherit_stdin) {
+  if (input_fd >= 0) {
+    dup2(input_fd, STDIN_FILENO);
+  } else if (!options.inherit_stdin) {
     const int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
   }
@@ -93,12 +125,24 @@ std::variant<Run_end, Launch_error> run_process_until(const std::vector<std::str
   if (pipe2(output, O_CLOEXEC) != 0 || pipe2(exec_error, O_CLOEXEC) != 0) {
     return Launch_error{std::string("cannot create a pipe: ") + std::strerror(errno)};
   }
+  int input[2] = {-1, -1};  // [0] the runner's end, [1] the child's stdin
+  if (!options.inputs.empty() && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, input) != 0) {
+    return Launch_error{std::string("cannot create a socket for the input: ") + std::strerror(errno)};
+  }
   const pid_t parent = getpid();
   const pid_t child = fork();
   if (child < 0) return Launch_error{std::string("cannot fork: ") + std::strerror(errno)};
-  if (child == 0) exec_child(command, options, parent, output[1], exec_error[1]);
+  if (child == 0) exec_child(command, options, parent, output[1], exec_error[1], input[1]);
   close(output[1]);
   close(exec_error[1]);
+  if (input[1] >= 0) close(input[1]);
+  struct Input_closer {
+    int fd;
+    ~Input_closer() {
+      if (fd >= 0) close(fd);
+    }
+  } input_closer{input[0]};
+  Typist typist{options.inputs, input[0]};
 
   int child_errno = 0;
   const bool exec_failed = read(exec_error[0], &child_errno, sizeof child_errno) == sizeof child_errno;
@@ -124,7 +168,12 @@ std::variant<Run_end, Launch_error> run_process_until(const std::vector<std::str
     return end;
   };
 
-  Line_splitter lines{on_line};
+  const std::function<bool(std::string_view)> observe = [&](std::string_view line) {
+    const bool end = on_line(line);
+    typist.observe_line(line);
+    return end;
+  };
+  Line_splitter lines{observe};
   char buffer[4096];
   for (;;) {
     if (lines.end_requested() && !ending) {

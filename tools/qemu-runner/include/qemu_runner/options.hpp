@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <qemu_runner/judge.hpp>
+#include <qemu_runner/process.hpp>
 
 namespace qemu_runner {
 
@@ -34,6 +35,9 @@ struct Options {
   // --end-after: a line containing this ends the run on purpose (for
   // systems that idle for ever once their work is done).
   std::string end_after;
+  // --input-after: bytes typed into the guest's serial console once a line
+  // appears, in order (then stdin is not the terminal).
+  std::vector<Input_step> inputs;
   Checks checks;
 
   // Test mode (judge the run) when anything is to be checked; otherwise run

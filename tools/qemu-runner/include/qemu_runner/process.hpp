@@ -16,13 +16,23 @@ struct Launch_error {
   std::string message;
 };
 
+// Bytes typed into the process once a line containing `after` has come.
+struct Input_step {
+  std::string after;
+  std::string bytes;
+};
+
 struct Process_options {
-  bool inherit_stdin = false;  // otherwise stdin is /dev/null
+  bool inherit_stdin = false;  // otherwise stdin is /dev/null (or `inputs`)
   int timeout_seconds = 0;     // 0: no limit
   // When on_line returns true (end this run), the process gets this many
   // more milliseconds to print or exit, then is killed; the run then ends
   // as Run_end::Kind::ended_as_asked unless it exited by itself.
   int grace_milliseconds = 1000;
+  // If any: stdin is a socket the runner holds open for the whole run, and
+  // the steps are typed in order, each once its line has come (after the
+  // step before it; one line may trigger several steps in a row).
+  std::vector<Input_step> inputs = {};
 };
 
 // Runs `command`, calling `on_line` with each line of its standard output and
