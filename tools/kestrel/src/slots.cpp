@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Slots: names for a partition's capability slots and the generated header.
+// Slots: names for a partition's capability slots, the VM RAM it maps, and
+// the generated header.
 #include <kestrel_cli/slots.hpp>
 
 #include <map>
 #include <sstream>
 
 #include <kestrel/abi/boot_info.hpp>
+#include <kestrel/policy/text.hpp>
 
 namespace kestrel_cli {
 namespace {
@@ -130,6 +132,23 @@ std::vector<Named_slot> slot_names(const Model& model, uint32_t partition_index)
   return slots;
 }
 
+std::vector<Guest_ram_view> guest_ram_views(const Model& model, uint32_t partition_index) {
+  std::vector<Guest_ram_view> views;
+  std::vector<uint32_t> vms;
+  std::map<std::string, unsigned> uses;
+  for (const auto& region : model.partitions.at(partition_index).regions) {
+    if (region.kind != kestrel::policy::Region::Kind::guest_ram_view) continue;
+    const Partition& vm = model.partitions.at(region.owner);
+    views.push_back({identifier(vm.name), vm.name, region.ipa, vm.vm->ram_address, region.size});
+    vms.push_back(region.owner);
+    ++uses[views.back().name];
+  }
+  for (size_t i = 0; i < views.size(); ++i) {
+    if (uses[views[i].name] > 1) views[i].name += "_" + std::to_string(vms[i]);
+  }
+  return views;
+}
+
 std::string slots_header(const Model& model, uint32_t partition, std::string_view policy) {
   const auto& name = model.partitions.at(partition).name;
   std::ostringstream out;
@@ -149,6 +168,21 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   if (!slots.empty()) out << '\n';
   out << "constexpr uint64_t count = " << slots.size() << ";\n\n"
       << "}  // namespace kestrel::slots\n";
+  const auto views = guest_ram_views(model, partition);
+  if (views.empty()) return out.str();
+  // Names with a suffix, so a VM named like a keyword or a macro (int,
+  // linux) still gives valid identifiers.
+  out << "\n// The RAM of each VM this partition is VMM of, mapped read-write here\n"
+      << "// (vmmRamAddress): guest-physical address g is at V_address + (g - V_guest_address).\n"
+      << "namespace kestrel::guest_ram {\n";
+  for (const auto& view : views) {
+    using kestrel::policy::hex;
+    out << "\n// VM " << comment_text(view.vm) << "\n"
+        << "constexpr uint64_t " << view.name << "_address = " << hex(view.address) << ";\n"
+        << "constexpr uint64_t " << view.name << "_guest_address = " << hex(view.guest_address) << ";\n"
+        << "constexpr uint64_t " << view.name << "_size = " << hex(view.size) << ";\n";
+  }
+  out << "\n}  // namespace kestrel::guest_ram\n";
   return out.str();
 }
 
