@@ -178,9 +178,11 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   for (const auto& view : views) {
     using kestrel::policy::hex;
     out << "\n// VM " << comment_text(view.vm) << "\n"
-        << "constexpr uint64_t " << view.name << "_address = " << hex(view.address) << ";\n"
-        << "constexpr uint64_t " << view.name << "_guest_address = " << hex(view.guest_address) << ";\n"
-        << "constexpr uint64_t " << view.name << "_size = " << hex(view.size) << ";\n";
+        << "constexpr uint64_t " << view.name << "_address = " << hex(view.address)
+        << ";  // where this partition sees it (vmmRamAddress)\n"
+        << "constexpr uint64_t " << view.name << "_guest_address = " << hex(view.guest_address)
+        << ";  // where the guest sees it (ramAddress)\n"
+        << "constexpr uint64_t " << view.name << "_size = " << hex(view.size) << ";  // ramSize\n";
   }
   out << "\n}  // namespace kestrel::guest_ram\n";
   return out.str();
