@@ -55,6 +55,7 @@ const system :K.System = (
         initrd = "guest/initramfs.cpio.gz",
         bootargs = "console=hvc0 earlycon",
         vmm = "vmm",
+        vmmRamAddress = 0x80000000,  # the VMM sees all 256 MiB here, for virtio queues
         emulated = [
           (name = "console", kind = virtioConsole, address = 0xa000000, interrupt = 48),
           (name = "disk", kind = virtioBlock, address = 0xa001000, interrupt = 49),

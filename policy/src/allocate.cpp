@@ -95,12 +95,24 @@ void allocate(Model& model, Diagnostics& diagnostics) {
         continue;
       }
       if (region.fixed_pa || region.kind == Region::Kind::device) continue;
+      if (region.kind == Region::Kind::guest_ram_view) continue;  // below, once its VM's RAM is placed
       const uint64_t alignment = region.kind == Region::Kind::guest_ram ? block_size : alignment_for(region.size);
       if (const auto base = free.take(region.size, alignment)) {
         region.pa = *base;
       } else {
         const Location at = region.src.at(region.kind == Region::Kind::guest_ram ? "ramSize" : "size");
         report_out_of_ram(diagnostics, at, describe(region) + " of " + quoted(partition.name), region.size, free);
+      }
+    }
+  }
+
+  // A VMM's view of a VM's RAM is the VM's own pages, wherever the VM comes
+  // in the policy.
+  for (auto& partition : model.partitions) {
+    for (auto& region : partition.regions) {
+      if (region.kind != Region::Kind::guest_ram_view) continue;
+      for (const auto& guest_ram : model.partitions[region.owner].regions) {
+        if (guest_ram.kind == Region::Kind::guest_ram) region.pa = guest_ram.pa;
       }
     }
   }

@@ -37,6 +37,7 @@ class Resolver {
     resolve_channels(system.getChannels(), root.field("channels"));
     resolve_schedule(system.getSchedule(), root.field("schedule"));
     add_vm_exit_endpoints();
+    add_vmm_ram_views();
     return std::move(model_);
   }
 
@@ -310,6 +311,7 @@ class Resolver {
     for (const uint32_t cpu : reader.getCpus()) vm.cpus.push_back(cpu);
     vm.ram_size = reader.getRamSize();
     vm.ram_address = reader.getRamAddress();
+    vm.vmm_ram_address = reader.getVmmRamAddress();
     vm.kernel = reader.getKernel();
     vm.initrd = reader.getInitrd();
     vm.device_tree = reader.getDeviceTree();
@@ -429,6 +431,7 @@ class Resolver {
         region.size = channel.size;
         region.access = access;
         region.owner = channel_number;
+        region.shared = true;
         region.src = end.src;
         model_.partitions[end.partition].regions.push_back(std::move(region));
       };
@@ -508,6 +511,33 @@ class Resolver {
       }
       vcpu.fault_endpoint = vm.exit_endpoint;
       partition.threads.push_back(vcpu);
+    }
+  }
+
+  // A VM with vmmRamAddress: its RAM, the same physical pages, mapped into
+  // its VMM too. Added last, after the VMM's own regions and channels, so
+  // an overlap with one of them is reported at vmmRamAddress. Only into a
+  // native VMM other than the VM (KP0608-KP0610 report the rest).
+  void add_vmm_ram_views() {
+    for (uint32_t p = 0; p < model_.partitions.size(); ++p) {
+      Partition& partition = model_.partitions[p];
+      if (!partition.vm || partition.vm->vmm_ram_address == 0) continue;
+      const Virtual_machine& vm = *partition.vm;
+      if (vm.vmm == none || vm.vmm == p || model_.partitions[vm.vmm].vm) continue;
+      for (Region& region : partition.regions) {
+        if (region.kind == Region::Kind::guest_ram) region.shared = true;
+      }
+      Region view;
+      view.kind = Region::Kind::guest_ram_view;
+      view.name = partition.name;
+      view.ipa = vm.vmm_ram_address;
+      view.size = vm.ram_size;
+      view.access = Access::read_write;     // data only: the VMM never runs guest code
+      view.type = Memory_type::write_back;  // as the guest's stage 2 maps it
+      view.owner = p;
+      view.shared = true;
+      view.src = vm.src;
+      model_.partitions[vm.vmm].regions.push_back(std::move(view));
     }
   }
 

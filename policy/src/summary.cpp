@@ -33,6 +33,8 @@ const char* kind_text(Region::Kind kind) {
       return "channel";
     case Region::Kind::guest_ram:
       return "guest-ram";
+    case Region::Kind::guest_ram_view:
+      return "guest-ram-of";  // followed by the VM's name
   }
   return "?";
 }
@@ -52,7 +54,12 @@ std::string summarize(const Model& model) {
     for (const auto& region : partition.regions) {
       out << "    " << range_text(region.ipa, region.size) << " -> " << hex(region.pa) << "  "
           << (region.kind == Region::Kind::guest_ram ? "rwx" : access_text(region.access)) << "  "
-          << kind_text(region.kind) << ' ' << region.name << '\n';
+          << kind_text(region.kind) << ' ' << region.name;
+      if (region.kind == Region::Kind::guest_ram && region.shared) {
+        out << ", also in " << quoted(partition_name(model, partition.vm->vmm)) << " at "
+            << hex(partition.vm->vmm_ram_address);
+      }
+      out << '\n';
     }
     out << "  threads:\n";
     for (const auto& thread : partition.threads) {

@@ -14,7 +14,23 @@ constexpr uint64_t ipa_limit = uint64_t{1} << 40;  // VTCR_EL2.T0SZ = 24
 
 // The field a region's guest address was written in.
 Location address_location(const Region& region) {
-  return region.src.at(region.kind == Region::Kind::guest_ram ? "ramAddress" : "address");
+  switch (region.kind) {
+    case Region::Kind::guest_ram:
+      return region.src.at("ramAddress");
+    case Region::Kind::guest_ram_view:
+      return region.src.at("vmmRamAddress");
+    case Region::Kind::memory:
+    case Region::Kind::device:
+    case Region::Kind::channel:
+      break;
+  }
+  return region.src.at("address");
+}
+
+// "memory region \"stack\" of \"a\"", "the RAM of VM \"guest\" in \"vmm\"".
+std::string mapping_in(const Region& region, const Partition& partition) {
+  const bool view = region.kind == Region::Kind::guest_ram_view;
+  return describe(region) + (view ? " in " : " of ") + quoted(partition.name);
 }
 
 void check_written_region(const Partition& partition, const Region& region, Diagnostics& diagnostics) {
@@ -70,16 +86,15 @@ void check_address_space(const Partition& partition, Diagnostics& diagnostics) {
     }
     if (region.size == 0) continue;
     if (region.size - 1 > UINT64_MAX - region.ipa) {  // ends past 2^64 (ending at 2^64 is not a wrap)
-      diagnostics.report(Code::region_address_overflow, address_location(region),
-                         describe(region) + " of " + quoted(partition.name) + " at " + hex(region.ipa) + " size " +
-                             hex(region.size) + " wraps around",
-                         "move it lower or make it smaller");
+      diagnostics.report(
+          Code::region_address_overflow, address_location(region),
+          mapping_in(region, partition) + " at " + hex(region.ipa) + " size " + hex(region.size) + " wraps around",
+          "move it lower or make it smaller");
       continue;
     }
     if (region.ipa > ipa_limit || region.size > ipa_limit - region.ipa) {
       diagnostics.report(Code::region_ipa_range, address_location(region),
-                         describe(region) + " of " + quoted(partition.name) + " " +
-                             range_text(region.ipa, region.size) +
+                         mapping_in(region, partition) + " " + range_text(region.ipa, region.size) +
                              " lies beyond the 40-bit (1 TiB) guest-physical space",
                          "keep every mapping below 0x10000000000");
       continue;

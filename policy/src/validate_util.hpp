@@ -57,6 +57,8 @@ inline std::string describe(const Region& region) {
       return "channel " + quoted(region.name);
     case Region::Kind::guest_ram:
       return "guest RAM";
+    case Region::Kind::guest_ram_view:
+      return "the RAM of VM " + quoted(region.name);
   }
   return region.name;
 }

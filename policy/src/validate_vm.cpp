@@ -331,6 +331,15 @@ void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
                        what + " RAM address " + hex(vm.ram_address) + " is not 2 MiB aligned",
                        "use a multiple of 0x200000; QEMU virt guests expect 0x40000000");
   }
+  // 2 MiB like the guest's own view, so the kernel maps the VMM's with the
+  // same 2 MiB blocks: with 4 KiB pages, 1 GiB of guest RAM would take 512
+  // level-3 tables, every page of the kernel's stage-2 table pool.
+  if (vm.vmm_ram_address % block_size != 0) {
+    diagnostics.report(
+        Code::vmm_ram_address, vm.src.at("vmmRamAddress"),
+        what + " RAM is mapped into its VMM at " + hex(vm.vmm_ram_address) + ", which is not 2 MiB aligned",
+        "use a multiple of 0x200000 that is clear of the VMM's other mappings, e.g. 0x80000000");
+  }
   if (vm.kernel.empty()) {
     diagnostics.report(Code::vm_kernel_missing, vm.src.at("kernel"), what + " has no guest kernel",
                        "add kernel = \"<Image or ELF>\"");

@@ -218,6 +218,13 @@ struct VirtualMachine {
   # Partition that handles this VM's exits (emulated MMIO, PSCI, HVC).
   emulated @9 :List(EmulatedDevice);
   # Devices the VMM emulates; guest accesses to them trap to the VMM.
+  vmmRamAddress @10 :UInt64;
+  # Where the VMM partition sees this VM's whole RAM (all ramSize bytes,
+  # the same physical pages the guest runs in), for virtio queues, loading
+  # images and reading guest buffers: mapped read-write, normal write-back
+  # memory, never executable. 2 MiB aligned (as guest RAM is, so the kernel
+  # maps it with 2 MiB blocks); clear of the VMM's other mappings and below
+  # 2^40. 0 (the default): the VMM does not see the guest's RAM.
 }
 
 enum EmulatedKind {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Slots tests: names for every kind of capability, in the compiler's slot
-// order, and the generated kestrel/slots.hpp.
+// order, the guest RAM a VMM sees, and the generated kestrel/slots.hpp.
 #include <gtest/gtest.h>
 
 #include <kestrel/policy/compiler.hpp>
@@ -14,7 +14,8 @@ namespace {
 
 // Every kind of capability: served and called endpoints (two whose names
 // become the same identifier), owned and signalled notifications (one a
-// channel's doorbell), a device interrupt, the vCPUs of a VM, the console.
+// channel's doorbell), a device interrupt, the vCPUs of a VM, the console;
+// and the VM's RAM mapped into its VMM.
 constexpr const char* policy_text = R"(@0xb3c4d5e6f7a80912;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";
@@ -35,7 +36,8 @@ const system :K.System = (
      memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
                (name = "stack", size = 0x4000, address = 0x800000)],
      threads = [(name = "main", stack = "stack")]),
-    (name = "guest", vm = (cpus = [0, 0], ramSize = 0x400000, kernel = "guest.elf", vmm = "vmm")),
+    (name = "guest", vm = (cpus = [0, 0], ramSize = 0x400000, kernel = "guest.elf", vmm = "vmm",
+                           vmmRamAddress = 0x80000000)),
   ],
   endpoints = [
     (name = "db-query", server = "server", clients = [(partition = "client", badge = 1)]),
@@ -142,4 +144,60 @@ TEST_F(SlotsTest, TheHeaderListsTheSignalledNotificationsByTheirPolicyNames) {
   EXPECT_NE(server.find("signalled_notifications[] = {\n    {nullptr, 5},\n};"), std::string::npos) << server;
   EXPECT_NE(server.find("constexpr uint64_t signalled_notification_count = 0;"), std::string::npos) << server;
   EXPECT_EQ(server.find("\"bell\""), std::string::npos) << "the server waits on bell; it does not signal it";
+}
+
+TEST_F(SlotsTest, TheVmmsHeaderSaysWhereItSeesItsGuestsRam) {
+  const auto views = guest_ram_views(model(), partition("vmm"));
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].name, "guest");
+  EXPECT_EQ(views[0].vm, "guest");
+  EXPECT_EQ(views[0].address, 0x8000'0000u);
+  EXPECT_EQ(views[0].guest_address, 0x4000'0000u);
+  EXPECT_EQ(views[0].size, 0x40'0000u);
+  const std::string header = slots_header(model(), partition("vmm"), "slots.capnp");
+  for (const char* line : {"namespace kestrel::guest_ram {", "constexpr uint64_t guest_address = 0x80000000;",
+                           "constexpr uint64_t guest_guest_address = 0x40000000;",
+                           "constexpr uint64_t guest_size = 0x400000;", "}  // namespace kestrel::guest_ram"}) {
+    EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
+  }
+  EXPECT_LT(header.find("}  // namespace kestrel::slots"), header.find("namespace kestrel::guest_ram {"));
+  for (const char* other : {"server", "client", "guest"}) {
+    EXPECT_TRUE(guest_ram_views(model(), partition(other)).empty()) << other;
+    EXPECT_EQ(slots_header(model(), partition(other), "slots.capnp").find("guest_ram"), std::string::npos) << other;
+  }
+}
+
+// Two VMs whose names give the same identifier: each gets its partition
+// number, as two slots of one name get their slot numbers.
+TEST(GuestRamViews, VmsWhoseNamesCollideGetTheirPartitionNumbers) {
+  Scratch_directory scratch;
+  const auto path = scratch.path() / "views.capnp";
+  write_file(path, R"(@0xb3c4d5e6f7a80912;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "views",
+  platform = Virt.platform,
+  partitions = [
+    (name = "vmm", program = "vmm.cpp",
+     memory = [(name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "g-1", vm = (cpus = [0], ramSize = 0x200000, kernel = "g.elf", vmm = "vmm", vmmRamAddress = 0x80000000)),
+    (name = "g_1", vm = (cpus = [0], ramSize = 0x200000, kernel = "g.elf", vmm = "vmm", vmmRamAddress = 0x80200000)),
+    (name = "int", vm = (cpus = [0], ramSize = 0x200000, kernel = "g.elf", vmm = "vmm", vmmRamAddress = 0x80400000)),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 4000, windows = [
+    (partition = "vmm", durationUs = 1000), (partition = "g-1", durationUs = 1000),
+    (partition = "g_1", durationUs = 1000), (partition = "int", durationUs = 1000)])],
+);
+)");
+  const auto result = kestrel::policy::compile_policy(path.string(), {});
+  ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
+  const auto views = guest_ram_views(*result.model, 0);
+  ASSERT_EQ(views.size(), 3u);
+  EXPECT_EQ(views[0].name, "g_1_1");
+  EXPECT_EQ(views[1].name, "g_1_2");
+  EXPECT_EQ(views[2].name, "int") << "a keyword, but only ever a prefix";
+  const std::string header = slots_header(*result.model, 0, "views.capnp");
+  EXPECT_NE(header.find("constexpr uint64_t int_address = 0x80400000;"), std::string::npos) << header;
 }

@@ -110,6 +110,7 @@ TEST(KernelAcceptsCoverage, TheTreeHasPoliciesOfEveryKind) {
   EXPECT_GE(count_under("/cases/valid-"), 3);
   EXPECT_GE(count_under("/cases/KP09"), 3) << "cases that expect only warnings are accepted policies too";
   EXPECT_EQ(count_under("/cases/KP0311"), 1) << "writable and executable where asked: the kernel accepts it";
+  EXPECT_EQ(count_under("/cases/valid-vmm-ram"), 1) << "a VMM that maps its guests' RAM: pages in two partitions";
   EXPECT_EQ(count_under("/cases/KP01"), 0) << "cases that expect errors are not";
 }
 

@@ -8,6 +8,8 @@
 
 #include <kestrel/boot_info.hpp>
 #include <kestrel/measurement.hpp>
+#include <kestrel/policy/stages.hpp>
+#include <kestrel/policy/text.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
 #include <kestrel/sysimage/image.hpp>
 #include <kestrel/sysimage/output.hpp>
@@ -271,7 +273,7 @@ const system :K.System = (
                (name = "stack", size = 0x4000, address = 0x800000)],
      threads = [(name = "main", stack = "stack", cpu = 1)]),
     (name = "guest", vm = (cpus = [2, 3], ramSize = 0x1000000, kernel = "Image", initrd = "initrd", vmm = "vmm",
-                           bootargs = "console=hvc0")),
+                           bootargs = "console=hvc0", vmmRamAddress = 0x80000000)),
   ],
   schedule = [(cpu = 1, majorFrameUs = 1000, windows = [(partition = "vmm", durationUs = 1000)]),
               (cpu = 2, exclusive = "guest"), (cpu = 3, exclusive = "guest")],
@@ -297,6 +299,17 @@ const system :K.System = (
                                  [](const Loaded_piece& p) { return p.description == "guest: device tree"; });
   ASSERT_NE(tree, result.image->pieces.end());
   EXPECT_EQ(tree->physical_address, guest.regions[0].pa + 0x400000);
+  // The VMM sees the same pages the payloads went into, and the report says so.
+  const auto& vmm = result.image->model->partitions[0];
+  const auto view = std::find_if(vmm.regions.begin(), vmm.regions.end(), [](const policy::Region& r) {
+    return r.kind == policy::Region::Kind::guest_ram_view;
+  });
+  ASSERT_NE(view, vmm.regions.end());
+  EXPECT_EQ(view->pa, guest.regions[0].pa);
+  const auto report = image_report(*result.image, policy::summarize(*result.image->model));
+  EXPECT_NE(report.find("[0x80000000, 0x81000000) -> " + policy::hex(view->pa) + "  rw-  guest-ram-of guest"),
+            std::string::npos)
+      << report;
 
   write_file(dir() / "Image", "neither an Image nor an ELF");
   EXPECT_NE(only_error(build_image(in)).find("is neither an arm64 Linux Image nor an AArch64 ELF"), std::string::npos);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Slots: names for a partition's capability slots and the generated header.
+// Slots: names for a partition's capability slots, the VM RAM it maps, and
+// the generated header.
 #include <kestrel_cli/slots.hpp>
 
 #include <map>
 #include <sstream>
 
 #include <kestrel/abi/boot_info.hpp>
+#include <kestrel/policy/text.hpp>
 
 namespace kestrel_cli {
 namespace {
@@ -125,13 +127,14 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
   for (const Partition* vm_partition : vms) {
     const auto& vm = *vm_partition->vm;
     const std::string id = identifier(vm_partition->name);
-    out << "constexpr Vm_description " << id << "{\n"
+    out << "constexpr Vm_description " << id << "_vm{\n"
         << "    .name = " << quoted(vm_partition->name) << ",\n"
         << "    .vcpus = " << vm.cpus.size() << ",\n"
         << "    .exits = " << slot_named(slots, "serve_" + id + "_exits") << ",\n"
         << "    .first_vcpu = " << slot_named(slots, "vcpu_" + id + "_0") << ",\n"
         << "    .ram_address = " << hex(vm.ram_address) << ",\n"
         << "    .ram_size = " << hex(vm.ram_size) << ",\n"
+        << "    .vmm_ram_address = " << hex(vm.vmm_ram_address) << ",\n"
         << "    .gic_distributor = " << hex(model.platform.gic_distributor.base) << ",\n"
         << "    .gic_redistributors = " << hex(model.platform.gic_redistributors.base) << ",\n"
         << "    .device_count = " << vm.emulated.size() << ",\n"
@@ -146,7 +149,7 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
   // "console" if it calls it, else the kernel console (or nowhere).
   const std::string driver = slot_named(slots, "call_console");
   const bool has_driver = driver.rfind("slots::", 0) == 0;
-  out << "constexpr const Vm_description& served = " << identifier(vms.front()->name) << ";\n"
+  out << "constexpr const Vm_description& served = " << identifier(vms.front()->name) << "_vm;\n"
       << "constexpr uint64_t console = " << (has_driver ? driver : slot_named(slots, "kernel_console")) << ";\n"
       << "constexpr bool console_is_kernel = " << (has_driver ? "false" : "true") << ";\n"
       << "// The power capability (mayPowerOff): a VMM that holds one powers the\n"
@@ -215,6 +218,23 @@ std::vector<Named_slot> slot_names(const Model& model, uint32_t partition_index)
   return slots;
 }
 
+std::vector<Guest_ram_view> guest_ram_views(const Model& model, uint32_t partition_index) {
+  std::vector<Guest_ram_view> views;
+  std::vector<uint32_t> vms;
+  std::map<std::string, unsigned> uses;
+  for (const auto& region : model.partitions.at(partition_index).regions) {
+    if (region.kind != kestrel::policy::Region::Kind::guest_ram_view) continue;
+    const Partition& vm = model.partitions.at(region.owner);
+    views.push_back({identifier(vm.name), vm.name, region.ipa, vm.vm->ram_address, region.size});
+    vms.push_back(region.owner);
+    ++uses[views.back().name];
+  }
+  for (size_t i = 0; i < views.size(); ++i) {
+    if (uses[views[i].name] > 1) views[i].name += "_" + std::to_string(vms[i]);
+  }
+  return views;
+}
+
 std::string slots_header(const Model& model, uint32_t partition, std::string_view policy) {
   const auto& name = model.partitions.at(partition).name;
   std::ostringstream out;
@@ -236,6 +256,23 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   signalled_table(out, model, model.partitions.at(partition));
   out << "}  // namespace kestrel::slots\n";
   write_vm_descriptions(out, model, partition, slots);
+  const auto views = guest_ram_views(model, partition);
+  if (views.empty()) return out.str();
+  // Names with a suffix, so a VM named like a keyword or a macro (int,
+  // linux) still gives valid identifiers.
+  out << "\n// The RAM of each VM this partition is VMM of, mapped read-write here\n"
+      << "// (vmmRamAddress): guest-physical address g is at V_address + (g - V_guest_address).\n"
+      << "namespace kestrel::guest_ram {\n";
+  for (const auto& view : views) {
+    using kestrel::policy::hex;
+    out << "\n// VM " << comment_text(view.vm) << "\n"
+        << "constexpr uint64_t " << view.name << "_address = " << hex(view.address)
+        << ";  // where this partition sees it (vmmRamAddress)\n"
+        << "constexpr uint64_t " << view.name << "_guest_address = " << hex(view.guest_address)
+        << ";  // where the guest sees it (ramAddress)\n"
+        << "constexpr uint64_t " << view.name << "_size = " << hex(view.size) << ";  // ramSize\n";
+  }
+  out << "\n}  // namespace kestrel::guest_ram\n";
   return out.str();
 }
 

@@ -118,7 +118,7 @@ enum Region_attributes : uint32_t {
   region_execute = 1U << 2,
   region_device = 1U << 3,          // Device-nGnRE (MMIO); else Normal memory
   region_non_cacheable = 1U << 4,   // Normal non-cacheable; else write-back
-  region_shared_channel = 1U << 5,  // also mapped by another partition
+  region_shared_channel = 1U << 5,  // also mapped by another partition (a channel; a VM's RAM its VMM sees)
   // The policy asked for this region of a native partition to be writable
   // and executable (access = readWriteExecute). Without it the kernel
   // refuses a native partition's region that is both: native partitions

@@ -58,7 +58,9 @@ enum class Memory_type : uint8_t { write_back, non_cacheable, device };
 
 // One mapping in a partition's address space.
 struct Region {
-  enum class Kind : uint8_t { memory, device, channel, guest_ram };
+  // guest_ram is a VM's own RAM; guest_ram_view is that RAM again, mapped
+  // into the VM's VMM (VirtualMachine.vmmRamAddress).
+  enum class Kind : uint8_t { memory, device, channel, guest_ram, guest_ram_view };
   Kind kind = Kind::memory;
   std::string name;
   uint64_t ipa = 0;
@@ -67,7 +69,8 @@ struct Region {
   bool fixed_pa = false;
   Access access = Access::read_write;
   Memory_type type = Memory_type::write_back;
-  uint32_t owner = none;  // device index (device) or channel index (channel)
+  uint32_t owner = none;  // device index (device), channel index (channel) or VM partition (guest_ram_view)
+  bool shared = false;    // another partition maps the same physical pages (a channel, a VMM's view)
   Source_ref src;         // the value that created it (region, grant, channel end, vm)
 };
 
@@ -108,6 +111,7 @@ struct Virtual_machine {
   std::vector<uint32_t> cpus;
   uint64_t ram_size = 0;
   uint64_t ram_address = 0;
+  uint64_t vmm_ram_address = 0;  // where the VMM sees the guest's RAM; 0: it does not
   std::string kernel, initrd, device_tree, bootargs;
   uint32_t priority = 0;
   uint32_t vmm = none;            // partition index

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Slots: named capability slots for a partition program compiled from
-// source, as the generated header kestrel/slots.hpp gives them.
+// source, and where it sees the RAM of the VMs it is VMM of, as the
+// generated header kestrel/slots.hpp gives them.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,20 @@ std::string identifier(std::string_view text);
 // each capability refers to. Two capabilities that would get the same name
 // both get their slot number appended.
 std::vector<Named_slot> slot_names(const kestrel::policy::Model& model, uint32_t partition);
+
+// A VM's RAM as `partition` (its VMM) sees it (VirtualMachine.vmmRamAddress).
+struct Guest_ram_view {
+  std::string name;            // C++ identifier prefix: the VM's name, see guest_ram_views
+  std::string vm;              // the VM partition's name
+  uint64_t address = 0;        // where the VMM sees it
+  uint64_t guest_address = 0;  // where the guest sees it (ramAddress)
+  uint64_t size = 0;           // ramSize
+};
+
+// The RAM of every VM that `partition` maps, in policy order. Each is named
+// by identifier(VM name); two VMs whose names give the same identifier both
+// get their partition number appended.
+std::vector<Guest_ram_view> guest_ram_views(const kestrel::policy::Model& model, uint32_t partition);
 
 // The text of kestrel/slots.hpp for `partition`; `policy` is named in its
 // opening comment.
