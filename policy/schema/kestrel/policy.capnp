@@ -218,6 +218,11 @@ struct VirtualMachine {
   # Partition that handles this VM's exits (emulated MMIO, PSCI, HVC).
   emulated @9 :List(EmulatedDevice);
   # Devices the VMM emulates; guest accesses to them trap to the VMM.
+  restartable @10 :Bool = true;
+  # Its VMM may restart it from the image (vm_restart, for PSCI
+  # SYSTEM_RESET): the image keeps a copy of what it loads into guest RAM
+  # (the guest kernel, initrd and device tree) in RAM no partition maps.
+  # false saves that RAM; vm_restart then refuses.
 }
 
 enum EmulatedKind {
