@@ -62,16 +62,16 @@ Pristine_layout place_pristine_copies(const policy::Model& model, const std::vec
   uint64_t total = 0;
   for (const Loaded_piece* piece : sources) total += align_up(piece->bytes.size(), page_size);
   const auto free = free_ram(model);
-  const auto room = std::find_if(free.rbegin(), free.rend(), [total](const Free_range& range) {
+  const auto room = std::find_if(free.begin(), free.end(), [total](const Free_range& range) {
     return align_up(range.base, page_size) <= range.end && range.end - align_up(range.base, page_size) >= total;
   });
-  if (room == free.rend()) {
+  if (room == free.end()) {
     layout.error = "the pristine copies of the restartable VMs (" + std::to_string(total) +
                    " bytes) do not fit in the RAM left free by the policy; give the VMs less RAM, or set "
                    "restartable = false on a VM that is never restarted";
     return layout;
   }
-  uint64_t next = (room->end - total) & ~(page_size - 1);
+  uint64_t next = align_up(room->base, page_size);
   for (const Loaded_piece* piece : sources) {
     layout.entries.push_back({piece->partition, 0, next, piece->physical_address, piece->bytes.size()});
     // Owned by no partition: nothing maps it, and it is not measured (the

@@ -3,10 +3,12 @@
 // what it loaded into the VM's RAM, so that the kernel can restart the VM
 // from it (vm_restart) without the image being loaded again.
 //
-// The copies go at the top of the highest free RAM: RAM that neither the
+// The copies go in the lowest free RAM they fit in: RAM that neither the
 // kernel's reserved range nor any partition's region or channel uses (the
 // policy compiler has placed all of those by now, first fit from the
-// bottom). Only the bytes a file holds are copied; the kernel zeroes the
+// bottom, so that is usually right after them). Low rather than at the top
+// of RAM, because a machine may have less RAM than its platform describes
+// (QEMU's -m), and then the top is not there. Only the bytes a file holds are copied; the kernel zeroes the
 // rest of guest RAM on a restart. Each copy starts on a 4 KiB boundary and
 // has its pages to itself, because the kernel maps them read-only.
 #pragma once
