@@ -976,8 +976,7 @@ TEST(BootInfo, RejectsCopiesInAPartitionsMemory) {
   Boot_info_writer overlapping = measured_system();
   overlapping.partition(0).flags |= partition_restartable;
   overlapping.add(Pristine_entry{.partition = 0, .pa = 0x440f'f000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(
-      rejected_with(overlapping.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 0));
+  EXPECT_TRUE(rejected_with(overlapping.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 0));
   Boot_info_writer guest_ram = measured_system();
   guest_ram.partition(0).flags |= partition_restartable;
   guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x4000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
