@@ -32,8 +32,9 @@ namespace vmm = kestrel::vmm;
 
 constexpr const kestrel::Vm_description& vm = kestrel::vms::served;
 
-constinit kestrel::Console console = kestrel::vms::console_is_kernel ? kestrel::Console::kernel(kestrel::vms::console)
-                                                                     : kestrel::Console(kestrel::vms::console, vm.name);
+constinit kestrel::Console console = kestrel::vms::console_is_kernel
+                                         ? kestrel::Console::kernel(kestrel::vms::console)
+                                         : kestrel::Console(kestrel::vms::console, vm.name);
 // The VMM's own messages (not the guest's) go out with a marker in front.
 #define VMM_LOG(...) console.printf("[vmm] " __VA_ARGS__)
 
@@ -190,7 +191,8 @@ Answer handle(const kestrel::Exit_message& exit) {
               exit.address);
       return {0, kestrel::abi::reply_undefined};
     default:
-      VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size, exit.address);
+      VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size,
+              exit.address);
       return {0, kestrel::abi::reply_undefined};
   }
 }
