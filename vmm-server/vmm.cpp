@@ -148,6 +148,24 @@ void power_vm_off(uint64_t caller) {
   }
 }
 
+// PSCI SYSTEM_RESET: the kernel restarts the VM from the image (its RAM as
+// the image loaded it, every vCPU reset, vCPU 0 at its entry) and the
+// devices here go back to their reset state. The exit that asked gets no
+// answer: the vCPU that made it is gone.
+void restart_vm() {
+  VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image\n");
+  const Status status = kestrel::vm_restart(vm.first_vcpu);
+  if (status != Status::ok) {
+    VMM_LOG("the VM could not be restarted (status %lu); it stays off\n", static_cast<uint64_t>(status));
+    power_vm_off(~uint64_t{0});
+    return;
+  }
+  gic.reset();
+  psci.reset();
+  uart.reset();
+  reported_count = 0;
+}
+
 Answer hypercall(const kestrel::Exit_message& exit) {
   const auto caller = static_cast<uint32_t>(exit.vcpu);
   const vmm::Psci_result result = psci.call(caller, exit.address, exit.value, exit.size, exit.extra);
@@ -175,9 +193,8 @@ Answer hypercall(const kestrel::Exit_message& exit) {
       }
       break;
     case vmm::Psci_action::system_reset:
-      VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting a VM is not supported yet: it stops\n");
-      power_vm_off(caller);
-      answer.flags = kestrel::abi::reply_stop;
+      restart_vm();
+      answer.flags = kestrel::abi::reply_stop;  // the kernel answers nobody: the VM restarted
       break;
   }
   return answer;

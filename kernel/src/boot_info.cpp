@@ -20,7 +20,7 @@ constexpr uint32_t min_spi_intid = 32;
 constexpr uint32_t max_spi_intid = 1019;
 constexpr uint32_t max_priority = 255;
 
-constexpr uint32_t known_partition_flags = partition_is_vm;
+constexpr uint32_t known_partition_flags = partition_is_vm | partition_restartable;
 constexpr uint32_t known_region_attributes = region_read | region_write | region_execute | region_device |
                                              region_non_cacheable | region_shared_channel | region_write_execute;
 constexpr uint32_t known_thread_flags = thread_passive | thread_vcpu;
@@ -51,6 +51,7 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Cpu_plan_entry), max_cpus},
     {sizeof(Measurement_entry), max_partitions* max_measurements_per_partition},
     {sizeof(Digest_entry), max_partitions},
+    {sizeof(Pristine_entry), max_partitions* max_measurements_per_partition},
     {1, max_string_bytes},
 };
 
@@ -239,6 +240,9 @@ Verdict check_partition(const Boot_info& info, const Partition_entry& partition,
   using enum Boot_info_error;
   if (const Verdict v = check_name(info, partition.name, where, index); v.failed) return v;
   if (!only_known_bits(partition.flags, known_partition_flags)) return fail(unknown_flags, where, index);
+  if ((partition.flags & partition_restartable) != 0 && (partition.flags & partition_is_vm) == 0) {
+    return fail(restartable_not_vm, where, index);
+  }
   if (partition.vmid == 0) return fail(vmid_zero, where, index);
   if (partition.vmid >= (1U << info.platform().vmid_bits)) return fail(vmid_too_large, where, index);
   if (!range_inside(partition.first_region, partition.region_count, info.regions().size())) {
@@ -451,13 +455,101 @@ Verdict check_measurements(const Boot_info& info) {
   return passed;
 }
 
+// [base, base + size) lies inside [outer_base, outer_base + outer_size);
+// neither range wraps.
+constexpr bool inside(uint64_t base, uint64_t size, uint64_t outer_base, uint64_t outer_size) {
+  return base >= outer_base && base - outer_base <= outer_size && size <= outer_size - (base - outer_base);
+}
+
+// A pristine copy as the kernel maps it: whole pages (its last page is its
+// own, so read-only cannot hide anything else).
+Extent pages_of(const Pristine_entry& copy) {
+  return {copy.pa & ~(page_size - 1), (copy.pa + copy.size + page_size - 1) & ~(page_size - 1)};
+}
+
+// One copy on its own: a restartable VM's, going into its measured memory,
+// from inside RAM.
+Verdict check_pristine_entry(const Boot_info& info, const Pristine_entry& copy, uint32_t index) {
+  const Section where = Section::pristine;
+  using enum Boot_info_error;
+  const auto partitions = info.partitions();
+  if (copy.partition >= partitions.size()) return fail(partition_index_invalid, where, index);
+  if ((partitions[copy.partition].flags & partition_restartable) == 0) {
+    return fail(pristine_not_restartable, where, index);
+  }
+  if (copy.size == 0) return fail(size_zero, where, index);
+  // The last page rounded up must not wrap either.
+  if (copy.size > UINT64_MAX - page_size || copy.pa > UINT64_MAX - page_size - copy.size ||
+      copy.guest_pa > UINT64_MAX - copy.size) {
+    return fail(address_overflow, where, index);
+  }
+  if (copy.pa % page_size != 0) return fail(pristine_misaligned, where, index);
+  bool measured = false;
+  for (const Measurement_entry& range : info.measurements()) {
+    measured =
+        measured || (range.partition == copy.partition && inside(copy.guest_pa, copy.size, range.pa, range.size));
+  }
+  if (!measured) return fail(pristine_outside_measurements, where, index);
+  const Extent pages = pages_of(copy);
+  bool in_ram = false;
+  for (const Memory_range& ram : info.ram_ranges()) {
+    in_ram = in_ram || inside(pages.begin, pages.end - pages.begin, ram.base, ram.size);
+  }
+  if (!in_ram) return fail(pristine_outside_ram, where, index);
+  return passed;
+}
+
+// Pristine copies: each valid on its own, sorted by partition and by
+// address without sharing a page, only with digests (an image), one at
+// least for every restartable VM, and in memory no partition maps.
+Verdict check_pristine(const Boot_info& info) {
+  const auto copies = info.pristine();
+  const Section where = Section::pristine;
+  using enum Boot_info_error;
+  if (info.digests().empty() && !copies.empty()) return fail(digest_count_invalid, Section::digests);
+  for (uint32_t i = 0; i < copies.size(); ++i) {
+    if (const Verdict v = check_pristine_entry(info, copies[i], i); v.failed) return v;
+    if (i > 0 &&
+        (copies[i].partition < copies[i - 1].partition || pages_of(copies[i]).begin < pages_of(copies[i - 1]).end)) {
+      return fail(pristine_unsorted, where, i);
+    }
+  }
+  const auto partitions = info.partitions();
+  for (uint32_t p = 0, next = 0; p < partitions.size() && !info.digests().empty(); ++p) {
+    const uint32_t first = next;
+    while (next < copies.size() && copies[next].partition == p) ++next;
+    if ((partitions[p].flags & partition_restartable) != 0 && next == first) {
+      return fail(restartable_without_pristine, Section::partitions, p);
+    }
+  }
+  // Sorted and disjoint, so for each region the first copy ending after
+  // its start is the only one that can overlap it: a binary search.
+  const auto regions = info.regions();
+  for (uint32_t r = 0; r < regions.size(); ++r) {
+    uint32_t low = 0;
+    uint32_t high = static_cast<uint32_t>(copies.size());
+    while (low < high) {
+      const uint32_t middle = low + (high - low) / 2;
+      if (pages_of(copies[middle]).end <= regions[r].pa) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    if (low < copies.size() && pages_of(copies[low]).begin < regions[r].pa + regions[r].size) {
+      return fail(pristine_overlaps_partition, where, low);
+    }
+  }
+  return passed;
+}
+
 using Check = Verdict (*)(const Boot_info&);
 
 // In dependency order: each check may rely on those before it.
 constexpr Check entry_checks[] = {
-    check_platform, check_strings,   check_ram_ranges,    check_regions, check_partitions,
-    check_threads,  check_endpoints, check_notifications, check_irqs,    check_capabilities,
-    check_windows,  check_cpu_plans, check_measurements,
+    check_platform, check_strings,   check_ram_ranges,    check_regions,  check_partitions,
+    check_threads,  check_endpoints, check_notifications, check_irqs,     check_capabilities,
+    check_windows,  check_cpu_plans, check_measurements,  check_pristine,
 };
 
 }  // namespace
@@ -483,8 +575,8 @@ namespace {
 
 // Indexed by Section; the last is for Section::count.
 constexpr const char* section_names[section_count + 1] = {
-    "ram_ranges",   "partitions", "regions",   "threads",      "endpoints", "notifications", "irqs",
-    "capabilities", "windows",    "cpu_plans", "measurements", "digests",   "strings",       "header",
+    "ram_ranges", "partitions", "regions",      "threads", "endpoints", "notifications", "irqs",   "capabilities",
+    "windows",    "cpu_plans",  "measurements", "digests", "pristine",  "strings",       "header",
 };
 
 struct Error_text {
@@ -552,6 +644,14 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::measurements_unsorted, "measurements not sorted by partition"},
     {Boot_info_error::digest_count_invalid, "digests missing, or not one per partition"},
     {Boot_info_error::writable_and_executable, "a native partition's region is writable and executable unasked"},
+    {Boot_info_error::restartable_not_vm, "only a VM can be restartable"},
+    {Boot_info_error::restartable_without_pristine, "restartable VM without a pristine copy"},
+    {Boot_info_error::pristine_not_restartable, "pristine copy of a partition that is not restartable"},
+    {Boot_info_error::pristine_unsorted, "pristine copies not sorted by partition and address, or sharing a page"},
+    {Boot_info_error::pristine_misaligned, "pristine copy not on a 4 KiB boundary"},
+    {Boot_info_error::pristine_outside_measurements, "pristine copy goes outside its VM's measured ranges"},
+    {Boot_info_error::pristine_outside_ram, "pristine copy outside RAM"},
+    {Boot_info_error::pristine_overlaps_partition, "pristine copy overlaps a partition's memory"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -563,7 +663,8 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::writable_and_executable) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::pristine_overlaps_partition) + 1,
+              "one per error");
 
 }  // namespace
 

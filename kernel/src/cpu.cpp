@@ -6,6 +6,7 @@
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/scheduler.hpp>
+#include <kestrel/vm_restart.hpp>
 
 namespace kestrel {
 namespace {
@@ -122,6 +123,9 @@ void switch_to(Scheduler& scheduler, Thread* next) {
       arch::save_thread(*previous);
       // A vCPU in WFI: its own timer, now saved, says when it must wake.
       if (previous->state == Thread::State::blocked_wait) previous->wake_at = arch::vcpu_timer_deadline(*previous);
+      // A VM restart waited for it to leave: the restart may have made a
+      // better thread ready (its first vCPU, the VMM).
+      if (continue_vm_restart(*previous)) next = scheduler.pick_next();
     }
     if (next == nullptr) idle(scheduler);
     arch::load_thread(*next);

@@ -27,4 +27,16 @@ Thread* Endpoint::dequeue() {
   return sender;
 }
 
+bool Endpoint::remove(Thread& sender) {
+  Thread* previous = nullptr;
+  for (Thread* queued = first_; queued != nullptr; previous = queued, queued = queued->next_sender) {
+    if (queued != &sender) continue;
+    (previous != nullptr ? previous->next_sender : first_) = sender.next_sender;
+    if (last_ == &sender) last_ = previous;
+    sender.next_sender = nullptr;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace kestrel

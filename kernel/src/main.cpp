@@ -13,6 +13,7 @@
 #include <kestrel/scheduler.hpp>
 #include <kestrel/thread.hpp>
 #include <kestrel/version.hpp>
+#include <kestrel/vm_restart.hpp>
 
 #if KESTREL_BOOT_PUBLIC_KEY
 #include <kestrel/ed25519.hpp>
@@ -189,7 +190,8 @@ extern "C" [[noreturn]] void kernel_main() {
       // From here on the kernel's own memory is W^X and table walks are
       // cacheable, like the stage-2 tables about to be written. The kernel
       // lock needs it too (exclusive access works on Normal memory only).
-      if (!arch::enable_kernel_mmu(info.ram_ranges())) {
+      keep_boot_info_for_restarts(blob, size);
+      if (!arch::enable_kernel_mmu(info.ram_ranges(), info.pristine())) {
         log("boot: the EL2 MMU could not be turned on, so no partition will run\n");
       } else {
         log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable\n");

@@ -12,6 +12,7 @@
 #include <kestrel/scheduler.hpp>
 #include <kestrel/syscall.hpp>
 #include <kestrel/virtual_interrupts.hpp>
+#include <kestrel/vm_restart.hpp>
 
 namespace kestrel {
 namespace {
@@ -126,7 +127,8 @@ Status decode_vcpu_start(const Partition& partition, const arch::Exception_frame
 // which the kick makes soon.
 void stop_vcpu_for_its_vmm(Thread& vcpu) {
   if (vcpu.state == Thread::State::stopped) return;
-  if (vcpu.kernel_message && (vcpu.state == Thread::State::blocked_call || vcpu.state == Thread::State::blocked_reply)) {
+  if (vcpu.kernel_message &&
+      (vcpu.state == Thread::State::blocked_call || vcpu.state == Thread::State::blocked_reply)) {
     vcpu.stop_when_answered = true;
     return;
   }
@@ -241,6 +243,13 @@ bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
       status = decode_capability(thread.partition(), frame.x[0], Capability_kind::vcpu, abi::right_control, capability);
       if (status == Status::ok) stop_vcpu_for_its_vmm(thread_object(capability->object));
       break;
+    case abi::Syscall::vm_restart: {
+      Partition* vm = nullptr;
+      status = decode_vm_restart(thread, frame.x[0], vm);
+      if (status != Status::ok) break;
+      // The status is in the frame: now, or once the VM has restarted.
+      return begin_vm_restart(*vm, thread) == Blocked::yes;
+    }
     case abi::Syscall::system_off:
       status =
           decode_capability(thread.partition(), frame.x[0], Capability_kind::power, abi::right_control, capability);

@@ -27,6 +27,22 @@ void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
   fp_registers = {};
 }
 
+void Thread::reset_vcpu(uint64_t entry, uint64_t context_id) {
+  start_vcpu(entry, context_id);
+  state = State::inactive;
+  wake_at = 0;
+  reply_to = nullptr;
+  serving = nullptr;
+  next_sender = nullptr;
+  kernel_message = false;
+  stop_when_answered = false;
+  exit_register = 0;
+  resume_advance = 0;
+  for (uint64_t& word : message) word = 0;
+  // start_vcpu zeroed its FP registers; the caller makes any CPU that holds
+  // them live forget them (arch::forget_fp_registers, not built for the host).
+}
+
 const Thread* Thread::donor_of_passive() const {
   const Thread* thread = this;
   // Bounded: a chain of passive servers each handling (or starting up for)

@@ -60,6 +60,12 @@ void handle_fault(Thread& thread, const arch::Exception_frame& frame, const User
 void handle_user_exception(arch::Exception_frame& frame, const User_exception& exception) {
   Thread* const thread = this_cpu_scheduler().current();
   if (thread == nullptr) panic("exception from EL0 with no current thread");
+  // Another CPU stopped it (vcpu_stop) or is restarting its VM while it
+  // ran: what it was doing no longer counts, it only leaves the CPU.
+  if (thread->state != Thread::State::ready) {
+    reschedule();
+    return;
+  }
   bool switch_thread = true;
   switch (exception.kind) {
     case User_exception::Kind::syscall:

@@ -48,6 +48,7 @@ void emit_partition(const Model& model, uint32_t index, Boot_info_writer& writer
   entry.name = writer.intern(partition.name);
   entry.vmid = partition.vmid;
   entry.flags = partition.vm ? static_cast<uint32_t>(abi::partition_is_vm) : 0U;
+  if (partition.vm && partition.vm->restartable) entry.flags |= abi::partition_restartable;
   entry.first_region = static_cast<uint32_t>(writer.regions().size());
   for (const auto& region : partition.regions) {
     writer.add(
@@ -124,7 +125,8 @@ void emit_schedule(const Model& model, Boot_info_writer& writer) {
 }  // namespace
 
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements,
-                                    std::span<const abi::Digest_entry> digests) {
+                                    std::span<const abi::Digest_entry> digests,
+                                    std::span<const abi::Pristine_entry> pristine) {
   Boot_info_writer writer;
   writer.set_system_name(model.name);
   if (model.power_off_when_no_thread_left) writer.set_system_flags(abi::system_power_off_when_no_thread_left);
@@ -134,6 +136,7 @@ std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Mea
   emit_schedule(model, writer);
   for (const auto& measurement : measurements) writer.add(measurement);
   for (const auto& digest : digests) writer.add(digest);
+  for (const auto& copy : pristine) writer.add(copy);
   return writer.finish();
 }
 

@@ -317,6 +317,7 @@ class Resolver {
     vm.device_tree = reader.getDeviceTree();
     vm.bootargs = reader.getBootargs();
     vm.priority = reader.getPriority();
+    vm.restartable = reader.getRestartable();
     const std::string vmm = reader.getVmm();
     if (vmm.empty()) {
       diagnostics_.report(Code::vmm_missing, src.at(), "VM partition " + quoted(partition.name) + " names no VMM",

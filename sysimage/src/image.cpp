@@ -12,6 +12,7 @@
 #include <kestrel/policy/text.hpp>
 #include <kestrel/sysimage/device_tree.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
+#include <kestrel/sysimage/pristine.hpp>
 #include <kestrel/sysimage/signing.hpp>
 
 namespace kestrel::sysimage {
@@ -72,7 +73,13 @@ class Layout {
     if (!result_.errors.empty()) return;
     check_no_overlaps();
     if (!result_.errors.empty()) return;
-    measure_and_emit(model);
+    Pristine_layout pristine = place_pristine_copies(model, image_.pieces);
+    if (!pristine.error.empty()) {
+      error(pristine.error);
+      return;
+    }
+    measure_and_emit(model, pristine.entries);
+    for (Loaded_piece& copy : pristine.pieces) image_.pieces.push_back(std::move(copy));
     if (!result_.errors.empty()) return;
     std::sort(image_.pieces.begin(), image_.pieces.end(),
               [](const Loaded_piece& a, const Loaded_piece& b) { return a.physical_address < b.physical_address; });
@@ -394,7 +401,7 @@ class Layout {
 
   // Each partition's digest covers its pieces in address order, .bss zeros
   // included: exactly what the kernel hashes from the measurements.
-  void measure_and_emit(const Model& model) {
+  void measure_and_emit(const Model& model, const std::vector<abi::Pristine_entry>& pristine) {
     std::vector<abi::Measurement_entry> measurements;
     std::vector<abi::Digest_entry> digests;
     for (uint32_t p = 0; p < model.partitions.size(); ++p) {
@@ -421,7 +428,7 @@ class Layout {
       std::copy(std::begin(digest.bytes), std::end(digest.bytes), entry.sha256);
       digests.push_back(entry);
     }
-    image_.boot_info = policy::emit_boot_info(model, measurements, digests);
+    image_.boot_info = policy::emit_boot_info(model, measurements, digests, pristine);
     std::vector<uint8_t> loaded = image_.boot_info;
     if (!inputs_.secret_key_path.empty() && !append_signature(loaded)) return;
     const auto& reserved = model.platform.kernel_reserved;

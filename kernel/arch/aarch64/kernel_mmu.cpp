@@ -63,7 +63,7 @@ bool map(Kernel_translation& table, uint64_t base, uint64_t end, Attributes attr
 
 }  // namespace
 
-bool enable_kernel_mmu(Span<const abi::Memory_range> ram) {
+bool enable_kernel_mmu(Span<const abi::Memory_range> ram, Span<const abi::Pristine_entry> pristine) {
   auto created = Kernel_translation::create(kernel_table_pool);
   if (created.status != Map_status::ok) return false;
   auto& table = created.table;
@@ -83,15 +83,34 @@ bool enable_kernel_mmu(Span<const abi::Memory_range> ram) {
                 board::gic_redistributor_base + board::max_cpus * board::gic_redistributor_stride, device,
                 "the GIC redistributors");
   // The rest of RAM: boot-info, partitions' memory (the kernel reads their
-  // buffers), never executable.
+  // buffers), never executable; the VMs' pristine copies read-only, so that
+  // no kernel bug can change what a VM restarts from.
   for (const abi::Memory_range& range : ram) {
     const uint64_t range_end = range.base + range.size;
-    if (start >= range.base && end <= range_end) {
-      ok = ok && map(table, range.base, start, read_write, "RAM below the kernel") &&
-           map(table, end, range_end, read_write, "RAM above the kernel");
-    } else {
-      ok = ok && map(table, range.base, range_end, read_write, "RAM");
+    uint64_t next = range.base;  // mapped up to here
+    auto map_hole = [&](uint64_t hole_begin, uint64_t hole_end, bool is_kernel) {
+      if (hole_end <= next || hole_begin >= range_end) return;
+      ok = ok && map(table, next, hole_begin, read_write, "RAM");
+      if (!is_kernel) ok = ok && map(table, hole_begin, hole_end, read_only, "a pristine copy");
+      next = hole_end;
+    };
+    bool kernel_done = false;
+    // Sorted and page-aligned (boot-info's reader checks); adjacent copies
+    // are mapped as one range, so only the ends need 4 KiB pages.
+    for (uint32_t i = 0; i < pristine.size();) {
+      const uint64_t begin = pristine[i].pa;
+      uint64_t hole_end = (begin + pristine[i].size + 0xfff) & ~uint64_t{0xfff};
+      for (++i; i < pristine.size() && pristine[i].pa == hole_end; ++i) {
+        hole_end = (pristine[i].pa + pristine[i].size + 0xfff) & ~uint64_t{0xfff};
+      }
+      if (!kernel_done && start < begin) {
+        map_hole(start, end, true);
+        kernel_done = true;
+      }
+      map_hole(begin, hole_end, false);
     }
+    if (!kernel_done) map_hole(start, end, true);
+    if (next < range_end) ok = ok && map(table, next, range_end, read_write, "RAM");
   }
   if (!ok) return false;
 

@@ -36,9 +36,19 @@ struct Psci_version {
 Psci_version psci_version();
 
 // Turns on the kernel's own MMU: a W^X identity map of the kernel image,
-// the given RAM (read-write, never executable) and the console. False (after a
+// the given RAM (read-write, never executable; the pages of the VMs'
+// pristine copies read-only) and the console. False (after a
 // log line) if it cannot be built; the MMU then stays off.
-[[nodiscard]] bool enable_kernel_mmu(Span<const abi::Memory_range> ram);
+[[nodiscard]] bool enable_kernel_mmu(Span<const abi::Memory_range> ram, Span<const abi::Pristine_entry> read_only);
+
+// vm_restart (guest_memory.cpp): writes the kernel made to [pa, pa + size)
+// through its cacheable map reach memory, where a guest whose MMU and
+// caches are off reads it.
+void clean_data_cache_to_poc(uint64_t pa, uint64_t size);
+
+// No CPU keeps a translation (stage 1 or 2) or an instruction cached from
+// the VM's previous run.
+void forget_guest_translations(const Partition& vm);
 
 // Builds the partition's stage-2 translation from its regions and records
 // its root in the partition. False (after a log line) if the kernel's

@@ -89,6 +89,15 @@ enum class Boot_info_error : uint8_t {
   measurements_unsorted,
   digest_count_invalid,
   writable_and_executable,  // a native partition's region, unasked (abi::region_write_execute)
+  // Restartable VMs and their pristine copies (boot-info version 4).
+  restartable_not_vm,
+  restartable_without_pristine,
+  pristine_not_restartable,
+  pristine_unsorted,
+  pristine_misaligned,
+  pristine_outside_measurements,
+  pristine_outside_ram,
+  pristine_overlaps_partition,
 };
 
 // A short English description, for the kernel log.
@@ -138,6 +147,7 @@ class Boot_info {
     return section<abi::Measurement_entry>(abi::Section::measurements);
   }
   Span<const abi::Digest_entry> digests() const { return section<abi::Digest_entry>(abi::Section::digests); }
+  Span<const abi::Pristine_entry> pristine() const { return section<abi::Pristine_entry>(abi::Section::pristine); }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 
   // A partition's own entries, and a CPU plan's windows.

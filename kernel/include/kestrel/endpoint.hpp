@@ -36,6 +36,9 @@ class Endpoint final {
   // Senders whose message waits for a receiver, oldest first.
   void enqueue(Thread& sender);
   [[nodiscard]] Thread* dequeue();
+  // Takes `sender` out of the queue wherever it is (its VM restarts); false
+  // if it was not queued here.
+  bool remove(Thread& sender);
   [[nodiscard]] bool has_senders() const { return first_ != nullptr; }
 
  private:

@@ -21,6 +21,8 @@ class Partition final {
   uint32_t index() const { return index_; }
   uint32_t vmid() const { return entry_->vmid; }
   bool is_vm() const { return (entry_->flags & abi::partition_is_vm) != 0; }
+  // Its VMM may restart it from the image (vm_restart.hpp).
+  bool is_restartable() const { return (entry_->flags & abi::partition_restartable) != 0; }
   uint32_t first_thread() const { return entry_->first_thread; }  // in boot-info's thread table
   uint32_t thread_count() const { return entry_->thread_count; }
   Span<const abi::Region_entry> regions() const { return regions_; }
@@ -57,6 +59,9 @@ class Partition final {
   // byte gets no name prefix). False, not true, by default: the object pools
   // must be all zero so they stay in .bss.
   bool console_mid_line = false;
+  // A VMM thread waiting in vm_restart for this VM's vCPUs to leave their
+  // CPUs; nullptr when no restart is under way.
+  class Thread* restart_waiter = nullptr;
 
  private:
   [[nodiscard]] uint8_t* translate(uint64_t ipa, uint64_t size, uint32_t required) const;

@@ -24,6 +24,7 @@ class Thread final {
     blocked_reply,         // its call was received: waits for the reply
     blocked_notification,  // in wait: waits for a notification's word
     blocked_wait,          // a vCPU in WFI: waits for a virtual interrupt
+    blocked_restart,       // in vm_restart: waits until its VM's vCPUs have left their CPUs
     stopped,               // exited or faulted; never runs again
   };
 
@@ -37,6 +38,11 @@ class Thread final {
   // `context`, the MMU off, FP/SIMD registers zero (the caller has the
   // arch layer forget any it holds: arch::forget_fp_registers).
   void start_vcpu(uint64_t entry, uint64_t context);
+
+  // A vCPU as at boot again (vm_restart): start_vcpu's registers, nothing
+  // of an exit or a wait left, inactive. The caller has taken it off every
+  // queue and off its CPU.
+  void reset_vcpu(uint64_t entry, uint64_t context);
 
   const char* name() const { return name_ != nullptr ? name_ : ""; }
   Partition& partition() const { return *partition_; }
@@ -117,7 +123,7 @@ class Thread final {
   bool stop_scheduled = false;
   bool stop_when_answered = false;  // vcpu_stop came while it waited for its VMM
   uint32_t exit_register = 0;       // where an MMIO read's answer goes (31: nowhere)
-  uint32_t resume_advance = 0;  // bytes to skip when the VMM says resume
+  uint32_t resume_advance = 0;      // bytes to skip when the VMM says resume
 
  private:
   const Thread* donor_of_passive() const;

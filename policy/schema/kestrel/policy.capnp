@@ -225,6 +225,11 @@ struct VirtualMachine {
   # memory, never executable. 2 MiB aligned (as guest RAM is, so the kernel
   # maps it with 2 MiB blocks); clear of the VMM's other mappings and below
   # 2^40. 0 (the default): the VMM does not see the guest's RAM.
+  restartable @11 :Bool = true;
+  # Its VMM may restart it from the image (vm_restart, for PSCI
+  # SYSTEM_RESET): the image keeps a copy of what it loads into guest RAM
+  # (the guest kernel, initrd and device tree) in RAM no partition maps.
+  # false saves that RAM; vm_restart then refuses.
 }
 
 enum EmulatedKind {

@@ -141,9 +141,7 @@ struct Exit_message {
   uint64_t size;        // x2
   uint64_t extra;       // x3
   // The receive ended on its notification instead (recv's x1).
-  bool notified() const {
-    return static_cast<uint64_t>(kind) == abi::notification_label - abi::kernel_label_base;
-  }
+  bool notified() const { return static_cast<uint64_t>(kind) == abi::notification_label - abi::kernel_label_base; }
 };
 
 inline Exit_message exit_of(const Message& message) {
@@ -190,6 +188,13 @@ inline abi::Status vcpu_start(uint64_t vcpu, uint64_t entry, uint64_t context) {
 // Stops the vCPU behind capability `vcpu` for good (its VM is off); one
 // waiting for this VMM's answer to an exit stops when it is answered.
 inline abi::Status vcpu_stop(uint64_t vcpu) { return syscall(abi::Syscall::vcpu_stop, vcpu).status; }
+
+// Restarts the VM of the vCPU in `vcpu_slot` (any of its vCPUs; the control
+// right) from its image, as PSCI SYSTEM_RESET asks: returns once its RAM is
+// what the image loaded again and its first vCPU is at its entry (ok), or
+// measurement_mismatch if the restored memory differs from the image's (the
+// VM stays stopped). The VMM resets its own device models.
+inline abi::Status vm_restart(uint64_t vcpu_slot) { return syscall(abi::Syscall::vm_restart, vcpu_slot).status; }
 
 // Powers the machine off through the power capability in slot `power`
 // (mayPowerOff in the policy); returns only with the status of a refusal.

@@ -40,7 +40,7 @@ uint32_t data_code[1] = {0xd65f03c0};
 }  // namespace
 
 KTEST(mmu, kernel_text_is_not_writable_and_data_not_executable) {
-  KEXPECT_TRUE(arch::enable_kernel_mmu({}));
+  KEXPECT_TRUE(arch::enable_kernel_mmu({}, {}));
   arch::set_kernel_exception_hook(claim_permission_fault);
   faults = 0;
   auto* text = reinterpret_cast<volatile uint32_t*>(__kernel_start);

@@ -531,6 +531,11 @@ Verdict prepare(Thread_state& state, Registers& in) {
       in.x[0] = slot(random, Capability_kind::vcpu);
       verdict.need(in.x[0], Capability_kind::vcpu, kestrel::abi::right_control);
       break;
+    case Syscall::vm_restart:
+      in.x[0] = slot(random, Capability_kind::vcpu);
+      verdict.need(in.x[0], Capability_kind::vcpu, kestrel::abi::right_control);
+      verdict.optional |= status_bit(Status::invalid_argument);  // a VM that is not restartable
+      break;
     case Syscall::system_off:
       in.x[0] = slot(random, Capability_kind::power);
       verdict.need(in.x[0], Capability_kind::power, kestrel::abi::right_control);

@@ -536,7 +536,7 @@ TEST(BootInfo, RejectsOverlappingIpasInOnePartition) {
 
 TEST(BootInfo, RejectsUnknownPartitionFlags) {
   Boot_info_writer writer = valid_system();
-  writer.partition(1).flags = 1U << 1;
+  writer.partition(1).flags = 1U << 2;
   EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::partitions, 1));
 }
 
@@ -805,7 +805,7 @@ TEST(BootInfo, RejectsUnknownCpuPlanFlags) {
 // Messages.
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::writable_and_executable);
+  const auto last = static_cast<uint32_t>(Boot_info_error::pristine_overlaps_partition);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -876,4 +876,110 @@ TEST(BootInfo, RejectsMissingOrExtraDigests) {
   writer = measured_system();
   writer.add(Digest_entry{{3}});
   EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
+}
+
+// Restartable VMs and their pristine copies (version 4).
+
+namespace {
+
+// measured_system() with the guest restartable and a copy of its first
+// measured range (0x1234 bytes at 0x4800'0000) in RAM nobody maps.
+Boot_info_writer restartable_system() {
+  Boot_info_writer writer = measured_system();
+  writer.partition(0).flags |= partition_restartable;
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'0000, .guest_pa = 0x4800'0000, .size = 0x1234});
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'2000, .guest_pa = 0x4820'0008, .size = 0x8});
+  return writer;
+}
+
+}  // namespace
+
+TEST(BootInfo, AcceptsPristineCopiesAndReadsThemBack) {
+  const Blob blob = restartable_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  ASSERT_EQ(result.info().pristine().size(), 2u);
+  EXPECT_EQ(result.info().pristine()[1].guest_pa, 0x4820'0008u);
+}
+
+TEST(BootInfo, RejectsRestartableNativePartitions) {
+  Boot_info_writer writer = restartable_system();
+  writer.partition(1).flags = partition_restartable;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::restartable_not_vm, Section::partitions, 1));
+}
+
+TEST(BootInfo, RejectsRestartableVmsWithoutCopiesInAnImage) {
+  Boot_info_writer writer = measured_system();
+  writer.partition(0).flags |= partition_restartable;
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::restartable_without_pristine, Section::partitions, 0));
+  // Boot-info from the policy compiler alone has no copies yet: accepted.
+  Boot_info_writer compiled = valid_system();
+  compiled.partition(0).flags |= partition_restartable;
+  const Blob blob = compiled.finish();
+  EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
+}
+
+TEST(BootInfo, RejectsCopiesWithoutDigests) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(0).flags |= partition_restartable;
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'0000, .guest_pa = 0x4800'0000, .size = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
+}
+
+TEST(BootInfo, RejectsCopiesOfPartitionsNotRestartable) {
+  Boot_info_writer writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 1, .pa = 0x7001'0000, .guest_pa = 0x4400'0000, .size = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_not_restartable, Section::pristine, 2));
+  writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 2, .pa = 0x7001'0000, .guest_pa = 0x4400'0000, .size = 1});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::pristine, 2));
+}
+
+TEST(BootInfo, RejectsCopiesGoingOutsideTheMeasuredRanges) {
+  Boot_info_writer writer = restartable_system();
+  // Inside guest RAM, but past the measured 0x1234 bytes.
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7001'0000, .guest_pa = 0x4800'1000, .size = 0x1000});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_outside_measurements, Section::pristine, 2));
+  writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7001'0000, .guest_pa = 0x4800'0000, .size = 0});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::size_zero, Section::pristine, 2));
+  writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 0, .pa = 0xffff'ffff'ffff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::pristine, 2));
+}
+
+TEST(BootInfo, RejectsCopiesOutsideRamOrMisaligned) {
+  Boot_info_writer writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x8000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_outside_ram, Section::pristine, 2));
+  writer = restartable_system();
+  // Its last page would run past the end of RAM.
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7fff'f000, .guest_pa = 0x4800'0000, .size = 0x1001});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_outside_ram, Section::pristine, 2));
+  writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7001'0008, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_misaligned, Section::pristine, 2));
+}
+
+TEST(BootInfo, RejectsCopiesUnsortedOrSharingAPage) {
+  Boot_info_writer writer = restartable_system();
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x6000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_unsorted, Section::pristine, 2));
+  writer = restartable_system();
+  // The second copy's page (0x7000'2000) again.
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'2000, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_unsorted, Section::pristine, 2));
+}
+
+TEST(BootInfo, RejectsCopiesInAPartitionsMemory) {
+  // The VMM's RAM is [0x4400'0000, 0x4410'0000): the copy's page is in it.
+  Boot_info_writer overlapping = measured_system();
+  overlapping.partition(0).flags |= partition_restartable;
+  overlapping.add(Pristine_entry{.partition = 0, .pa = 0x440f'f000, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(overlapping.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 0));
+  Boot_info_writer guest_ram = measured_system();
+  guest_ram.partition(0).flags |= partition_restartable;
+  guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x4000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
+  guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x48ff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
+  EXPECT_TRUE(rejected_with(guest_ram.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 1));
 }

@@ -96,19 +96,13 @@ TEST(BootInfoWriter, ChecksumVerifies) {
 TEST(BootInfoWriter, SectionsAreAlignedInOrderAndSized) {
   const Blob blob = sample_writer().finish();
   const Boot_info_header header = header_of(blob);
-  const uint32_t entry_sizes[section_count] = {sizeof(Memory_range),
-                                               sizeof(Partition_entry),
-                                               sizeof(Region_entry),
-                                               sizeof(Thread_entry),
-                                               sizeof(Endpoint_entry),
-                                               sizeof(Notification_entry),
-                                               sizeof(Irq_entry),
-                                               sizeof(Capability_entry),
-                                               sizeof(Window_entry),
-                                               sizeof(Cpu_plan_entry),
-                                               sizeof(Measurement_entry),
-                                               sizeof(Digest_entry),
-                                               1};
+  const uint32_t entry_sizes[section_count] = {sizeof(Memory_range),      sizeof(Partition_entry),
+                                               sizeof(Region_entry),      sizeof(Thread_entry),
+                                               sizeof(Endpoint_entry),    sizeof(Notification_entry),
+                                               sizeof(Irq_entry),         sizeof(Capability_entry),
+                                               sizeof(Window_entry),      sizeof(Cpu_plan_entry),
+                                               sizeof(Measurement_entry), sizeof(Digest_entry),
+                                               sizeof(Pristine_entry),    1};
   uint64_t end_of_previous = sizeof(Boot_info_header);
   for (uint32_t s = 0; s < section_count; ++s) {
     const Section_header& section = header.sections[s];
@@ -178,4 +172,19 @@ TEST(BootInfoWriter, EmptySectionsStillHaveTheirEntrySize) {
   EXPECT_EQ(header.sections[static_cast<uint32_t>(Section::irqs)].entry_size, sizeof(Irq_entry));
   EXPECT_EQ(header.sections[static_cast<uint32_t>(Section::strings)].count, 1U) << "just the empty string";
   EXPECT_EQ(blob.size(), sizeof(Boot_info_header) + 1);
+}
+
+TEST(BootInfoWriter, WritesPristineCopiesWithReservedZero) {
+  Boot_info_writer writer = sample_writer();
+  writer.add(Pristine_entry{.partition = 0, .reserved = 7, .pa = 0x7000'0000, .guest_pa = 0x4808'0000, .size = 5});
+  const Blob blob = writer.finish();
+  const Section_header section = header_of(blob).sections[static_cast<uint32_t>(Section::pristine)];
+  ASSERT_EQ(section.count, 1U);
+  Pristine_entry copy{};
+  std::memcpy(&copy, blob.data() + section.offset, sizeof copy);
+  EXPECT_EQ(copy.pa, 0x7000'0000U);
+  EXPECT_EQ(copy.guest_pa, 0x4808'0000U);
+  EXPECT_EQ(copy.size, 5U);
+  EXPECT_EQ(copy.reserved, 0U);
+  EXPECT_EQ(header_of(blob).version, 4U);
 }

@@ -19,7 +19,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 3;                       // 3: system flags
+inline constexpr uint32_t boot_info_version = 4;                       // 4: pristine copies of VMs
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -43,6 +43,7 @@ enum class Section : uint32_t {
   cpu_plans,      // Cpu_plan_entry: one per CPU
   measurements,   // Measurement_entry: what the image loaded, by partition
   digests,        // Digest_entry: one per partition, or none at all
+  pristine,       // Pristine_entry: restartable VMs' copies of what the image loaded
   strings,        // char: NUL-terminated names
   count
 };
@@ -109,6 +110,9 @@ static_assert(sizeof(Partition_entry) == 40);
 
 enum Partition_flags : uint32_t {
   partition_is_vm = 1U << 0,  // its threads are vCPUs running a guest at EL1
+  // A VM its VMM may restart from its image (vm_restart): an image keeps a
+  // pristine copy of what it loaded into the VM's RAM (Pristine_entry).
+  partition_restartable = 1U << 1,
 };
 
 // Region_entry::attributes
@@ -241,6 +245,25 @@ struct Digest_entry {
   uint8_t sha256[32];
 };
 static_assert(sizeof(Digest_entry) == 32);
+
+// A pristine copy of bytes the image loaded into a restartable VM's RAM, for
+// vm_restart to put back: `size` bytes at `pa` go to `guest_pa` (a physical
+// address in the VM's RAM, inside one of its Measurement_entry ranges). The
+// copies lie in RAM that no partition maps, outside the kernel's image, each
+// starting on a 4 KiB boundary; the kernel maps them read-only. Sorted by
+// partition and, across all entries, by ascending, disjoint `pa` (with each
+// copy's last page its own). Only the bytes a file holds are copied: the
+// rest of the VM's RAM (a segment's .bss included) is zeroed. Boot-info
+// from the policy compiler alone has none; in an image every restartable VM
+// has at least one.
+struct Pristine_entry {
+  uint32_t partition;
+  uint32_t reserved;
+  uint64_t pa;        // the copy
+  uint64_t guest_pa;  // where it goes: physical address in the VM's RAM
+  uint64_t size;      // bytes, non-zero
+};
+static_assert(sizeof(Pristine_entry) == 32);
 
 // An Ed25519 signature of the whole boot-info blob (total_size bytes, as
 // loaded), placed right after it at the next 8-byte boundary. Optional: a

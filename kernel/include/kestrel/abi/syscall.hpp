@@ -73,9 +73,21 @@ enum class Syscall : uint64_t {
   // Stopping a stopped vCPU changes nothing.
   //   x0 vCPU capability (control right)
   vcpu_stop = 16,
+  // Restart a VM from its image (a VMM answering PSCI SYSTEM_RESET): every
+  // vCPU stops wherever it runs (one waiting for its VMM's answer is not
+  // resumed by a late one), guest RAM is zeroed and what the image loaded
+  // is copied back from its pristine copy and measured again; then the
+  // first vCPU starts at its entry with x0 = the device tree, the others
+  // are off until vcpu_start, and no virtual interrupt is pending. Returns
+  // once that is done (ok), or measurement_mismatch if the memory differs
+  // from the image's digest (the VM then stays stopped, with a log line).
+  // invalid_argument: the VM is not restartable (or not running: refused
+  // at boot), is the caller's own, or is being restarted already.
+  //   x0 vCPU capability of the VM (control right; any of its vCPUs)
+  vm_restart = 17,
 };
 // Numbers from here up are not (yet) system calls.
-inline constexpr uint64_t syscall_count = 17;
+inline constexpr uint64_t syscall_count = 18;
 
 // Messages. A sender puts an info word in x2 and the first
 // message_register_words words in x3-x7; the others follow in its IPC buffer
@@ -158,6 +170,7 @@ enum class Status : uint64_t {
   would_block = 8,            // nb_send: no receiver was waiting; the message is dropped
   peer_stopped = 9,           // the partition that serves the endpoint has no thread left, or the
                               // thread serving the call stopped before it replied
+  measurement_mismatch = 10,  // vm_restart: the restored memory is not what the image measured
 };
 
 inline constexpr uint64_t console_write_max = 256;  // bytes per console_write

@@ -117,6 +117,7 @@ struct Virtual_machine {
   uint32_t vmm = none;            // partition index
   uint32_t exit_endpoint = none;  // implicit endpoint the VMM receives exits on
   std::vector<Emulated_device> emulated;
+  bool restartable = true;  // the image keeps a pristine copy for vm_restart
   Source_ref src;
 };
 

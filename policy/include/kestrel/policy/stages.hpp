@@ -50,7 +50,8 @@ void allocate(Model& model, Diagnostics& diagnostics);
 // The boot-info blob for an allocated model; an image adds what it loaded
 // for each partition (sorted by partition) and one digest per partition.
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements = {},
-                                    std::span<const abi::Digest_entry> digests = {});
+                                    std::span<const abi::Digest_entry> digests = {},
+                                    std::span<const abi::Pristine_entry> pristine = {});
 
 // A readable account of the compiled system: memory map, capabilities,
 // threads and schedule.
