@@ -7,7 +7,7 @@
 // 1000 periods it reports its worst lateness so far, the periods it missed
 // (releases that never came) and the controller's position as the bits of
 // the double, which are the same on every run: the arithmetic depends only
-// on the number of steps.
+// on the number of steps. Each report covers the last 1000 periods.
 //
 // The kernel releases it every 1 ms: its thread has a budget of 200 us in
 // every 1 ms period, or its partition a 1 ms major frame with a window for
@@ -84,24 +84,29 @@ extern "C" int main() {
   const uint64_t frequency = counter_frequency();
   const uint64_t period = frequency / 1000;  // 1 ms, as the policy's periodUs
   Plant plant;
-  uint64_t worst_lateness = 0;
-  uint64_t missed = 0;
+  uint64_t worst_lateness = 0;  // in the last 1000 periods
+  uint64_t missed = 0;          // likewise
   const uint64_t first = wait_for_release(period);
   uint64_t previous_index = 0;
   for (uint64_t steps = 1;; ++steps) {
     plant.step();
     if (steps % 1000 == 0) {
+      const uint64_t worst_us = worst_lateness * 1'000'000 / frequency;
       console.printf("position after %lu steps %#lx\n", steps, bits_of(plant.position));
       if (missed == 0) {
-        console.printf("%lu periods, every one kept; worst lateness %lu us\n", steps, worst_lateness * 1'000'000 / frequency);
+        console.printf("periods %lu-%lu: every one kept; worst lateness %lu us\n", steps - 999, steps, worst_us);
       } else {
-        console.printf("%lu periods, %lu MISSED; worst lateness %lu us\n", steps, missed,
-                       worst_lateness * 1'000'000 / frequency);
+        console.printf("periods %lu-%lu: %lu MISSED; worst lateness %lu us\n", steps - 999, steps, missed, worst_us);
       }
+      worst_lateness = 0;
+      missed = 0;
     }
     const uint64_t release = wait_for_release(period);
-    const uint64_t index = (release - first) / period;
-    const uint64_t lateness = (release - first) % period;
+    // The nearest period boundary: the first release may itself have come a
+    // little late, so a later one can be a little "early" against it.
+    const uint64_t since_first = release - first;
+    const uint64_t index = (since_first + period / 2) / period;
+    const uint64_t lateness = since_first > index * period ? since_first - index * period : 0;
     if (index > previous_index + 1) missed += index - previous_index - 1;
     previous_index = index;
     if (lateness > worst_lateness) worst_lateness = lateness;
