@@ -35,8 +35,8 @@ constexpr const kestrel::Vm_description& vm = kestrel::vms::served;
 constinit kestrel::Console console = kestrel::vms::console_is_kernel
                                          ? kestrel::Console::kernel(kestrel::vms::console)
                                          : kestrel::Console(kestrel::vms::console, vm.name);
-// The VMM's own messages (not the guest's) go out with a marker in front.
-#define VMM_LOG(...) console.printf("[vmm] " __VA_ARGS__)
+// The VMM's own messages (not the guest's) go out with "vmm: " in front.
+#define VMM_LOG(...) console.printf("vmm: " __VA_ARGS__)
 
 // The guest's UART output, a line at a time.
 struct Guest_output {
@@ -48,13 +48,14 @@ struct Guest_output {
 };
 
 // The first PL011 the policy gives the VM, if any.
-constexpr const kestrel::Emulated_device* find_uart() {
+constexpr uint32_t uart_index() {
   for (uint32_t i = 0; i < vm.device_count; ++i) {
-    if (vm.devices[i].kind == kestrel::Emulated_kind::pl011) return &vm.devices[i];
+    if (vm.devices[i].kind == kestrel::Emulated_kind::pl011) return i;
   }
-  return nullptr;
+  return vm.device_count;
 }
-constexpr const kestrel::Emulated_device* uart_device = find_uart();
+constexpr bool has_uart = uart_index() < vm.device_count;
+constexpr const kestrel::Emulated_device* uart_device = has_uart ? &vm.devices[uart_index()] : nullptr;
 
 constexpr uint32_t highest_spi() {
   uint32_t highest = 0;
@@ -71,6 +72,50 @@ constinit vmm::Gic gic{{.vcpu_count = vm.vcpus,
 constinit vmm::Psci psci{vm.vcpus};
 constinit vmm::Pl011<Guest_output> uart;
 bool vm_off = false;
+
+// The device models are shared by the exit thread and, if the policy gives
+// the VMM one, the input thread (on another CPU): one lock around every use.
+// Held only while a model is read or changed, never across a system call
+// that blocks.
+class Spin_lock {
+ public:
+  void lock() {
+    while (__atomic_test_and_set(&taken_, __ATOMIC_ACQUIRE)) {
+      while (__atomic_load_n(&taken_, __ATOMIC_RELAXED)) asm volatile("yield");
+    }
+  }
+  void unlock() { __atomic_clear(&taken_, __ATOMIC_RELEASE); }
+
+ private:
+  bool taken_ = false;
+};
+constinit Spin_lock models_lock;
+
+struct Locked {
+  Locked() { models_lock.lock(); }
+  ~Locked() { models_lock.unlock(); }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+};
+
+// The thread whose stack is the region named "input-stack" (if the policy
+// gives the VMM one) takes typed input: it must have time of its own, as
+// the exit thread, a passive server, has none when only a doorbell rings.
+constexpr uint64_t input_stack_index() {
+  for (uint64_t i = 0; i < kestrel::slots::memory_region_count; ++i) {
+    const char* name = kestrel::slots::memory_regions[i].name;
+    const char* wanted = "input-stack";
+    while (*name != '\0' && *name == *wanted) {
+      ++name;
+      ++wanted;
+    }
+    if (*name == '\0' && *wanted == '\0') return i;
+  }
+  return kestrel::slots::memory_region_count;
+}
+constexpr bool has_input_thread =
+    input_stack_index() < kestrel::slots::memory_region_count && kestrel::vms::input != ~uint64_t{0};
+constexpr const kestrel::slots::Memory_region& input_stack = kestrel::slots::memory_regions[input_stack_index()];
 
 bool in(uint64_t address, const kestrel::Emulated_device* device) {
   return device != nullptr && address >= device->address && address - device->address < device->size;
@@ -152,8 +197,11 @@ void power_vm_off(uint64_t caller) {
 // the image loaded it, every vCPU reset, vCPU 0 at its entry) and the
 // devices here go back to their reset state. The exit that asked gets no
 // answer: the vCPU that made it is gone.
+uint64_t restarts = 0;
+
 void restart_vm() {
-  VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image\n");
+  VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image (restart %lu)\n",
+          ++restarts);
   const Status status = kestrel::vm_restart(vm.first_vcpu);
   if (status != Status::ok) {
     VMM_LOG("the VM could not be restarted (status %lu); it stays off\n", static_cast<uint64_t>(status));
@@ -219,17 +267,77 @@ Answer handle(const kestrel::Exit_message& exit) {
   }
 }
 
+
+// Typed input the console driver holds for this VM, into the UART's receive
+// ring (no more than fits: the rest waits in the driver for the guest to
+// read some), then the UART's interrupt.
+char pending_input[kestrel::console_protocol::max_read_bytes];
+size_t pending_count = 0;
+size_t pending_taken = 0;
+
+void take_input() {
+  if (!has_uart) return;
+  for (;;) {
+    if (pending_taken == pending_count) {
+      pending_count = console.read(pending_input, sizeof pending_input);
+      pending_taken = 0;
+      if (pending_count == 0) break;
+    }
+    const size_t taken = uart.receive(reinterpret_cast<const uint8_t*>(pending_input + pending_taken),
+                                      pending_count - pending_taken);
+    pending_taken += taken;
+    if (taken == 0) break;  // the guest's ring is full: the rest on its next read
+  }
+  update_uart_interrupt();
+}
+
 }  // namespace
 
+// The input thread: waits for the console driver's doorbell, then hands
+// what was typed to the guest's UART.
+[[noreturn]] void input_main() {
+  for (;;) {
+    kestrel::wait(kestrel::vms::input);
+    Locked locked;
+    take_input();
+  }
+}
+
+bool on_input_stack() {
+  if constexpr (has_input_thread) {
+    uint64_t sp;
+    asm volatile("mov %0, sp" : "=r"(sp));
+    return sp >= input_stack.address && sp - input_stack.address <= input_stack.size;
+  }
+  return false;
+}
+
 extern "C" int main() {
+  if (on_input_stack()) input_main();
   VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
-  kestrel::Exit_message exit = kestrel::recv(vm.exits);
+  // Without an input thread, the exit thread takes the doorbell itself
+  // (which works only if it has time of its own, i.e. is not passive).
+  constexpr uint64_t input = !has_input_thread && kestrel::vms::input != ~uint64_t{0} ? kestrel::vms::input
+                                                                                        : kestrel::no_notification;
+  kestrel::Exit_message exit = kestrel::recv(vm.exits, input);
   for (;;) {
     if (exit.status != Status::ok) {
-      exit = kestrel::recv(vm.exits);
+      exit = kestrel::recv(vm.exits, input);
       continue;
     }
-    const Answer answer = handle(exit);
-    exit = kestrel::reply_recv(vm.exits, answer.value, answer.flags);
+    if (exit.notified()) {
+      Locked locked;
+      take_input();
+      exit = kestrel::recv(vm.exits, input);
+      continue;
+    }
+    Answer answer;
+    {
+      Locked locked;
+      answer = handle(exit);
+      // A guest read of the UART may have made room for input still waiting.
+      if (pending_taken != pending_count) take_input();
+    }
+    exit = kestrel::reply_recv(vm.exits, answer.value, answer.flags, input);
   }
 }

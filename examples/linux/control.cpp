@@ -7,7 +7,8 @@
 // 1000 periods it reports its worst lateness so far, the periods it missed
 // (releases that never came) and the controller's position as the bits of
 // the double, which are the same on every run: the arithmetic depends only
-// on the number of steps. Each report covers the last 1000 periods.
+// on the number of steps: every 250 steps. Each lateness report covers the
+// last 1000 periods.
 //
 // The kernel releases it every 1 ms: its thread has a budget of 200 us in
 // every 1 ms period, or its partition a 1 ms major frame with a window for
@@ -90,9 +91,9 @@ extern "C" int main() {
   uint64_t previous_index = 0;
   for (uint64_t steps = 1;; ++steps) {
     plant.step();
+    if (steps % 250 == 0) console.printf("position after %lu steps %#lx\n", steps, bits_of(plant.position));
     if (steps % 1000 == 0) {
       const uint64_t worst_us = worst_lateness * 1'000'000 / frequency;
-      console.printf("position after %lu steps %#lx\n", steps, bits_of(plant.position));
       if (missed == 0) {
         console.printf("periods %lu-%lu: every one kept; worst lateness %lu us\n", steps - 999, steps, worst_us);
       } else {

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Debian's arm64 Linux with 2 vCPUs beside a real-time partition:
 #   console - the console driver: owns the PL011, prints every partition's
-#             lines with its name in front, routes typed input
+#             lines with its name in front, routes typed input (Ctrl-] n
+#             switches it between the partitions that take input)
 #   vmm     - the VMM (vmm-server/vmm.cpp): the VM's GIC, PL011 and PSCI
 #   linux   - the guest: Debian's cloud kernel and a busybox initramfs
 #             (scripts/guest-payloads fetches both into <build>/guest)
@@ -27,7 +28,9 @@ const system :K.System = (
         (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 200, passive = true, cpu = 0)],
+      # Not passive: typed input arrives as an interrupt, which must find the
+      # driver with time of its own (its window on CPU 2).
+      threads = [(name = "main", stack = "stack", priority = 200, cpu = 2)],
       devices = [(device = "uart0", notification = "console-irq")],
     ),
     ( name = "vmm",
@@ -37,8 +40,14 @@ const system :K.System = (
         (name = "code", size = 0x20000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x40000, address = 0x400000),
         (name = "stack", size = 0x8000, address = 0x800000),
+        (name = "input-stack", size = 0x4000, address = 0x900000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 150, passive = true, cpu = 0)],
+      # Exits are served on the vCPUs' time (passive); typed input by a
+      # thread with time of its own (the stack named input-stack tells it).
+      threads = [
+        (name = "main", stack = "stack", priority = 150, passive = true, cpu = 0),
+        (name = "input", stack = "input-stack", priority = 150, cpu = 2),
+      ],
     ),
     ( name = "linux",
       vm = (
@@ -74,12 +83,20 @@ const system :K.System = (
 
   notifications = [
     (name = "console-irq", owner = "console"),
+    # Typed input for the VM: the console driver rings the VMM's doorbell
+    # (console-input-<badge>: the VMM's badge on "console") when input waits.
+    (name = "console-input-1", owner = "vmm", signallers = [(partition = "console", badge = 1)]),
   ],
 
   schedule = [
     (cpu = 0, majorFrameUs = 10000, windows = [(partition = "linux", durationUs = 10000)]),
     (cpu = 1, majorFrameUs = 10000, windows = [(partition = "linux", durationUs = 10000)]),
-    # The control loop has CPU 2 to itself.
-    (cpu = 2, majorFrameUs = 1000, windows = [(partition = "control", durationUs = 1000)]),
+    # CPU 2: the control loop (released every 1 ms, 200 us of budget), the
+    # console driver and the VMM's input thread share every millisecond.
+    (cpu = 2, majorFrameUs = 1000, windows = [
+      (partition = "control", durationUs = 400),
+      (partition = "console", durationUs = 400),
+      (partition = "vmm", durationUs = 200),
+    ]),
   ],
 );

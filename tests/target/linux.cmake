@@ -61,9 +61,10 @@ kestrel_add_bare_linux_test(NAME qemu_unknown_scenario APPEND "console=ttyAMA0 k
 # tests/target/images/linux.capnp.in describes, one image per command line,
 # each built by `kestrel build` (which compiles the VMM, the console driver
 # and the control partition from source).
-# kestrel_linux_image(NAME BOOTARGS VCPU_CPUS CONTROL_CPU SCHEDULE [CONTROL_BUDGET])
-function(kestrel_linux_image name bootargs vcpu_cpus control_cpu schedule)
+# kestrel_linux_image(NAME BOOTARGS VCPU_CPUS CONTROL_CPU CONSOLE_CPU SCHEDULE [CONTROL_BUDGET])
+function(kestrel_linux_image name bootargs vcpu_cpus control_cpu console_cpu schedule)
   set(LINUX_CONTROL_BUDGET "${ARGN}")
+  set(LINUX_CONSOLE_CPU ${console_cpu})
   set(LINUX_NAME ${name})
   set(LINUX_BOOTARGS ${bootargs})
   set(LINUX_VCPU_CPUS ${vcpu_cpus})
@@ -79,21 +80,22 @@ endfunction()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/target/images/linux.capnp.in)
 
 # Two vCPUs on CPUs 0 and 1, the control loop released every 1 ms on CPU 2
-# (a window of its own filling a 1 ms frame, 200 us of budget per period).
+# (200 us of budget per 1 ms period, in a window it shares with the console
+# driver's).
 # One boot checks SMP, IPIs, floating point in the guest's user space and
 # in the native partition at the same time, and the guest's power-off,
 # which the VMM (mayPowerOff) turns into the machine's.
 set(linux_two_cpus "(cpu = 0, majorFrameUs = 10000, windows = [(partition = \"linux\", durationUs = 10000)]),
     (cpu = 1, majorFrameUs = 10000, windows = [(partition = \"linux\", durationUs = 10000)]),
-    (cpu = 2, majorFrameUs = 1000, windows = [(partition = \"control\", durationUs = 1000)])")
-kestrel_linux_image(linux-checks "console=ttyAMA0 kestrel.run=checks" "0, 1" 2 "${linux_two_cpus}"
+    (cpu = 2, majorFrameUs = 1000, windows = [(partition = \"control\", durationUs = 400), (partition = \"console\", durationUs = 400), (partition = \"vmm\", durationUs = 200)])")
+kestrel_linux_image(linux-checks "console=ttyAMA0 kestrel.run=checks" "0, 1" 2 2 "${linux_two_cpus}"
   ", budgetUs = 200, periodUs = 1000")
 kestrel_add_qemu_test(NAME linux_smp_fp_and_poweroff IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-checks/linux-checks.elf
   SMP 3 ICOUNT TIMEOUT 300 FIXTURES linux-checks_image
   EXPECT ${modules_loaded} "linux: kestrel-guest: init reached" "linux: kestrel-guest: cpus 2"
          "linux: kestrel-guest: ipis on every cpu yes" "linux: kestrel-guest: fp result 1.6449290668607415"
-         "control: position after 1000 steps 0x3fe8087caf28a6ae"
-         "linux: [vmm] the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
+         "control: position after 250 steps 0x3fb8c9d888e84f69"
+         "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
   FORBID "FAILED" "differ" "Kernel panic" "Oops" "cannot emulate" "ipis on every cpu no")
 
 # The control loop shares CPU 0 with vCPU 0: the first 200 us of every
@@ -107,8 +109,8 @@ kestrel_add_qemu_test(NAME linux_smp_fp_and_poweroff IMAGE ${CMAKE_CURRENT_BINAR
 # deterministic throughout, but one spinning vCPU then starves the other:
 # threads of equal priority are not time-sliced yet.)
 set(linux_shared_cpu "(cpu = 0, majorFrameUs = 1000, windows = [(partition = \"control\", durationUs = 200), (partition = \"linux\", durationUs = 800)]),
-    (cpu = 1, majorFrameUs = 1000, windows = [(partition = \"linux\", durationUs = 1000)])")
-kestrel_linux_image(linux-panic "console=ttyAMA0 kestrel.run=panic" "0, 1" 0 "${linux_shared_cpu}")
+    (cpu = 1, majorFrameUs = 1000, windows = [(partition = \"linux\", durationUs = 700), (partition = \"console\", durationUs = 200), (partition = \"vmm\", durationUs = 100)])")
+kestrel_linux_image(linux-panic "console=ttyAMA0 kestrel.run=panic" "0, 1" 0 1 "${linux_shared_cpu}")
 kestrel_add_qemu_test(NAME linux_panic_leaves_the_control_loop_on_time
   IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-panic/linux-panic.elf
   SMP 2 ICOUNT TIMEOUT 300 FIXTURES linux-panic_image END_AFTER "control: periods 4001-5000"
@@ -116,3 +118,26 @@ kestrel_add_qemu_test(NAME linux_panic_leaves_the_control_loop_on_time
          "control: position after 4000 steps 0x3fefcc55fc91a09e"
          "control: periods 3001-4000: every one kept" "control: periods 4001-5000: every one kept"
   FORBID "FAILED")
+
+# PSCI SYSTEM_RESET: the guest reboots; the VMM has the kernel restart the
+# VM from the image (vm_restart), which boots and reboots again. The second
+# restart proves the first one brought the guest back up.
+kestrel_linux_image(linux-reboot "console=ttyAMA0 kestrel.run=reboot" "0, 1" 2 2 "${linux_two_cpus}"
+  ", budgetUs = 200, periodUs = 1000")
+kestrel_add_qemu_test(NAME linux_reboot_restarts_the_vm IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-reboot/linux-reboot.elf
+  SMP 3 ICOUNT TIMEOUT 300 FIXTURES linux-reboot_image END_AFTER "(restart 2)"
+  EXPECT "linux: kestrel-guest: rebooting" "linux: vmm: the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image (restart 1)"
+         "linux: kestrel-guest: init reached"
+  FORBID "FAILED" "could not be restarted" "Kernel panic" "MISMATCH")
+
+# The shell: what is typed on the console reaches it (the console driver
+# rings the VMM's input doorbell; the VMM feeds its emulated PL011), and
+# busybox's poweroff ends the VM and, through the VMM's mayPowerOff, the run.
+kestrel_linux_image(linux-shell "console=ttyAMA0" "0, 1" 2 2 "${linux_two_cpus}" ", budgetUs = 200, periodUs = 1000")
+kestrel_add_qemu_test(NAME linux_shell_takes_typed_commands IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-shell/linux-shell.elf
+  SMP 3 ICOUNT TIMEOUT 300 FIXTURES linux-shell_image
+  INPUT_AFTER "Enter 'help' for a list of built-in commands." "echo typed-$((6 * 7))\n"
+              "typed-42" "poweroff\n"
+  EXPECT "linux: typed-42" "linux: kestrel-guest: powering off" "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)"
+         "partition vmm: thread main powers the machine off"
+  FORBID "FAILED" "Kernel panic")

@@ -113,6 +113,20 @@ std::string slot_named(const std::vector<Named_slot>& slots, const std::string& 
   return "~uint64_t{0}";
 }
 
+// The slot of the console input doorbell the partition waits on, if any.
+std::string input_doorbell(const Model& model, const Partition& partition, const std::vector<Named_slot>& slots) {
+  for (size_t slot = 0; slot < partition.capabilities.size(); ++slot) {
+    const Capability& capability = partition.capabilities[slot];
+    if (static_cast<Capability_kind>(capability.kind) != Capability_kind::notification ||
+        (capability.rights & kestrel::abi::right_receive) == 0 || capability.object >= model.notifications.size())
+      continue;
+    if (model.notifications[capability.object].name.rfind("console-input-", 0) == 0) {
+      return "slots::" + slots.at(slot).name;
+    }
+  }
+  return "~uint64_t{0}";
+}
+
 // For a VMM: each VM it serves (kestrel::vms, runtime/include/kestrel/vm_description.hpp).
 void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t partition,
                            const std::vector<Named_slot>& slots) {
@@ -154,8 +168,33 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
       << "constexpr bool console_is_kernel = " << (has_driver ? "false" : "true") << ";\n"
       << "// The power capability (mayPowerOff): a VMM that holds one powers the\n"
       << "// machine off when its VM powers off. ~0: none.\n"
-      << "constexpr uint64_t power = " << slot_named(slots, "power") << ";\n\n"
+      << "constexpr uint64_t power = " << slot_named(slots, "power") << ";\n"
+      << "// Its console input doorbell (a notification console-input-<badge> it\n"
+      << "// owns, which the console driver signals): typed input for the guest. ~0: none.\n"
+      << "constexpr uint64_t input = " << input_doorbell(model, model.partitions.at(partition), slots) << ";\n\n"
       << "}  // namespace kestrel::vms\n";
+}
+
+// The partition's own memory regions by name (not devices, channels or
+// guest RAM), so a program can tell its threads apart by their stacks.
+void memory_table(std::ostringstream& out, const Partition& partition) {
+  out << "// Its memory regions, by the policy's names: the first memory_region_count\n"
+      << "// entries; a {nullptr, 0, 0} entry ends it.\n"
+      << "struct Memory_region {\n"
+      << "  const char* name;\n"
+      << "  uint64_t address;\n"
+      << "  uint64_t size;\n"
+      << "};\n\n"
+      << "constexpr Memory_region memory_regions[] = {\n";
+  size_t count = 0;
+  for (const auto& region : partition.regions) {
+    if (region.kind != kestrel::policy::Region::Kind::memory) continue;
+    out << "    {" << quoted(region.name) << ", " << hex(region.ipa) << ", " << hex(region.size) << "},\n";
+    ++count;
+  }
+  out << "    {nullptr, 0, 0},\n"
+      << "};\n"
+      << "constexpr uint64_t memory_region_count = " << count << ";\n\n";
 }
 
 // The notifications the partition signals, by the policy's names, so that a
@@ -254,6 +293,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   if (!slots.empty()) out << '\n';
   out << "constexpr uint64_t count = " << slots.size() << ";\n\n";
   signalled_table(out, model, model.partitions.at(partition));
+  memory_table(out, model.partitions.at(partition));
   out << "}  // namespace kestrel::slots\n";
   write_vm_descriptions(out, model, partition, slots);
   const auto views = guest_ram_views(model, partition);
