@@ -32,9 +32,8 @@ namespace vmm = kestrel::vmm;
 
 constexpr const kestrel::Vm_description& vm = kestrel::vms::served;
 
-constinit kestrel::Console console = kestrel::vms::console_is_kernel
-                                         ? kestrel::Console::kernel(kestrel::vms::console)
-                                         : kestrel::Console(kestrel::vms::console, vm.name);
+constinit kestrel::Console console = kestrel::vms::console_is_kernel ? kestrel::Console::kernel(kestrel::vms::console)
+                                                                     : kestrel::Console(kestrel::vms::console, vm.name);
 // The VMM's own messages (not the guest's) go out with "vmm: " in front.
 #define VMM_LOG(...) console.printf("vmm: " __VA_ARGS__)
 
@@ -66,9 +65,9 @@ constexpr uint32_t highest_spi() {
 }
 
 constinit vmm::Gic gic{{.vcpu_count = vm.vcpus,
-              .highest_spi = highest_spi(),
-              .distributor_base = vm.gic_distributor,
-              .redistributor_base = vm.gic_redistributors}};
+                        .highest_spi = highest_spi(),
+                        .distributor_base = vm.gic_distributor,
+                        .redistributor_base = vm.gic_redistributors}};
 constinit vmm::Psci psci{vm.vcpus};
 constinit vmm::Pl011<Guest_output> uart;
 bool vm_off = false;
@@ -200,8 +199,7 @@ void power_vm_off(uint64_t caller) {
 uint64_t restarts = 0;
 
 void restart_vm() {
-  VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image (restart %lu)\n",
-          ++restarts);
+  VMM_LOG("the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image (restart %lu)\n", ++restarts);
   const Status status = kestrel::vm_restart(vm.first_vcpu);
   if (status != Status::ok) {
     VMM_LOG("the VM could not be restarted (status %lu); it stays off\n", static_cast<uint64_t>(status));
@@ -261,12 +259,10 @@ Answer handle(const kestrel::Exit_message& exit) {
               exit.address);
       return {0, kestrel::abi::reply_undefined};
     default:
-      VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size,
-              exit.address);
+      VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size, exit.address);
       return {0, kestrel::abi::reply_undefined};
   }
 }
-
 
 // Typed input the console driver holds for this VM, into the UART's receive
 // ring (no more than fits: the rest waits in the driver for the guest to
@@ -283,8 +279,8 @@ void take_input() {
       pending_taken = 0;
       if (pending_count == 0) break;
     }
-    const size_t taken = uart.receive(reinterpret_cast<const uint8_t*>(pending_input + pending_taken),
-                                      pending_count - pending_taken);
+    const size_t taken =
+        uart.receive(reinterpret_cast<const uint8_t*>(pending_input + pending_taken), pending_count - pending_taken);
     pending_taken += taken;
     if (taken == 0) break;  // the guest's ring is full: the rest on its next read
   }
@@ -317,8 +313,8 @@ extern "C" int main() {
   VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
   // Without an input thread, the exit thread takes the doorbell itself
   // (which works only if it has time of its own, i.e. is not passive).
-  constexpr uint64_t input = !has_input_thread && kestrel::vms::input != ~uint64_t{0} ? kestrel::vms::input
-                                                                                        : kestrel::no_notification;
+  constexpr uint64_t input =
+      !has_input_thread && kestrel::vms::input != ~uint64_t{0} ? kestrel::vms::input : kestrel::no_notification;
   kestrel::Exit_message exit = kestrel::recv(vm.exits, input);
   for (;;) {
     if (exit.status != Status::ok) {

@@ -96,7 +96,7 @@ void reset_vcpus(const Boot_info& info, Partition& vm) {
     const abi::Thread_entry& entry = info.threads()[vm.first_thread() + i];
     Thread& vcpu = vcpu_of(vm, i);
     vcpu.reset_vcpu(entry.entry, entry.stack_top);
-    arch::forget_fp_registers(vcpu);  // no CPU keeps its old FP values as live
+    arch::forget_fp_registers(vcpu);                 // no CPU keeps its old FP values as live
     if (!arch::cpu_is_online(vcpu.cpu())) continue;  // as at boot: it never runs
     ++vm.live_threads;
     if (entry.entry != 0) make_ready(vcpu);

@@ -31,11 +31,11 @@ inline constexpr uint32_t max_described_devices = 16;
 struct Vm_description {
   const char* name;
   uint32_t vcpus;
-  uint64_t exits;       // slot: receive on the VM's exit endpoint
-  uint64_t first_vcpu;  // slot of vCPU 0's control capability; vCPU i is first_vcpu + i
+  uint64_t exits;        // slot: receive on the VM's exit endpoint
+  uint64_t first_vcpu;   // slot of vCPU 0's control capability; vCPU i is first_vcpu + i
   uint64_t ram_address;  // guest-physical
   uint64_t ram_size;
-  uint64_t vmm_ram_address;  // where the VMM sees the guest's RAM (vmmRamAddress); 0: it does not
+  uint64_t vmm_ram_address;     // where the VMM sees the guest's RAM (vmmRamAddress); 0: it does not
   uint64_t gic_distributor;     // guest-physical GICD frame (64 KiB)
   uint64_t gic_redistributors;  // guest-physical: 128 KiB per vCPU from here
   uint32_t device_count;

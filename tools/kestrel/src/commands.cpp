@@ -201,8 +201,10 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   image_inputs.search_directories.insert(image_inputs.search_directories.end(), inputs.search_directories.begin(),
                                          inputs.search_directories.end());
   if (!make_missing_guest_payloads(*compiled.model, inputs)) {
-    return fail("could not make the Linux guest payloads (see above); run scripts/install-deps as root, then "
-                "cmake --build " + std::string(config::build_directory) + " --target guest_payloads");
+    return fail(
+        "could not make the Linux guest payloads (see above); run scripts/install-deps as root, then "
+        "cmake --build " +
+        std::string(config::build_directory) + " --target guest_payloads");
   }
   if (!guest_payload_directory().empty()) image_inputs.search_directories.push_back(guest_payload_directory().string());
   image_inputs.secret_key_path = inputs.secret_key;
