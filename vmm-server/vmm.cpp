@@ -154,6 +154,23 @@ void report_unemulated(uint64_t address, bool write) {
   VMM_LOG("guest %s 0x%lx: no device there (reads 0, writes ignored)\n", write ? "wrote" : "read", address);
 }
 
+// Exits handled, by kind and device (reported when the guest powers off).
+struct Exit_counts {
+  uint64_t gic = 0;
+  uint64_t uart = 0;
+  uint64_t unemulated = 0;
+  uint64_t hypercalls = 0;
+  uint64_t system_registers = 0;
+  uint64_t other = 0;
+};
+constinit Exit_counts counts;
+
+void report_exit_counts() {
+  VMM_LOG("exits: %lu MMIO (GIC %lu, PL011 %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu other\n",
+          counts.gic + counts.uart + counts.unemulated, counts.gic, counts.uart, counts.unemulated,
+          counts.hypercalls, counts.system_registers, counts.other);
+}
+
 struct Answer {
   uint64_t value = 0;
   uint64_t flags = kestrel::abi::reply_resume;
@@ -164,12 +181,14 @@ Answer mmio(const kestrel::Exit_message& exit) {
   const auto size = static_cast<unsigned>(exit.size);
   Answer answer;
   if (gic.contains(exit.address)) {
+    ++counts.gic;
     if (write) {
       inject(gic.write(exit.address, size, exit.value));
     } else {
       answer.value = gic.read(exit.address, size);
     }
   } else if (in(exit.address, uart_device)) {
+    ++counts.uart;
     const uint64_t offset = exit.address - uart_device->address;
     if (write) {
       uart.write(offset, size, exit.value);
@@ -178,6 +197,7 @@ Answer mmio(const kestrel::Exit_message& exit) {
     }
     update_uart_interrupt();
   } else {
+    ++counts.unemulated;
     report_unemulated(exit.address, write);
   }
   return answer;
@@ -230,6 +250,7 @@ Answer hypercall(const kestrel::Exit_message& exit) {
       break;
     case vmm::Psci_action::system_off:
       VMM_LOG("the guest powered off (PSCI SYSTEM_OFF)\n");
+      report_exit_counts();
       power_vm_off(caller);
       answer.flags = kestrel::abi::reply_stop;
       // The policy lets this VMM end the system with its VM (mayPowerOff).
@@ -253,12 +274,15 @@ Answer handle(const kestrel::Exit_message& exit) {
     case Exit_kind::mmio_write:
       return mmio(exit);
     case Exit_kind::hypercall:
+      ++counts.hypercalls;
       return hypercall(exit);
     case Exit_kind::system_register:
+      ++counts.system_registers;
       VMM_LOG("vCPU %lu: %s of system register 0x%lx: undefined\n", exit.vcpu, exit.size != 0 ? "read" : "write",
               exit.address);
       return {0, kestrel::abi::reply_undefined};
     default:
+      ++counts.other;
       VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size, exit.address);
       return {0, kestrel::abi::reply_undefined};
   }

@@ -207,8 +207,13 @@ uint64_t read_input(uint64_t badge, uint64_t (&reply)[5]) {
 // The UART's receive interrupt: route what came, then let the interrupt
 // fire again.
 void take_input() {
-  for (int c = pl011::get(); c >= 0; c = pl011::get()) input_router.type(static_cast<char>(c));
+  // Clear first, then drain: a character that arrives after the last read
+  // raises the interrupt again. The other order loses one that arrives
+  // between the last read and the clear (QEMU hands the next character over
+  // only once the last has been read, so this happens whenever input comes
+  // faster than the driver runs).
   pl011::write(pl011::interrupt_clear, pl011::receive_interrupts);
+  for (int c = pl011::get(); c >= 0; c = pl011::get()) input_router.type(static_cast<char>(c));
   kestrel::irq_ack(console_slots::interrupt);
 }
 
