@@ -167,8 +167,8 @@ constinit Exit_counts counts;
 
 void report_exit_counts() {
   VMM_LOG("exits: %lu MMIO (GIC %lu, PL011 %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu other\n",
-          counts.gic + counts.uart + counts.unemulated, counts.gic, counts.uart, counts.unemulated,
-          counts.hypercalls, counts.system_registers, counts.other);
+          counts.gic + counts.uart + counts.unemulated, counts.gic, counts.uart, counts.unemulated, counts.hypercalls,
+          counts.system_registers, counts.other);
 }
 
 struct Answer {
