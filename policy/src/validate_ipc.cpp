@@ -16,9 +16,51 @@ uint32_t highest_priority(const Partition& partition) {
   return highest;
 }
 
+// A passive server thread on CPU c runs only on a caller's time, and only
+// in the caller's window on c (kernel/include/kestrel/scheduler.hpp,
+// may_run): a caller whose partition has no window on c would wait for
+// ever. An exclusive CPU has no windows (only its partition runs there).
+bool has_window_on(const Model& model, uint32_t partition, uint32_t cpu) {
+  for (const auto& plan : model.schedule) {
+    if (plan.cpu != cpu) continue;
+    if (plan.exclusive != none) return plan.exclusive == partition;
+    for (const auto& window : plan.windows) {
+      if (window.partition == partition) return true;
+    }
+    return false;
+  }
+  return true;  // no plan for that CPU: reported elsewhere (KP0706)
+}
+
+void check_passive_reach(const Model& model, const Endpoint& endpoint, uint32_t caller, const Location& where,
+                         const std::string& caller_name, Diagnostics& diagnostics) {
+  if (endpoint.server == none || endpoint.server_thread == none || caller == endpoint.server) return;
+  const Thread& server_thread = model.partitions[endpoint.server].threads[endpoint.server_thread];
+  if (!server_thread.passive || has_window_on(model, caller, server_thread.cpu)) return;
+  const std::string cpu = std::to_string(server_thread.cpu);
+  diagnostics
+      .report(Code::passive_server_unreachable, where,
+              caller_name + " calls passive server " + quoted(model.partitions[endpoint.server].name) + " on CPU " +
+                  cpu + ", where it has no window: a passive server runs only on its caller's time, in the "
+                  "caller's window on the server's CPU, so the call would wait for ever",
+              "give " + caller_name + " a window on CPU " + cpu +
+                  ", or make the server thread not passive (with a window of its own there)")
+      .notes.push_back({server_thread.src.at("cpu"), "the server thread's CPU"});
+}
+
 void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& diagnostics) {
   if (endpoint.implicit) {
-    // A VM's exit endpoint: its VMM must have a thread to receive exits.
+    // A VM's exit endpoint: its VMM must have a thread to receive exits,
+    // and a passive one must be able to run on the vCPUs' time.
+    if (endpoint.server != none && endpoint.server_thread != none) {
+      for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+        const auto& vm = model.partitions[p].vm;
+        if (vm && vm->exit_endpoint != none && &model.endpoints[vm->exit_endpoint] == &endpoint) {
+          check_passive_reach(model, endpoint, p, vm->src.at("vmm"), "VM " + quoted(model.partitions[p].name),
+                              diagnostics);
+        }
+      }
+    }
     if (endpoint.server != none && endpoint.server_thread == none && !model.partitions[endpoint.server].vm) {
       diagnostics.report(
           Code::server_without_threads, endpoint.src.at(),
@@ -74,6 +116,7 @@ void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& d
     if (endpoint.server_thread != none && endpoint.server != none) {
       const Thread& server_thread = model.partitions[endpoint.server].threads[endpoint.server_thread];
       const uint32_t client_priority = highest_priority(model.partitions[client.partition]);
+      check_passive_reach(model, endpoint, client.partition, client.src.at("partition"), client_name, diagnostics);
       if (server_thread.passive && client_priority > server_thread.priority) {
         diagnostics
             .report(Code::passive_priority, client.src.at("partition"),

@@ -110,6 +110,7 @@ enum class Severity : uint8_t { error, warning };
   X(channel_writer_reads, 508, error, "a channel's writer is also one of its readers")                         \
   X(server_is_vm, 509, error, "a VM partition serves an endpoint or owns a notification")                      \
   X(too_many_capabilities, 510, error, "a partition needs more capabilities than the kernel allows")           \
+  X(passive_server_unreachable, 511, error, "a passive server's caller has no window on the server's CPU")     \
   /* 06xx: devices and virtual machines */                                                                     \
   X(device_granted_twice, 601, error, "a device is granted to two partitions, or twice to one")                \
   X(irq_notification_foreign, 602, error, "a device's interrupts go to a notification another partition owns") \
