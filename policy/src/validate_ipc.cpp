@@ -41,7 +41,8 @@ void check_passive_reach(const Model& model, const Endpoint& endpoint, uint32_t 
   diagnostics
       .report(Code::passive_server_unreachable, where,
               caller_name + " calls passive server " + quoted(model.partitions[endpoint.server].name) + " on CPU " +
-                  cpu + ", where it has no window: a passive server runs only on its caller's time, in the "
+                  cpu +
+                  ", where it has no window: a passive server runs only on its caller's time, in the "
                   "caller's window on the server's CPU, so the call would wait for ever",
               "give " + caller_name + " a window on CPU " + cpu +
                   ", or make the server thread not passive (with a window of its own there)")
