@@ -206,8 +206,7 @@ void flush(Vcpu_interrupts& state) {
         // Active only: pending again behind itself. Already pending: the
         // same edge, nothing to add.
         if (Lr_state::get(state.list[n]) == lr_active) {
-          set_list_register(state, static_cast<unsigned>(n),
-                            (state.list[n] & ~Lr_state::bits(lr_pending_active)) | Lr_state::bits(lr_pending_active));
+          set_list_register(state, static_cast<unsigned>(n), state.list[n] | Lr_state::bits(lr_pending_active));
         }
       } else if (const int free = free_list_register(state); free >= 0) {
         set_list_register(state, static_cast<unsigned>(free),

@@ -99,11 +99,7 @@ std::string comment_text(std::string_view text) {
   return out;
 }
 
-std::string hex(uint64_t value) {
-  std::ostringstream out;
-  out << "0x" << std::hex << value;
-  return out.str();
-}
+using kestrel::policy::hex;
 
 // The slot named `name`, or "no slot" as the largest number.
 std::string slot_named(const std::vector<Named_slot>& slots, const std::string& name) {
@@ -304,7 +300,6 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
       << "// (vmmRamAddress): guest-physical address g is at V_address + (g - V_guest_address).\n"
       << "namespace kestrel::guest_ram {\n";
   for (const auto& view : views) {
-    using kestrel::policy::hex;
     out << "\n// VM " << comment_text(view.vm) << "\n"
         << "constexpr uint64_t " << view.name << "_address = " << hex(view.address)
         << ";  // where this partition sees it (vmmRamAddress)\n"
