@@ -6,6 +6,11 @@
 
 #include <cstdint>
 
+// The second vCPU's entry for PSCI CPU_ON (secondary_start.S): a stack of
+// its own, then the guest's secondary_main(context).
+extern "C" char secondary_start[];
+extern "C" [[noreturn]] void secondary_main(uint64_t context);
+
 namespace guest {
 
 constexpr uint64_t uart_data = 0x0900'0000;  // emulated PL011 UARTDR

@@ -26,26 +26,8 @@ volatile uint64_t spins = 0;
 
 }  // namespace
 
-// The second vCPU's entry: a stack of its own, then C++.
-asm(R"(
-.section .text
-.global restart_secondary_start
-restart_secondary_start:
-  adrp x1, restart_secondary_stack_top
-  add x1, x1, :lo12:restart_secondary_stack_top
-  mov sp, x1
-  b restart_secondary_main
-.section .bss
-.balign 16
-restart_secondary_stack:
-  .skip 4096
-restart_secondary_stack_top:
-)");
-
-extern "C" char restart_secondary_start[];
-
 // Spins for good, writing guest RAM: it is running when the reset comes.
-extern "C" [[noreturn]] void restart_secondary_main(uint64_t) {
+extern "C" [[noreturn]] void secondary_main(uint64_t) {
   for (;;) spins = spins + 1;
 }
 
@@ -68,7 +50,7 @@ extern "C" void guest_main() {
     print("restart: restarted twice from the image, powering off\n");
     power_off();
   }
-  if (hypercall(psci_cpu_on, 1, reinterpret_cast<uint64_t>(restart_secondary_start), 0) != 0) {
+  if (hypercall(psci_cpu_on, 1, reinterpret_cast<uint64_t>(secondary_start), 0) != 0) {
     print("restart: FAILED: CPU_ON\n");
   }
   while (spins == 0) asm volatile("yield");

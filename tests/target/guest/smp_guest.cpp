@@ -26,24 +26,6 @@ uint64_t mpidr() {
 
 }  // namespace
 
-// The second vCPU's entry: a stack of its own, then C++.
-asm(R"(
-.section .text
-.global secondary_start
-secondary_start:
-  adrp x1, secondary_stack_top
-  add x1, x1, :lo12:secondary_stack_top
-  mov sp, x1
-  b secondary_main
-.section .bss
-.balign 16
-secondary_stack:
-  .skip 4096
-secondary_stack_top:
-)");
-
-extern "C" char secondary_start[];
-
 extern "C" [[noreturn]] void secondary_main(uint64_t context) {
   reported_mpidr = mpidr();
   reported_context = context;

@@ -91,24 +91,6 @@ extern "C" void guest_sync() {
   asm volatile("msr elr_el1, %0" : : "r"(elr + 4));
 }
 
-// The second vCPU's entry: its own stack, then C++.
-asm(R"(
-.section .text
-.global secondary_start
-secondary_start:
-  adrp x1, secondary_stack_top
-  add x1, x1, :lo12:secondary_stack_top
-  mov sp, x1
-  b secondary_main
-.section .bss
-.balign 16
-secondary_stack:
-  .skip 4096
-secondary_stack_top:
-)");
-
-extern "C" char secondary_start[];
-
 extern "C" [[noreturn]] void secondary_main(uint64_t context) {
   enable_interrupts();
   secondary_context = context;
