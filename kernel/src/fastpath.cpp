@@ -12,8 +12,10 @@
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/fastpath.hpp>
+#include <kestrel/ipc.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
+#include <kestrel/partition.hpp>
 #include <kestrel/scheduler.hpp>
 
 namespace kestrel {
@@ -65,6 +67,8 @@ struct Fastpath_counts {
   uint64_t call;
   uint64_t reply_recv;
   uint64_t signal;
+  uint64_t vm_exit;
+  uint64_t exit_answer;
 };
 [[maybe_unused]] Fastpath_counts taken{};
 
@@ -74,7 +78,89 @@ inline void count_taken([[maybe_unused]] uint64_t& counter) {
 #endif
 }
 
+// The VMM thread that answered `vcpu`'s exit goes back to waiting on its
+// endpoint (as ipc_receive leaves it), and the vCPU resumes past the
+// trapping instruction with the answer in its register.
+Thread* answer_exit(Scheduler& scheduler, Thread& replier, Thread& vcpu, Endpoint& endpoint) {
+  write_exit_answer(vcpu, replier.context.x[3]);
+  vcpu.context.elr += vcpu.resume_advance;
+  replier.reply_to = nullptr;
+  replier.serving = nullptr;
+  replier.waited_for_call = true;
+  endpoint.receiver = &replier;
+  replier.receiving_on = &endpoint;
+  replier.state = Thread::State::blocked_receive;
+  vcpu.state = Thread::State::ready;
+  scheduler.set_current(&vcpu);
+  arch::save_thread(replier);
+  arch::load_thread(vcpu);
+  arch::vcpu_before_return(vcpu);  // interrupts injected while it waited
+  count_taken(taken.exit_answer);
+  return &vcpu;
+}
+
+// reply_recv answering a vCPU's exit: only a plain resume (no stop, power
+// off or undefined instruction), by the passive VMM thread of the vCPU's
+// CPU that took the exit on the vCPU's time, so giving the time back
+// changes neither budget nor window.
+Thread* fastpath_answer_exit(Thread& replier, Thread& vcpu) {
+  if (!vcpu.is_vcpu() || vcpu.cpu() != replier.cpu() || vcpu.state != Thread::State::blocked_reply ||
+      vcpu.stop_when_answered || vcpu.partition().restart_waiter != nullptr ||
+      replier.context.x[4] != abi::reply_resume || replier.serving != &vcpu || !replier.is_passive() ||
+      vcpu.is_passive()) {
+    return nullptr;
+  }
+  const abi::Capability_entry* capability =
+      replier.partition().capability(replier.context.x[0], Capability_kind::endpoint, abi::right_receive);
+  if (capability == nullptr) return nullptr;
+  Endpoint& endpoint = endpoint_object(capability->object);
+  if (endpoint.has_senders() || (endpoint.receiver != nullptr && endpoint.receiver != &replier)) return nullptr;
+  Scheduler& scheduler = cpu_scheduler(replier.cpu());
+  // As for a native caller: still the best choice if nothing woke on this
+  // CPU since the exit; otherwise look.
+  const bool unchanged = vcpu.call_generation == scheduler.generation;
+  if (vcpu.priority() < replier.priority() && !unchanged && !scheduler.none_better_than(vcpu, replier)) {
+    return nullptr;
+  }
+  return answer_exit(scheduler, replier, vcpu, endpoint);
+}
+
 }  // namespace
+
+Thread* fastpath_vm_exit(Thread& vcpu) {
+  const uint32_t exits = vcpu.fault_endpoint();
+  if (vcpu.state != Thread::State::ready || exits == abi::no_index || vcpu.partition().restart_waiter != nullptr) {
+    return nullptr;
+  }
+  Endpoint& endpoint = endpoint_object(exits);
+  Thread* const vmm = endpoint.receiver;
+  // A passive VMM thread of this CPU waiting for the exit runs on the
+  // vCPU's time, in its window; of at least the vCPU's priority, it is as
+  // good a choice as the vCPU was.
+  if (vmm == nullptr || vmm->cpu() != vcpu.cpu() || vmm->is_vcpu() || !vmm->is_passive() || !vmm->waited_for_call ||
+      vmm->priority() < vcpu.priority() || vcpu.is_passive()) {
+    return nullptr;
+  }
+  Scheduler& scheduler = cpu_scheduler(vcpu.cpu());
+  (void)endpoint.take_receiver();  // the receiver checked above
+  arch::Exception_frame& to = vmm->context;
+  to.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  to.x[1] = 0;  // exits carry no badge
+  to.x[2] = vcpu.message[0];
+  for (uint64_t i = 0; i < abi::message_register_words; ++i) to.x[3 + i] = vcpu.message[1 + i];
+  vmm->serving = &vcpu;
+  vmm->reply_to = &vcpu;
+  vmm->state = Thread::State::ready;
+  vcpu.sent_badge = 0;
+  vcpu.kernel_message = true;
+  vcpu.state = Thread::State::blocked_reply;
+  vcpu.call_generation = scheduler.generation;
+  scheduler.set_current(vmm);
+  arch::save_thread(vcpu);
+  arch::load_thread(*vmm);
+  count_taken(taken.vm_exit);
+  return vmm;
+}
 
 Thread* fastpath_call(Thread& caller) {
   const abi::Capability_entry* capability =
@@ -112,10 +198,9 @@ Thread* fastpath_reply_recv(Thread& replier) {
   // A receive that also waits on a notification is the slow path's.
   if (replier.context.x[1] != 0) return nullptr;
   Thread* const caller = replier.reply_to;
-  if (caller == nullptr || caller->kernel_message || caller->cpu() != replier.cpu() ||
-      !arrives_whole(replier, *caller)) {
-    return nullptr;
-  }
+  if (caller == nullptr) return nullptr;
+  if (caller->kernel_message) return fastpath_answer_exit(replier, *caller);
+  if (caller->cpu() != replier.cpu() || !arrives_whole(replier, *caller)) return nullptr;
   const abi::Capability_entry* capability =
       replier.partition().capability(replier.context.x[0], Capability_kind::endpoint, abi::right_receive);
   if (capability == nullptr) return nullptr;
@@ -175,7 +260,8 @@ Thread* fastpath_signal(Thread& signaller) {
 
 void log_fastpath_counts() {
 #ifdef KESTREL_COUNT_FASTPATHS
-  log("boot: fast paths taken: call {}, reply_recv {}, signal {}\n", taken.call, taken.reply_recv, taken.signal);
+  log("boot: fast paths taken: call {}, reply_recv {}, signal {}, vm_exit {}, exit_answer {}\n", taken.call,
+      taken.reply_recv, taken.signal, taken.vm_exit, taken.exit_answer);
 #endif
 }
 

@@ -52,17 +52,11 @@ void deliver(const Message_source& message, uint64_t badge, Thread& receiver, ar
 // or a hypercall's result, then resume, stop, power off the sender, or (a
 // vCPU) make it take an undefined-instruction exception.
 void answer_kernel_message(Thread& sender, uint64_t value, uint64_t flags) {
-  const auto kind = static_cast<abi::Exit_kind>(abi::message_label(sender.message[0]) - abi::kernel_label_base);
   const bool undefined = (flags & abi::reply_undefined) != 0 && sender.is_vcpu();
   if (undefined) {
     arch::vcpu_take_undefined(sender);
-  } else if (kind == abi::Exit_kind::mmio_read && sender.exit_register < 31) {
-    const uint64_t size = sender.message[4];
-    sender.context.x[sender.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
-  } else if (kind == abi::Exit_kind::system_register && sender.exit_register < 31) {
-    sender.context.x[sender.exit_register] = value;
-  } else if (kind == abi::Exit_kind::hypercall) {
-    sender.context.x[0] = value;
+  } else {
+    write_exit_answer(sender, value);
   }
   if (sender.stop_when_answered) {
     sender.stop_when_answered = false;
@@ -120,6 +114,18 @@ Blocked queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
 }
 
 }  // namespace
+
+void write_exit_answer(Thread& sender, uint64_t value) {
+  const auto kind = static_cast<abi::Exit_kind>(abi::message_label(sender.message[0]) - abi::kernel_label_base);
+  if (kind == abi::Exit_kind::mmio_read && sender.exit_register < 31) {
+    const uint64_t size = sender.message[4];
+    sender.context.x[sender.exit_register] = size >= 8 ? value : value & ((uint64_t{1} << (8 * size)) - 1);
+  } else if (kind == abi::Exit_kind::system_register && sender.exit_register < 31) {
+    sender.context.x[sender.exit_register] = value;
+  } else if (kind == abi::Exit_kind::hypercall) {
+    sender.context.x[0] = value;
+  }
+}
 
 Blocked ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
   caller.sent_badge = badge;

@@ -44,6 +44,8 @@ kestrel_add_qemu_test(NAME runtime_serve_vmm IMAGE ${CMAKE_CURRENT_BINARY_DIR}/r
   EXPECT "vmm: guest says: hello from a guest at EL1"
          "vmm: read of the scratch register answered with 0xffff1234"
          "vmm: guest says: the register read back 0xffff1234"
+         "vmm: guest says: byte and halfword reads gave 0x00000034 and 0x00001234"
+         "vmm: guest says: SMCCC VERSION answered 0x00010001"
          "vmm: the guest asked for PSCI SYSTEM_OFF, stopping its vCPU"
          "partition guest: vcpu0 stopped by its VMM"
   FORBID "FAILED" "not at EL1")

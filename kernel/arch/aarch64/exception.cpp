@@ -126,16 +126,30 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   }
 }
 
-// `svc #0` from a native thread with call or reply_recv in x8: the fast
-// path's, if its conditions hold.
-Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
-  if (vector != Vector::lower64_sync ||
-      Esr_class::get(frame.esr) != static_cast<uint64_t>(Exception_class::svc_aarch64) ||
-      (Esr_iss::get(frame.esr) & 0xffff) != 0) {
+// A guest's MMIO access (with a valid syndrome) or hypercall: an exit the
+// kernel never handles itself, so decoding it first changes nothing the
+// general path would not; the fast path's if its conditions hold.
+Thread* try_vm_exit_fastpath(const Exception_frame& frame, Thread& vcpu) {
+  const auto exception_class = static_cast<Exception_class>(Esr_class::get(frame.esr));
+  const bool mmio = exception_class == Exception_class::data_abort_lower &&
+                    Data_abort_syndrome_valid::get(Esr_iss::get(frame.esr)) != 0;
+  if (!mmio && exception_class != Exception_class::hvc_aarch64 && exception_class != Exception_class::smc_aarch64) {
     return nullptr;
   }
+  if (!decode_vm_exit(frame, vcpu)) return nullptr;
+  return fastpath_vm_exit(vcpu);
+}
+
+// `svc #0` from a native thread with call, reply_recv or signal in x8, or
+// a vCPU's exit: the fast path's, if its conditions hold.
+Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
+  if (vector != Vector::lower64_sync) return nullptr;
   Thread* const thread = this_cpu_scheduler().current();
-  if (thread == nullptr || thread->is_vcpu()) return nullptr;
+  if (thread == nullptr) return nullptr;
+  if (Esr_class::get(frame.esr) != static_cast<uint64_t>(Exception_class::svc_aarch64) ||
+      (Esr_iss::get(frame.esr) & 0xffff) != 0 || thread->is_vcpu()) {
+    return thread->is_vcpu() ? try_vm_exit_fastpath(frame, *thread) : nullptr;
+  }
   switch (static_cast<abi::Syscall>(frame.x[8])) {
     case abi::Syscall::call:
       return fastpath_call(*thread);

@@ -69,7 +69,6 @@ using Sysreg_crm = Bitfield<1, 4>;
 using Sysreg_read = Bitflag<0>;
 
 // Data abort syndrome (ISS) fields.
-using Abort_syndrome_valid = Bitflag<24>;   // ISV: the fields below are valid
 using Abort_access_size = Bitfield<22, 2>;  // SAS: 1 << SAS bytes
 using Abort_register = Bitfield<16, 5>;     // SRT
 using Abort_write = Bitflag<6>;             // WnR
@@ -138,7 +137,7 @@ bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
     case Exception_class::wfi_wfe:
       return false;
     case Exception_class::data_abort_lower:
-      if (Abort_syndrome_valid::get(iss) != 0) {
+      if (Data_abort_syndrome_valid::get(iss) != 0) {
         // HPFAR_EL2 holds the faulting IPA's page; FAR its offset.
         const uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (frame.far & 0xfff);
         const auto reg = static_cast<uint32_t>(Abort_register::get(iss));

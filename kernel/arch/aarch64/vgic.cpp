@@ -109,11 +109,9 @@ uint64_t read_timer_control() {
 
 constexpr unsigned pending_words = sizeof(Vcpu_interrupts::pending) / sizeof(uint64_t);
 
-bool any_pending(const Vcpu_interrupts& state) {
-  uint64_t any = 0;
-  for (uint64_t word : state.pending) any |= word;
-  return any != 0;
-}
+static_assert(pending_words <= 32, "Vcpu_interrupts::pending_summary has a bit per word of pending");
+
+bool any_pending(const Vcpu_interrupts& state) { return state.pending_summary != 0; }
 
 // The list register holding `intid` (pending, active or both), or -1.
 int listed_at(const Vcpu_interrupts& state, uint32_t intid) {
@@ -189,6 +187,7 @@ void inject_timer() {
 void inject(Vcpu_interrupts& state, uint32_t intid, bool live) {
   if (intid > max_injected_intid) return;
   state.pending[intid / 64] |= uint64_t{1} << (intid % 64);
+  state.pending_summary |= uint32_t{1} << (intid / 64);
   if (live) flush(state);
 }
 
@@ -196,7 +195,8 @@ void flush(Vcpu_interrupts& state) {
   if (!any_pending(state)) return;
   for (unsigned n = 0; n < list_register_count; ++n) state.list[n] = read_list_register(n);
   bool full = false;
-  for (unsigned word = 0; word < pending_words && !full; ++word) {
+  for (uint32_t words = state.pending_summary; words != 0 && !full; words &= words - 1) {
+    const auto word = static_cast<unsigned>(__builtin_ctz(words));
     uint64_t waiting = state.pending[word];
     while (waiting != 0) {
       const auto bit = static_cast<uint32_t>(__builtin_ctzll(waiting));
@@ -218,6 +218,7 @@ void flush(Vcpu_interrupts& state) {
       }
       state.pending[word] &= ~(uint64_t{1} << bit);
     }
+    if (state.pending[word] == 0) state.pending_summary &= ~(uint32_t{1} << word);
   }
   write_interface_control(Hcr_enable::bits(1) | Hcr_underflow::bits(full ? 1 : 0));
   instruction_barrier();

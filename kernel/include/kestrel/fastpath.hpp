@@ -31,9 +31,17 @@ namespace kestrel {
 // return it as the thread to resume; the signaller stays ready.
 [[nodiscard]] Thread* fastpath_signal(Thread& signaller);
 
+// `vcpu` trapped with an exit for its VMM, already decoded into
+// vcpu.message (MMIO with a valid syndrome, or a hypercall): if a passive
+// VMM thread of this CPU, of at least the vCPU's priority, waits on the
+// VM's exit endpoint, hand it the exit, block the vCPU for the answer and
+// return the VMM thread as the thread to resume. fastpath_reply_recv is the
+// way back: a plain resume of a vCPU of the replier's CPU.
+[[nodiscard]] Thread* fastpath_vm_exit(Thread& vcpu);
+
 // Kernels built with KESTREL_COUNT_FASTPATHS (kestrel-counting.elf) count
 // the fast paths taken; this logs the counts ("boot: fast paths taken:
-// call N, reply_recv N, signal N"). A no-op in every other kernel.
+// call N, reply_recv N, signal N, vm_exit N, exit_answer N"). A no-op in every other kernel.
 void log_fastpath_counts();
 
 }  // namespace kestrel

@@ -45,6 +45,11 @@ void ipc_reply(Thread& replier, const arch::Exception_frame& frame);
 // If no thread of the handler's partition is left, the sender stops.
 void ipc_send_kernel_message(Thread& sender, Endpoint& endpoint);
 
+// The value a VMM or fault handler answers `sender`'s exit with, where its
+// kind says: an MMIO or system-register read's destination register, a
+// hypercall's x0; nothing for other kinds.
+void write_exit_answer(Thread& sender, uint64_t value);
+
 // `thread` stops for good (fault, exit, its VMM's or fault handler's word).
 // No thread is left waiting on it: the caller it serves gets peer_stopped
 // (a vCPU or faulted thread waiting for it as its VMM or fault handler

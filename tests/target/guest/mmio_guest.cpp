@@ -2,7 +2,10 @@
 // MMIO guest: a bare-metal program at EL1 whose every device access traps to
 // its VMM. It prints through an emulated PL011, writes a value to an
 // emulated register and reads the VMM's answer back, then asks for PSCI
-// SYSTEM_OFF with HVC.
+// SYSTEM_OFF with HVC. Narrower reads of the same register get the low
+// bytes of the answer, and a hypercall's answer comes back in x0 (SMCCC
+// VERSION): the same on the kernel's general path and its fast path
+// (vm-mmio.capnp and vm-mmio-passive.capnp run it on each).
 #include <cstdint>
 
 #include "guest_console.hpp"
@@ -12,6 +15,7 @@ namespace {
 using namespace guest;
 
 constexpr uint64_t scratch = 0x0a00'0100;  // the VMM's test register
+constexpr uint64_t smccc_version = 0x8000'0000;
 
 }  // namespace
 
@@ -23,6 +27,15 @@ extern "C" void guest_main() {
   const uint32_t answer = *reinterpret_cast<volatile uint32_t*>(scratch);
   print("the register read back ");
   print_hex(answer);
+  print("\n");
+  const uint8_t low_byte = *reinterpret_cast<volatile uint8_t*>(scratch);
+  const uint16_t low_half = *reinterpret_cast<volatile uint16_t*>(scratch);
+  print("byte and halfword reads gave ");
+  print_hex(low_byte);
+  print(" and ");
+  print_hex(low_half);
+  print("\nSMCCC VERSION answered ");
+  print_hex(hypercall(smccc_version));
   print("\n");
   hypercall(psci_system_off);
 }

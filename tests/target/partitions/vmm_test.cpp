@@ -6,7 +6,7 @@
 // ID is written), PSCI CPU_ON (starts another vCPU), CPU_OFF (powers the
 // calling vCPU off) and SYSTEM_OFF (stops the vCPU), and system registers
 // (reads of CNTP_CTL_EL0 answer 4, writes are refused: the guest takes an
-// undefined-instruction exception). KESTREL_VCPUS is the number of the VM's vCPUs (their
+// undefined-instruction exception) and SMCCC VERSION (1.1). KESTREL_VCPUS is the number of the VM's vCPUs (their
 // control capabilities follow the exit endpoint; the console comes last).
 #include <kestrel/syscall.hpp>
 
@@ -26,6 +26,8 @@ constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
 constexpr uint64_t doorbell = 0x0a00'0200;
 constexpr uint64_t psci_system_off = 0x8400'0008;
+constexpr uint64_t smccc_version = 0x8000'0000;
+constexpr uint64_t smccc_1_1 = 0x1'0001;
 constexpr uint64_t psci_cpu_off = 0x8400'0002;
 constexpr uint64_t cntp_ctl_el0 = kestrel::abi::system_register_id(3, 3, 14, 2, 1);
 constexpr uint64_t psci_cpu_on = 0xc400'0003;
@@ -80,6 +82,8 @@ extern "C" int main() {
         kestrel::console_print_line(
             console, value == psci_success ? "PSCI CPU_ON started vCPU " : "PSCI CPU_ON refused for vCPU ", target);
       }
+    } else if (exit.kind == Exit_kind::hypercall && exit.address == smccc_version) {
+      value = smccc_1_1;
     } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_off) {
       kestrel::console_print_line(console, "PSCI CPU_OFF for vCPU ", exit.vcpu);
       flags = kestrel::abi::reply_power_off;

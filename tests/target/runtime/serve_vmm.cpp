@@ -2,7 +2,8 @@
 // Serve test VMM: kestrel::serve's fault handler as a VMM for
 // tests/target/guest/mmio_guest.cpp. It emulates the guest's PL011 (one
 // line at a time), a scratch register (a read answers the value written
-// last with its upper half set) and PSCI SYSTEM_OFF (stops the vCPU).
+// last with its upper half set), SMCCC VERSION (1.1) and PSCI SYSTEM_OFF
+// (stops the vCPU).
 #include <kestrel/console.hpp>
 #include <kestrel/serve.hpp>
 
@@ -16,6 +17,7 @@ constexpr uint64_t console_slot = 2;  // after the vCPU's control
 constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
 constexpr uint64_t psci_system_off = 0x8400'0008;
+constexpr uint64_t smccc_version = 0x8000'0000;
 
 constinit kestrel::Console console = kestrel::Console::kernel(console_slot);
 constinit kestrel::Console guest = kestrel::Console::kernel(console_slot);
@@ -39,6 +41,7 @@ Fault_reply exited(const kestrel::Exit_message& exit) {
     console.printf("read of the scratch register answered with %#lx\n", value);
     return Fault_reply::resume(value);
   }
+  if (exit.kind == Exit_kind::hypercall && exit.address == smccc_version) return Fault_reply::resume(0x1'0001);
   if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
     console.printf("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
     return Fault_reply::stop();

@@ -32,9 +32,10 @@ KESTREL_SYSREG_READ(read_vbar_el2, vbar_el2)
 using Current_el = Bitfield<2, 2>;  // CurrentEL.EL
 
 // ESR_ELx: exception syndrome.
-using Esr_class = Bitfield<26, 6>;             // EC
-using Esr_iss = Bitfield<0, 25>;               // ISS
-using Data_abort_far_not_valid = Bitflag<10>;  // ISS.FnV of a data abort
+using Esr_class = Bitfield<26, 6>;              // EC
+using Esr_iss = Bitfield<0, 25>;                // ISS
+using Data_abort_far_not_valid = Bitflag<10>;   // ISS.FnV of a data abort
+using Data_abort_syndrome_valid = Bitflag<24>;  // ISS.ISV: access size, register and direction are valid
 
 // Exception classes (ESR_ELx.EC) the kernel names.
 enum class Exception_class : uint8_t {

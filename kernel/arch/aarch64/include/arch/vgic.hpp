@@ -28,9 +28,10 @@ struct Vcpu_interrupts {
   uint32_t active_priorities[max_active_priority_registers];         // ICH_AP1R<n>_EL2
   uint32_t active_priorities_group0[max_active_priority_registers];  // ICH_AP0R<n>_EL2: ICV_AP0R<n>_EL1 are writable
   uint64_t pending[(max_injected_intid + 64) / 64];                  // injected, not yet listed: bit n = INTID n
-  uint64_t timer_control;                                            // CNTV_CTL_EL0
-  uint64_t timer_compare;                                            // CNTV_CVAL_EL0
-  bool timer_interrupt_active;                                       // the physical timer PPI was active at switch-out
+  uint32_t pending_summary;     // bit w set: pending[w] may be non-zero (so the common "nothing waits" costs one test)
+  uint64_t timer_control;       // CNTV_CTL_EL0
+  uint64_t timer_compare;       // CNTV_CVAL_EL0
+  bool timer_interrupt_active;  // the physical timer PPI was active at switch-out
 };
 
 namespace vgic {
