@@ -159,9 +159,9 @@ void preempt_if_better() {
   }
 }
 
-void handle_interrupts() {
+void handle_interrupts(uint32_t acknowledged) {
   Scheduler& scheduler = this_cpu_scheduler();
-  const arch::Interrupt_events events = arch::take_interrupts(scheduler.current());
+  const arch::Interrupt_events events = arch::take_interrupts(scheduler.current(), acknowledged);
   if (events.kernel_timer) timer_event(scheduler);
   if (!events.kernel_timer && !events.reschedule) return;
   scheduler.woke_thread = true;  // a window, budget or deadline changed, or another CPU woke a thread

@@ -26,12 +26,25 @@ Exception_hook kernel_exception_hook = nullptr;
 
 const char* vector_name(uint64_t vector) {
   static constexpr const char* names[] = {
-      "sync (EL2, SP0)",   "IRQ (EL2, SP0)",   "FIQ (EL2, SP0)",   "SError (EL2, SP0)",
-      "sync (EL2)",        "IRQ (EL2)",        "FIQ (EL2)",        "SError (EL2)",
-      "sync (lower, A64)", "IRQ (lower, A64)", "FIQ (lower, A64)", "SError (lower, A64)",
-      "sync (lower, A32)", "IRQ (lower, A32)", "FIQ (lower, A32)", "SError (lower, A32)",
+      "sync (EL2, SP0)",
+      "IRQ (EL2, SP0)",
+      "FIQ (EL2, SP0)",
+      "SError (EL2, SP0)",
+      "sync (EL2)",
+      "IRQ (EL2)",
+      "FIQ (EL2)",
+      "SError (EL2)",
+      "sync (lower, A64)",
+      "IRQ (lower, A64)",
+      "FIQ (lower, A64)",
+      "SError (lower, A64)",
+      "sync (lower, A32)",
+      "IRQ (lower, A32)",
+      "FIQ (lower, A32)",
+      "SError (lower, A32)",
+      "IRQ (lower, A64, acknowledged)",
   };
-  return vector < 16 ? names[vector] : "unknown";
+  return vector < 17 ? names[vector] : "unknown";
 }
 
 }  // namespace
@@ -112,6 +125,9 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
     case Vector::lower64_irq:
     case Vector::lower64_fiq:
       handle_interrupts();
+      break;
+    case Vector::lower64_irq_acknowledged:
+      handle_interrupts(static_cast<uint32_t>(frame.acknowledged_intid));
       break;
     default:
       // A partition's asynchronous error, or AArch32 state it can never

@@ -57,11 +57,12 @@ void set_kernel_timer(uint64_t deadline) {
   asm volatile("msr cnthp_cval_el2, %0\n msr cnthp_ctl_el2, %1\n isb" : : "r"(deadline), "r"(timer_on));
 }
 
-Interrupt_events take_interrupts(Thread* current) {
+Interrupt_events take_interrupts(Thread* current, uint32_t acknowledged) {
   Interrupt_events events{};
   const bool vcpu_loaded = current != nullptr && current->is_vcpu();
   for (;;) {
-    const uint32_t intid = gic::acknowledge();
+    const uint32_t intid = acknowledged < 1020 ? acknowledged : gic::acknowledge();
+    acknowledged = no_interrupt;
     if (intid >= 1020) break;  // spurious or special: nothing (more) pending
     gic::priority_drop(intid);
     if (intid == board::virtual_timer_intid && vcpu_loaded) {

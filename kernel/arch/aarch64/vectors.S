@@ -10,18 +10,25 @@
  * simply another thread's context: switching copies no registers.
  *
  * An exception taken at EL2 itself saves its frame on the kernel stack it
- * interrupted, and resumes it. */
+ * interrupted, and resumes it.
+ *
+ * An IRQ from a guest that is its own virtual timer's is handled here, in
+ * a few instructions, without the kernel lock (see guest_irq). */
 #include <arch/frame_layout.h>
 
 .macro vector_entry index
   .balign 128
   sub sp, sp, #FRAME_SIZE
   stp x0, x1, [sp, #FRAME_X0]
+  .if \index == 9
+  b guest_irq
+  .else
   mov x1, #\index
   .if \index < 8
   b save_kernel_frame
   .else
   b save_thread_frame
+  .endif
   .endif
 .endm
 
@@ -61,6 +68,35 @@ exception_vectors:
   mrs x3, tpidr_el0
   stp x2, x3, [sp, #FRAME_SP_EL0]
 .endm
+
+/* An IRQ from a thread. With HCR_EL2.TGE clear a vCPU was running, and if
+ * the interrupt is its virtual timer's (the only PPI 27 of this CPU is the
+ * loaded vCPU's timer), the fast path: drop its priority and list it in
+ * list register 0 as a hardware interrupt, as take_interrupts does, then
+ * back to the guest, which takes it at once. It touches only this CPU's
+ * GIC registers, so it needs no lock; no thread's state changes.
+ * Any other interrupt it acknowledged goes to the general path as vector
+ * 16, with its INTID in the frame. */
+guest_irq:
+  mrs x0, hcr_el2
+  tbnz x0, #27, 1f /* TGE: a native thread was running */
+  mrs x0, icc_iar1_el1
+  adrp x1, timer_list_register_value
+  ldr x1, [x1, :lo12:timer_list_register_value]
+  cmp w0, w1 /* the list register's virtual INTID is the physical one */
+  b.ne 2f
+  msr icc_eoir1_el1, x0
+  msr ich_lr0_el2, x1
+  ldp x0, x1, [sp, #FRAME_X0]
+  add sp, sp, #FRAME_SIZE
+  eret
+2:
+  str x0, [sp, #FRAME_ACKNOWLEDGED]
+  mov x1, #16
+  b save_thread_frame
+1:
+  mov x1, #9
+  /* falls through */
 
 save_thread_frame:
   save_rest

@@ -138,6 +138,14 @@ void set_list_register(Vcpu_interrupts& state, unsigned n, uint64_t value) {
 
 }  // namespace
 
+// The virtual timer's PPI, pending in list register 0 as a hardware
+// interrupt: the guest's deactivation deactivates the physical one too.
+// The guest-IRQ vector (vectors.S) reads it too, hence C linkage; its low
+// 32 bits, the virtual INTID, are the physical one.
+extern "C" const uint64_t timer_list_register_value =
+    Lr_state::bits(lr_pending) | Lr_hardware::bits(1) | Lr_group1::bits(1) | Lr_priority::bits(injected_priority) |
+    Lr_physical_intid::bits(board::virtual_timer_intid) | Lr_virtual_intid::bits(board::virtual_timer_intid);
+
 void init_this_cpu() {
   uint64_t vtr;
   asm volatile("mrs %0, ich_vtr_el2" : "=r"(vtr));
@@ -177,10 +185,7 @@ void save(Vcpu_interrupts& state) {
 }
 
 void inject_timer() {
-  const uint32_t intid = board::virtual_timer_intid;
-  write_list_register(timer_list_register, Lr_state::bits(lr_pending) | Lr_hardware::bits(1) | Lr_group1::bits(1) |
-                                               Lr_priority::bits(injected_priority) | Lr_physical_intid::bits(intid) |
-                                               Lr_virtual_intid::bits(intid));
+  write_list_register(timer_list_register, timer_list_register_value);
   instruction_barrier();
 }
 

@@ -103,7 +103,10 @@ struct Interrupt_events {
   bool kernel_timer;  // the kernel timer fired
   bool reschedule;    // a thread of this CPU may have become ready
 };
-Interrupt_events take_interrupts(Thread* current);
+// `acknowledged`: an interrupt the exception entry took already (it is
+// handled first), or no_interrupt.
+inline constexpr uint32_t no_interrupt = 1023;
+Interrupt_events take_interrupts(Thread* current, uint32_t acknowledged = no_interrupt);
 
 // Device (shared) interrupts: routed to CPU `cpu` and enabled; ended (made
 // inactive, so it may fire again) once its owner has handled it.

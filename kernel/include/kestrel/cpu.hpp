@@ -42,8 +42,9 @@ void preempt_if_better();
 
 // An interrupt arrived while a thread ran: takes every pending interrupt,
 // wakes sleeping threads whose time has come and switches if a better
-// thread is now ready.
-void handle_interrupts();
+// thread is now ready. `acknowledged`: one the exception entry took
+// already (arch::take_interrupts).
+void handle_interrupts(uint32_t acknowledged = arch::no_interrupt);
 
 // `thread`, of any CPU, may run again: marks it ready and asks its CPU to
 // look at its scheduler if that is another CPU.

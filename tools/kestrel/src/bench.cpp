@@ -122,6 +122,7 @@ const std::vector<Figure>& bench_figures() {
       {"signal_wake_same", "Signal to a waiting higher-priority thread of the same partition", std::nullopt},
       {"irq_to_driver", "RTC interrupt to its driver thread: MMIO store to wait returning", std::nullopt},
       {"vm_mmio_exit_round_trip", "Guest MMIO store to a user-level VMM and back (round trip)", std::nullopt},
+      {"vtimer_to_guest_handler", "Guest virtual timer interrupt: spin loop to its EL1 handler", std::nullopt},
   };
   return figures;
 }

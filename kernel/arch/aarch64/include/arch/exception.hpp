@@ -18,7 +18,10 @@ struct Exception_frame {
   uint64_t far;
   uint64_t sp_el0;
   uint64_t tpidr_el0;
-  uint64_t padding;
+  // Vector 16 only: the interrupt the guest-IRQ vector acknowledged before
+  // it found it was not the virtual timer's (vectors.S). Otherwise unused
+  // (it also keeps the frame a multiple of 16 bytes).
+  uint64_t acknowledged_intid;
 };
 static_assert(offsetof(Exception_frame, x) == FRAME_X0);
 static_assert(offsetof(Exception_frame, elr) == FRAME_ELR);
@@ -27,9 +30,11 @@ static_assert(offsetof(Exception_frame, esr) == FRAME_ESR);
 static_assert(offsetof(Exception_frame, far) == FRAME_FAR);
 static_assert(offsetof(Exception_frame, sp_el0) == FRAME_SP_EL0);
 static_assert(offsetof(Exception_frame, tpidr_el0) == FRAME_TPIDR_EL0);
+static_assert(offsetof(Exception_frame, acknowledged_intid) == FRAME_ACKNOWLEDGED);
 static_assert(sizeof(Exception_frame) == FRAME_SIZE);
 
-// Which of the 16 vector table entries an exception came through.
+// Which of the 16 vector table entries an exception came through, and 16:
+// an IRQ from a guest whose interrupt the vector acknowledged already.
 enum class Vector : uint64_t {
   current_sp0_sync = 0,
   current_spx_sync = 4,
@@ -41,6 +46,7 @@ enum class Vector : uint64_t {
   lower64_fiq = 10,
   lower64_serror = 11,
   lower32_sync = 12,
+  lower64_irq_acknowledged = 16,
 };
 
 // A hook that may handle a synchronous exception taken at EL2 itself, which

@@ -8,8 +8,9 @@
 #define FRAME_SPSR 256
 #define FRAME_ESR 264
 #define FRAME_FAR 272
-#define FRAME_SP_EL0 280    /* a native thread's stack pointer */
-#define FRAME_TPIDR_EL0 288 /* and its thread pointer */
-#define FRAME_SIZE 304      /* keeps sp 16-byte aligned */
+#define FRAME_SP_EL0 280       /* a native thread's stack pointer */
+#define FRAME_TPIDR_EL0 288    /* and its thread pointer */
+#define FRAME_ACKNOWLEDGED 296 /* an interrupt the vector acknowledged (vector 16 only) */
+#define FRAME_SIZE 304         /* keeps sp 16-byte aligned */
 
 #define KERNEL_STACK_SIZE 0x4000 /* per CPU */
