@@ -44,8 +44,17 @@ const system :K.System = (
         (name = "code", size = 0x20000, address = 0x200000, access = readExecute),
         (name = "heap", size = 0x100000, address = 0x400000),
         (name = "stack", size = 0x8000, address = 0x800000),
+        (name = "stack-cpu2", size = 0x8000, address = 0x900000),
+        (name = "stack-cpu3", size = 0x8000, address = 0xa00000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 120, cpu = 1)],
+      # main talks to the block driver in its window on CPU 1; each vCPU's
+      # exits are served on the vCPU's own CPU, by a passive thread there
+      # that runs on the vCPU's time.
+      threads = [
+        (name = "main", stack = "stack", priority = 120, cpu = 1),
+        (name = "exits-cpu2", stack = "stack-cpu2", priority = 120, passive = true, cpu = 2),
+        (name = "exits-cpu3", stack = "stack-cpu3", priority = 120, passive = true, cpu = 3),
+      ],
     ),
     ( name = "linux",
       vm = (
@@ -89,7 +98,8 @@ const system :K.System = (
       (partition = "blockdrv", durationUs = 4000),
       (partition = "vmm", durationUs = 6000),
     ]),
-    # CPUs 2 and 3 belong to the guest alone: no timer tick there.
+    # CPUs 2 and 3 belong to the guest alone (and the VMM's passive exit
+    # threads, on its time): no timer tick there.
     (cpu = 2, exclusive = "linux"),
     (cpu = 3, exclusive = "linux"),
   ],

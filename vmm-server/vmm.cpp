@@ -15,8 +15,14 @@
 // SGIs, the virtual timer, WFI and FP/SIMD never reach it: the kernel
 // handles them. docs/vmm.md describes the design and the exit protocol.
 //
-// Built by `kestrel build` from this file: the VM's description comes from
-// the generated <kestrel/slots.hpp> (kestrel::vms::served).
+// Threads: one exit thread per CPU the VM's vCPUs run on, each receiving
+// the exits of the vCPUs on its own CPU (the policy compiler gives each CPU
+// its exit endpoint, <vm>.exits-cpuN), so no exit crosses CPUs; and an
+// optional input thread for typed input. They share the device models.
+//
+// Built by `kestrel build` from this file: the VM's description and the
+// threads come from the generated <kestrel/slots.hpp> (kestrel::vms::served,
+// kestrel::slots::threads).
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 #include <kestrel/syscall.hpp>
@@ -32,17 +38,67 @@ namespace vmm = kestrel::vmm;
 
 constexpr const kestrel::Vm_description& vm = kestrel::vms::served;
 
-constinit kestrel::Console console = kestrel::vms::console_is_kernel ? kestrel::Console::kernel(kestrel::vms::console)
-                                                                     : kestrel::Console(kestrel::vms::console, vm.name);
-// The VMM's own messages (not the guest's) go out with "vmm: " in front.
-#define VMM_LOG(...) console.printf("vmm: " __VA_ARGS__)
+// Every thread by its index in kestrel::slots::threads; one more entry for a
+// thread the table does not know (it never runs here: main() ends it).
+constexpr uint64_t thread_slots = kestrel::slots::thread_count + 1;
 
-// The guest's UART output, a line at a time.
+constexpr kestrel::Console make_console() {
+  return kestrel::vms::console_is_kernel ? kestrel::Console::kernel(kestrel::vms::console)
+                                         : kestrel::Console(kestrel::vms::console, vm.name);
+}
+
+// What a thread prints (the guest's lines, the VMM's messages) collects
+// here while it holds the models lock and goes to the console after it lets
+// go: writing to the console driver is a call that waits for the driver's
+// window. One Console per thread (a Console is not shared between threads).
+struct Thread_output {
+  kestrel::Console console = make_console();
+  char text[2048] = {};
+  size_t used = 0;
+  uint64_t dropped = 0;
+
+  void put(char c) {
+    if (used < sizeof text) {
+      text[used++] = c;
+    } else {
+      ++dropped;
+    }
+  }
+  // Without the models lock: sends what collected.
+  void send() {
+    console.write(text, used);
+    console.flush();
+    used = 0;
+  }
+};
+constinit Thread_output outputs[thread_slots];
+
+// The thread that holds the models lock (set by Locked): whose output the
+// guest's and the VMM's lines go to, and whose exits are counted.
+uint64_t holder = kestrel::slots::thread_count;
+
+// The VMM's own messages (not the guest's) go out with "vmm: " in front.
+// Only with the models lock held; they reach the console once it is let go.
+__attribute__((format(printf, 1, 2))) void vmm_log(const char* format, ...) {
+  __builtin_va_list arguments;
+  __builtin_va_start(arguments, format);
+  kestrel::vformat([](char c) { outputs[holder].put(c); }, format, arguments);
+  __builtin_va_end(arguments);
+}
+#define VMM_LOG(...) vmm_log("vmm: " __VA_ARGS__)
+
+// The guest's UART output, a line at a time, whichever vCPU writes it: a
+// whole line goes to the output of the thread that completes it.
 struct Guest_output {
+  char line[kestrel::console_protocol::max_write_bytes] = {};
+  size_t used = 0;
+
   void put(char c) {
     if (c == '\r') return;
-    console.printf("%c", c);
-    if (c == '\n') console.flush();
+    line[used++] = c;
+    if (c != '\n' && used < sizeof line) return;
+    for (size_t i = 0; i < used; ++i) outputs[holder].put(line[i]);
+    used = 0;
   }
 };
 
@@ -72,10 +128,18 @@ constinit vmm::Psci psci{vm.vcpus};
 constinit vmm::Pl011<Guest_output> uart;
 bool vm_off = false;
 
-// The device models are shared by the exit thread and, if the policy gives
-// the VMM one, the input thread (on another CPU): one lock around every use.
-// Held only while a model is read or changed, never across a system call
-// that blocks.
+// The device models (and vm_off, the counts, the pending input) are shared
+// by the exit threads, each on its own CPU, and the input thread: one lock
+// around every use. It is never held across a call that blocks (console
+// output waits in Thread_output until the lock is let go; console input is
+// read without it): a thread that spins for it then waits only while the
+// holder changes a model, not while the holder waits for another partition.
+// The holder can still lose its CPU at the end of its window (or its
+// caller's), and the others then spin until it runs again; a VM with vCPUs
+// on several CPUs should therefore have its windows at the same times on
+// each of them. vcpu_*, vm_restart and system_off are not blocking calls:
+// the kernel answers them at once (vm_restart once the VM's vCPUs are off
+// their CPUs, which takes no other partition's action).
 class Spin_lock {
  public:
   void lock() {
@@ -91,30 +155,39 @@ class Spin_lock {
 constinit Spin_lock models_lock;
 
 struct Locked {
-  Locked() { models_lock.lock(); }
-  ~Locked() { models_lock.unlock(); }
+  explicit Locked(uint64_t thread) {
+    models_lock.lock();
+    holder = thread;
+  }
+  ~Locked() {
+    holder = kestrel::slots::thread_count;
+    models_lock.unlock();
+  }
   Locked(const Locked&) = delete;
   Locked& operator=(const Locked&) = delete;
 };
 
 // The thread whose stack is the region named "input-stack" (if the policy
 // gives the VMM one) takes typed input: it must have time of its own, as
-// the exit thread, a passive server, has none when only a doorbell rings.
-constexpr uint64_t input_stack_index() {
-  for (uint64_t i = 0; i < kestrel::slots::memory_region_count; ++i) {
-    const char* name = kestrel::slots::memory_regions[i].name;
-    const char* wanted = "input-stack";
-    while (*name != '\0' && *name == *wanted) {
-      ++name;
-      ++wanted;
-    }
-    if (*name == '\0' && *wanted == '\0') return i;
+// the exit threads, passive servers, have none when only a doorbell rings.
+constexpr bool named(const char* name, const char* wanted) {
+  while (*name != '\0' && *name == *wanted) {
+    ++name;
+    ++wanted;
   }
-  return kestrel::slots::memory_region_count;
+  return *name == '\0' && *wanted == '\0';
 }
-constexpr bool has_input_thread =
-    input_stack_index() < kestrel::slots::memory_region_count && kestrel::vms::input != ~uint64_t{0};
-constexpr const kestrel::slots::Memory_region& input_stack = kestrel::slots::memory_regions[input_stack_index()];
+constexpr uint64_t input_thread_index() {
+  for (uint64_t i = 0; i < kestrel::slots::thread_count; ++i) {
+    for (uint64_t r = 0; r < kestrel::slots::memory_region_count; ++r) {
+      const auto& region = kestrel::slots::memory_regions[r];
+      if (named(region.name, "input-stack") && region.address == kestrel::slots::threads[i].stack_address) return i;
+    }
+  }
+  return kestrel::slots::thread_count;
+}
+constexpr uint64_t input_thread = input_thread_index();
+constexpr bool has_input_thread = input_thread < kestrel::slots::thread_count && kestrel::vms::input != ~uint64_t{0};
 
 bool in(uint64_t address, const kestrel::Emulated_device* device) {
   return device != nullptr && address >= device->address && address - device->address < device->size;
@@ -154,7 +227,9 @@ void report_unemulated(uint64_t address, bool write) {
   VMM_LOG("guest %s 0x%lx: no device there (reads 0, writes ignored)\n", write ? "wrote" : "read", address);
 }
 
-// Exits handled, by kind and device (reported when the guest powers off).
+// Exits handled, by kind and device, by each thread (reported when the
+// guest powers off): `crossed` counts exits of vCPUs on another CPU than
+// the thread's, which the policy compiler's per-CPU exit endpoints rule out.
 struct Exit_counts {
   uint64_t gic = 0;
   uint64_t uart = 0;
@@ -162,18 +237,49 @@ struct Exit_counts {
   uint64_t hypercalls = 0;
   uint64_t system_registers = 0;
   uint64_t other = 0;
+  uint64_t crossed = 0;
+  uint64_t mmio() const { return gic + uart + unemulated; }
+  void add(const Exit_counts& more) {
+    gic += more.gic;
+    uart += more.uart;
+    unemulated += more.unemulated;
+    hypercalls += more.hypercalls;
+    system_registers += more.system_registers;
+    other += more.other;
+    crossed += more.crossed;
+  }
 };
-constinit Exit_counts counts;
+constinit Exit_counts counts_by_thread[thread_slots];
 
+void report_counts(const char* what, const Exit_counts& counts) {
+  VMM_LOG("%s: %lu MMIO (GIC %lu, PL011 %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu other\n", what,
+          counts.mmio(), counts.gic, counts.uart, counts.unemulated, counts.hypercalls, counts.system_registers,
+          counts.other);
+}
+
+// All exits, then those of each CPU's exit thread.
 void report_exit_counts() {
-  VMM_LOG("exits: %lu MMIO (GIC %lu, PL011 %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu other\n",
-          counts.gic + counts.uart + counts.unemulated, counts.gic, counts.uart, counts.unemulated, counts.hypercalls,
-          counts.system_registers, counts.other);
+  Exit_counts total;
+  for (const auto& counts : counts_by_thread) total.add(counts);
+  report_counts("exits", total);
+  for (uint32_t i = 0; i < vm.exit_endpoint_count; ++i) {
+    const auto& exits = vm.exit_endpoints[i];
+    const Exit_counts& counts = counts_by_thread[exits.thread < thread_slots ? exits.thread : thread_slots - 1];
+    char what[32];
+    kestrel::snformat(what, sizeof what, "exits on CPU %u", exits.cpu);
+    if (counts.mmio() + counts.hypercalls + counts.system_registers + counts.other == 0) {
+      VMM_LOG("%s: none\n", what);
+    } else {
+      report_counts(what, counts);
+    }
+    if (counts.crossed != 0) VMM_LOG("%lu exits on CPU %u were of vCPUs on other CPUs\n", counts.crossed, exits.cpu);
+  }
 }
 
 struct Answer {
   uint64_t value = 0;
   uint64_t flags = kestrel::abi::reply_resume;
+  bool power_off = false;  // end the system, once the output is out (mayPowerOff)
 };
 
 Answer mmio(const kestrel::Exit_message& exit) {
@@ -181,14 +287,14 @@ Answer mmio(const kestrel::Exit_message& exit) {
   const auto size = static_cast<unsigned>(exit.size);
   Answer answer;
   if (gic.contains(exit.address)) {
-    ++counts.gic;
+    ++counts_by_thread[holder].gic;
     if (write) {
       inject(gic.write(exit.address, size, exit.value));
     } else {
       answer.value = gic.read(exit.address, size);
     }
   } else if (in(exit.address, uart_device)) {
-    ++counts.uart;
+    ++counts_by_thread[holder].uart;
     const uint64_t offset = exit.address - uart_device->address;
     if (write) {
       uart.write(offset, size, exit.value);
@@ -197,7 +303,7 @@ Answer mmio(const kestrel::Exit_message& exit) {
     }
     update_uart_interrupt();
   } else {
-    ++counts.unemulated;
+    ++counts_by_thread[holder].unemulated;
     report_unemulated(exit.address, write);
   }
   return answer;
@@ -254,10 +360,7 @@ Answer hypercall(const kestrel::Exit_message& exit) {
       power_vm_off(caller);
       answer.flags = kestrel::abi::reply_stop;
       // The policy lets this VMM end the system with its VM (mayPowerOff).
-      if (kestrel::vms::power != ~uint64_t{0}) {
-        console.flush();
-        kestrel::system_off(kestrel::vms::power);
-      }
+      answer.power_off = kestrel::vms::power != ~uint64_t{0};
       break;
     case vmm::Psci_action::system_reset:
       restart_vm();
@@ -269,95 +372,142 @@ Answer hypercall(const kestrel::Exit_message& exit) {
 
 Answer handle(const kestrel::Exit_message& exit) {
   if (vm_off) return {0, kestrel::abi::reply_stop};
+  // A vCPU that is off makes no exits: this one was received before
+  // another thread restarted the VM, and its answer would go to nobody.
+  if (psci.state(static_cast<uint32_t>(exit.vcpu)) == vmm::Power_state::off) return {0, kestrel::abi::reply_stop};
+  if (exit.vcpu >= vm.vcpus || vm.vcpu_cpus[exit.vcpu] != kestrel::slots::threads[holder].cpu)
+    ++counts_by_thread[holder].crossed;
   switch (exit.kind) {
     case Exit_kind::mmio_read:
     case Exit_kind::mmio_write:
       return mmio(exit);
     case Exit_kind::hypercall:
-      ++counts.hypercalls;
+      ++counts_by_thread[holder].hypercalls;
       return hypercall(exit);
     case Exit_kind::system_register:
-      ++counts.system_registers;
+      ++counts_by_thread[holder].system_registers;
       VMM_LOG("vCPU %lu: %s of system register 0x%lx: undefined\n", exit.vcpu, exit.size != 0 ? "read" : "write",
               exit.address);
       return {0, kestrel::abi::reply_undefined};
     default:
-      ++counts.other;
+      ++counts_by_thread[holder].other;
       VMM_LOG("vCPU %lu: trap (ESR 0x%lx at 0x%lx) it cannot emulate: undefined\n", exit.vcpu, exit.size, exit.address);
       return {0, kestrel::abi::reply_undefined};
   }
 }
 
 // Typed input the console driver holds for this VM, into the UART's receive
-// ring (no more than fits: the rest waits in the driver for the guest to
-// read some), then the UART's interrupt.
+// ring. The driver rings the doorbell when its queue for this VM stops
+// being empty, so the reader (the input thread, or the exit thread that
+// waits on the doorbell if there is none) reads until it gets nothing. It
+// reads without the models lock (a call to the driver) into pending_input,
+// which only it fills and only while it is empty; the bytes go to the UART
+// under the lock, as many as its ring takes, and the rest as the guest
+// reads (any thread that handles a UART read feeds them).
 char pending_input[kestrel::console_protocol::max_read_bytes];
 size_t pending_count = 0;
 size_t pending_taken = 0;
+bool reading_stopped = false;  // the reader stopped with the guest's ring full: the driver may hold more
 
-void take_input() {
-  if (!has_uart) return;
-  for (;;) {
-    if (pending_taken == pending_count) {
-      pending_count = console.read(pending_input, sizeof pending_input);
-      pending_taken = 0;
-      if (pending_count == 0) break;
-    }
-    const size_t taken =
+// With the lock: pending input into the UART; whether all of it went.
+bool feed_input() {
+  if (pending_taken != pending_count) {
+    pending_taken +=
         uart.receive(reinterpret_cast<const uint8_t*>(pending_input + pending_taken), pending_count - pending_taken);
-    pending_taken += taken;
-    if (taken == 0) break;  // the guest's ring is full: the rest on its next read
+    update_uart_interrupt();
   }
-  update_uart_interrupt();
+  return pending_taken == pending_count;
 }
 
-}  // namespace
+// Without the lock: reads what the driver holds. While the guest's ring is
+// full, the input thread tries again after a yield (it spins in its own
+// window only); an exit thread stops and reads again once the guest has
+// taken the pending bytes (it has exits to serve meanwhile).
+void take_input(uint64_t self) {
+  if (!has_uart) return;
+  for (;;) {
+    bool all_fed;
+    {
+      Locked locked{self};
+      all_fed = feed_input();
+      reading_stopped = !all_fed && self != input_thread;
+    }
+    if (!all_fed) {
+      if (self != input_thread) return;
+      kestrel::yield();
+      continue;
+    }
+    const size_t count = outputs[self].console.read(pending_input, sizeof pending_input);
+    if (count == 0) return;
+    Locked locked{self};
+    pending_count = count;
+    pending_taken = 0;
+  }
+}
 
 // The input thread: waits for the console driver's doorbell, then hands
 // what was typed to the guest's UART.
 [[noreturn]] void input_main() {
   for (;;) {
     kestrel::wait(kestrel::vms::input);
-    Locked locked;
-    take_input();
+    take_input(input_thread);
+    outputs[input_thread].send();
   }
 }
 
-bool on_input_stack() {
-  if constexpr (has_input_thread) {
-    uint64_t sp;
-    asm volatile("mov %0, sp" : "=r"(sp));
-    return sp >= input_stack.address && sp - input_stack.address <= input_stack.size;
-  }
-  return false;
-}
-
-extern "C" int main() {
-  if (on_input_stack()) input_main();
-  VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
-  // Without an input thread, the exit thread takes the doorbell itself
-  // (which works only if it has time of its own, i.e. is not passive).
-  constexpr uint64_t input =
-      !has_input_thread && kestrel::vms::input != ~uint64_t{0} ? kestrel::vms::input : kestrel::no_notification;
-  kestrel::Exit_message exit = kestrel::recv(vm.exits, input);
+// An exit thread: serves the exits of the vCPUs on its CPU, on the endpoint
+// `exits`. `doorbell`: the input doorbell it also waits on, if there is no
+// input thread and it is the first exit thread (kestrel::no_notification
+// otherwise); that works only if it has time of its own (is not passive).
+[[noreturn]] void serve_exits(uint64_t self, uint64_t exits, uint64_t doorbell) {
+  const bool reader = doorbell != kestrel::no_notification;
+  kestrel::Exit_message exit = kestrel::recv(exits, doorbell);
   for (;;) {
     if (exit.status != Status::ok) {
-      exit = kestrel::recv(vm.exits, input);
+      exit = kestrel::recv(exits, doorbell);
       continue;
     }
     if (exit.notified()) {
-      Locked locked;
-      take_input();
-      exit = kestrel::recv(vm.exits, input);
+      take_input(self);
+      outputs[self].send();
+      exit = kestrel::recv(exits, doorbell);
       continue;
     }
     Answer answer;
+    bool read_more = false;
     {
-      Locked locked;
+      Locked locked{self};
       answer = handle(exit);
       // A guest read of the UART may have made room for input still waiting.
-      if (pending_taken != pending_count) take_input();
+      read_more = feed_input() && reader && reading_stopped;
     }
-    exit = kestrel::reply_recv(vm.exits, answer.value, answer.flags, input);
+    if (read_more) take_input(self);
+    outputs[self].send();
+    if (answer.power_off) kestrel::system_off(kestrel::vms::power);
+    exit = kestrel::reply_recv(exits, answer.value, answer.flags, doorbell);
   }
+}
+
+}  // namespace
+
+extern "C" int main() {
+  const kestrel::slots::Thread& thread = kestrel::slots::this_thread();
+  const auto self = static_cast<uint64_t>(&thread - kestrel::slots::threads);
+  if (has_input_thread && self == input_thread) input_main();
+  // The exit endpoint the policy compiler gave this thread (its CPU's).
+  uint32_t first_exits = 0;
+  while (first_exits < vm.exit_endpoint_count && vm.exit_endpoints[first_exits].thread != self) ++first_exits;
+  {
+    Locked locked{self};
+    if (first_exits == vm.exit_endpoint_count) {
+      VMM_LOG("thread %s receives no exits and has nothing to do\n", thread.name != nullptr ? thread.name : "?");
+    } else if (first_exits == 0) {
+      VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
+    }
+  }
+  outputs[self].send();
+  if (first_exits == vm.exit_endpoint_count) kestrel::thread_exit();
+  constexpr uint64_t doorbell =
+      !has_input_thread && kestrel::vms::input != ~uint64_t{0} ? kestrel::vms::input : kestrel::no_notification;
+  serve_exits(self, vm.exit_endpoints[first_exits].slot, first_exits == 0 ? doorbell : kestrel::no_notification);
 }

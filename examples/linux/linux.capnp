@@ -3,7 +3,8 @@
 #   console - the console driver: owns the PL011, prints every partition's
 #             lines with its name in front, routes typed input (Ctrl-] n
 #             switches it between the partitions that take input)
-#   vmm     - the VMM (vmm-server/vmm.cpp): the VM's GIC, PL011 and PSCI
+#   vmm     - the VMM (vmm-server/vmm.cpp): the VM's GIC, PL011 and PSCI,
+#             serving each vCPU's exits on the vCPU's own CPU
 #   linux   - the guest: Debian's cloud kernel and a busybox initramfs
 #             (scripts/guest-payloads fetches both into <build>/guest)
 #   control - a native real-time partition with a periodic control loop on
@@ -41,11 +42,14 @@ const system :K.System = (
         (name = "data", size = 0x40000, address = 0x400000),
         (name = "stack", size = 0x8000, address = 0x800000),
         (name = "input-stack", size = 0x4000, address = 0x900000),
+        (name = "stack-cpu1", size = 0x8000, address = 0xa00000),
       ],
-      # Exits are served on the vCPUs' time (passive); typed input by a
-      # thread with time of its own (the stack named input-stack tells it).
+      # Each vCPU's exits are served on its own CPU, by the VMM's passive
+      # thread there, on the vCPU's time; typed input by a thread with time
+      # of its own (the stack named input-stack tells it).
       threads = [
         (name = "main", stack = "stack", priority = 150, passive = true, cpu = 0),
+        (name = "exits-cpu1", stack = "stack-cpu1", priority = 150, passive = true, cpu = 1),
         (name = "input", stack = "input-stack", priority = 150, cpu = 2),
       ],
     ),

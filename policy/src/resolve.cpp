@@ -489,30 +489,59 @@ class Resolver {
     }
   }
 
-  // Each VM's exits go to an endpoint its VMM serves; its vCPUs are threads
-  // of the VM partition whose fault endpoint is that one.
+  // Each VM's exits go to endpoints its VMM serves, one per CPU its vCPUs
+  // run on (<vm>.exits-cpuN), each received by the VMM's thread on that CPU,
+  // so that no exit crosses CPUs. Its vCPUs are threads of the VM partition
+  // whose fault endpoint is their CPU's.
   void add_vm_exit_endpoints() {
     for (auto& [partition_number, vcpu] : vcpus_) {
       Partition& partition = model_.partitions[partition_number];
       Virtual_machine& vm = *partition.vm;
-      if (vm.exit_endpoint == none && vm.vmm != none) {
-        Endpoint exits;
-        exits.name = partition.name + ".exits";
-        if (!partition.unnamed)
-          check_generated_name(exits.name, partition.src.at("name"),
-                               "the endpoint on which VM " + quoted(partition.name) + "'s exits arrive",
-                               "shorten the VM's name to at most " +
-                                   std::to_string(max_name_length - std::string_view(".exits").size()) + " characters");
-        exits.server = vm.vmm;
-        exits.server_thread = model_.partitions[vm.vmm].threads.empty() ? none : 0;
-        exits.implicit = true;
-        exits.src = vm.src.field("vmm");
-        vm.exit_endpoint = static_cast<uint32_t>(model_.endpoints.size());
-        model_.endpoints.push_back(std::move(exits));
-      }
-      vcpu.fault_endpoint = vm.exit_endpoint;
+      if (vm.vmm != none) vcpu.fault_endpoint = exit_endpoint(partition_number, vcpu.cpu);
       partition.threads.push_back(vcpu);
     }
+  }
+
+  // The exit endpoint of VM `vm_partition` for its vCPUs on `cpu`, made the
+  // first time a vCPU there asks.
+  uint32_t exit_endpoint(uint32_t vm_partition, uint32_t cpu) {
+    const Partition& partition = model_.partitions[vm_partition];
+    Virtual_machine& vm = *model_.partitions[vm_partition].vm;
+    for (const auto& exits : vm.exit_endpoints) {
+      if (exits.cpu == cpu) return exits.endpoint;
+    }
+    Endpoint exits;
+    exits.name = partition.name + ".exits-cpu" + std::to_string(cpu);
+    if (!partition.unnamed)
+      check_generated_name(
+          exits.name, partition.src.at("name"),
+          "the endpoint on which VM " + quoted(partition.name) + "'s exits on CPU " + std::to_string(cpu) + " arrive",
+          "shorten the VM's name to at most " +
+              std::to_string(max_name_length - (exits.name.size() - partition.name.size())) + " characters");
+    exits.server = vm.vmm;
+    exits.server_thread = exit_thread(model_.partitions[vm.vmm], cpu);
+    exits.implicit = true;
+    exits.exits_of_vm = vm_partition;
+    exits.exits_cpu = cpu;
+    exits.src = vm.src.field("vmm");
+    const auto endpoint = static_cast<uint32_t>(model_.endpoints.size());
+    vm.exit_endpoints.push_back({cpu, endpoint});
+    model_.endpoints.push_back(std::move(exits));
+    return endpoint;
+  }
+
+  // The VMM's thread that receives exits on `cpu`: its passive thread there
+  // (a thread with time of its own there may do other work, such as taking
+  // typed input), else its first thread there; none if it has no thread on
+  // that CPU (KP0512) or none at all (KP0506).
+  static uint32_t exit_thread(const Partition& vmm, uint32_t cpu) {
+    uint32_t found = none;
+    for (uint32_t t = 0; t < vmm.threads.size(); ++t) {
+      if (vmm.threads[t].vcpu || vmm.threads[t].cpu != cpu) continue;  // vCPUs: a VM as VMM (KP0609, KP0610)
+      if (vmm.threads[t].passive) return t;
+      if (found == none) found = t;
+    }
+    return found;
   }
 
   // A VM with vmmRamAddress: its RAM, the same physical pages, mapped into

@@ -22,7 +22,10 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
     for (uint32_t p = 0; p < model.partitions.size(); ++p) {
       if (p == plan.exclusive) continue;
       for (const auto& thread : model.partitions[p].threads) {
-        if (thread.cpu != plan.cpu) continue;
+        // A passive thread runs there only on its callers' time, and only
+        // the owner may call it there (KP0511): a VMM's exit thread for
+        // the owner's vCPUs, say.
+        if (thread.cpu != plan.cpu || thread.passive) continue;
         diagnostics
             .report(Code::exclusive_cpu_shared, thread.src.at("cpu"),
                     "thread " + quoted(thread.name) + " of " + quoted(model.partitions[p].name) + " is pinned to " +

@@ -84,7 +84,9 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DI
 # driver's).
 # One boot checks SMP, IPIs, floating point in the guest's user space and
 # in the native partition at the same time, and the guest's power-off,
-# which the VMM (mayPowerOff) turns into the machine's.
+# which the VMM (mayPowerOff) turns into the machine's; the VMM's report
+# shows each vCPU's exits served by its thread on the vCPU's own CPU (none
+# on another).
 set(linux_two_cpus "(cpu = 0, majorFrameUs = 10000, windows = [(partition = \"linux\", durationUs = 10000)]),
     (cpu = 1, majorFrameUs = 10000, windows = [(partition = \"linux\", durationUs = 10000)]),
     (cpu = 2, majorFrameUs = 1000, windows = [(partition = \"control\", durationUs = 400), (partition = \"console\", durationUs = 400), (partition = \"vmm\", durationUs = 200)])")
@@ -95,8 +97,10 @@ kestrel_add_qemu_test(NAME linux_smp_fp_and_poweroff IMAGE ${CMAKE_CURRENT_BINAR
   EXPECT ${modules_loaded} "linux: kestrel-guest: init reached" "linux: kestrel-guest: cpus 2"
          "linux: kestrel-guest: ipis on every cpu yes" "linux: kestrel-guest: fp result 1.6449290668607415"
          "control: position after 250 steps 0x3fb8c9d888e84f69"
-         "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
-  FORBID "FAILED" "differ" "Kernel panic" "Oops" "cannot emulate" "ipis on every cpu no")
+         "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)" "linux: vmm: exits on CPU 0: "
+         "linux: vmm: exits on CPU 1: " "partition vmm: thread main powers the machine off"
+  FORBID "FAILED" "differ" "Kernel panic" "Oops" "cannot emulate" "ipis on every cpu no" "exits on CPU 0: none"
+         "exits on CPU 1: none" "were of vCPUs on other CPUs")
 
 # The control loop shares CPU 0 with vCPU 0: the first 200 us of every
 # 1 ms frame are its window, the rest Linux's (vCPU 1 has CPU 1). The guest

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include <kestrel/abi/limits.hpp>
+
 namespace kestrel {
 
 // The policy's EmulatedKind, same numbers.
@@ -27,11 +29,22 @@ struct Emulated_device {
 };
 
 inline constexpr uint32_t max_described_devices = 16;
+inline constexpr uint32_t max_described_vcpus = abi::max_cpus;  // a VM has at most one vCPU per CPU (KP0616)
+
+// The endpoint on which the exits of the VM's vCPUs on `cpu` arrive, served
+// by the VMM's thread on that CPU (docs/vmm.md): no exit crosses CPUs.
+struct Exit_endpoint {
+  uint32_t cpu;
+  uint64_t slot;    // receive on it
+  uint32_t thread;  // the VMM's thread that receives there: its index in kestrel::slots::threads
+};
 
 struct Vm_description {
   const char* name;
   uint32_t vcpus;
-  uint64_t exits;        // slot: receive on the VM's exit endpoint
+  uint32_t vcpu_cpus[max_described_vcpus];  // the CPU vCPU i runs on
+  uint32_t exit_endpoint_count;             // one per CPU its vCPUs run on, in the order of the vCPUs
+  Exit_endpoint exit_endpoints[max_described_vcpus];
   uint64_t first_vcpu;   // slot of vCPU 0's control capability; vCPU i is first_vcpu + i
   uint64_t ram_address;  // guest-physical
   uint64_t ram_size;
@@ -40,6 +53,14 @@ struct Vm_description {
   uint64_t gic_redistributors;  // guest-physical: 128 KiB per vCPU from here
   uint32_t device_count;
   Emulated_device devices[max_described_devices];
+
+  // The slot of the exit endpoint for the vCPUs on `cpu`; ~0 if none runs there.
+  constexpr uint64_t exits_on(uint32_t cpu) const {
+    for (uint32_t i = 0; i < exit_endpoint_count; ++i) {
+      if (exit_endpoints[i].cpu == cpu) return exit_endpoints[i].slot;
+    }
+    return ~uint64_t{0};
+  }
 };
 
 }  // namespace kestrel

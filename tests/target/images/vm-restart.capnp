@@ -20,8 +20,13 @@ const system :K.System = (
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
+        (name = "stack-cpu1", size = 0x4000, address = 0x900000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 50)],
+      # vCPU 1's exits are served on its CPU, by a passive thread there.
+      threads = [
+        (name = "main", stack = "stack", priority = 50),
+        (name = "exits-cpu1", stack = "stack-cpu1", priority = 50, passive = true, cpu = 1),
+      ],
     ),
     ( name = "guest",
       vm = (

@@ -3,7 +3,9 @@
 // PL011 lines, answers reads of the restart-count register (0x0a000000)
 // with how often it restarted the VM, starts vCPUs on PSCI CPU_ON, restarts
 // the VM from its image on PSCI SYSTEM_RESET (vm_restart) and ends it on
-// SYSTEM_OFF. Slots: the exit endpoint, the two vCPUs, the console.
+// SYSTEM_OFF. Slots: the exit endpoints of CPUs 0 and 1 (one per vCPU),
+// the two vCPUs, the console. Its thread on CPU i (the one whose stack is
+// at 0x800000 + i * 0x100000) serves the exits of vCPU i.
 #include <kestrel/syscall.hpp>
 
 namespace {
@@ -11,15 +13,33 @@ namespace {
 using kestrel::abi::Exit_kind;
 using kestrel::abi::Status;
 
-constexpr uint64_t exits = 0;
-constexpr uint64_t first_vcpu = 1;
 constexpr uint64_t vcpus = 2;
+constexpr uint64_t first_vcpu = vcpus;  // after the exit endpoints
 constexpr uint64_t console = first_vcpu + vcpus;
 constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t restart_count_register = 0x0a00'0000;
 constexpr uint64_t psci_cpu_on = 0xc400'0003;
 constexpr uint64_t psci_system_off = 0x8400'0008;
 constexpr uint64_t psci_system_reset = 0x8400'0009;
+
+// Shared by the two threads; held only across kernel calls that do not
+// block (the kernel console, vcpu_start, vcpu_stop, vm_restart).
+bool taken = false;
+struct Locked {
+  Locked() {
+    while (__atomic_test_and_set(&taken, __ATOMIC_ACQUIRE)) asm volatile("yield");
+  }
+  ~Locked() { __atomic_clear(&taken, __ATOMIC_RELEASE); }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+};
+
+// The exit endpoint of this thread's CPU, from its stack.
+uint64_t my_exits() {
+  uint64_t sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
+  return (sp - 1 - 0x80'0000) / 0x10'0000;
+}
 
 char line[128];
 uint64_t line_length = 0;
@@ -39,37 +59,41 @@ void guest_wrote(char c) {
 }  // namespace
 
 extern "C" int main() {
+  const uint64_t exits = my_exits();
   auto exit = kestrel::recv(exits);
   for (;;) {
     uint64_t value = 0;
     uint64_t flags = kestrel::abi::reply_resume;
-    if (exit.kind == Exit_kind::mmio_write && exit.address == uart_data) {
-      guest_wrote(static_cast<char>(exit.value));
-    } else if (exit.kind == Exit_kind::mmio_read && exit.address == restart_count_register) {
-      value = restarts;
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_on && (exit.value & 0xff) < vcpus) {
-      const auto status = kestrel::vcpu_start(first_vcpu + (exit.value & 0xff), exit.size, exit.extra);
-      value = status == Status::ok ? 0 : static_cast<uint64_t>(-4);  // PSCI ALREADY_ON
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_reset) {
-      // The device models would be reset here; this VMM has none with state.
-      line_length = 0;
-      const Status status = kestrel::vm_restart(first_vcpu);
-      if (status == Status::ok) ++restarts;
-      kestrel::console_print_line(console,
-                                  status == Status::ok ? "vm_restart: restarted, count " : "vm_restart FAILED: status ",
-                                  status == Status::ok ? restarts : static_cast<uint64_t>(status));
-      // The vCPU that asked was reset: this late answer must not resume it.
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
-      print("the guest asked for PSCI SYSTEM_OFF\n");
-      for (uint64_t vcpu = 0; vcpu < vcpus; ++vcpu) (void)kestrel::vcpu_stop(first_vcpu + vcpu);
-      flags = kestrel::abi::reply_stop;
-    } else {
-      print("unexpected exit ");
-      kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
-      print(" at ");
-      kestrel::console_print_hex(console, exit.address);
-      print("; stopping the vCPU\n");
-      flags = kestrel::abi::reply_stop;
+    {  // the lock is let go before the reply: reply_recv blocks
+      Locked locked;
+      if (exit.kind == Exit_kind::mmio_write && exit.address == uart_data) {
+        guest_wrote(static_cast<char>(exit.value));
+      } else if (exit.kind == Exit_kind::mmio_read && exit.address == restart_count_register) {
+        value = restarts;
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_on && (exit.value & 0xff) < vcpus) {
+        const auto status = kestrel::vcpu_start(first_vcpu + (exit.value & 0xff), exit.size, exit.extra);
+        value = status == Status::ok ? 0 : static_cast<uint64_t>(-4);  // PSCI ALREADY_ON
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_reset) {
+        // The device models would be reset here; this VMM has none with state.
+        line_length = 0;
+        const Status status = kestrel::vm_restart(first_vcpu);
+        if (status == Status::ok) ++restarts;
+        kestrel::console_print_line(
+            console, status == Status::ok ? "vm_restart: restarted, count " : "vm_restart FAILED: status ",
+            status == Status::ok ? restarts : static_cast<uint64_t>(status));
+        // The vCPU that asked was reset: this late answer must not resume it.
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
+        print("the guest asked for PSCI SYSTEM_OFF\n");
+        for (uint64_t vcpu = 0; vcpu < vcpus; ++vcpu) (void)kestrel::vcpu_stop(first_vcpu + vcpu);
+        flags = kestrel::abi::reply_stop;
+      } else {
+        print("unexpected exit ");
+        kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
+        print(" at ");
+        kestrel::console_print_hex(console, exit.address);
+        print("; stopping the vCPU\n");
+        flags = kestrel::abi::reply_stop;
+      }
     }
     exit = kestrel::reply_recv(exits, value, flags);
   }

@@ -6,8 +6,12 @@
 // ID is written), PSCI CPU_ON (starts another vCPU), CPU_OFF (powers the
 // calling vCPU off) and SYSTEM_OFF (stops the vCPU), and system registers
 // (reads of CNTP_CTL_EL0 answer 4, writes are refused: the guest takes an
-// undefined-instruction exception) and SMCCC VERSION (1.1). KESTREL_VCPUS is the number of the VM's vCPUs (their
-// control capabilities follow the exit endpoint; the console comes last).
+// undefined-instruction exception) and SMCCC VERSION (1.1). KESTREL_VCPUS is the number of the VM's
+// vCPUs, vCPU i on CPU i: the VM has an exit endpoint per vCPU's CPU (slots
+// 0..), served by this VMM's thread on that CPU (the thread whose stack is
+// at 0x800000 + i * 0x100000), then the control capability of each vCPU,
+// then the console. Each thread says whose exits it serves, and that no
+// exit of a vCPU on another CPU reaches it.
 #include <kestrel/syscall.hpp>
 
 namespace {
@@ -18,10 +22,11 @@ using kestrel::abi::Exit_kind;
 #define KESTREL_VCPUS 1
 #endif
 
-constexpr uint64_t exits = 0;       // slot 0: receive on "guest.exits"
-constexpr uint64_t first_vcpu = 1;  // slots 1..: the control of each vCPU
 constexpr uint64_t vcpus = KESTREL_VCPUS;
+constexpr uint64_t first_vcpu = vcpus;  // after the exit endpoints "guest.exits-cpuN", one per vCPU
 constexpr uint64_t console = first_vcpu + vcpus;
+constexpr uint64_t first_stack = 0x80'0000;
+constexpr uint64_t stack_spacing = 0x10'0000;
 constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
 constexpr uint64_t doorbell = 0x0a00'0200;
@@ -38,6 +43,44 @@ constexpr uint64_t psci_already_on = static_cast<uint64_t>(-4);
 char line[128];
 uint64_t line_length = 0;
 uint64_t scratch_value = 0;
+bool served_vcpu[vcpus];
+
+// The guest's line and the scratch value are shared by the threads (one
+// per CPU). The lock is held only across kernel calls that do not block
+// (console output to the kernel console, vcpu_*).
+bool taken = false;
+struct Locked {
+  Locked() {
+    while (__atomic_test_and_set(&taken, __ATOMIC_ACQUIRE)) asm volatile("yield");
+  }
+  ~Locked() { __atomic_clear(&taken, __ATOMIC_RELEASE); }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+};
+
+// "<what> <vcpu><where> <cpu>" with both numbers in decimal (below 10).
+void say_where(const char* what, uint64_t vcpu, const char* where, uint64_t cpu) {
+  char out[96];
+  uint64_t length = 0;
+  auto add = [&](const char* part) {
+    while (*part != '\0' && length < sizeof out - 4) out[length++] = *part++;
+  };
+  const char digits[] = "0123456789?";
+  add(what);
+  out[length++] = digits[vcpu < 10 ? vcpu : 10];
+  add(where);
+  out[length++] = digits[cpu < 10 ? cpu : 10];
+  out[length++] = '\n';
+  kestrel::console_write(console, out, length);
+}
+
+// This thread's CPU, from its stack (the policy pins the thread with the
+// i-th stack to CPU i).
+uint64_t my_cpu() {
+  uint64_t sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
+  return (sp - 1 - first_stack) / stack_spacing;
+}
 
 void print(const char* text) { kestrel::console_print(console, text); }
 
@@ -53,56 +96,67 @@ void guest_wrote(char c) {
 }  // namespace
 
 extern "C" int main() {
+  const uint64_t cpu = my_cpu();
+  const uint64_t exits = cpu;  // the exit endpoint of the vCPU on this CPU
   auto exit = kestrel::recv(exits);
   for (;;) {
     uint64_t value = 0;
     uint64_t flags = kestrel::abi::reply_resume;
-    if (exit.kind == Exit_kind::mmio_write && exit.address == uart_data) {
-      guest_wrote(static_cast<char>(exit.value));
-    } else if (exit.kind == Exit_kind::mmio_write && exit.address == scratch) {
-      scratch_value = exit.value;
-    } else if (exit.kind == Exit_kind::mmio_write && exit.address == doorbell) {
-      const auto status = kestrel::vcpu_inject_interrupt(first_vcpu + exit.vcpu, static_cast<uint32_t>(exit.value));
-      print(status == kestrel::abi::Status::ok ? "injected interrupt " : "could not inject interrupt ");
-      kestrel::console_print_hex(console, exit.value);
-      print("\n");
-    } else if (exit.kind == Exit_kind::mmio_read && exit.address == scratch) {
-      value = scratch_value | 0xffff'0000;
-      print("read of the scratch register answered with ");
-      kestrel::console_print_hex(console, value);
-      print("\n");
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_on) {
-      // x1 the target's MPIDR (its vCPU index in Aff0), x2 entry, x3 context.
-      const uint64_t target = (exit.value & 0xff) + 16 * ((exit.value >> 8) & 0xff);
-      if (target >= vcpus) {
-        value = psci_invalid_parameters;
-      } else {
-        const auto status = kestrel::vcpu_start(first_vcpu + target, exit.size, exit.extra);
-        value = status == kestrel::abi::Status::ok ? psci_success : psci_already_on;
-        kestrel::console_print_line(
-            console, value == psci_success ? "PSCI CPU_ON started vCPU " : "PSCI CPU_ON refused for vCPU ", target);
+    {  // the lock is let go before the reply: reply_recv blocks
+      Locked locked;
+      if (exit.vcpu != cpu) {
+        say_where("FAILED: an exit of vCPU ", exit.vcpu, " was served on CPU ", cpu);
+      } else if (exit.vcpu < vcpus && !served_vcpu[exit.vcpu]) {
+        served_vcpu[exit.vcpu] = true;
+        say_where("the exits of vCPU ", exit.vcpu, " are served on CPU ", cpu);
       }
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == smccc_version) {
-      value = smccc_1_1;
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_off) {
-      kestrel::console_print_line(console, "PSCI CPU_OFF for vCPU ", exit.vcpu);
-      flags = kestrel::abi::reply_power_off;
-    } else if (exit.kind == Exit_kind::system_register && exit.size == 1) {  // a read
-      value = exit.address == cntp_ctl_el0 ? 4 : 0;
-      kestrel::console_print_line(console, "read of system register ", exit.address);
-    } else if (exit.kind == Exit_kind::system_register) {
-      kestrel::console_print_line(console, "refused a write to system register ", exit.address);
-      flags = kestrel::abi::reply_undefined;
-    } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
-      print("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
-      flags = kestrel::abi::reply_stop;
-    } else {
-      print("unexpected exit ");
-      kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
-      print(" at ");
-      kestrel::console_print_hex(console, exit.address);
-      print("; stopping the vCPU\n");
-      flags = kestrel::abi::reply_stop;
+      if (exit.kind == Exit_kind::mmio_write && exit.address == uart_data) {
+        guest_wrote(static_cast<char>(exit.value));
+      } else if (exit.kind == Exit_kind::mmio_write && exit.address == scratch) {
+        scratch_value = exit.value;
+      } else if (exit.kind == Exit_kind::mmio_write && exit.address == doorbell) {
+        const auto status = kestrel::vcpu_inject_interrupt(first_vcpu + exit.vcpu, static_cast<uint32_t>(exit.value));
+        print(status == kestrel::abi::Status::ok ? "injected interrupt " : "could not inject interrupt ");
+        kestrel::console_print_hex(console, exit.value);
+        print("\n");
+      } else if (exit.kind == Exit_kind::mmio_read && exit.address == scratch) {
+        value = scratch_value | 0xffff'0000;
+        print("read of the scratch register answered with ");
+        kestrel::console_print_hex(console, value);
+        print("\n");
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_on) {
+        // x1 the target's MPIDR (its vCPU index in Aff0), x2 entry, x3 context.
+        const uint64_t target = (exit.value & 0xff) + 16 * ((exit.value >> 8) & 0xff);
+        if (target >= vcpus) {
+          value = psci_invalid_parameters;
+        } else {
+          const auto status = kestrel::vcpu_start(first_vcpu + target, exit.size, exit.extra);
+          value = status == kestrel::abi::Status::ok ? psci_success : psci_already_on;
+          kestrel::console_print_line(
+              console, value == psci_success ? "PSCI CPU_ON started vCPU " : "PSCI CPU_ON refused for vCPU ", target);
+        }
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == smccc_version) {
+        value = smccc_1_1;
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_off) {
+        kestrel::console_print_line(console, "PSCI CPU_OFF for vCPU ", exit.vcpu);
+        flags = kestrel::abi::reply_power_off;
+      } else if (exit.kind == Exit_kind::system_register && exit.size == 1) {  // a read
+        value = exit.address == cntp_ctl_el0 ? 4 : 0;
+        kestrel::console_print_line(console, "read of system register ", exit.address);
+      } else if (exit.kind == Exit_kind::system_register) {
+        kestrel::console_print_line(console, "refused a write to system register ", exit.address);
+        flags = kestrel::abi::reply_undefined;
+      } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_off) {
+        print("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
+        flags = kestrel::abi::reply_stop;
+      } else {
+        print("unexpected exit ");
+        kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
+        print(" at ");
+        kestrel::console_print_hex(console, exit.address);
+        print("; stopping the vCPU\n");
+        flags = kestrel::abi::reply_stop;
+      }
     }
     exit = kestrel::reply_recv(exits, value, flags);
   }

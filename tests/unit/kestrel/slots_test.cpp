@@ -14,8 +14,8 @@ namespace {
 
 // Every kind of capability: served and called endpoints (two whose names
 // become the same identifier), owned and signalled notifications (one a
-// channel's doorbell), a device interrupt, the vCPUs of a VM, the console;
-// and the VM's RAM mapped into its VMM.
+// channel's doorbell), a device interrupt, the vCPUs of a VM (on two CPUs,
+// so two exit endpoints), the console; and the VM's RAM mapped into its VMM.
 constexpr const char* policy_text = R"(@0xb3c4d5e6f7a80912;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";
@@ -34,9 +34,11 @@ const system :K.System = (
      devices = [(device = "rtc", notification = "rtc-irq", badge = 0x10)]),
     (name = "vmm", program = "vmm.cpp",
      memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
-               (name = "stack", size = 0x4000, address = 0x800000)],
-     threads = [(name = "main", stack = "stack")]),
-    (name = "guest", vm = (cpus = [0, 0], ramSize = 0x400000, kernel = "guest.elf", vmm = "vmm",
+               (name = "stack", size = 0x4000, address = 0x800000),
+               (name = "stack-cpu1", size = 0x8000, address = 0x900000)],
+     threads = [(name = "main", stack = "stack"),
+                (name = "exits-cpu1", stack = "stack-cpu1", passive = true, cpu = 1)]),
+    (name = "guest", vm = (cpus = [0, 1, 1], ramSize = 0x400000, kernel = "guest.elf", vmm = "vmm",
                            vmmRamAddress = 0x80000000)),
   ],
   endpoints = [
@@ -51,7 +53,8 @@ const system :K.System = (
                readers = [(partition = "server", address = 0x600000)], doorbell = true)],
   schedule = [(cpu = 0, majorFrameUs = 4000, windows = [
     (partition = "server", durationUs = 1000), (partition = "client", durationUs = 1000),
-    (partition = "vmm", durationUs = 1000), (partition = "guest", durationUs = 1000)])],
+    (partition = "vmm", durationUs = 1000), (partition = "guest", durationUs = 1000)]),
+    (cpu = 1, majorFrameUs = 1000, windows = [(partition = "guest", durationUs = 1000)])],
 );
 )";
 
@@ -95,9 +98,11 @@ TEST_F(SlotsTest, NamesFollowTheCompilersSlotOrder) {
   // Called endpoints, owned and signalled notifications, interrupts.
   EXPECT_EQ(names("client"), (std::vector<std::string>{"call_db_query_0", "call_db_query_1", "wait_rtc_irq",
                                                        "signal_bell", "signal_log_doorbell_server", "irq_rtc"}));
-  // The VM's exits arrive on an endpoint the VMM serves ("guest.exits");
-  // then its vCPUs.
-  EXPECT_EQ(names("vmm"), (std::vector<std::string>{"serve_guest_exits", "vcpu_guest_0", "vcpu_guest_1"}));
+  // The VM's exits arrive on an endpoint per CPU its vCPUs run on
+  // ("guest.exits-cpu0", "guest.exits-cpu1"), which the VMM serves; then
+  // its vCPUs.
+  EXPECT_EQ(names("vmm"), (std::vector<std::string>{"serve_guest_exits_cpu0", "serve_guest_exits_cpu1", "vcpu_guest_0",
+                                                    "vcpu_guest_1", "vcpu_guest_2"}));
   EXPECT_TRUE(names("guest").empty());
 }
 
@@ -144,6 +149,33 @@ TEST_F(SlotsTest, TheHeaderListsTheSignalledNotificationsByTheirPolicyNames) {
   EXPECT_NE(server.find("signalled_notifications[] = {\n    {nullptr, 5},\n};"), std::string::npos) << server;
   EXPECT_NE(server.find("constexpr uint64_t signalled_notification_count = 0;"), std::string::npos) << server;
   EXPECT_EQ(server.find("\"bell\""), std::string::npos) << "the server waits on bell; it does not signal it";
+}
+
+TEST_F(SlotsTest, TheVmmsHeaderGivesTheExitEndpointOfEachCpuAndTheThreadThatServesIt) {
+  const std::string header = slots_header(model(), partition("vmm"), "slots.capnp");
+  for (const char* line :
+       {"constexpr uint64_t serve_guest_exits_cpu0 = 0;  // receive on endpoint guest.exits-cpu0",
+        "constexpr uint64_t serve_guest_exits_cpu1 = 1;  // receive on endpoint guest.exits-cpu1",
+        "    .vcpus = 3,\n    .vcpu_cpus = {0, 1, 1},\n    .exit_endpoint_count = 2,\n",
+        "    .exit_endpoints = {\n        {0, slots::serve_guest_exits_cpu0, 0},\n"
+        "        {1, slots::serve_guest_exits_cpu1, 1},\n    },\n    .first_vcpu = slots::vcpu_guest_0,"}) {
+    EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
+  }
+}
+
+TEST_F(SlotsTest, TheHeaderListsThePartitionsThreadsWithTheirCpusAndStacks) {
+  // So that threads of one program can tell themselves apart by their
+  // stack pointer (a thread starts with sp at the end of its stack).
+  const std::string header = slots_header(model(), partition("vmm"), "slots.capnp");
+  for (const char* line : {"constexpr Thread threads[] = {\n    {\"main\", 0, false, 0x800000, 0x4000},\n"
+                           "    {\"exits-cpu1\", 1, true, 0x900000, 0x8000},\n    {nullptr, 0, false, 0, 0},\n};",
+                           "constexpr uint64_t thread_count = 2;", "constexpr uint64_t thread_of_stack(uint64_t sp) {",
+                           "inline const Thread& this_thread() {"}) {
+    EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
+  }
+  // A VM has no threads of its own in the table: its vCPUs run no program.
+  EXPECT_NE(slots_header(model(), partition("guest"), "slots.capnp").find("constexpr uint64_t thread_count = 0;"),
+            std::string::npos);
 }
 
 TEST_F(SlotsTest, TheVmmsHeaderSaysWhereItSeesItsGuestsRam) {

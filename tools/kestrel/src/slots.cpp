@@ -123,6 +123,23 @@ std::string input_doorbell(const Model& model, const Partition& partition, const
   return "~uint64_t{0}";
 }
 
+// The slot in which `partition` receives on endpoint `endpoint`, or "no slot".
+std::string served_slot(const Partition& partition, uint32_t endpoint, const std::vector<Named_slot>& slots) {
+  for (size_t slot = 0; slot < partition.capabilities.size(); ++slot) {
+    const Capability& capability = partition.capabilities[slot];
+    if (static_cast<Capability_kind>(capability.kind) == Capability_kind::endpoint && capability.object == endpoint &&
+        (capability.rights & kestrel::abi::right_receive) != 0)
+      return "slots::" + slots.at(slot).name;
+  }
+  return "~uint64_t{0}";
+}
+
+std::string join(const std::vector<uint32_t>& numbers) {
+  std::string out;
+  for (const uint32_t number : numbers) out += (out.empty() ? "" : ", ") + std::to_string(number);
+  return out;
+}
+
 // For a VMM: each VM it serves (kestrel::vms, runtime/include/kestrel/vm_description.hpp).
 void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t partition,
                            const std::vector<Named_slot>& slots) {
@@ -140,7 +157,15 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
     out << "constexpr Vm_description " << id << "_vm{\n"
         << "    .name = " << quoted(vm_partition->name) << ",\n"
         << "    .vcpus = " << vm.cpus.size() << ",\n"
-        << "    .exits = " << slot_named(slots, "serve_" + id + "_exits") << ",\n"
+        << "    .vcpu_cpus = {" << join(vm.cpus) << "},\n"
+        << "    .exit_endpoint_count = " << vm.exit_endpoints.size() << ",\n"
+        << "    .exit_endpoints = {\n";
+    for (const auto& exits : vm.exit_endpoints) {
+      const uint32_t thread = model.endpoints.at(exits.endpoint).server_thread;
+      out << "        {" << exits.cpu << ", " << served_slot(model.partitions.at(partition), exits.endpoint, slots)
+          << ", " << (thread == none ? "~0U" : std::to_string(thread)) << "},\n";
+    }
+    out << "    },\n"
         << "    .first_vcpu = " << slot_named(slots, "vcpu_" + id + "_0") << ",\n"
         << "    .ram_address = " << hex(vm.ram_address) << ",\n"
         << "    .ram_size = " << hex(vm.ram_size) << ",\n"
@@ -191,6 +216,54 @@ void memory_table(std::ostringstream& out, const Partition& partition) {
   out << "    {nullptr, 0, 0},\n"
       << "};\n"
       << "constexpr uint64_t memory_region_count = " << count << ";\n\n";
+}
+
+// The partition's threads, with their CPUs and stacks: threads of one
+// program run the same code, and each finds itself by its stack pointer
+// (this_thread()).
+void thread_table(std::ostringstream& out, const Partition& partition) {
+  out << "// Its threads, in policy order: the first thread_count entries; a\n"
+      << "// {nullptr, ...} entry ends it. A thread starts with sp at the end of its stack.\n"
+      << "struct Thread {\n"
+      << "  const char* name;\n"
+      << "  uint32_t cpu;\n"
+      << "  bool passive;\n"
+      << "  uint64_t stack_address;\n"
+      << "  uint64_t stack_size;\n"
+      << "};\n\n"
+      << "constexpr Thread threads[] = {\n";
+  size_t count = 0;
+  for (const auto& thread : partition.threads) {
+    if (thread.vcpu) continue;
+    uint64_t address = 0;
+    uint64_t size = 0;
+    if (thread.stack_region < partition.regions.size()) {
+      address = partition.regions[thread.stack_region].ipa;
+      size = partition.regions[thread.stack_region].size;
+    }
+    out << "    {" << quoted(thread.name) << ", " << thread.cpu << ", " << (thread.passive ? "true" : "false") << ", "
+        << hex(address) << ", " << hex(size) << "},\n";
+    ++count;
+  }
+  out << "    {nullptr, 0, false, 0, 0},\n"
+      << "};\n"
+      << "constexpr uint64_t thread_count = " << count << ";\n\n"
+      << "// The index in threads of the thread whose stack holds `sp`; thread_count if none.\n"
+      << "constexpr uint64_t thread_of_stack(uint64_t sp) {\n"
+      << "  for (uint64_t i = 0; i < thread_count; ++i) {\n"
+      << "    if (sp > threads[i].stack_address && sp - threads[i].stack_address <= threads[i].stack_size) return i;\n"
+      << "  }\n"
+      << "  return thread_count;\n"
+      << "}\n\n"
+      << "#if defined(__aarch64__)\n"
+      << "// The thread running this: its entry in threads (the {nullptr, ...} one if\n"
+      << "// its stack pointer is on no thread's stack).\n"
+      << "inline const Thread& this_thread() {\n"
+      << "  uint64_t sp;\n"
+      << "  asm volatile(\"mov %0, sp\" : \"=r\"(sp));\n"
+      << "  return threads[thread_of_stack(sp)];\n"
+      << "}\n"
+      << "#endif\n\n";
 }
 
 // The notifications the partition signals, by the policy's names, so that a
@@ -290,6 +363,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   out << "constexpr uint64_t count = " << slots.size() << ";\n\n";
   signalled_table(out, model, model.partitions.at(partition));
   memory_table(out, model.partitions.at(partition));
+  thread_table(out, model.partitions.at(partition));
   out << "}  // namespace kestrel::slots\n";
   write_vm_descriptions(out, model, partition, slots);
   const auto views = guest_ram_views(model, partition);

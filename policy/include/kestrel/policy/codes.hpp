@@ -49,7 +49,7 @@ enum class Severity : uint8_t { error, warning };
   X(unknown_notification, 114, error, "a notification name refers to no notification")                         \
   X(unknown_region, 115, error, "a region name refers to no memory region of that partition")                  \
   X(generated_name_too_long, 116, error,                                                                       \
-    "a name the compiler makes (<vm>.exits, a doorbell) is longer than 63 characters")                         \
+    "a name the compiler makes (<vm>.exits-cpuN, a doorbell) is longer than 63 characters")                    \
   /* 02xx: the platform */                                                                                     \
   X(platform_no_cpus, 201, error, "the platform has no CPUs")                                                  \
   X(platform_too_many_cpus, 202, error, "the platform has more CPUs than the kernel supports")                 \
@@ -111,6 +111,7 @@ enum class Severity : uint8_t { error, warning };
   X(server_is_vm, 509, error, "a VM partition serves an endpoint or owns a notification")                      \
   X(too_many_capabilities, 510, error, "a partition needs more capabilities than the kernel allows")           \
   X(passive_server_unreachable, 511, error, "a passive server's caller has no window on the server's CPU")     \
+  X(vmm_without_thread_on_cpu, 512, error, "a VMM has no thread on a CPU its VM's vCPUs run on")               \
   /* 06xx: devices and virtual machines */                                                                     \
   X(device_granted_twice, 601, error, "a device is granted to two partitions, or twice to one")                \
   X(irq_notification_foreign, 602, error, "a device's interrupts go to a notification another partition owns") \

@@ -114,8 +114,14 @@ struct Virtual_machine {
   uint64_t vmm_ram_address = 0;  // where the VMM sees the guest's RAM; 0: it does not
   std::string kernel, initrd, device_tree, bootargs;
   uint32_t priority = 0;
-  uint32_t vmm = none;            // partition index
-  uint32_t exit_endpoint = none;  // implicit endpoint the VMM receives exits on
+  uint32_t vmm = none;  // partition index
+  // The implicit endpoints its exits arrive on, one per CPU its vCPUs run
+  // on (<vm>.exits-cpuN), in the order of its vCPUs: so no exit crosses CPUs.
+  struct Exit_endpoint {
+    uint32_t cpu = 0;
+    uint32_t endpoint = none;
+  };
+  std::vector<Exit_endpoint> exit_endpoints;
   std::vector<Emulated_device> emulated;
   bool restartable = true;  // the image keeps a pristine copy for vm_restart
   Source_ref src;
@@ -160,6 +166,10 @@ struct Endpoint {
   uint32_t server_thread = none;
   std::vector<Client> clients;
   bool implicit = false;  // made by the compiler (VM exits), not written
+  // A VM's exit endpoint: the VM partition, and the CPU whose vCPUs' exits
+  // arrive on it (the VMM's thread on that CPU receives them).
+  uint32_t exits_of_vm = none;
+  uint32_t exits_cpu = 0;
   Source_ref src;
 };
 

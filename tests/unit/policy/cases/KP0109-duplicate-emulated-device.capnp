@@ -7,8 +7,8 @@ const system :K.System = (
   platform = Virt.platform,
   partitions = [
     (name = "a", program = "a.elf",
-     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
-     threads = [(name = "main", stack = "stack")]),
+     memory = [(name = "stack", size = 0x4000, address = 0x100000), (name = "exits", size = 0x4000, address = 0x200000)],
+     threads = [(name = "main", stack = "stack"), (name = "exits", stack = "exits", passive = true, cpu = 1)]),
     (name = "guest",
      vm = (cpus = [1], ramSize = 0x8000000, kernel = "Image", vmm = "a",
            emulated = [(name = "console", kind = virtioConsole, address = 0xa000000, interrupt = 80),

@@ -1,4 +1,5 @@
-# VMM "vmm" needs 260 capabilities (52 VM exit endpoints, 208 vCPUs); the kernel allows 256.
+# VMM "vmm" needs 416 capabilities (208 VM exit endpoints, one per VM and
+# CPU, and 208 vCPUs); the kernel allows 256.
 @0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";
@@ -37,8 +38,11 @@ const system :K.System = (
   platform = Virt.platform,
   partitions = [
     (name = "vmm", program = "vmm.elf",  # expect KP0510 @ ""vmm""
-     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
-     threads = [(name = "main", stack = "stack")]),
+     memory = [(name = "stack", size = 0x4000, address = 0x100000), (name = "s1", size = 0x4000, address = 0x200000),
+               (name = "s2", size = 0x4000, address = 0x300000), (name = "s3", size = 0x4000, address = 0x400000)],
+     threads = [(name = "main", stack = "stack"), (name = "cpu1", stack = "s1", passive = true, cpu = 1),
+                (name = "cpu2", stack = "s2", passive = true, cpu = 2),
+                (name = "cpu3", stack = "s3", passive = true, cpu = 3)]),
     (name = "guest0", vm = .guest), (name = "guest1", vm = .guest), (name = "guest2", vm = .guest), (name = "guest3", vm = .guest),
     (name = "guest4", vm = .guest), (name = "guest5", vm = .guest), (name = "guest6", vm = .guest), (name = "guest7", vm = .guest),
     (name = "guest8", vm = .guest), (name = "guest9", vm = .guest), (name = "guest10", vm = .guest), (name = "guest11", vm = .guest),
