@@ -346,6 +346,13 @@ std::vector<uint8_t> chosen_property(const std::vector<uint8_t>& tree, const cha
   return value == nullptr ? std::vector<uint8_t>{} : std::vector<uint8_t>(value, value + length);
 }
 
+int chosen_property_count(const std::vector<uint8_t>& tree) {
+  int count = 0;
+  int property = 0;
+  fdt_for_each_property_offset(property, tree.data(), fdt_path_offset(tree.data(), "/chosen")) { ++count; }
+  return count;
+}
+
 }  // namespace
 
 // The image's tree holds zeros where the seeds go, boot-info says where,
@@ -405,6 +412,7 @@ TEST_F(ImageTest, EveryVmsTreeHasSeedPlaceholdersTheKernelFillsOrRemoves) {
   ASSERT_EQ(fdt_check_full(writable_tree.data(), writable_tree.size()), 0) << "FDT_NOP tokens are a valid tree";
   EXPECT_TRUE(chosen_property(writable_tree, "rng-seed").empty());
   EXPECT_TRUE(chosen_property(writable_tree, "kaslr-seed").empty());
+  EXPECT_EQ(chosen_property_count(writable_tree), chosen_property_count(tree->bytes) - 2) << "nothing else left";
   EXPECT_EQ(chosen_property(writable_tree, "bootargs"), chosen_property(tree->bytes, "bootargs"));
   EXPECT_EQ(chosen_property(writable_tree, "linux,initrd-start"), chosen_property(tree->bytes, "linux,initrd-start"));
 }
