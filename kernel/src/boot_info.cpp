@@ -52,6 +52,7 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Measurement_entry), max_partitions* max_measurements_per_partition},
     {sizeof(Digest_entry), max_partitions},
     {sizeof(Pristine_entry), max_partitions* max_measurements_per_partition},
+    {sizeof(Guest_seed_entry), max_partitions* max_guest_seeds_per_partition},
     {1, max_string_bytes},
 };
 
@@ -543,13 +544,49 @@ Verdict check_pristine(const Boot_info& info) {
   return passed;
 }
 
+// One seed placeholder on its own: a VM's, 4-byte aligned (FDT tokens
+// are), of a size the kernel fills, the whole property inside the VM's
+// measured memory (so the kernel writes only there).
+Verdict check_guest_seed_entry(const Boot_info& info, const Guest_seed_entry& seed, uint32_t index) {
+  const Section where = Section::guest_seeds;
+  using enum Boot_info_error;
+  const auto partitions = info.partitions();
+  if (seed.partition >= partitions.size()) return fail(partition_index_invalid, where, index);
+  if ((partitions[seed.partition].flags & partition_is_vm) == 0) return fail(seed_not_vm, where, index);
+  if (seed.size == 0 || seed.size > max_guest_seed_size) return fail(seed_size_invalid, where, index);
+  if (seed.pa % 4 != 0) return fail(seed_misaligned, where, index);
+  const uint64_t property_size = guest_seed_property_size(seed);
+  if (seed.pa > UINT64_MAX - property_size) return fail(address_overflow, where, index);
+  bool measured = false;
+  for (const Measurement_entry& range : info.measurements()) {
+    measured = measured || (range.partition == seed.partition && inside(seed.pa, property_size, range.pa, range.size));
+  }
+  if (!measured) return fail(seed_outside_measurements, where, index);
+  return passed;
+}
+
+// Seed placeholders: each valid on its own, sorted by partition and
+// address without overlapping, and only with digests (an image).
+Verdict check_guest_seeds(const Boot_info& info) {
+  const auto seeds = info.guest_seeds();
+  if (info.digests().empty() && !seeds.empty()) return fail(Boot_info_error::digest_count_invalid, Section::digests);
+  for (uint32_t i = 0; i < seeds.size(); ++i) {
+    if (const Verdict v = check_guest_seed_entry(info, seeds[i], i); v.failed) return v;
+    if (i > 0 && (seeds[i].partition < seeds[i - 1].partition ||
+                  seeds[i].pa < seeds[i - 1].pa + guest_seed_property_size(seeds[i - 1]))) {
+      return fail(Boot_info_error::seeds_unsorted, Section::guest_seeds, i);
+    }
+  }
+  return passed;
+}
+
 using Check = Verdict (*)(const Boot_info&);
 
 // In dependency order: each check may rely on those before it.
 constexpr Check entry_checks[] = {
     check_platform, check_strings,   check_ram_ranges,    check_regions,  check_partitions,
     check_threads,  check_endpoints, check_notifications, check_irqs,     check_capabilities,
-    check_windows,  check_cpu_plans, check_measurements,  check_pristine,
+    check_windows,  check_cpu_plans, check_measurements,  check_pristine, check_guest_seeds,
 };
 
 }  // namespace
@@ -575,8 +612,8 @@ namespace {
 
 // Indexed by Section; the last is for Section::count.
 constexpr const char* section_names[section_count + 1] = {
-    "ram_ranges", "partitions", "regions",      "threads", "endpoints", "notifications", "irqs",   "capabilities",
-    "windows",    "cpu_plans",  "measurements", "digests", "pristine",  "strings",       "header",
+    "ram_ranges", "partitions", "regions",      "threads", "endpoints", "notifications", "irqs",    "capabilities",
+    "windows",    "cpu_plans",  "measurements", "digests", "pristine",  "guest_seeds",   "strings", "header",
 };
 
 struct Error_text {
@@ -652,6 +689,11 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::pristine_outside_measurements, "pristine copy goes outside its VM's measured ranges"},
     {Boot_info_error::pristine_outside_ram, "pristine copy outside RAM"},
     {Boot_info_error::pristine_overlaps_partition, "pristine copy overlaps a partition's memory"},
+    {Boot_info_error::seed_not_vm, "seed placeholder of a partition that is not a VM"},
+    {Boot_info_error::seed_size_invalid, "seed placeholder size outside 1..max_guest_seed_size"},
+    {Boot_info_error::seed_misaligned, "seed placeholder not 4-byte aligned"},
+    {Boot_info_error::seed_outside_measurements, "seed placeholder outside its VM's measured ranges"},
+    {Boot_info_error::seeds_unsorted, "seed placeholders not sorted by partition and address, or overlapping"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -663,8 +705,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::pristine_overlaps_partition) + 1,
-              "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::seeds_unsorted) + 1, "one per error");
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <kestrel/endpoint.hpp>
 #include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
+#include <kestrel/kernel_random.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
 #include <kestrel/partition.hpp>
@@ -104,6 +105,17 @@ unsigned verify_partitions(const Boot_info& info) {
   return verified;
 }
 
+// Every verified VM's seed placeholders filled (after its measurement,
+// which covers the image's zeros), from a generator seeded only when some
+// VM has placeholders.
+void give_guests_their_seeds(const Boot_info& info) {
+  if (info.guest_seeds().empty()) return;
+  seed_kernel_random();
+  for (uint32_t p = 0; p < info.partitions().size(); ++p) {
+    if (partition_pool[p].may_start) give_guest_its_seeds(info, p);
+  }
+}
+
 // Creates partitions and threads, builds the address spaces of those that
 // may start and makes their threads ready on their CPUs. Returns how many
 // threads are.
@@ -197,6 +209,7 @@ extern "C" [[noreturn]] void kernel_main() {
         log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable\n");
         const unsigned verified = verify_partitions(info);
         log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
+        give_guests_their_seeds(info);
         const unsigned ready = create_objects(info);
         if (ready != 0 && arch::prepare_cpu(true)) {
           create_irqs(info);

@@ -12,6 +12,7 @@
 #include <kestrel/boot_info.hpp>
 #include <kestrel/cpu.hpp>
 #include <kestrel/endpoint.hpp>
+#include <kestrel/kernel_random.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
 #include <kestrel/scheduler.hpp>
@@ -119,6 +120,8 @@ Status restart_now(Partition& vm) {
     for (uint32_t i = 0; i < vm.thread_count(); ++i) stop_thread(vcpu_of(vm, i));
     return Status::measurement_mismatch;
   }
+  // After the measurement, which covers the image's zeros.
+  give_guest_its_seeds(read.info(), vm.index());
   reset_vcpus(read.info(), vm);
   log("partition {}: restarted from its image (measurement ok)\n", vm.name());
   return Status::ok;

@@ -126,7 +126,8 @@ void emit_schedule(const Model& model, Boot_info_writer& writer) {
 
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements,
                                     std::span<const abi::Digest_entry> digests,
-                                    std::span<const abi::Pristine_entry> pristine) {
+                                    std::span<const abi::Pristine_entry> pristine,
+                                    std::span<const abi::Guest_seed_entry> guest_seeds) {
   Boot_info_writer writer;
   writer.set_system_name(model.name);
   if (model.power_off_when_no_thread_left) writer.set_system_flags(abi::system_power_off_when_no_thread_left);
@@ -137,6 +138,7 @@ std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Mea
   for (const auto& measurement : measurements) writer.add(measurement);
   for (const auto& digest : digests) writer.add(digest);
   for (const auto& copy : pristine) writer.add(copy);
+  for (const auto& seed : guest_seeds) writer.add(seed);
   return writer.finish();
 }
 

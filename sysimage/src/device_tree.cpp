@@ -274,6 +274,11 @@ void write_chosen(Fdt_writer& writer, const Guest_description& guest) {
     writer.u64_property("linux,initrd-end", guest.initrd->base + guest.initrd->size);  // exclusive
   }
   if (!guest.stdout_device.empty()) writer.string_property("stdout-path", "/" + guest.stdout_device);
+  // Zeros: the image is measured, signed and reproducible, so it cannot
+  // hold a seed. The kernel fills them each time the VM starts.
+  const std::vector<uint8_t> zeros(guest_rng_seed_size, 0);
+  writer.property("rng-seed", zeros.data(), guest_rng_seed_size);
+  writer.property("kaslr-seed", zeros.data(), guest_kaslr_seed_size);
   writer.end_node();
 }
 
@@ -580,6 +585,26 @@ Device_tree_result<Dtc_output> compile_overlay_source(std::string_view dts_sourc
 
 Device_tree_result<Dtc_output> compile_overlay_file(const std::filesystem::path& dts_file) {
   return run_dtc({"-@", "-I", "dts", "-O", "dtb", "-o", "-", "--", dts_file.string()});
+}
+
+std::vector<Seed_placeholder> find_seed_placeholders(std::span<const uint8_t> tree) {
+  std::vector<Seed_placeholder> found;
+  if (tree.size() < sizeof(fdt_header) || fdt_check_full(tree.data(), tree.size()) != 0) return found;
+  const int chosen = fdt_path_offset(tree.data(), "/chosen");
+  if (chosen < 0) return found;
+  for (const char* name : {"rng-seed", "kaslr-seed"}) {
+    int length = 0;
+    const struct fdt_property* property = fdt_get_property(tree.data(), chosen, name, &length);
+    if (property == nullptr || length <= 0) continue;
+    const auto* value = reinterpret_cast<const uint8_t*>(property->data);
+    // An overlay that put a seed of its own there chose it: leave it.
+    if (!std::all_of(value, value + length, [](uint8_t byte) { return byte == 0; })) continue;
+    found.push_back({static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(property) - tree.data()),
+                     static_cast<uint32_t>(length)});
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Seed_placeholder& a, const Seed_placeholder& b) { return a.offset < b.offset; });
+  return found;
 }
 
 }  // namespace kestrel::sysimage

@@ -286,6 +286,9 @@ class Layout {
       return;
     }
     add_piece(index, partition.name + ": device tree", guest_pa(next), tree->size(), *tree, false, false);
+    for (const Seed_placeholder& seed : find_seed_placeholders(*tree)) {
+      guest_seeds_.push_back({index, seed.size, guest_pa(next) + seed.offset});
+    }
     // The first vCPU starts at the kernel's entry with x0 = the device tree;
     // the others stay off until the guest starts them with PSCI CPU_ON.
     bool first = true;
@@ -428,7 +431,7 @@ class Layout {
       std::copy(std::begin(digest.bytes), std::end(digest.bytes), entry.sha256);
       digests.push_back(entry);
     }
-    image_.boot_info = policy::emit_boot_info(model, measurements, digests, pristine);
+    image_.boot_info = policy::emit_boot_info(model, measurements, digests, pristine, guest_seeds_);
     std::vector<uint8_t> loaded = image_.boot_info;
     if (!inputs_.secret_key_path.empty() && !append_signature(loaded)) return;
     const auto& reserved = model.platform.kernel_reserved;
@@ -468,6 +471,9 @@ class Layout {
   const Image_inputs& inputs_;
   Image_result& result_;
   System_image image_;
+  // Where each VM's device tree holds its seed placeholders (in partition
+  // order, as the VMs are placed).
+  std::vector<abi::Guest_seed_entry> guest_seeds_;
 };
 
 }  // namespace

@@ -88,6 +88,13 @@ void forget_fp_registers(Thread& thread);
 // kernel image links one).
 void configure_pmu();
 
+// Entropy (entropy.cpp). A random number from the CPU (FEAT_RNG's RNDR):
+// false without FEAT_RNG or when it had none to give.
+[[nodiscard]] bool hardware_random(uint64_t& value);
+// The bytes where the machine may have left a device tree for the kernel
+// (QEMU's virt: the start of RAM, below the kernel); they need not hold one.
+Span<uint8_t> machine_device_tree();
+
 // The system counter (ticks since boot) and its frequency in Hz.
 uint64_t counter_now();
 uint64_t counter_frequency();

@@ -98,6 +98,12 @@ enum class Boot_info_error : uint8_t {
   pristine_outside_measurements,
   pristine_outside_ram,
   pristine_overlaps_partition,
+  // Seed placeholders in VMs' device trees (boot-info version 5).
+  seed_not_vm,
+  seed_size_invalid,
+  seed_misaligned,
+  seed_outside_measurements,
+  seeds_unsorted,
 };
 
 // A short English description, for the kernel log.
@@ -148,6 +154,9 @@ class Boot_info {
   }
   Span<const abi::Digest_entry> digests() const { return section<abi::Digest_entry>(abi::Section::digests); }
   Span<const abi::Pristine_entry> pristine() const { return section<abi::Pristine_entry>(abi::Section::pristine); }
+  Span<const abi::Guest_seed_entry> guest_seeds() const {
+    return section<abi::Guest_seed_entry>(abi::Section::guest_seeds);
+  }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 
   // A partition's own entries, and a CPU plan's windows.

@@ -15,7 +15,7 @@ using kestrel::abi::Syscall;
 constexpr uint64_t console = 0;       // slot 0: signal the victim's notification (a wrong type for console_write)
 constexpr uint64_t console_slot = 1;  // slot 1: the kernel console
 constexpr uint64_t victim_data = 0x48000000;  // the victim's data, at this fixed physical address
-constexpr uint64_t kernel_text = 0x40080000;
+constexpr uint64_t kernel_text = 0x40100000;
 constexpr uint64_t kernel_reserved = 0x40000000;
 constexpr uint64_t uart = 0x09000000;  // granted to no one here
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Restart VMM: serves restart_guest.cpp's two vCPUs. It prints the guest's
 // PL011 lines, answers reads of the restart-count register (0x0a000000)
-// with how often it restarted the VM, starts vCPUs on PSCI CPU_ON, restarts
+// with how often it restarted the VM, keeps what the guest writes to the
+// seed-fingerprint register (0x0a000008) across restarts, starts vCPUs on PSCI CPU_ON, restarts
 // the VM from its image on PSCI SYSTEM_RESET (vm_restart) and ends it on
 // SYSTEM_OFF. Slots: the exit endpoints of CPUs 0 and 1 (one per vCPU),
 // the two vCPUs, the console. Its thread on CPU i (the one whose stack is
@@ -18,6 +19,7 @@ constexpr uint64_t first_vcpu = vcpus;  // after the exit endpoints
 constexpr uint64_t console = first_vcpu + vcpus;
 constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t restart_count_register = 0x0a00'0000;
+constexpr uint64_t seed_fingerprint_register = 0x0a00'0008;
 constexpr uint64_t psci_cpu_on = 0xc400'0003;
 constexpr uint64_t psci_system_off = 0x8400'0008;
 constexpr uint64_t psci_system_reset = 0x8400'0009;
@@ -44,6 +46,7 @@ uint64_t my_exits() {
 char line[128];
 uint64_t line_length = 0;
 uint64_t restarts = 0;
+uint64_t seed_fingerprint = 0;
 
 void print(const char* text) { kestrel::console_print(console, text); }
 
@@ -70,6 +73,10 @@ extern "C" int main() {
         guest_wrote(static_cast<char>(exit.value));
       } else if (exit.kind == Exit_kind::mmio_read && exit.address == restart_count_register) {
         value = restarts;
+      } else if (exit.kind == Exit_kind::mmio_read && exit.address == seed_fingerprint_register) {
+        value = seed_fingerprint;
+      } else if (exit.kind == Exit_kind::mmio_write && exit.address == seed_fingerprint_register) {
+        seed_fingerprint = exit.value;
       } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_cpu_on && (exit.value & 0xff) < vcpus) {
         const auto status = kestrel::vcpu_start(first_vcpu + (exit.value & 0xff), exit.size, exit.extra);
         value = status == Status::ok ? 0 : static_cast<uint64_t>(-4);  // PSCI ALREADY_ON

@@ -315,6 +315,8 @@ TEST(BootInfo, RejectsWrongVersion) {
   EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 0; }), Boot_info_error::bad_version));
   EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 1; }), Boot_info_error::bad_version))
       << "version 1 had no measurements";
+  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 4; }), Boot_info_error::bad_version))
+      << "version 4 had no seed placeholders";
   EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = kestrel::abi::boot_info_version + 1; }),
                             Boot_info_error::bad_version));
 }
@@ -805,7 +807,7 @@ TEST(BootInfo, RejectsUnknownCpuPlanFlags) {
 // Messages.
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::pristine_overlaps_partition);
+  const auto last = static_cast<uint32_t>(Boot_info_error::seeds_unsorted);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -982,4 +984,83 @@ TEST(BootInfo, RejectsCopiesInAPartitionsMemory) {
   guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x4000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
   guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x48ff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
   EXPECT_TRUE(rejected_with(guest_ram.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 1));
+}
+
+// Seed placeholders in VMs' device trees (version 5).
+
+namespace {
+
+// measured_system() with the guest's two placeholders, an rng-seed (64
+// bytes) and a kaslr-seed (8) one after the other in its first measured
+// range: each property is its 12-byte header and its value.
+Boot_info_writer seeded_system() {
+  Boot_info_writer writer = measured_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 64, .pa = 0x4800'1000});
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64});
+  return writer;
+}
+
+}  // namespace
+
+TEST(BootInfo, AcceptsSeedPlaceholdersAndReadsThemBack) {
+  const Blob blob = seeded_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  ASSERT_EQ(result.info().guest_seeds().size(), 2u);
+  EXPECT_EQ(result.info().guest_seeds()[1].pa, 0x4800'104cu);
+  EXPECT_EQ(result.info().guest_seeds()[1].size, 8u);
+  EXPECT_EQ(guest_seed_property_size(result.info().guest_seeds()[0]), 76u);
+  EXPECT_EQ(guest_seed_property_size(Guest_seed_entry{.size = 5}), 20u) << "the value padded to 4 bytes";
+}
+
+TEST(BootInfo, RejectsSeedsWithoutDigestsOrOfNativePartitions) {
+  Boot_info_writer writer = valid_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 1, .size = 8, .pa = 0x4400'0000});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_not_vm, Section::guest_seeds, 2));
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 2, .size = 8, .pa = 0x4400'0000});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::guest_seeds, 2));
+}
+
+TEST(BootInfo, RejectsSeedsOfBadSizeOrMisaligned) {
+  Boot_info_writer writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 0, .pa = 0x4800'1100});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_size_invalid, Section::guest_seeds, 2));
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = max_guest_seed_size + 1, .pa = 0x4800'1100});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_size_invalid, Section::guest_seeds, 2));
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1102});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_misaligned, Section::guest_seeds, 2));
+}
+
+TEST(BootInfo, RejectsSeedsOutsideTheMeasuredRanges) {
+  Boot_info_writer writer = seeded_system();
+  // Its value ends 4 bytes past the measured 0x1234 bytes at 0x4800'0000.
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1234 - 16});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_outside_measurements, Section::guest_seeds, 2));
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1234 - 20});
+  const Blob just_inside = writer.finish();
+  EXPECT_TRUE(read_boot_info(just_inside.data(), just_inside.size()).ok());
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0xffff'ffff'ffff'fff0});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::guest_seeds, 2));
+}
+
+TEST(BootInfo, RejectsSeedsUnsortedOrOverlapping) {
+  Boot_info_writer writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'0000});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seeds_unsorted, Section::guest_seeds, 2));
+  writer = seeded_system();
+  // Starts on the last byte of the kaslr-seed before it.
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64 + 16});
+  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seeds_unsorted, Section::guest_seeds, 2));
+  writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64 + 20});
+  const Blob adjacent = writer.finish();
+  EXPECT_TRUE(read_boot_info(adjacent.data(), adjacent.size()).ok());
 }

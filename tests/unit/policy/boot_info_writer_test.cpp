@@ -96,13 +96,12 @@ TEST(BootInfoWriter, ChecksumVerifies) {
 TEST(BootInfoWriter, SectionsAreAlignedInOrderAndSized) {
   const Blob blob = sample_writer().finish();
   const Boot_info_header header = header_of(blob);
-  const uint32_t entry_sizes[section_count] = {sizeof(Memory_range),      sizeof(Partition_entry),
-                                               sizeof(Region_entry),      sizeof(Thread_entry),
-                                               sizeof(Endpoint_entry),    sizeof(Notification_entry),
-                                               sizeof(Irq_entry),         sizeof(Capability_entry),
-                                               sizeof(Window_entry),      sizeof(Cpu_plan_entry),
-                                               sizeof(Measurement_entry), sizeof(Digest_entry),
-                                               sizeof(Pristine_entry),    1};
+  const uint32_t entry_sizes[section_count] = {
+      sizeof(Memory_range),   sizeof(Partition_entry),   sizeof(Region_entry),
+      sizeof(Thread_entry),   sizeof(Endpoint_entry),    sizeof(Notification_entry),
+      sizeof(Irq_entry),      sizeof(Capability_entry),  sizeof(Window_entry),
+      sizeof(Cpu_plan_entry), sizeof(Measurement_entry), sizeof(Digest_entry),
+      sizeof(Pristine_entry), sizeof(Guest_seed_entry),  1};
   uint64_t end_of_previous = sizeof(Boot_info_header);
   for (uint32_t s = 0; s < section_count; ++s) {
     const Section_header& section = header.sections[s];
@@ -186,5 +185,21 @@ TEST(BootInfoWriter, WritesPristineCopiesWithReservedZero) {
   EXPECT_EQ(copy.guest_pa, 0x4808'0000U);
   EXPECT_EQ(copy.size, 5U);
   EXPECT_EQ(copy.reserved, 0U);
-  EXPECT_EQ(header_of(blob).version, 4U);
+  EXPECT_EQ(header_of(blob).version, 5U);
+}
+
+TEST(BootInfoWriter, WritesSeedPlaceholders) {
+  Boot_info_writer writer = sample_writer();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 64, .pa = 0x4808'1234});
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4808'1280});
+  const Blob blob = writer.finish();
+  const Section_header section = header_of(blob).sections[static_cast<uint32_t>(Section::guest_seeds)];
+  ASSERT_EQ(section.count, 2U);
+  Guest_seed_entry seeds[2]{};
+  std::memcpy(seeds, blob.data() + section.offset, sizeof seeds);
+  EXPECT_EQ(seeds[0].pa, 0x4808'1234U);
+  EXPECT_EQ(seeds[0].size, 64U);
+  EXPECT_EQ(seeds[1].pa, 0x4808'1280U);
+  EXPECT_EQ(seeds[1].size, 8U);
+  EXPECT_EQ(header_of(blob).version, 5U);
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <tuple>
 
 #include <libfdt.h>
 #include <kestrel/sysimage/device_tree.hpp>
@@ -427,4 +428,39 @@ TEST(Dtc, CompilesAFileAndNamesItInErrors) {
   EXPECT_NE(failed.error().find(bad.string() + ":3"), std::string::npos) << failed.error();
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("missing.dts"), std::string::npos) << missing.error();
+}
+
+TEST(GuestDeviceTree, ChosenHoldsZeroSeedPlaceholdersThatAreFound) {
+  const Dtb dtb = build(two_cpu_guest());
+  EXPECT_EQ(property(dtb, "/chosen", "rng-seed"), std::string(guest_rng_seed_size, '\0'));
+  EXPECT_EQ(property(dtb, "/chosen", "kaslr-seed"), std::string(guest_kaslr_seed_size, '\0'));
+  const auto placeholders = find_seed_placeholders(dtb);
+  ASSERT_EQ(placeholders.size(), 2u);
+  const int chosen = fdt_path_offset(dtb.data(), "/chosen");
+  for (const auto& [name, size, found] : {std::tuple{"rng-seed", guest_rng_seed_size, placeholders[0]},
+                                          std::tuple{"kaslr-seed", guest_kaslr_seed_size, placeholders[1]}}) {
+    const struct fdt_property* expected = fdt_get_property(dtb.data(), chosen, name, nullptr);
+    ASSERT_NE(expected, nullptr) << name;
+    EXPECT_EQ(found.offset, static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(expected) - dtb.data())) << name;
+    EXPECT_EQ(found.size, size) << name;
+  }
+  EXPECT_TRUE(find_seed_placeholders(Dtb(16, 0)).empty()) << "not a tree";
+}
+
+TEST(DeviceTreeOverlay, MovesSeedPlaceholdersOrSetsASeedThatIsNoLongerOne) {
+  // Growing /chosen moves its properties: the placeholders are found where
+  // they end up. An overlay's own kaslr-seed is its choice, not a placeholder.
+  const auto merged = apply_overlay(build(two_cpu_guest()), compile(R"(/dts-v1/;
+/plugin/;
+&{/chosen} { kestrel,long = "0123456789abcdef0123456789abcdef"; kaslr-seed = <0x1 0x2>; };
+)"));
+  ASSERT_TRUE(merged.ok()) << merged.error();
+  const auto placeholders = find_seed_placeholders(merged.value());
+  ASSERT_EQ(placeholders.size(), 1u);
+  EXPECT_EQ(placeholders[0].size, guest_rng_seed_size);
+  const struct fdt_property* rng_seed =
+      fdt_get_property(merged.value().data(), fdt_path_offset(merged.value().data(), "/chosen"), "rng-seed", nullptr);
+  ASSERT_NE(rng_seed, nullptr);
+  EXPECT_EQ(placeholders[0].offset,
+            static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(rng_seed) - merged.value().data()));
 }

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 
+#include <libfdt.h>
+
 #include <kestrel/boot_info.hpp>
+#include <kestrel/guest_seeds.hpp>
 #include <kestrel/measurement.hpp>
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/policy/text.hpp>
@@ -259,8 +262,11 @@ TEST_F(ImageTest, ReportAndGraphDescribeTheSystem) {
   EXPECT_NE(graph.find("\"alpha\" [label=\"alpha\\nVMID 1\"]"), std::string::npos) << graph;
 }
 
-TEST_F(ImageTest, VmPayloadsGoIntoGuestRamWithADeviceTree) {
-  write_file(dir() / "vm.capnp", R"(@0xa7c3e9d1f2b40c55;
+namespace {
+
+// A VMM and a Linux guest with an initrd (vm.capnp, Image, initrd).
+void write_vm_system(const fs::path& dir) {
+  write_file(dir / "vm.capnp", R"(@0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";
 const system :K.System = (
@@ -288,8 +294,14 @@ const system :K.System = (
   linux_image[16 + 2] = 0x10;  // image_size 0x100000
   const uint8_t magic[] = {'A', 'R', 'M', 0x64};
   std::copy(std::begin(magic), std::end(magic), linux_image.begin() + 56);
-  write_file(dir() / "Image", as_text(linux_image));
-  write_file(dir() / "initrd", std::string(0x3000, 'i'));
+  write_file(dir / "Image", as_text(linux_image));
+  write_file(dir / "initrd", std::string(0x3000, 'i'));
+}
+
+}  // namespace
+
+TEST_F(ImageTest, VmPayloadsGoIntoGuestRamWithADeviceTree) {
+  write_vm_system(dir());
   auto in = inputs();
   in.policy_path = (dir() / "vm.capnp").string();
   const auto result = build_image(in);
@@ -317,4 +329,94 @@ const system :K.System = (
 
   write_file(dir() / "Image", "neither an Image nor an ELF");
   EXPECT_NE(only_error(build_image(in)).find("is neither an arm64 Linux Image nor an AArch64 ELF"), std::string::npos);
+}
+
+namespace {
+
+// Guest "physical memory" the kernel's seed filler writes: one device tree.
+std::vector<uint8_t> writable_tree;
+uint64_t writable_tree_address = 0;
+uint8_t* write_into_tree(uint64_t address, uint64_t size) {
+  if (address < writable_tree_address || address + size > writable_tree_address + writable_tree.size()) {
+    return nullptr;
+  }
+  return writable_tree.data() + (address - writable_tree_address);
+}
+
+std::vector<uint8_t> chosen_property(const std::vector<uint8_t>& tree, const char* name) {
+  int length = 0;
+  const auto* value =
+      static_cast<const uint8_t*>(fdt_getprop(tree.data(), fdt_path_offset(tree.data(), "/chosen"), name, &length));
+  return value == nullptr ? std::vector<uint8_t>{} : std::vector<uint8_t>(value, value + length);
+}
+
+int chosen_property_count(const std::vector<uint8_t>& tree) {
+  int count = 0;
+  int property = 0;
+  fdt_for_each_property_offset(property, tree.data(), fdt_path_offset(tree.data(), "/chosen")) { ++count; }
+  return count;
+}
+
+}  // namespace
+
+// The image's tree holds zeros where the seeds go, boot-info says where,
+// and the kernel's own code (guest_seeds.cpp) fills them, or removes them
+// without entropy, leaving a tree libfdt still reads.
+TEST_F(ImageTest, EveryVmsTreeHasSeedPlaceholdersTheKernelFillsOrRemoves) {
+  write_vm_system(dir());
+  auto in = inputs();
+  in.policy_path = (dir() / "vm.capnp").string();
+  const auto result = build_image(in);
+  ASSERT_TRUE(result.ok()) << (result.errors.empty() ? diagnostics_text(result.diagnostics) : result.errors[0]);
+  const auto read = read_boot_info(result.image->boot_info.data(), result.image->boot_info.size());
+  ASSERT_TRUE(read.ok()) << to_string(read.problem().error);
+  const auto seeds = read.info().guest_seeds();
+  ASSERT_EQ(seeds.size(), 2u) << "rng-seed and kaslr-seed";
+  const auto tree = std::find_if(result.image->pieces.begin(), result.image->pieces.end(),
+                                 [](const Loaded_piece& p) { return p.description == "guest: device tree"; });
+  ASSERT_NE(tree, result.image->pieces.end());
+  EXPECT_EQ(chosen_property(tree->bytes, "rng-seed"), std::vector<uint8_t>(64, 0));
+  EXPECT_EQ(chosen_property(tree->bytes, "kaslr-seed"), std::vector<uint8_t>(8, 0));
+  for (const auto& seed : seeds) {
+    EXPECT_EQ(seed.partition, 1u);
+    ASSERT_GE(seed.pa, tree->physical_address);
+    ASSERT_LE(seed.pa + kestrel::abi::guest_seed_property_size(seed), tree->physical_address + tree->bytes.size());
+    const uint8_t* property = tree->bytes.data() + (seed.pa - tree->physical_address);
+    EXPECT_EQ(fdt32_ld(reinterpret_cast<const fdt32_t*>(property)), uint32_t{FDT_PROP});
+    EXPECT_EQ(fdt32_ld(reinterpret_cast<const fdt32_t*>(property + 4)), seed.size);
+  }
+  EXPECT_EQ(seeds[0].size, 64u);
+  EXPECT_EQ(seeds[1].size, 8u);
+
+  Hmac_drbg random;
+  const std::vector<uint8_t> entropy(32, 0x5e);
+  random.instantiate({entropy.data(), entropy.size()}, {});
+  writable_tree_address = tree->physical_address;
+  std::vector<std::vector<uint8_t>> rng_seeds;
+  for (int start = 0; start < 2; ++start) {
+    writable_tree = tree->bytes;  // as vm_restart puts it back
+    const Seed_counts counts = fill_guest_seeds(read.info(), 1, &random, write_into_tree);
+    EXPECT_EQ(counts.filled, 2u);
+    ASSERT_EQ(fdt_check_full(writable_tree.data(), writable_tree.size()), 0);
+    const auto rng_seed = chosen_property(writable_tree, "rng-seed");
+    ASSERT_EQ(rng_seed.size(), 64u);
+    EXPECT_NE(rng_seed, std::vector<uint8_t>(64, 0));
+    EXPECT_NE(chosen_property(writable_tree, "kaslr-seed"), std::vector<uint8_t>(8, 0));
+    EXPECT_EQ(chosen_property(writable_tree, "bootargs"), chosen_property(tree->bytes, "bootargs"));
+    rng_seeds.push_back(rng_seed);
+    // Filled already: no longer a placeholder, so never filled twice.
+    EXPECT_EQ(fill_guest_seeds(read.info(), 1, &random, write_into_tree).not_placeholders, 2u);
+  }
+  EXPECT_NE(rng_seeds[0], rng_seeds[1]) << "each start gets its own seed";
+  EXPECT_EQ(fill_guest_seeds(read.info(), 0, &random, write_into_tree).filled, 0u) << "the VMM has no tree";
+
+  writable_tree = tree->bytes;
+  const Seed_counts counts = fill_guest_seeds(read.info(), 1, nullptr, write_into_tree);
+  EXPECT_EQ(counts.removed, 2u);
+  ASSERT_EQ(fdt_check_full(writable_tree.data(), writable_tree.size()), 0) << "FDT_NOP tokens are a valid tree";
+  EXPECT_TRUE(chosen_property(writable_tree, "rng-seed").empty());
+  EXPECT_TRUE(chosen_property(writable_tree, "kaslr-seed").empty());
+  EXPECT_EQ(chosen_property_count(writable_tree), chosen_property_count(tree->bytes) - 2) << "nothing else left";
+  EXPECT_EQ(chosen_property(writable_tree, "bootargs"), chosen_property(tree->bytes, "bootargs"));
+  EXPECT_EQ(chosen_property(writable_tree, "linux,initrd-start"), chosen_property(tree->bytes, "linux,initrd-start"));
 }

@@ -19,7 +19,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 4;                       // 4: pristine copies of VMs
+inline constexpr uint32_t boot_info_version = 5;                       // 5: guests' seed placeholders
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -44,6 +44,7 @@ enum class Section : uint32_t {
   measurements,   // Measurement_entry: what the image loaded, by partition
   digests,        // Digest_entry: one per partition, or none at all
   pristine,       // Pristine_entry: restartable VMs' copies of what the image loaded
+  guest_seeds,    // Guest_seed_entry: random-seed placeholders in VMs' device trees
   strings,        // char: NUL-terminated names
   count
 };
@@ -264,6 +265,33 @@ struct Pristine_entry {
   uint64_t size;      // bytes, non-zero
 };
 static_assert(sizeof(Pristine_entry) == 32);
+
+// A placeholder in a VM's device tree that the kernel fills with fresh
+// random bytes each time the VM starts (at boot and after vm_restart),
+// after measuring the VM: /chosen/rng-seed and /chosen/kaslr-seed. The
+// image holds (and measures) zeros, because a seed built into a signed,
+// reproducible image would be the same for every boot. `pa` is where the
+// whole FDT property starts: its FDT_PROP token, then its length (`size`,
+// both big-endian 32-bit), its name offset and `size` zero bytes, padded to
+// 4 bytes. With no entropy the kernel overwrites all of that with FDT_NOP
+// tokens, so the guest sees no seed rather than a predictable one. Sorted by
+// partition and ascending, disjoint `pa`; inside one of the VM's measured
+// ranges. Boot-info from the policy compiler alone has none.
+struct Guest_seed_entry {
+  uint32_t partition;  // a VM
+  uint32_t size;       // bytes of the property's value: 1..max_guest_seed_size
+  uint64_t pa;         // physical address of the property's FDT_PROP token; 4-byte aligned
+};
+static_assert(sizeof(Guest_seed_entry) == 16);
+
+// The FDT property header before a seed's value: token, length, name offset.
+inline constexpr uint64_t guest_seed_header_size = 12;
+inline constexpr uint32_t max_guest_seed_size = 512;
+
+// The bytes of the whole property: its header and its value padded to 4 bytes.
+constexpr uint64_t guest_seed_property_size(const Guest_seed_entry& seed) {
+  return guest_seed_header_size + ((uint64_t{seed.size} + 3) & ~uint64_t{3});
+}
 
 // An Ed25519 signature of the whole boot-info blob (total_size bytes, as
 // loaded), placed right after it at the next 8-byte boundary. Optional: a

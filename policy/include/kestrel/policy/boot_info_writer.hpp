@@ -52,6 +52,7 @@ class Boot_info_writer {
   uint32_t add(const abi::Measurement_entry& measurement) { return append(measurements_, measurement); }
   uint32_t add(const abi::Digest_entry& digest) { return append(digests_, digest); }
   uint32_t add(const abi::Pristine_entry& pristine) { return append(pristine_, pristine); }
+  uint32_t add(const abi::Guest_seed_entry& seed) { return append(guest_seeds_, seed); }
 
   // The entries added so far.
   std::span<const abi::Memory_range> ram_ranges() const { return ram_ranges_; }
@@ -67,6 +68,7 @@ class Boot_info_writer {
   std::span<const abi::Measurement_entry> measurements() const { return measurements_; }
   std::span<const abi::Digest_entry> digests() const { return digests_; }
   std::span<const abi::Pristine_entry> pristine() const { return pristine_; }
+  std::span<const abi::Guest_seed_entry> guest_seeds() const { return guest_seeds_; }
 
   // One entry, to patch in place (for example a partition's ranges once its
   // regions are placed). An index past the end is a bug in the caller:
@@ -113,6 +115,7 @@ class Boot_info_writer {
   std::vector<abi::Measurement_entry> measurements_;
   std::vector<abi::Digest_entry> digests_;
   std::vector<abi::Pristine_entry> pristine_;
+  std::vector<abi::Guest_seed_entry> guest_seeds_;
   std::string strings_;
   std::unordered_map<std::string, uint32_t> string_offsets_;
 };

@@ -48,10 +48,12 @@ inline void validate(const Model& model, Diagnostics& diagnostics) {
 void allocate(Model& model, Diagnostics& diagnostics);
 
 // The boot-info blob for an allocated model; an image adds what it loaded
-// for each partition (sorted by partition) and one digest per partition.
+// for each partition (sorted by partition), one digest per partition, the
+// restartable VMs' pristine copies and the VMs' seed placeholders.
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements = {},
                                     std::span<const abi::Digest_entry> digests = {},
-                                    std::span<const abi::Pristine_entry> pristine = {});
+                                    std::span<const abi::Pristine_entry> pristine = {},
+                                    std::span<const abi::Guest_seed_entry> guest_seeds = {});
 
 // A readable account of the compiled system: memory map, capabilities,
 // threads and schedule.

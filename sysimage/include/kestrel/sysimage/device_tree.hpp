@@ -58,6 +58,27 @@ struct Guest_description {
   std::string stdout_device;            // node name of a device, e.g. "pl011@9000000"; empty: no stdout-path
 };
 
+// The seed placeholders every generated tree's /chosen holds: zeros, which
+// the kernel replaces with fresh random bytes each time the VM starts (or
+// with FDT_NOP tokens when it has no entropy; abi::Guest_seed_entry).
+// Linux credits rng-seed to its random pool and randomizes its own address
+// with kaslr-seed (a u64).
+inline constexpr size_t guest_rng_seed_size = 64;
+inline constexpr size_t guest_kaslr_seed_size = 8;
+
+// A placeholder in a finished tree: `offset` is where its property (the
+// FDT_PROP token) starts in the tree, `size` its value's length.
+struct Seed_placeholder {
+  uint64_t offset = 0;
+  uint32_t size = 0;
+};
+
+// /chosen's rng-seed and kaslr-seed in a finished tree (an overlay may have
+// moved them) while they still hold only zeros, in offset order. A seed an
+// overlay set to something else is not a placeholder; a malformed tree has
+// none.
+std::vector<Seed_placeholder> find_seed_placeholders(std::span<const uint8_t> tree);
+
 // The most vCPUs a Kestrel guest may have.
 inline constexpr unsigned max_guest_vcpus = 8;
 // Phandles the generated tree assigns. Overlays reach these nodes by label
