@@ -32,11 +32,24 @@ bool has_window_on(const Model& model, uint32_t partition, uint32_t cpu) {
   return true;  // no plan for that CPU: reported elsewhere (KP0706)
 }
 
+// Whether `caller`'s calls can find time on `cpu`: its own window there,
+// or, for a VMM, a window of a VM it serves (its passive exit threads run
+// on the vCPUs' time, and a call they make carries that time on: the
+// kernel's donor is the vCPU, thread.hpp donor()).
+bool caller_has_time_on(const Model& model, uint32_t caller, uint32_t cpu) {
+  if (has_window_on(model, caller, cpu)) return true;
+  for (uint32_t i = 0; i < model.partitions.size(); ++i) {
+    const auto& vm = model.partitions[i].vm;
+    if (vm && vm->vmm == caller && has_window_on(model, i, cpu)) return true;
+  }
+  return false;
+}
+
 void check_passive_reach(const Model& model, const Endpoint& endpoint, uint32_t caller, const Location& where,
                          const std::string& caller_name, Diagnostics& diagnostics) {
   if (endpoint.server == none || endpoint.server_thread == none || caller == endpoint.server) return;
   const Thread& server_thread = model.partitions[endpoint.server].threads[endpoint.server_thread];
-  if (!server_thread.passive || has_window_on(model, caller, server_thread.cpu)) return;
+  if (!server_thread.passive || caller_has_time_on(model, caller, server_thread.cpu)) return;
   const std::string cpu = std::to_string(server_thread.cpu);
   diagnostics
       .report(Code::passive_server_unreachable, where,
