@@ -4,10 +4,10 @@
 // with how often it restarted the VM, keeps what the guest writes to the
 // seed-fingerprint register (0x0a000008) across restarts, starts vCPUs on PSCI CPU_ON, restarts
 // the VM from its image on PSCI SYSTEM_RESET (vm_restart) and ends it on
-// SYSTEM_OFF. Slots: the exit endpoints of CPUs 0 and 1 (one per vCPU),
-// the two vCPUs, the console. Its thread on CPU i (the one whose stack is
-// at 0x800000 + i * 0x100000) serves the exits of vCPU i.
-#include <kestrel/syscall.hpp>
+// SYSTEM_OFF. Slots: the exit endpoints of CPUs 0 and 1 (one per vCPU,
+// each served by the VMM's thread there: test_vmm.hpp), the two vCPUs, the
+// console.
+#include "test_vmm.hpp"
 
 namespace {
 
@@ -17,60 +17,30 @@ using kestrel::abi::Status;
 constexpr uint64_t vcpus = 2;
 constexpr uint64_t first_vcpu = vcpus;  // after the exit endpoints
 constexpr uint64_t console = first_vcpu + vcpus;
-constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t restart_count_register = 0x0a00'0000;
 constexpr uint64_t seed_fingerprint_register = 0x0a00'0008;
 constexpr uint64_t psci_cpu_on = 0xc400'0003;
 constexpr uint64_t psci_system_off = 0x8400'0008;
 constexpr uint64_t psci_system_reset = 0x8400'0009;
 
-// Shared by the two threads; held only across kernel calls that do not
-// block (the kernel console, vcpu_start, vcpu_stop, vm_restart).
-bool taken = false;
-struct Locked {
-  Locked() {
-    while (__atomic_test_and_set(&taken, __ATOMIC_ACQUIRE)) asm volatile("yield");
-  }
-  ~Locked() { __atomic_clear(&taken, __ATOMIC_RELEASE); }
-  Locked(const Locked&) = delete;
-  Locked& operator=(const Locked&) = delete;
-};
-
-// The exit endpoint of this thread's CPU, from its stack.
-uint64_t my_exits() {
-  uint64_t sp;
-  asm volatile("mov %0, sp" : "=r"(sp));
-  return (sp - 1 - 0x80'0000) / 0x10'0000;
-}
-
-char line[128];
-uint64_t line_length = 0;
+constinit test_vmm::Guest_lines guest_lines{console};
 uint64_t restarts = 0;
 uint64_t seed_fingerprint = 0;
 
 void print(const char* text) { kestrel::console_print(console, text); }
 
-void guest_wrote(char c) {
-  if (line_length < sizeof line) line[line_length++] = c;
-  if (c == '\n' || line_length == sizeof line) {
-    print("guest says: ");
-    kestrel::console_write(console, line, line_length);
-    line_length = 0;
-  }
-}
-
 }  // namespace
 
 extern "C" int main() {
-  const uint64_t exits = my_exits();
+  const uint64_t exits = test_vmm::this_threads_cpu();
   auto exit = kestrel::recv(exits);
   for (;;) {
     uint64_t value = 0;
     uint64_t flags = kestrel::abi::reply_resume;
     {  // the lock is let go before the reply: reply_recv blocks
-      Locked locked;
-      if (exit.kind == Exit_kind::mmio_write && exit.address == uart_data) {
-        guest_wrote(static_cast<char>(exit.value));
+      test_vmm::Locked locked;
+      if (exit.kind == Exit_kind::mmio_write && exit.address == test_vmm::uart_data) {
+        guest_lines.put(static_cast<char>(exit.value));
       } else if (exit.kind == Exit_kind::mmio_read && exit.address == restart_count_register) {
         value = restarts;
       } else if (exit.kind == Exit_kind::mmio_read && exit.address == seed_fingerprint_register) {
@@ -82,7 +52,7 @@ extern "C" int main() {
         value = status == Status::ok ? 0 : static_cast<uint64_t>(-4);  // PSCI ALREADY_ON
       } else if (exit.kind == Exit_kind::hypercall && exit.address == psci_system_reset) {
         // The device models would be reset here; this VMM has none with state.
-        line_length = 0;
+        guest_lines.forget();
         const Status status = kestrel::vm_restart(first_vcpu);
         if (status == Status::ok) ++restarts;
         kestrel::console_print_line(
@@ -94,12 +64,7 @@ extern "C" int main() {
         for (uint64_t vcpu = 0; vcpu < vcpus; ++vcpu) (void)kestrel::vcpu_stop(first_vcpu + vcpu);
         flags = kestrel::abi::reply_stop;
       } else {
-        print("unexpected exit ");
-        kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
-        print(" at ");
-        kestrel::console_print_hex(console, exit.address);
-        print("; stopping the vCPU\n");
-        flags = kestrel::abi::reply_stop;
+        flags = test_vmm::refuse_unexpected(console, exit);
       }
     }
     exit = kestrel::reply_recv(exits, value, flags);

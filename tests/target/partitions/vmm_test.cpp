@@ -6,13 +6,12 @@
 // ID is written), PSCI CPU_ON (starts another vCPU), CPU_OFF (powers the
 // calling vCPU off) and SYSTEM_OFF (stops the vCPU), and system registers
 // (reads of CNTP_CTL_EL0 answer 4, writes are refused: the guest takes an
-// undefined-instruction exception) and SMCCC VERSION (1.1). KESTREL_VCPUS is the number of the VM's
-// vCPUs, vCPU i on CPU i: the VM has an exit endpoint per vCPU's CPU (slots
-// 0..), served by this VMM's thread on that CPU (the thread whose stack is
-// at 0x800000 + i * 0x100000), then the control capability of each vCPU,
-// then the console. Each thread says whose exits it serves, and that no
-// exit of a vCPU on another CPU reaches it.
-#include <kestrel/syscall.hpp>
+// undefined-instruction exception) and SMCCC VERSION (1.1). KESTREL_VCPUS
+// is the number of the VM's vCPUs, vCPU i on CPU i, each with its exit
+// endpoint and VMM thread (test_vmm.hpp); the control capability of each
+// vCPU follows the exit endpoints, then the console. Each thread says whose
+// exits it serves, and that no exit of a vCPU on another CPU reaches it.
+#include "test_vmm.hpp"
 
 namespace {
 
@@ -25,9 +24,6 @@ using kestrel::abi::Exit_kind;
 constexpr uint64_t vcpus = KESTREL_VCPUS;
 constexpr uint64_t first_vcpu = vcpus;  // after the exit endpoints "guest.exits-cpuN", one per vCPU
 constexpr uint64_t console = first_vcpu + vcpus;
-constexpr uint64_t first_stack = 0x80'0000;
-constexpr uint64_t stack_spacing = 0x10'0000;
-constexpr uint64_t uart_data = 0x0900'0000;
 constexpr uint64_t scratch = 0x0a00'0100;
 constexpr uint64_t doorbell = 0x0a00'0200;
 constexpr uint64_t psci_system_off = 0x8400'0008;
@@ -40,23 +36,9 @@ constexpr uint64_t psci_success = 0;
 constexpr uint64_t psci_invalid_parameters = static_cast<uint64_t>(-2);
 constexpr uint64_t psci_already_on = static_cast<uint64_t>(-4);
 
-char line[128];
-uint64_t line_length = 0;
+constinit test_vmm::Guest_lines guest_lines{console};
 uint64_t scratch_value = 0;
 bool served_vcpu[vcpus];
-
-// The guest's line and the scratch value are shared by the threads (one
-// per CPU). The lock is held only across kernel calls that do not block
-// (console output to the kernel console, vcpu_*).
-bool taken = false;
-struct Locked {
-  Locked() {
-    while (__atomic_test_and_set(&taken, __ATOMIC_ACQUIRE)) asm volatile("yield");
-  }
-  ~Locked() { __atomic_clear(&taken, __ATOMIC_RELEASE); }
-  Locked(const Locked&) = delete;
-  Locked& operator=(const Locked&) = delete;
-};
 
 // "<what> <vcpu><where> <cpu>" with both numbers in decimal (below 10).
 void say_where(const char* what, uint64_t vcpu, const char* where, uint64_t cpu) {
@@ -74,44 +56,27 @@ void say_where(const char* what, uint64_t vcpu, const char* where, uint64_t cpu)
   kestrel::console_write(console, out, length);
 }
 
-// This thread's CPU, from its stack (the policy pins the thread with the
-// i-th stack to CPU i).
-uint64_t my_cpu() {
-  uint64_t sp;
-  asm volatile("mov %0, sp" : "=r"(sp));
-  return (sp - 1 - first_stack) / stack_spacing;
-}
-
 void print(const char* text) { kestrel::console_print(console, text); }
-
-void guest_wrote(char c) {
-  if (line_length < sizeof line) line[line_length++] = c;
-  if (c == '\n' || line_length == sizeof line) {
-    print("guest says: ");
-    kestrel::console_write(console, line, line_length);
-    line_length = 0;
-  }
-}
 
 }  // namespace
 
 extern "C" int main() {
-  const uint64_t cpu = my_cpu();
+  const uint64_t cpu = test_vmm::this_threads_cpu();
   const uint64_t exits = cpu;  // the exit endpoint of the vCPU on this CPU
   auto exit = kestrel::recv(exits);
   for (;;) {
     uint64_t value = 0;
     uint64_t flags = kestrel::abi::reply_resume;
     {  // the lock is let go before the reply: reply_recv blocks
-      Locked locked;
+      test_vmm::Locked locked;
       if (exit.vcpu != cpu) {
         say_where("FAILED: an exit of vCPU ", exit.vcpu, " was served on CPU ", cpu);
       } else if (exit.vcpu < vcpus && !served_vcpu[exit.vcpu]) {
         served_vcpu[exit.vcpu] = true;
         say_where("the exits of vCPU ", exit.vcpu, " are served on CPU ", cpu);
       }
-      if (exit.kind == Exit_kind::mmio_write && exit.address == uart_data) {
-        guest_wrote(static_cast<char>(exit.value));
+      if (exit.kind == Exit_kind::mmio_write && exit.address == test_vmm::uart_data) {
+        guest_lines.put(static_cast<char>(exit.value));
       } else if (exit.kind == Exit_kind::mmio_write && exit.address == scratch) {
         scratch_value = exit.value;
       } else if (exit.kind == Exit_kind::mmio_write && exit.address == doorbell) {
@@ -150,12 +115,7 @@ extern "C" int main() {
         print("the guest asked for PSCI SYSTEM_OFF, stopping its vCPU\n");
         flags = kestrel::abi::reply_stop;
       } else {
-        print("unexpected exit ");
-        kestrel::console_print_hex(console, static_cast<uint64_t>(exit.kind));
-        print(" at ");
-        kestrel::console_print_hex(console, exit.address);
-        print("; stopping the vCPU\n");
-        flags = kestrel::abi::reply_stop;
+        flags = test_vmm::refuse_unexpected(console, exit);
       }
     }
     exit = kestrel::reply_recv(exits, value, flags);
