@@ -40,6 +40,12 @@ struct Vm_description {
   uint64_t gic_redistributors;  // guest-physical: 128 KiB per vCPU from here
   uint32_t device_count;
   Emulated_device devices[max_described_devices];
+  // The device typed input goes to: the one the guest uses as its console
+  // (/dev/console), by the rule Linux follows, the last console= in the
+  // bootargs: hvcN is the Nth virtio console, ttyAMAN the Nth PL011, each
+  // counted in `devices` order. Without a console= that names one, the
+  // first PL011, else the first virtio console. device_count: none.
+  uint32_t input_device;
 };
 
 }  // namespace kestrel
