@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The VMM: an unprivileged partition that runs one VM for the kernel. It
 // receives the VM's exits (docs/abi.md, "VM exits") and answers each:
-//   - MMIO to the GICv3 distributor and redistributors (kestrel/vmm/gic.hpp)
-//     and to the PL011 the policy gives the VM (kestrel/vmm/pl011.hpp), whose
-//     output goes to the console with the VM's name in front and whose input
-//     comes from the console driver when the VM has the input focus;
+//   - MMIO to the GICv3 distributor and redistributors (kestrel/vmm/gic.hpp),
+//     to the PL011 the policy gives the VM (kestrel/vmm/pl011.hpp) and to its
+//     virtio consoles (virtio_consoles.hpp), whose output goes to the console
+//     with the VM's name in front; input from the console driver (when the
+//     VM has the input focus) goes to the one the guest's command line makes
+//     its console (Vm_description::input_device);
 //   - HVC/SMC: PSCI 1.1 and SMCCC 1.1 (kestrel/vmm/psci.hpp); unknown
 //     functions answer NOT_SUPPORTED;
 //   - system registers the kernel leaves to it, and traps it cannot
@@ -24,6 +26,8 @@
 #include <kestrel/vmm/pl011.hpp>
 #include <kestrel/vmm/psci.hpp>
 
+#include "virtio_consoles.hpp"
+
 namespace {
 
 using kestrel::abi::Exit_kind;
@@ -37,12 +41,16 @@ constinit kestrel::Console console = kestrel::vms::console_is_kernel ? kestrel::
 // The VMM's own messages (not the guest's) go out with "vmm: " in front.
 #define VMM_LOG(...) console.printf("vmm: " __VA_ARGS__)
 
-// The guest's UART output, a line at a time.
+// A device's output (PL011, virtio console), a line at a time: each device
+// collects its own lines, so partial lines of two devices never mix.
 struct Guest_output {
+  vmm::Line_buffer<256> line;
   void put(char c) {
     if (c == '\r') return;
-    console.printf("%c", c);
-    if (c == '\n') console.flush();
+    if (!line.put(c)) return;
+    console.write(line.data(), line.size());
+    console.flush();
+    line.clear();
   }
 };
 
@@ -70,6 +78,9 @@ constinit vmm::Gic gic{{.vcpu_count = vm.vcpus,
                         .redistributor_base = vm.gic_redistributors}};
 constinit vmm::Psci psci{vm.vcpus};
 constinit vmm::Pl011<Guest_output> uart;
+constinit vmm_server::Virtio_consoles<Guest_output,
+                                      vmm_server::count_of_kind(vm, kestrel::Emulated_kind::virtio_console)>
+    virtio_consoles{vm};
 bool vm_off = false;
 
 // The device models are shared by the exit thread and, if the policy gives
@@ -141,6 +152,8 @@ void update_uart_interrupt() {
   }
 }
 
+void raise_spi(uint32_t spi) { inject(gic.raise_spi(spi)); }
+
 // Unemulated guest-physical pages the guest touched, logged once each.
 uint64_t reported_pages[16];
 uint32_t reported_count = 0;
@@ -158,6 +171,7 @@ void report_unemulated(uint64_t address, bool write) {
 struct Exit_counts {
   uint64_t gic = 0;
   uint64_t uart = 0;
+  uint64_t virtio = 0;
   uint64_t unemulated = 0;
   uint64_t hypercalls = 0;
   uint64_t system_registers = 0;
@@ -166,9 +180,11 @@ struct Exit_counts {
 constinit Exit_counts counts;
 
 void report_exit_counts() {
-  VMM_LOG("exits: %lu MMIO (GIC %lu, PL011 %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu other\n",
-          counts.gic + counts.uart + counts.unemulated, counts.gic, counts.uart, counts.unemulated, counts.hypercalls,
-          counts.system_registers, counts.other);
+  VMM_LOG(
+      "exits: %lu MMIO (GIC %lu, PL011 %lu, virtio %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu "
+      "other\n",
+      counts.gic + counts.uart + counts.virtio + counts.unemulated, counts.gic, counts.uart, counts.virtio,
+      counts.unemulated, counts.hypercalls, counts.system_registers, counts.other);
 }
 
 struct Answer {
@@ -196,6 +212,9 @@ Answer mmio(const kestrel::Exit_message& exit) {
       answer.value = uart.read(offset, size);
     }
     update_uart_interrupt();
+  } else if (const uint32_t hvc = virtio_consoles.at(exit.address); hvc != virtio_consoles.none) {
+    ++counts.virtio;
+    answer.value = virtio_consoles.access(hvc, exit.address, write, size, exit.value, raise_spi);
   } else {
     ++counts.unemulated;
     report_unemulated(exit.address, write);
@@ -229,6 +248,7 @@ void restart_vm() {
   gic.reset();
   psci.reset();
   uart.reset();
+  virtio_consoles.reset();
   reported_count = 0;
 }
 
@@ -288,15 +308,31 @@ Answer handle(const kestrel::Exit_message& exit) {
   }
 }
 
-// Typed input the console driver holds for this VM, into the UART's receive
-// ring (no more than fits: the rest waits in the driver for the guest to
-// read some), then the UART's interrupt.
+// Typed input goes to the device the guest reads its console from: the
+// virtio console its command line names last (console=hvcN), else the UART.
+constexpr uint32_t input_virtio_console = vmm_server::virtio_console_of_device(vm, vm.input_device);
+constexpr bool has_input_device = input_virtio_console != vmm_server::no_console || has_uart;
+
+// As many of `count` typed bytes as the input device takes now.
+size_t give_input(const uint8_t* bytes, size_t count) {
+  if constexpr (input_virtio_console != vmm_server::no_console) {
+    return virtio_consoles.receive(input_virtio_console, bytes, count, raise_spi);
+  } else {
+    const size_t taken = uart.receive(bytes, count);
+    update_uart_interrupt();
+    return taken;
+  }
+}
+
+// Typed input the console driver holds for this VM, into the input device
+// (no more than it takes: the rest waits in the driver for the guest to
+// read some or post buffers).
 char pending_input[kestrel::console_protocol::max_read_bytes];
 size_t pending_count = 0;
 size_t pending_taken = 0;
 
 void take_input() {
-  if (!has_uart) return;
+  if (!has_input_device) return;
   for (;;) {
     if (pending_taken == pending_count) {
       pending_count = console.read(pending_input, sizeof pending_input);
@@ -304,17 +340,16 @@ void take_input() {
       if (pending_count == 0) break;
     }
     const size_t taken =
-        uart.receive(reinterpret_cast<const uint8_t*>(pending_input + pending_taken), pending_count - pending_taken);
+        give_input(reinterpret_cast<const uint8_t*>(pending_input + pending_taken), pending_count - pending_taken);
     pending_taken += taken;
-    if (taken == 0) break;  // the guest's ring is full: the rest on its next read
+    if (taken == 0) break;  // the guest has no room: the rest after its next read or posted buffer
   }
-  update_uart_interrupt();
 }
 
 }  // namespace
 
 // The input thread: waits for the console driver's doorbell, then hands
-// what was typed to the guest's UART.
+// what was typed to the guest's input device.
 [[noreturn]] void input_main() {
   for (;;) {
     kestrel::wait(kestrel::vms::input);
@@ -355,7 +390,8 @@ extern "C" int main() {
     {
       Locked locked;
       answer = handle(exit);
-      // A guest read of the UART may have made room for input still waiting.
+      // A guest read of the UART, or buffers it posted to a virtio console,
+      // may have made room for input still waiting.
       if (pending_taken != pending_count) take_input();
     }
     exit = kestrel::reply_recv(vm.exits, answer.value, answer.flags, input);

@@ -54,6 +54,8 @@ class Virtio_console {
  public:
   using Transport = Virtio_mmio<2>;
 
+  // No guest memory: every queue the driver sets up fails (DEVICE_NEEDS_RESET).
+  constexpr Virtio_console() : Virtio_console(Guest_memory{}) {}
   constexpr explicit Virtio_console(const Guest_memory& memory, const Output& output = Output{})
       : transport_({virtio_console::device_id, virtio::f_version_1, virtio_console::queue_size_max}, memory),
         output_(output) {}
