@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The VMM: an unprivileged partition that runs one VM for the kernel. It
 // receives the VM's exits (docs/abi.md, "VM exits") and answers each:
-//   - MMIO to the GICv3 distributor and redistributors (kestrel/vmm/gic.hpp)
-//     and to the PL011 the policy gives the VM (kestrel/vmm/pl011.hpp), whose
-//     output goes to the console with the VM's name in front and whose input
-//     comes from the console driver when the VM has the input focus;
+//   - MMIO to the GICv3 distributor and redistributors (kestrel/vmm/gic.hpp),
+//     to the PL011 the policy gives the VM (kestrel/vmm/pl011.hpp) and to its
+//     virtio consoles (virtio_consoles.hpp), whose output goes to the console
+//     with the VM's name in front; input from the console driver (when the
+//     VM has the input focus) goes to the one the guest's command line makes
+//     its console (Vm_description::input_device);
 //   - HVC/SMC: PSCI 1.1 and SMCCC 1.1 (kestrel/vmm/psci.hpp); unknown
 //     functions answer NOT_SUPPORTED;
 //   - system registers the kernel leaves to it, and traps it cannot
@@ -29,6 +31,8 @@
 #include <kestrel/vmm/gic.hpp>
 #include <kestrel/vmm/pl011.hpp>
 #include <kestrel/vmm/psci.hpp>
+
+#include "virtio_consoles.hpp"
 
 namespace {
 
@@ -89,16 +93,15 @@ __attribute__((format(printf, 1, 2))) void vmm_log(const char* format, ...) {
 
 // The guest's UART output, a line at a time, whichever vCPU writes it: a
 // whole line goes to the output of the thread that completes it.
+// Each device (PL011, virtio console) has its own, so partial lines of two
+// devices never mix.
 struct Guest_output {
-  char line[kestrel::console_protocol::max_write_bytes] = {};
-  size_t used = 0;
+  vmm::Line_buffer<kestrel::console_protocol::max_write_bytes> line;
 
   void put(char c) {
-    if (c == '\r') return;
-    line[used++] = c;
-    if (c != '\n' && used < sizeof line) return;
-    for (size_t i = 0; i < used; ++i) outputs[holder].put(line[i]);
-    used = 0;
+    if (c == '\r' || !line.put(c)) return;
+    for (size_t i = 0; i < line.size(); ++i) outputs[holder].put(line.data()[i]);
+    line.clear();
   }
 };
 
@@ -126,6 +129,9 @@ constinit vmm::Gic gic{{.vcpu_count = vm.vcpus,
                         .redistributor_base = vm.gic_redistributors}};
 constinit vmm::Psci psci{vm.vcpus};
 constinit vmm::Pl011<Guest_output> uart;
+constinit vmm_server::Virtio_consoles<Guest_output,
+                                      vmm_server::count_of_kind(vm, kestrel::Emulated_kind::virtio_console)>
+    virtio_consoles{vm};
 bool vm_off = false;
 
 // The device models (and vm_off, the counts, the pending input) are shared
@@ -214,6 +220,8 @@ void update_uart_interrupt() {
   }
 }
 
+void raise_spi(uint32_t spi) { inject(gic.raise_spi(spi)); }
+
 // Unemulated guest-physical pages the guest touched, logged once each.
 uint64_t reported_pages[16];
 uint32_t reported_count = 0;
@@ -233,16 +241,18 @@ void report_unemulated(uint64_t address, bool write) {
 struct Exit_counts {
   uint64_t gic = 0;
   uint64_t uart = 0;
+  uint64_t virtio = 0;
   uint64_t unemulated = 0;
   uint64_t hypercalls = 0;
   uint64_t system_registers = 0;
   uint64_t other = 0;
   uint64_t crossed = 0;
-  uint64_t mmio() const { return gic + uart + unemulated; }
+  uint64_t mmio() const { return gic + uart + virtio + unemulated; }
   void add(const Exit_counts& more) {
     gic += more.gic;
     uart += more.uart;
     unemulated += more.unemulated;
+    virtio += more.virtio;
     hypercalls += more.hypercalls;
     system_registers += more.system_registers;
     other += more.other;
@@ -252,9 +262,11 @@ struct Exit_counts {
 constinit Exit_counts counts_by_thread[thread_slots];
 
 void report_counts(const char* what, const Exit_counts& counts) {
-  VMM_LOG("%s: %lu MMIO (GIC %lu, PL011 %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu other\n", what,
-          counts.mmio(), counts.gic, counts.uart, counts.unemulated, counts.hypercalls, counts.system_registers,
-          counts.other);
+  VMM_LOG(
+      "%s: %lu MMIO (GIC %lu, PL011 %lu, virtio %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu "
+      "other\n",
+      what, counts.mmio(), counts.gic, counts.uart, counts.virtio, counts.unemulated, counts.hypercalls,
+      counts.system_registers, counts.other);
 }
 
 // All exits, then those of each CPU's exit thread.
@@ -302,6 +314,9 @@ Answer mmio(const kestrel::Exit_message& exit) {
       answer.value = uart.read(offset, size);
     }
     update_uart_interrupt();
+  } else if (const uint32_t hvc = virtio_consoles.at(exit.address); hvc != virtio_consoles.none) {
+    ++counts_by_thread[holder].virtio;
+    answer.value = virtio_consoles.access(hvc, exit.address, write, size, exit.value, raise_spi);
   } else {
     ++counts_by_thread[holder].unemulated;
     report_unemulated(exit.address, write);
@@ -335,6 +350,7 @@ void restart_vm() {
   gic.reset();
   psci.reset();
   uart.reset();
+  virtio_consoles.reset();
   reported_count = 0;
 }
 
@@ -396,25 +412,43 @@ Answer handle(const kestrel::Exit_message& exit) {
   }
 }
 
-// Typed input the console driver holds for this VM, into the UART's receive
-// ring. The driver rings the doorbell when its queue for this VM stops
-// being empty, so the reader (the input thread, or the exit thread that
-// waits on the doorbell if there is none) reads until it gets nothing. It
-// reads without the models lock (a call to the driver) into pending_input,
-// which only it fills and only while it is empty; the bytes go to the UART
-// under the lock, as many as its ring takes, and the rest as the guest
-// reads (any thread that handles a UART read feeds them).
+// Typed input goes to the device the guest reads its console from: the
+// virtio console its command line names last (console=hvcN), else the UART.
+constexpr uint32_t input_virtio_console = vmm_server::virtio_console_of_device(vm, vm.input_device);
+constexpr bool has_input_device = input_virtio_console != vmm_server::no_console || has_uart;
+
+// As many of `count` typed bytes as the input device takes now (with the
+// models lock).
+size_t give_input(const uint8_t* bytes, size_t count) {
+  if constexpr (input_virtio_console != vmm_server::no_console) {
+    return virtio_consoles.receive(input_virtio_console, bytes, count, raise_spi);
+  } else {
+    const size_t taken = uart.receive(bytes, count);
+    update_uart_interrupt();
+    return taken;
+  }
+}
+
+// Typed input the console driver holds for this VM, into the input device
+// (the UART's receive ring or the virtio console's posted buffers). The
+// driver rings the doorbell when its queue for this VM stops being empty,
+// so the reader (the input thread, or the exit thread that waits on the
+// doorbell if there is none) reads until it gets nothing. It reads without
+// the models lock (a call to the driver) into pending_input, which only it
+// fills and only while it is empty; the bytes go to the device under the
+// lock, as many as it takes, and the rest as the guest reads or posts
+// buffers (any thread that handles such an exit feeds them).
 char pending_input[kestrel::console_protocol::max_read_bytes];
 size_t pending_count = 0;
 size_t pending_taken = 0;
 bool reading_stopped = false;  // the reader stopped with the guest's ring full: the driver may hold more
 
-// With the lock: pending input into the UART; whether all of it went.
+// With the lock: pending input into the input device; whether all of it
+// went.
 bool feed_input() {
   if (pending_taken != pending_count) {
     pending_taken +=
-        uart.receive(reinterpret_cast<const uint8_t*>(pending_input + pending_taken), pending_count - pending_taken);
-    update_uart_interrupt();
+        give_input(reinterpret_cast<const uint8_t*>(pending_input + pending_taken), pending_count - pending_taken);
   }
   return pending_taken == pending_count;
 }
@@ -424,7 +458,7 @@ bool feed_input() {
 // window only); an exit thread stops and reads again once the guest has
 // taken the pending bytes (it has exits to serve meanwhile).
 void take_input(uint64_t self) {
-  if (!has_uart) return;
+  if (!has_input_device) return;
   for (;;) {
     bool all_fed;
     {
@@ -446,7 +480,7 @@ void take_input(uint64_t self) {
 }
 
 // The input thread: waits for the console driver's doorbell, then hands
-// what was typed to the guest's UART.
+// what was typed to the guest's input device.
 [[noreturn]] void input_main() {
   for (;;) {
     kestrel::wait(kestrel::vms::input);
@@ -478,7 +512,8 @@ void take_input(uint64_t self) {
     {
       Locked locked{self};
       answer = handle(exit);
-      // A guest read of the UART may have made room for input still waiting.
+      // A guest read of the UART, or buffers it posted to a virtio console,
+      // may have made room for input still waiting.
       read_more = feed_input() && reader && reading_stopped;
     }
     if (read_more) take_input(self);

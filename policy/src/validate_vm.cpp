@@ -224,6 +224,23 @@ void check_emulated(const Partition& partition, const Virtual_machine& vm, const
   check_emulated_overlaps(partition, placed, diagnostics);
 }
 
+// A virtio device's queues and buffers are in guest RAM, which the VMM
+// must read and write: without vmmRamAddress it would not see them, and the
+// guest's driver would wait for ever. Reported once per VM, at its first
+// virtio device.
+void check_virtio_needs_ram(const Partition& partition, const Virtual_machine& vm, Diagnostics& diagnostics) {
+  if (vm.vmm_ram_address != 0) return;
+  for (const auto& device : vm.emulated) {
+    if (device.kind == static_cast<uint32_t>(schema::EmulatedKind::PL011)) continue;
+    diagnostics.report(Code::virtio_without_vmm_ram, device.src.at("kind"),
+                       "emulated device " + quoted(device.name) + " of VM " + quoted(partition.name) +
+                           " is a virtio device, but the VM's VMM does not map its RAM, where the device's queues are",
+                       "give the VM vmmRamAddress (a 2 MiB aligned address clear of the VMM's other mappings, e.g. "
+                       "0x80000000)");
+    return;
+  }
+}
+
 // The guest sees the GIC at the platform's addresses, beside its RAM and
 // its devices; the image builder would refuse to describe an overlap.
 void check_gic_overlaps(const Model& model, const Partition& partition, const Virtual_machine& vm,
@@ -353,6 +370,7 @@ void check_vm(const Model& model, uint32_t p, Diagnostics& diagnostics) {
                        "the VMM must be a native partition");
   }
   check_emulated(partition, vm, model, diagnostics);
+  check_virtio_needs_ram(partition, vm, diagnostics);
   if (!model.has_platform) return;
   check_gic_overlaps(model, partition, vm, diagnostics);
   check_guest_description(model, partition, vm, diagnostics);

@@ -61,9 +61,18 @@ kestrel_add_bare_linux_test(NAME qemu_unknown_scenario APPEND "console=ttyAMA0 k
 # tests/target/images/linux.capnp.in describes, one image per command line,
 # each built by `kestrel build` (which compiles the VMM, the console driver
 # and the control partition from source).
-# kestrel_linux_image(NAME BOOTARGS VCPU_CPUS CONTROL_CPU CONSOLE_CPU SCHEDULE [CONTROL_BUDGET])
+# kestrel_linux_image(NAME BOOTARGS VCPU_CPUS CONTROL_CPU CONSOLE_CPU SCHEDULE [CONTROL_BUDGET] [VIRTIO_CONSOLE])
+# VIRTIO_CONSOLE gives the VM a virtio console (hvc0) at 0x0a000000, SPI
+# INTID 80, and the VMM the view of its RAM the device needs (KP0619).
 function(kestrel_linux_image name bootargs vcpu_cpus control_cpu console_cpu schedule)
-  set(LINUX_CONTROL_BUDGET "${ARGN}")
+  cmake_parse_arguments(PARSE_ARGV 6 LINUX "VIRTIO_CONSOLE" "" "")
+  set(LINUX_CONTROL_BUDGET "${LINUX_UNPARSED_ARGUMENTS}")
+  set(LINUX_VMM_RAM "")
+  set(LINUX_EXTRA_DEVICES "")
+  if(LINUX_VIRTIO_CONSOLE)
+    set(LINUX_VMM_RAM "\n        vmmRamAddress = 0x80000000,")
+    set(LINUX_EXTRA_DEVICES ",\n                    (name = \"hvc\", kind = virtioConsole, address = 0x0a000000, interrupt = 80)")
+  endif()
   set(LINUX_CONSOLE_CPU ${console_cpu})
   set(LINUX_NAME ${name})
   set(LINUX_BOOTARGS ${bootargs})
@@ -145,3 +154,20 @@ kestrel_add_qemu_test(NAME linux_shell_takes_typed_commands IMAGE ${CMAKE_CURREN
   EXPECT "linux: typed-42" "linux: kestrel-guest: powering off" "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)"
          "partition vmm: thread main powers the machine off"
   FORBID "FAILED" "Kernel panic")
+
+# The virtio console: with "console=ttyAMA0 console=hvc0" the guest's
+# /dev/console is hvc0 (the last console=), so the VMM routes typed input to
+# the virtio console. One boot checks both ways: the scenario writes a line
+# to /dev/hvc0 and starts a shell on /dev/console (cttyhack opens hvc0);
+# the typed command runs there, says which tty it has, and its exit ends
+# the scenario and, through the VMM's mayPowerOff, the run.
+kestrel_linux_image(linux-virtio "console=ttyAMA0 console=hvc0 kestrel.run=hvc" "0, 1" 2 2 "${linux_two_cpus}"
+  ", budgetUs = 200, periodUs = 1000" VIRTIO_CONSOLE)
+kestrel_add_qemu_test(NAME linux_virtio_console IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-virtio/linux-virtio.elf
+  SMP 3 ICOUNT TIMEOUT 300 FIXTURES linux-virtio_image
+  INPUT_AFTER "Enter 'help' for a list of built-in commands." "echo typed-$((6 * 7)) on $(tty)\n"
+              "typed-42 on /dev/hvc0" "exit\n"
+  EXPECT "linux: kestrel-guest: loaded virtio_console" "linux: kestrel-guest: hvc0 says hello"
+         "linux: typed-42 on /dev/hvc0" "linux: kestrel-guest: the shell on hvc0 exited"
+         "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
+  FORBID "FAILED" "Kernel panic" "Oops" "cannot emulate" "no device there")

@@ -61,6 +61,13 @@ struct Vm_description {
     }
     return ~uint64_t{0};
   }
+
+  // The device typed input goes to: the one the guest uses as its console
+  // (/dev/console), by the rule Linux follows, the last console= in the
+  // bootargs: hvcN is the Nth virtio console, ttyAMAN the Nth PL011, each
+  // counted in `devices` order. Without a console= that names one, the
+  // first PL011, else the first virtio console. device_count: none.
+  uint32_t input_device;
 };
 
 }  // namespace kestrel

@@ -28,6 +28,7 @@ const system :K.System = (
         cpus = [0],
         ramSize = 0x400000,
         kernel = "mmio-guest.elf",
+        vmmRamAddress = 0x80000000,  # its virtio device (KP0619); the test VMM does not use it
         vmm = "vmm",
         priority = 10,
         emulated = [

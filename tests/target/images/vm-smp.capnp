@@ -33,6 +33,7 @@ const system :K.System = (
         ramSize = 0x400000,
         kernel = "smp-guest.elf",
         vmm = "vmm",
+        vmmRamAddress = 0x80000000,  # its virtio device (KP0619); the test VMM does not use it
         priority = 10,
         emulated = [
           (name = "uart", kind = pl011, address = 0x09000000, interrupt = 33),

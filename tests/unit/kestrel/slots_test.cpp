@@ -233,3 +233,47 @@ const system :K.System = (
   const std::string header = slots_header(*result.model, 0, "views.capnp");
   EXPECT_NE(header.find("constexpr uint64_t int_address = 0x80400000;"), std::string::npos) << header;
 }
+
+namespace {
+
+// A VM with devices of the given kinds (0 virtio console, 1 virtio block,
+// 3 PL011) and command line.
+kestrel::policy::Virtual_machine vm_with(std::vector<uint32_t> kinds, std::string bootargs) {
+  kestrel::policy::Virtual_machine vm;
+  for (const uint32_t kind : kinds) {
+    kestrel::policy::Emulated_device device;
+    device.kind = kind;
+    vm.emulated.push_back(device);
+  }
+  vm.bootargs = std::move(bootargs);
+  return vm;
+}
+
+}  // namespace
+
+TEST(InputDevice, TheLastConsoleOnTheCommandLineTakesTheInput) {
+  // Devices: virtio block, PL011, virtio console, PL011, virtio console.
+  const std::vector<uint32_t> kinds = {1, 3, 0, 3, 0};
+  EXPECT_EQ(input_device(vm_with(kinds, "console=ttyAMA0 console=hvc0")), 2u);
+  EXPECT_EQ(input_device(vm_with(kinds, "console=hvc0 console=ttyAMA0")), 1u);
+  EXPECT_EQ(input_device(vm_with(kinds, "console=hvc1 quiet")), 4u);
+  EXPECT_EQ(input_device(vm_with(kinds, "console=ttyAMA1,115200n8")), 3u);
+  EXPECT_EQ(input_device(vm_with(kinds, "root=/dev/vda console=hvc0 rw")), 2u);
+}
+
+TEST(InputDevice, WithoutAConsoleItHasTheFirstUartThenTheFirstVirtioConsole) {
+  EXPECT_EQ(input_device(vm_with({0, 3}, "")), 1u);
+  EXPECT_EQ(input_device(vm_with({0, 3}, "console=tty0")), 1u) << "a console the VM does not have";
+  EXPECT_EQ(input_device(vm_with({0, 3}, "console=hvc2")), 1u) << "no third virtio console";
+  EXPECT_EQ(input_device(vm_with({0, 3}, "console=hvc")), 1u);
+  EXPECT_EQ(input_device(vm_with({0, 3}, "console=hvc0x")), 1u);
+  EXPECT_EQ(input_device(vm_with({0, 3}, "xconsole=hvc0")), 1u);
+  EXPECT_EQ(input_device(vm_with({1, 0}, "")), 1u);
+  EXPECT_EQ(input_device(vm_with({1}, "console=hvc0")), 1u) << "none: device_count";
+  EXPECT_EQ(input_device(vm_with({}, "")), 0u);
+}
+
+TEST_F(SlotsTest, TheVmmsHeaderNamesTheInputDevice) {
+  const std::string header = slots_header(model(), partition("vmm"), "slots.capnp");
+  EXPECT_NE(header.find("    .input_device = 0,\n"), std::string::npos) << header;
+}

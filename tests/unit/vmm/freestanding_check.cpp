@@ -11,6 +11,7 @@
 #include <kestrel/vmm/mmio.hpp>
 #include <kestrel/vmm/pl011.hpp>
 #include <kestrel/vmm/psci.hpp>
+#include <kestrel/vmm/virtio_console.hpp>
 
 namespace {
 
@@ -23,6 +24,7 @@ struct Discard {
 constinit kestrel::vmm::Gic gic{{.vcpu_count = 2, .highest_spi = 79}};
 constinit kestrel::vmm::Psci psci{2};
 constinit kestrel::vmm::Pl011<Discard> uart;
+constinit kestrel::vmm::Virtio_console<Discard> hvc{kestrel::vmm::Guest_memory{0x4000'0000, 0x1000'0000, 0x8000'0000}};
 
 }  // namespace
 
@@ -47,5 +49,12 @@ extern "C" uint64_t vmm_models_exit(uint32_t vcpu, uint64_t address, uint64_t va
   result += uart.receive(static_cast<uint8_t>(value)) ? 1 : 0;
   result += static_cast<uint64_t>(uart.take_level_change());
   if (extra == 0) uart.reset();
+
+  result += hvc.read(address & 0xfff, size);
+  hvc.write(address & 0xfff, size, value);
+  const auto byte = static_cast<uint8_t>(value);
+  result += hvc.receive(&byte, 1);
+  result += static_cast<uint64_t>(hvc.take_level_change());
+  if (extra == 1) hvc.reset();
   return result;
 }

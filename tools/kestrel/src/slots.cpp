@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include <kestrel/policy/policy.capnp.h>
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/policy/text.hpp>
 
@@ -178,7 +179,9 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
       out << "        {" << quoted(device.name) << ", static_cast<Emulated_kind>(" << device.kind << "), "
           << hex(device.address) << ", " << hex(device.size) << ", " << device.interrupt << "},\n";
     }
-    out << "    },\n};\n\n";
+    out << "    },\n"
+        << "    .input_device = " << input_device(vm) << ",\n"
+        << "};\n\n";
   }
   // Where the VMM shows its guests' consoles: the console driver's endpoint
   // "console" if it calls it, else the kernel console (or nowhere).
@@ -302,6 +305,36 @@ std::string identifier(std::string_view text) {
     out += alphanumeric ? c : '_';
   }
   return out;
+}
+
+uint32_t input_device(const kestrel::policy::Virtual_machine& vm) {
+  constexpr auto virtio_console = static_cast<uint32_t>(kestrel::policy::schema::EmulatedKind::VIRTIO_CONSOLE);
+  constexpr auto pl011 = static_cast<uint32_t>(kestrel::policy::schema::EmulatedKind::PL011);
+  const auto none_found = static_cast<uint32_t>(vm.emulated.size());
+  // The Nth device of `kind`, or none.
+  auto nth = [&](uint32_t kind, unsigned long n) {
+    for (uint32_t i = 0; i < vm.emulated.size(); ++i) {
+      if (vm.emulated[i].kind == kind && n-- == 0) return i;
+    }
+    return none_found;
+  };
+  // The last console=NAME[,options]; Linux makes it /dev/console.
+  std::string console;
+  std::istringstream words(vm.bootargs);
+  for (std::string word; words >> word;) {
+    if (word.rfind("console=", 0) != 0) continue;
+    const std::string value = word.substr(8);
+    console = value.substr(0, value.find(','));
+  }
+  for (const auto& [prefix, kind] :
+       {std::pair{std::string("hvc"), virtio_console}, std::pair{std::string("ttyAMA"), pl011}}) {
+    const std::string number = console.rfind(prefix, 0) == 0 ? console.substr(prefix.size()) : std::string{};
+    if (number.empty() || number.size() > 2 || number.find_first_not_of("0123456789") != std::string::npos) continue;
+    const uint32_t index = nth(kind, std::stoul(number));
+    if (index != none_found) return index;
+  }
+  const uint32_t first_uart = nth(pl011, 0);
+  return first_uart != none_found ? first_uart : nth(virtio_console, 0);
 }
 
 std::vector<Named_slot> slot_names(const Model& model, uint32_t partition_index) {

@@ -131,6 +131,7 @@ enum class Severity : uint8_t { error, warning };
   X(vm_too_many_vcpus, 616, error, "a VM has more vCPUs than the platform has CPUs or GIC redistributors")     \
   X(vm_device_not_describable, 617, error, "a device a VM sees cannot be described in its device tree")        \
   X(vmm_ram_address, 618, error, "the address where a VMM sees its VM's RAM is not 2 MiB aligned")             \
+  X(virtio_without_vmm_ram, 619, error, "a VM has a virtio device but its VMM does not map the VM's RAM")      \
   /* 07xx: the schedule */                                                                                     \
   X(schedule_cpu_range, 701, error, "a schedule names a CPU the platform does not have")                       \
   X(schedule_cpu_twice, 702, error, "a CPU has two schedules")                                                 \

@@ -10,7 +10,7 @@ const system :K.System = (
      memory = [(name = "stack", size = 0x4000, address = 0x100000), (name = "exits", size = 0x4000, address = 0x200000)],
      threads = [(name = "main", stack = "stack"), (name = "exits", stack = "exits", passive = true, cpu = 1)]),
     (name = "guest",
-     vm = (cpus = [1], ramSize = 0x8000000, kernel = "Image", vmm = "a",
+     vm = (cpus = [1], ramSize = 0x8000000, kernel = "Image", vmm = "a", vmmRamAddress = 0x80000000,
            emulated = [(name = "console", kind = virtioConsole, address = 0xa000000, interrupt = 80),
                        (name = "console", kind = virtioBlock, address = 0xa001000, interrupt = 81)])),  # expect KP0109 @ ""console""
   ],

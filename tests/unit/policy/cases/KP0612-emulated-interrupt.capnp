@@ -10,7 +10,7 @@ const system :K.System = (
      memory = [(name = "stack", size = 0x4000, address = 0x100000)],
      threads = [(name = "main", stack = "stack")]),
     (name = "guest",
-     vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "vmm",
+     vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "vmm", vmmRamAddress = 0x80000000,
            emulated = [(name = "console", kind = virtioConsole, address = 0x20000000, interrupt = 16)])),  # expect KP0612 @ "16"
   ],
   schedule = [(cpu = 0, majorFrameUs = 1000,

@@ -10,7 +10,7 @@ const system :K.System = (
      memory = [(name = "stack", size = 0x4000, address = 0x100000)],
      threads = [(name = "main", stack = "stack")]),
     (name = "guest",
-     vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "vmm",
+     vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "vmm", vmmRamAddress = 0x80000000,
            ramAddress = 0x8000000,  # expect KP0615 @ "0x8000000"
            emulated = [(name = "console", kind = virtioConsole, address = 0x8f00000, size = 0x1000, interrupt = 80)])),  # expect KP0615 @ "0x8f00000"
   ],

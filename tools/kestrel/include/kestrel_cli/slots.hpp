@@ -43,6 +43,13 @@ struct Guest_ram_view {
 // get their partition number appended.
 std::vector<Guest_ram_view> guest_ram_views(const kestrel::policy::Model& model, uint32_t partition);
 
+// The index in vm.emulated of the device the guest's console input goes to
+// (Vm_description::input_device): the device the last console= of its
+// bootargs names (hvcN: the Nth virtio console, ttyAMAN: the Nth PL011, in
+// policy order), as Linux makes that one /dev/console; otherwise the first
+// PL011, else the first virtio console; vm.emulated.size() if none.
+uint32_t input_device(const kestrel::policy::Virtual_machine& vm);
+
 // The text of kestrel/slots.hpp for `partition`; `policy` is named in its
 // opening comment.
 std::string slots_header(const kestrel::policy::Model& model, uint32_t partition, std::string_view policy);
