@@ -22,7 +22,8 @@ constexpr uint32_t max_priority = 255;
 
 constexpr uint32_t known_partition_flags = partition_is_vm | partition_restartable;
 constexpr uint32_t known_region_attributes = region_read | region_write | region_execute | region_device |
-                                             region_non_cacheable | region_shared_channel | region_write_execute;
+                                             region_non_cacheable | region_shared_channel | region_write_execute |
+                                             region_guest_ram;
 constexpr uint32_t known_thread_flags = thread_passive | thread_vcpu;
 constexpr uint32_t known_rights = right_send | right_receive | right_grant | right_control;
 constexpr uint32_t known_cpu_plan_flags = cpu_exclusive;

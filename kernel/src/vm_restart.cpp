@@ -37,11 +37,11 @@ const uint8_t* read_identity(uint64_t physical_address, uint64_t) {
 
 Thread& vcpu_of(const Partition& vm, uint32_t number) { return thread_object(vm.first_thread() + number); }
 
-// Guest RAM, as opposed to device memory and channels shared with other
+// Guest RAM (also where its VMM maps it: the VMM resets its devices with
+// the VM), as opposed to device memory and channels shared with other
 // partitions (whose contents are not the VM's alone).
 bool is_guest_memory(const abi::Region_entry& region) {
-  return (region.attributes & abi::region_write) != 0 &&
-         (region.attributes & (abi::region_device | abi::region_shared_channel)) == 0;
+  return (region.attributes & abi::region_guest_ram) != 0;
 }
 
 // Nothing waits on `vcpu` and it waits for nothing: an exit queued for its

@@ -19,6 +19,7 @@ uint32_t region_attributes(const Region& region) {
   if (region.type == Memory_type::device || region.kind == Region::Kind::device) attributes |= abi::region_device;
   if (region.type == Memory_type::non_cacheable) attributes |= abi::region_non_cacheable;
   if (region.shared) attributes |= abi::region_shared_channel;
+  if (region.kind == Region::Kind::guest_ram) attributes |= abi::region_guest_ram;
   // Asked for in so many words (KP0311 warns): the kernel refuses a native
   // partition's writable and executable region without this mark.
   if (region.access == Access::read_write_execute && region.kind != Region::Kind::guest_ram) {

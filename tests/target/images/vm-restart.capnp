@@ -33,14 +33,14 @@ const system :K.System = (
         cpus = [0, 1],
         ramSize = 0x400000,
         kernel = "restart-guest.elf",
+        # The VMM sees the guest's RAM (as for virtio devices): a restart
+        # zeroes and reloads it all the same.
+        vmmRamAddress = 0x80000000,
         vmm = "vmm",
         priority = 10,
         emulated = [
           (name = "uart", kind = pl011, address = 0x09000000, interrupt = 33),
-          # A register restart_vmm.cpp answers, no real device. Not a virtio
-          # kind: that would need vmmRamAddress (KP0619), and the kernel
-          # does not yet restore guest RAM its VMM maps (vm_restart.cpp
-          # skips shared regions), so the restart would fail its measurement.
+          # A register restart_vmm.cpp answers, no real device.
           (name = "restarts", kind = pl011, address = 0x0a000000, interrupt = 48),
         ],
       ),

@@ -520,7 +520,7 @@ TEST(BootInfo, RejectsRegionAddressOverflow) {
 
 TEST(BootInfo, RejectsUnknownRegionAttributes) {
   Boot_info_writer writer = valid_system();
-  writer.region(0).attributes |= 1U << 7;
+  writer.region(0).attributes |= 1U << 8;
   EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::regions, 0));
 }
 

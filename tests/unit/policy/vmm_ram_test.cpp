@@ -79,7 +79,8 @@ TEST_F(VmmRam, TheViewIsReadWriteWriteBackAndNeverExecutable) {
   const auto guest_ram = region_at(info(), "first", 0x4000'0000);
   ASSERT_TRUE(guest_ram);
   EXPECT_EQ(guest_ram->attributes, kestrel::abi::region_read | kestrel::abi::region_write |
-                                       kestrel::abi::region_execute | kestrel::abi::region_shared_channel);
+                                       kestrel::abi::region_execute | kestrel::abi::region_shared_channel |
+                                       kestrel::abi::region_guest_ram);
 }
 
 TEST_F(VmmRam, NoOtherRegionSharesTheGuestsPages) {

@@ -130,6 +130,9 @@ enum Region_attributes : uint32_t {
   // are W^X. A VM's guest RAM is always both (its guest's own stage 1
   // decides what it executes).
   region_write_execute = 1U << 6,
+  // A VM's own RAM (region_shared_channel too if its VMM maps it): what a
+  // VM restart zeroes and reloads from the image.
+  region_guest_ram = 1U << 7,
 };
 
 struct Region_entry {
