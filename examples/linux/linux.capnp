@@ -3,7 +3,8 @@
 #   console - the console driver: owns the PL011, prints every partition's
 #             lines with its name in front, routes typed input (Ctrl-] n
 #             switches it between the partitions that take input)
-#   vmm     - the VMM (vmm-server/vmm.cpp): the VM's GIC, PL011 and PSCI,
+#   vmm     - the VMM (vmm-server/vmm.cpp): the VM's GIC, PL011, virtio
+#             console (/dev/hvc0 in the guest) and PSCI,
 #             serving each vCPU's exits on the vCPU's own CPU
 #   linux   - the guest: Debian's cloud kernel and a busybox initramfs
 #             (scripts/guest-payloads fetches both into <build>/guest)
@@ -61,9 +62,14 @@ const system :K.System = (
         initrd = "initramfs.cpio.gz",
         bootargs = "console=ttyAMA0 earlycon",
         vmm = "vmm",
+        vmmRamAddress = 0x80000000,  # the VMM sees the guest's RAM: the virtio queues are there
         priority = 100,
         emulated = [
           (name = "pl011", kind = pl011, address = 0x09000000, interrupt = 33),
+          # Output to /dev/hvc0 reaches the console like the PL011's; typed
+          # input goes to the guest's /dev/console, the last console= of
+          # bootargs (console=hvc0 would move the shell there).
+          (name = "hvc", kind = virtioConsole, address = 0x0a000000, interrupt = 80),
         ],
       ),
     ),

@@ -134,9 +134,11 @@ kestrel_add_qemu_test(NAME linux_panic_leaves_the_control_loop_on_time
 
 # PSCI SYSTEM_RESET: the guest reboots; the VMM has the kernel restart the
 # VM from the image (vm_restart), which boots and reboots again. The second
-# restart proves the first one brought the guest back up.
+# restart proves the first one brought the guest back up. With a virtio
+# console, so the VMM maps the guest's RAM, which the restart reloads all
+# the same.
 kestrel_linux_image(linux-reboot "console=ttyAMA0 kestrel.run=reboot" "0, 1" 2 2 "${linux_two_cpus}"
-  ", budgetUs = 200, periodUs = 1000")
+  ", budgetUs = 200, periodUs = 1000" VIRTIO_CONSOLE)
 kestrel_add_qemu_test(NAME linux_reboot_restarts_the_vm IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-reboot/linux-reboot.elf
   SMP 3 ICOUNT TIMEOUT 300 FIXTURES linux-reboot_image END_AFTER "(restart 2)"
   EXPECT "linux: kestrel-guest: rebooting" "linux: vmm: the guest asked for a reset (PSCI SYSTEM_RESET); restarting it from the image (restart 1)"
