@@ -174,15 +174,17 @@ Thread* fastpath_call(Thread& caller) {
   }
   Scheduler& scheduler = cpu_scheduler(caller.cpu());
   // A passive receiver runs on the caller's time once it serves the call:
-  // the same budget, the window the caller runs in. Anything else is
-  // checked in full.
-  receiver->serving = &caller;
+  // the same budget, the window the caller runs in. A thread with time of
+  // its own is checked in full (its donor is itself, whoever it serves). A
+  // passive one waiting in receive has always reached its first receive;
+  // should one not have, the slow path lends it time.
   const bool donated = receiver->is_passive() && receiver->waited_for_call;
+  if (receiver->is_passive() && !donated) return nullptr;
   if ((!donated && !scheduler.keeps_accounting(caller, *receiver)) ||
       (receiver->priority() < caller.priority() && !scheduler.none_better_than(*receiver, caller))) {
-    receiver->serving = nullptr;  // as it was while it waited in receive
     return nullptr;
   }
+  receiver->serving = &caller;
   receiver->reply_to = &caller;
   (void)endpoint.take_receiver();  // the receiver checked above
   copy_message(caller, *receiver, capability->badge);
@@ -245,11 +247,15 @@ Thread* fastpath_signal(Thread& signaller) {
     return nullptr;
   }
   Scheduler& scheduler = cpu_scheduler(signaller.cpu());
-  waiter->serving = &signaller;  // a passive waiter runs on the signaller's time
-  if (!scheduler.keeps_accounting(signaller, *waiter)) {
-    waiter->serving = nullptr;
-    return nullptr;
+  // A passive waiter runs on the signaller's time once woken: its donor is
+  // then the signaller, if that has time of its own (else the slow path's).
+  const Thread* donor = waiter;
+  if (waiter->is_passive()) {
+    if (!waiter->waited_for_call || signaller.is_passive()) return nullptr;
+    donor = &signaller;
   }
+  if (!scheduler.keeps_accounting_to_donor(signaller, donor)) return nullptr;
+  waiter->serving = &signaller;
   waiter->context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   waiter->context.x[1] = notification.signal_to_waiter(capability->badge);
   signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);

@@ -40,9 +40,7 @@ Thread& vcpu_of(const Partition& vm, uint32_t number) { return thread_object(vm.
 // Guest RAM (also where its VMM maps it: the VMM resets its devices with
 // the VM), as opposed to device memory and channels shared with other
 // partitions (whose contents are not the VM's alone).
-bool is_guest_memory(const abi::Region_entry& region) {
-  return (region.attributes & abi::region_guest_ram) != 0;
-}
+bool is_guest_memory(const abi::Region_entry& region) { return (region.attributes & abi::region_guest_ram) != 0; }
 
 // Nothing waits on `vcpu` and it waits for nothing: an exit queued for its
 // VMM is dropped, and an exit its VMM has received will get no answer (the

@@ -46,8 +46,12 @@ class Scheduler final {
   // accounting right: `to` runs on the same donor's time, or neither has a
   // budget; and `to` may run in the window in force.
   [[nodiscard]] bool keeps_accounting(const Thread& from, const Thread& to) const {
+    return keeps_accounting_to_donor(from, to.donor());
+  }
+  // The same for a thread that will run on `to_donor`'s time (a fast path
+  // decides before it changes whom that thread serves).
+  [[nodiscard]] bool keeps_accounting_to_donor(const Thread& from, const Thread* to_donor) const {
     const Thread* from_donor = from.donor();
-    const Thread* to_donor = to.donor();
     if (to_donor == nullptr || from_donor == nullptr) return false;
     if (to_donor != from_donor && (to_donor->budget_ticks != 0 || from_donor->budget_ticks != 0)) return false;
     if (to_donor->budget_ticks != 0 && to_donor->budget_left <= 0) return false;
