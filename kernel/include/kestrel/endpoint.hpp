@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Endpoint: where messages meet their receiver. So far the only senders are
-// vCPUs delivering exits to their VMM; the IPC issue adds calls.
+// Endpoint: where messages meet their receiver: calls and sends of native
+// threads, and the kernel's own messages (a vCPU's exits for its VMM, a
+// thread's faults for its fault handler).
 #pragma once
 
 #include <kestrel/abi/limits.hpp>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Thread: a native thread of a partition, created at boot from boot-info.
+// Thread: a thread of a partition, created at boot from boot-info: a native
+// thread at EL0, or a vCPU of a VM at EL1.
 #pragma once
 
 #include <cstdint>

@@ -17,12 +17,12 @@ enum class Syscall : uint64_t {
   console_write = 0,  // x0 console capability, x1 buffer address, x2 length (<= console_write_max)
   thread_exit = 1,    // the calling thread stops for good; never returns
   yield = 2,          // let another ready thread of the same priority run
-  // Receive on an endpoint (receive right): blocks until a message arrives.
+  // Receive on an endpoint (receive right): blocks until a message arrives
+  // and returns it ("Messages" below); a call's caller then waits for this
+  // thread's reply_recv.
   //   x0 endpoint capability; x1 0, or 1 + the slot of a notification
   //   (receive right) that also ends the wait: its word then comes back as
   //   a message labelled notification_label, the word in x1 (the badge)
-  //   returns a message (see "Messages" below); a call's caller then waits
-  //   for this thread's reply_recv
   recv = 3,
   // Answer the call received last (a message, "Messages" below), then
   // receive again as recv. Without a call to answer it is just recv.
