@@ -8,7 +8,7 @@ set -uo pipefail
 tool=$1 source_dir=$2 qemu=$3 target_build=$4
 source "$(dirname "$0")/cli-checks.sh"
 bad_policy=$source_dir/tests/unit/policy/cases/KP0104-duplicate-partition.capnp
-good_policy=$source_dir/examples/hello-ipc.capnp
+good_policy=$source_dir/examples/hello-ipc/hello-ipc.capnp
 
 fail() {
   echo "FAIL: $*"

@@ -7,7 +7,7 @@ tool=$1
 source_dir=$2
 source "$(dirname "$0")/cli-checks.sh"
 
-good=$source_dir/examples/hello-ipc.capnp
+good=$source_dir/examples/hello-ipc/hello-ipc.capnp
 bad=$source_dir/tests/unit/policy/cases/KP0104-duplicate-partition.capnp
 
 check "help" 0 "$tool" --help && expect_in "help" "$scratch/out" "usage: kestrel-policy check"

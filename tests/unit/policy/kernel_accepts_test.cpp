@@ -55,7 +55,7 @@ std::vector<fs::path> policies_in_the_tree() {
   std::vector<fs::path> files;
   const fs::path root = source_directory();
   for (const auto& directory : {root / "examples", root / "tests" / "target" / "images", root / "benchmarks",
-                                root / "tests" / "unit" / "policy" / "cases"}) {
+                                root / "tests" / "unit" / "policy" / "cases", systems_directory()}) {
     for (const auto& entry : fs::recursive_directory_iterator(directory)) {
       const auto extension = entry.path().extension();
       if (!entry.is_regular_file() || (extension != ".capnp" && extension != ".json")) continue;
@@ -105,6 +105,8 @@ TEST(KernelAcceptsCoverage, TheTreeHasPoliciesOfEveryKind) {
                          [&](const fs::path& f) { return f.string().find(part) != std::string::npos; });
   };
   EXPECT_GE(count_under("/examples/demo/"), 1);
+  EXPECT_EQ(count_under("/examples/hello-ipc/"), 2) << "the Cap'n Proto and the JSON";
+  EXPECT_GE(count_under("/policy/systems/"), 2);
   EXPECT_GE(count_under("/tests/target/images/"), 10);
   EXPECT_GE(count_under("/benchmarks/"), 1);
   EXPECT_GE(count_under("/cases/valid-"), 3);

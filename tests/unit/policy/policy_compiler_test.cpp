@@ -18,15 +18,20 @@ using namespace kestrel::policy;
 
 namespace {
 
+// The examples (each in its own directory) and the compiler-only systems.
 std::vector<fs::path> example_policies() {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(examples_directory())) {
-    const auto extension = entry.path().extension();
-    if (extension == ".capnp" || extension == ".json") files.push_back(entry.path());
+  for (const auto& directory : {examples_directory(), systems_directory()}) {
+    for (const auto& entry : fs::recursive_directory_iterator(directory)) {
+      const auto extension = entry.path().extension();
+      if (extension == ".capnp" || extension == ".json") files.push_back(entry.path());
+    }
   }
   std::sort(files.begin(), files.end());
   return files;
 }
+
+fs::path hello_ipc() { return examples_directory() / "hello-ipc"; }
 
 Compile_result compile(const fs::path& path, std::string constant = {}) {
   Load_options options;
@@ -66,10 +71,10 @@ TEST(PolicyCompiler, BinaryFileIsKP0009) {
 }
 
 TEST(PolicyCompiler, NamedConstantMustExistKP0010) {
-  const auto result = compile(examples_directory() / "hello-ipc.capnp", "nosuch");
+  const auto result = compile(hello_ipc() / "hello-ipc.capnp", "nosuch");
   expect_only(result, Code::constant_not_found);
   EXPECT_NE(result.diagnostics.all()[0].hint.find("system"), std::string::npos) << "the hint lists the candidates";
-  EXPECT_TRUE(compile(examples_directory() / "hello-ipc.capnp", "system").ok());
+  EXPECT_TRUE(compile(hello_ipc() / "hello-ipc.capnp", "system").ok());
 }
 
 TEST(PolicyCompiler, ExamplesCompileCleanlyAndTheKernelAcceptsTheirBootInfo) {
@@ -88,7 +93,7 @@ TEST(PolicyCompiler, ExamplesCompileCleanlyAndTheKernelAcceptsTheirBootInfo) {
 }
 
 TEST(PolicyCompiler, BootInfoCarriesThePolicy) {
-  const auto result = compile(examples_directory() / "hello-ipc.capnp");
+  const auto result = compile(hello_ipc() / "hello-ipc.capnp");
   ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
   const auto read = kestrel::read_boot_info(result.boot_info.data(), result.boot_info.size());
   ASSERT_TRUE(read.ok());
@@ -100,12 +105,14 @@ TEST(PolicyCompiler, BootInfoCarriesThePolicy) {
   EXPECT_EQ(info.partitions()[1].vmid, 2u);
   ASSERT_EQ(info.endpoints().size(), 1u);
   EXPECT_EQ(info.endpoints()[0].server_partition, 0u);
-  // The client's one capability calls the endpoint with badge 1.
+  // The client's first capability calls the endpoint with badge 1; the
+  // second writes to the kernel console.
   const auto client_capabilities = info.capabilities_of(info.partitions()[1]);
-  ASSERT_EQ(client_capabilities.size(), 1u);
+  ASSERT_EQ(client_capabilities.size(), 2u);
   EXPECT_EQ(client_capabilities[0].kind, static_cast<uint32_t>(kestrel::abi::Capability_kind::endpoint));
   EXPECT_EQ(client_capabilities[0].badge, 1u);
   EXPECT_EQ(client_capabilities[0].rights, static_cast<uint32_t>(kestrel::abi::right_send));
+  EXPECT_EQ(client_capabilities[1].kind, static_cast<uint32_t>(kestrel::abi::Capability_kind::console));
   // The passive server thread has no window and the client's fills CPU 0.
   ASSERT_EQ(info.cpu_plans().size(), 1u);
   EXPECT_EQ(info.cpu_plans()[0].major_frame_ns, 10'000'000u);
@@ -115,7 +122,7 @@ TEST(PolicyCompiler, BootInfoCarriesThePolicy) {
 }
 
 TEST(PolicyCompiler, PlacedRegionsAreDisjointAndOutsideTheKernel) {
-  const auto result = compile(examples_directory() / "vm-with-vmm.capnp");
+  const auto result = compile(systems_directory() / "vm-with-vmm.capnp");
   ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
   const auto read = kestrel::read_boot_info(result.boot_info.data(), result.boot_info.size());
   ASSERT_TRUE(read.ok());
@@ -145,8 +152,8 @@ TEST(PolicyCompiler, CompilationIsDeterministic) {
 }
 
 TEST(PolicyCompiler, JsonAndCapnpGiveTheSameBootInfo) {
-  const auto from_capnp = compile(examples_directory() / "hello-ipc.capnp");
-  const auto from_json = compile(examples_directory() / "hello-ipc.json");
+  const auto from_capnp = compile(hello_ipc() / "hello-ipc.capnp");
+  const auto from_json = compile(hello_ipc() / "hello-ipc.json");
   ASSERT_TRUE(from_json.ok()) << diagnostics_text(from_json.diagnostics);
   EXPECT_EQ(from_capnp.boot_info, from_json.boot_info);
 }
@@ -156,7 +163,7 @@ TEST(PolicyCompiler, JsonAndCapnpGiveTheSameBootInfo) {
 TEST(PolicyCompiler, TruncatedPoliciesGiveDiagnostics) {
   Scratch_directory scratch;
   for (const char* name : {"hello-ipc.capnp", "hello-ipc.json"}) {
-    const std::string text = read_file(examples_directory() / name);
+    const std::string text = read_file(hello_ipc() / name);
     const fs::path truncated = scratch.path() / name;
     for (size_t length = 0; length < text.size(); length += 41) {
       write_file(truncated, text.substr(0, length));
@@ -205,8 +212,8 @@ const system :K.Platform = (name = "not a system");
 }
 
 TEST(GeneratedPolicies, TheExampleIsWhatTheGeneratorMakes) {
-  EXPECT_EQ(read_file(examples_directory() / "generated-64.capnp"), generate_policy(64))
-      << "regenerate it: build/policy/kestrel-policy-bench --emit 64 > examples/generated-64.capnp";
+  EXPECT_EQ(read_file(systems_directory() / "generated-64.capnp"), generate_policy(64))
+      << "regenerate it: build/policy/kestrel-policy-bench --emit 64 > tests/unit/policy/systems/generated-64.capnp";
 }
 
 TEST(GeneratedPolicies, LargeSystemsCompileUpToTheKernelLimits) {

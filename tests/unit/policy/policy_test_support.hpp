@@ -14,6 +14,10 @@
 inline std::filesystem::path source_directory() { return KESTREL_SOURCE_DIR; }
 inline std::filesystem::path cases_directory() { return source_directory() / "tests" / "unit" / "policy" / "cases"; }
 inline std::filesystem::path examples_directory() { return source_directory() / "examples"; }
+// Whole systems that are compiler input only (systems/README.md).
+inline std::filesystem::path systems_directory() {
+  return source_directory() / "tests" / "unit" / "policy" / "systems";
+}
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

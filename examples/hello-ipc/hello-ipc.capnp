@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Two partitions and one IPC connection: "client" calls "server" through the
-# endpoint "greeting". The smallest useful Kestrel system.
+# endpoint "greeting" (client.cpp, server.cpp), both print through the kernel
+# console, and the machine powers off once the client is done. The smallest
+# useful Kestrel system: `kestrel run examples/hello-ipc/hello-ipc.capnp`.
 @0xa7c3e9d1f2b40c55;
 
 using K = import "/kestrel/policy.capnp";
@@ -13,7 +15,8 @@ const system :K.System = (
 
   partitions = [
     ( name = "server",
-      program = "server.elf",
+      program = "server.cpp",
+      kernelConsole = true,
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x10000, address = 0x400000),
@@ -22,7 +25,8 @@ const system :K.System = (
       threads = [(name = "main", stack = "stack", priority = 100, passive = true)],
     ),
     ( name = "client",
-      program = "client.elf",
+      program = "client.cpp",
+      kernelConsole = true,
       memory = [
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x10000, address = 0x400000),
