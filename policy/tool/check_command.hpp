@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ struct Check_options {
   bool json = false;
   bool warnings_are_errors = false;
   Load_options load;
+  // A further check of a policy that compiled (kestrel check: its program
+  // sources exist), which prints its own errors; false: nothing is written.
+  std::function<bool(const Model&)> check_model;
 };
 
 // A usage problem the options have (an output that would overwrite the
@@ -56,6 +60,7 @@ inline int check_policy(const Check_options& options, std::string_view tool) {
               << result.diagnostics.warning_count() << " warning(s)\n";
   }
   if (failed) return exit_policy_errors;
+  if (options.check_model && !options.check_model(*result.model)) return exit_policy_errors;
   if (!options.output.empty() &&
       !write_file_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
     std::cerr << tool << ": error: cannot write " << options.output << '\n';

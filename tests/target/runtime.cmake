@@ -50,7 +50,8 @@ kestrel_add_qemu_test(NAME runtime_serve_vmm IMAGE ${CMAKE_CURRENT_BINARY_DIR}/r
          "partition guest: vcpu0 stopped by its VMM"
   FORBID "FAILED" "not at EL1")
 
-# Console::printf through the kernel console: each conversion's exact text.
+# Console::printf through the kernel console: each conversion's exact text;
+# then its main returns and runtime/start.S ends the thread.
 string(REPEAT "0123456789" 59 digits)
 kestrel_runtime_image(printf)
 kestrel_add_qemu_test(NAME runtime_console_printf IMAGE ${CMAKE_CURRENT_BINARY_DIR}/runtime-printf.elf
@@ -67,6 +68,7 @@ kestrel_add_qemu_test(NAME runtime_console_printf IMAGE ${CMAKE_CURRENT_BINARY_D
          "printer: [partial line 2]"
          "printer: long: ${digits} end"
          "printer: [dropped 0]"
+         "partition printer: thread main exited"
   FORBID "FAILED")
 
 # Console clients through a console driver written with kestrel::serve

@@ -200,6 +200,9 @@ inline abi::Status vm_restart(uint64_t vcpu_slot) { return syscall(abi::Syscall:
 // (mayPowerOff in the policy); returns only with the status of a refusal.
 inline abi::Status system_off(uint64_t power) { return syscall(abi::Syscall::system_off, power).status; }
 
+// runtime/start.S calls it by number when main returns.
+static_assert(static_cast<uint64_t>(abi::Syscall::thread_exit) == 1, "runtime/start.S's thread_exit number");
+
 [[noreturn]] inline void thread_exit() {
   syscall(abi::Syscall::thread_exit);
   for (;;) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include <kestrel/version.hpp>
 #include <qemu_runner/options.hpp>
 
 namespace kestrel_cli {
@@ -22,6 +23,7 @@ commands:
                          and its picture
   run IMAGE|POLICY       boot an image under QEMU (building a policy first)
   bench                  build and run the IPC benchmark, print its figures
+  version, --version     print the version (as the kernel's boot banner)
 
 `kestrel COMMAND --help` describes each command; docs/kestrel.md is the
 reference.
@@ -34,8 +36,10 @@ QEMU's status (0 when the system powered off).
 constexpr const char* check_usage = R"(usage: kestrel check POLICY [options]
 
 Compiles POLICY (.capnp or .json) and prints every diagnostic as
-file:line:col: error: KPxxxx: message, as kestrel-policy check does.
-Writes outputs only if there are no errors.
+file:line:col: error: KPxxxx: message, as kestrel-policy check does, then
+checks that the program sources it names (program = "hello.cpp") exist.
+Writes outputs only if there are no errors; then prints
+"POLICY: ok: N partitions, ..." on standard error.
 
 options:
   --format gcc|json    how to print diagnostics (default gcc; json goes to
@@ -48,8 +52,9 @@ options:
   --werror             treat warnings as errors
   -h, --help           this text
 
-exit status: 0 compiled (maybe with warnings), 1 the policy has errors,
-2 bad usage, 3 an output could not be written.
+exit status: 0 compiled (maybe with warnings), 1 the policy has errors or
+names a missing program source, 2 bad usage, 3 an output could not be
+written.
 )";
 
 constexpr const char* build_usage = R"(usage: kestrel build POLICY -o IMAGE [options]
@@ -361,6 +366,8 @@ std::optional<std::string> usage_text(const std::string& subcommand) {
   return std::nullopt;
 }
 
+std::string version_text() { return std::string("Kestrel ") + kestrel::kestrel_version + '\n'; }
+
 bool is_policy_file(const std::string& path) {
   const auto extension = std::filesystem::path(path).extension();
   return extension == ".capnp" || extension == ".json";
@@ -376,6 +383,10 @@ Parsed parse_arguments(const std::vector<std::string>& arguments) {
   if (arguments.empty()) return Usage_error{"no command given", ""};
   const std::string& subcommand = arguments[0];
   if (subcommand == "-h" || subcommand == "--help" || subcommand == "help") return Help{top_usage};
+  if (subcommand == "--version" || subcommand == "version") {
+    if (arguments.size() > 1) return Usage_error{"version takes no arguments", ""};
+    return Help{version_text()};
+  }
   const auto help = usage_text(subcommand);
   if (!help) {
     if (is_option(subcommand)) return Usage_error{"unknown option '" + subcommand + "'", ""};

@@ -20,6 +20,7 @@
 #include <kestrel/policy/output_file.hpp>
 #include <kestrel/sysimage/image.hpp>
 #include <kestrel_cli/bench.hpp>
+#include <kestrel_cli/check.hpp>
 #include <kestrel_cli/config.hpp>
 #include <kestrel_cli/programs.hpp>
 #include <kestrel_cli/slots.hpp>
@@ -94,6 +95,7 @@ struct Built {
 std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Model& model, const Build_inputs& inputs,
                                                        const fs::path& work_directory) {
   std::vector<Program_plan> plans;
+  if (!program_sources_exist(model, inputs.policy)) return std::nullopt;
   std::map<std::string, const kestrel::policy::Partition*> by_elf;
   bool ok = true;
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
@@ -101,15 +103,7 @@ std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Mo
     const auto elf = compiled_program_name(partition.program);
     if (partition.vm || !elf) continue;
     const Location at = partition.src.at("program");
-    fs::path source = partition.program;
-    if (source.is_relative()) source = fs::path(inputs.policy).parent_path() / source;
-    source = fs::absolute(source).lexically_normal();
-    if (!fs::is_regular_file(source)) {
-      report_at(at, "program \"" + partition.program + "\" of partition \"" + partition.name +
-                        "\" not found: no file " + source.string());
-      ok = false;
-      continue;
-    }
+    const fs::path source = *program_source(partition, inputs.policy);
     if (const auto [other, inserted] = by_elf.emplace(*elf, &partition); !inserted) {
       report_at(at, "partitions \"" + other->second->name + "\" and \"" + partition.name + "\" would both compile to " +
                         *elf +
@@ -411,7 +405,16 @@ int run_check(const Check_command& command) {
     std::cerr << tool << ": error: " << problem << "\n(kestrel check --help shows the usage)\n";
     return exit_usage;
   }
-  return kestrel::policy::tool::check_policy(options, tool);
+  // The program sources, checked before anything is written; the summary
+  // kept for the closing line.
+  std::string summary;
+  options.check_model = [&](const kestrel::policy::Model& model) {
+    summary = one_line_summary(model);
+    return program_sources_exist(model, command.policy);
+  };
+  const int status = kestrel::policy::tool::check_policy(options, tool);
+  if (status == 0) std::cerr << command.policy << ": ok: " << summary << '\n';
+  return status;
 }
 
 int run_build(const Build_command& command) {

@@ -59,6 +59,7 @@ struct Bench_command {
   std::vector<std::string> cpus = {"cortex-a72"};  // QEMU -cpu models, one run each, in this order
 };
 
+// Text for standard output, exit status 0: a help text, or the version.
 struct Help {
   std::string text;
 };
@@ -73,6 +74,10 @@ Parsed parse_arguments(const std::vector<std::string>& arguments);
 
 std::string usage_text();                                              // kestrel --help
 std::optional<std::string> usage_text(const std::string& subcommand);  // kestrel SUBCOMMAND --help
+
+// "Kestrel 0.1.0": what kestrel --version prints, the kernel's version as
+// its boot banner gives it (kernel/include/kestrel/version.hpp).
+std::string version_text();
 
 // True for the file names `kestrel run` builds first instead of booting.
 bool is_policy_file(const std::string& path);

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// Check tests: what kestrel check says of a policy beyond the compiler's
+// diagnostics: a missing program source (at its `program` field, nothing
+// written) and the closing ok line with the policy's one-line summary.
+#include <gtest/gtest.h>
+
+#include <kestrel_cli/commands.hpp>
+
+#include "../policy/policy_test_support.hpp"
+
+using namespace kestrel_cli;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Three programs from source, a VM (vCPUs on two CPUs) and two endpoints.
+constexpr const char* policy_text = R"(@0xc4d5e6f7a8091a2b;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "check",
+  platform = Virt.platform,
+  partitions = [
+    (name = "server", program = "server.cpp", kernelConsole = true,
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "client", program = "src/client.cpp",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "stack", size = 0x4000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack")]),
+    (name = "vmm", program = "vmm.cpp",
+     memory = [(name = "code", size = 0x10000, address = 0x200000, access = readExecute),
+               (name = "stack", size = 0x4000, address = 0x800000),
+               (name = "stack-cpu1", size = 0x8000, address = 0x900000)],
+     threads = [(name = "main", stack = "stack"),
+                (name = "exits-cpu1", stack = "stack-cpu1", passive = true, cpu = 1)]),
+    (name = "guest", vm = (cpus = [0, 1, 1], ramSize = 0x400000, kernel = "guest.elf", vmm = "vmm")),
+  ],
+  endpoints = [
+    (name = "query", server = "server", clients = [(partition = "client", badge = 1)]),
+    (name = "log", server = "server", clients = [(partition = "vmm", badge = 2)]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 4000, windows = [
+    (partition = "server", durationUs = 1000), (partition = "client", durationUs = 1000),
+    (partition = "vmm", durationUs = 1000), (partition = "guest", durationUs = 1000)]),
+    (cpu = 1, majorFrameUs = 1000, windows = [(partition = "guest", durationUs = 1000)])],
+);
+)";
+
+class CheckTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    write_file(policy(), policy_text);
+    fs::create_directories(scratch_.path() / "src");
+    for (const char* source : {"server.cpp", "src/client.cpp", "vmm.cpp"}) write_file(scratch_.path() / source, "");
+  }
+  fs::path policy() const { return scratch_.path() / "check.capnp"; }
+  fs::path path(const char* name) const { return scratch_.path() / name; }
+
+  // kestrel check POLICY -o check.bin --summary check.txt: its status, and
+  // what it printed on standard error.
+  int check(std::string& errors) {
+    Check_command command;
+    command.policy = policy().string();
+    command.output = path("check.bin").string();
+    command.summary = path("check.txt").string();
+    testing::internal::CaptureStderr();
+    const int status = run_check(command);
+    errors = testing::internal::GetCapturedStderr();
+    return status;
+  }
+
+  Scratch_directory scratch_;
+};
+
+}  // namespace
+
+TEST_F(CheckTest, AMissingProgramSourceIsAnErrorAtItsProgramFieldAndNothingIsWritten) {
+  fs::remove(path("src/client.cpp"));
+  std::string errors;
+  EXPECT_EQ(check(errors), exit_errors);
+  // Line 12 of the policy, the column of the value "src/client.cpp".
+  const std::string field = "    (name = \"client\", program = ";
+  const std::string expected = policy().string() + ":12:" + std::to_string(field.size() + 1) +
+                               ": error: program \"src/client.cpp\" of partition \"client\" not found: no file " +
+                               path("src/client.cpp").string() + "\n";
+  EXPECT_NE(errors.find(expected), std::string::npos) << errors;
+  EXPECT_NE(errors.find("  hint: a relative program path is relative to the policy's directory (" +
+                        scratch_.path().string() + ")"),
+            std::string::npos)
+      << errors;
+  EXPECT_EQ(errors.find(": ok"), std::string::npos) << errors;
+  EXPECT_FALSE(fs::exists(path("check.bin")));
+  EXPECT_FALSE(fs::exists(path("check.txt")));
+}
+
+TEST_F(CheckTest, APolicyThatChecksEndsWithOkAndItsOneLineSummary) {
+  std::string errors;
+  EXPECT_EQ(check(errors), 0) << errors;
+  EXPECT_EQ(errors, policy().string() + ": ok: 4 partitions, 4 threads on 2 CPUs, 2 endpoints, 1 VM (3 vCPUs)\n");
+  EXPECT_TRUE(fs::exists(path("check.bin")));
+  EXPECT_TRUE(fs::exists(path("check.txt")));
+}
+
+TEST(Version, KestrelVersionPrintsTheKernelsVersionAsItsBannerDoes) {
+  const auto parsed = parse_arguments({"--version"});
+  ASSERT_TRUE(std::holds_alternative<Help>(parsed));
+  const std::string text = std::get<Help>(parsed).text;
+  EXPECT_TRUE(testing::internal::RE::FullMatch(text, "Kestrel [0-9]+\\.[0-9]+\\.[0-9]+\n")) << text;
+  EXPECT_EQ(text, version_text());
+  const auto subcommand = parse_arguments({"version"});
+  ASSERT_TRUE(std::holds_alternative<Help>(subcommand));
+  EXPECT_EQ(std::get<Help>(subcommand).text, text);
+  const auto extra = parse_arguments({"version", "x"});
+  ASSERT_TRUE(std::holds_alternative<Usage_error>(extra));
+  EXPECT_EQ(std::get<Usage_error>(extra).message, "version takes no arguments");
+}
