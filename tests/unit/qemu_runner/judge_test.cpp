@@ -57,6 +57,16 @@ TEST(Judge, NamesTheTestAndTheMissingLine) {
   EXPECT_EQ(verdict.summary_line("banner"), "banner: 2 passed, 1 failed");
 }
 
+TEST(Judge, SaysAtOnceWhenAForbiddenLineWasPrinted) {
+  Checks checks = expecting({"idling"});
+  checks.forbidden = {"FAILED"};
+  Judge judge{checks};
+  judge.observe_line("boot: running at EL2 on CPU 0");
+  EXPECT_FALSE(judge.saw_forbidden_line());
+  judge.observe_line("client: FAILED: wrong answer");
+  EXPECT_TRUE(judge.saw_forbidden_line()) << "the runner stops QEMU on it";
+}
+
 TEST(Judge, ForbiddenLineFails) {
   Judge judge{expecting({"running"})};
   judge.observe_line("running");

@@ -31,6 +31,7 @@ int run_qemu(const Options& options, std::string_view tool) {
   const auto result = run_process_until(command, process, [&](std::string_view line) {
     if (!options.quiet) std::cout << line << std::endl;
     judge.observe_line(line);
+    if (options.test_mode() && judge.saw_forbidden_line()) return true;
     return !options.end_after.empty() && line.find(options.end_after) != std::string_view::npos;
   });
 
@@ -56,6 +57,9 @@ int run_qemu(const Options& options, std::string_view tool) {
         std::cerr << tool << ": \"" << options.end_after << "\" seen; QEMU was stopped\n";
         return 0;
     }
+  }
+  if (end.kind == Run_end::Kind::ended_as_asked && judge.saw_forbidden_line()) {
+    std::cerr << tool << ": a forbidden line was printed; QEMU was stopped\n";
   }
   const auto verdict = judge.finish(end);
   for (const auto& message : verdict.messages) std::cout << message << "\n";

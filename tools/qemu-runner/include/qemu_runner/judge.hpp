@@ -41,6 +41,11 @@ class Judge {
   // Feed one console line (without its line ending).
   void observe_line(std::string_view line);
 
+  // A forbidden line has been printed: the run has failed whatever comes
+  // next, so the runner stops QEMU (after its grace period) instead of
+  // waiting for the end or the time limit.
+  [[nodiscard]] bool saw_forbidden_line() const { return !forbidden_hits_.empty(); }
+
   Verdict finish(const Run_end& end) const;
 
  private:
