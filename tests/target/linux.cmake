@@ -16,14 +16,7 @@ function(kestrel_add_bare_linux_test)
   set(arguments --qemu ${KESTREL_QEMU} --image ${KESTREL_GUEST_IMAGE} --initrd ${KESTREL_GUEST_INITRAMFS}
                 --smp ${TEST_SMP} --timeout 300 --append "${TEST_APPEND}"
                 --log ${CMAKE_CURRENT_BINARY_DIR}/linux_bare_${TEST_NAME}.log)
-  foreach(text IN LISTS TEST_EXPECT)
-    string(REPLACE ";" "\\;" text "${text}")
-    list(APPEND arguments --expect "${text}")
-  endforeach()
-  foreach(text IN LISTS TEST_FORBID)
-    string(REPLACE ";" "\\;" text "${text}")
-    list(APPEND arguments --forbid "${text}")
-  endforeach()
+  kestrel_append_line_checks(arguments TEST_EXPECT TEST_FORBID)
   add_test(NAME target.linux_bare_${TEST_NAME}
     COMMAND bash ${CMAKE_SOURCE_DIR}/tests/target/linux/boot-bare-qemu.sh ${arguments})
   set_tests_properties(target.linux_bare_${TEST_NAME} PROPERTIES LABELS target TIMEOUT 330
