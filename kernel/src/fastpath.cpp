@@ -78,18 +78,24 @@ inline void count_taken([[maybe_unused]] uint64_t& counter) {
 #endif
 }
 
-// The VMM thread that answered `vcpu`'s exit goes back to waiting on its
-// endpoint (as ipc_receive leaves it), and the vCPU resumes past the
-// trapping instruction with the answer in its register.
-Thread* answer_exit(Scheduler& scheduler, Thread& replier, Thread& vcpu, Endpoint& endpoint) {
-  write_exit_answer(vcpu, replier.context.x[3]);
-  vcpu.context.elr += vcpu.resume_advance;
+// A thread that has replied waits on `endpoint` again, as ipc_receive
+// leaves it (reply_recv's receive half).
+void wait_in_receive(Thread& replier, Endpoint& endpoint) {
   replier.reply_to = nullptr;
   replier.serving = nullptr;
   replier.waited_for_call = true;
   endpoint.receiver = &replier;
   replier.receiving_on = &endpoint;
   replier.state = Thread::State::blocked_receive;
+}
+
+// The VMM thread that answered `vcpu`'s exit goes back to waiting on its
+// endpoint, and the vCPU resumes past the trapping instruction with the
+// answer in its register.
+Thread* answer_exit(Scheduler& scheduler, Thread& replier, Thread& vcpu, Endpoint& endpoint) {
+  write_exit_answer(vcpu, replier.context.x[3]);
+  vcpu.context.elr += vcpu.resume_advance;
+  wait_in_receive(replier, endpoint);
   vcpu.state = Thread::State::ready;
   scheduler.set_current(&vcpu);
   arch::save_thread(replier);
@@ -223,12 +229,7 @@ Thread* fastpath_reply_recv(Thread& replier) {
     return nullptr;
   }
   copy_message(replier, *caller, 0);
-  replier.reply_to = nullptr;
-  replier.serving = nullptr;
-  replier.waited_for_call = true;
-  endpoint->receiver = &replier;
-  replier.receiving_on = endpoint;
-  replier.state = Thread::State::blocked_receive;
+  wait_in_receive(replier, *endpoint);
   count_taken(taken.reply_recv);
   return switch_to(scheduler, replier, *caller);
 }
