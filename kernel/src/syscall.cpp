@@ -10,7 +10,7 @@
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/scheduler.hpp>
-#include <kestrel/syscall.hpp>
+#include <kestrel/syscall_handler.hpp>
 #include <kestrel/virtual_interrupts.hpp>
 #include <kestrel/vm_restart.hpp>
 

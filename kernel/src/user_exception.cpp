@@ -9,7 +9,7 @@
 #include <kestrel/ipc.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/scheduler.hpp>
-#include <kestrel/syscall.hpp>
+#include <kestrel/syscall_handler.hpp>
 #include <kestrel/user_exception.hpp>
 
 namespace kestrel {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Syscall wrappers: the partition side of kernel/include/kestrel/abi/syscall.hpp.
+// Syscall wrappers: the partition side of abi/include/kestrel/abi/syscall.hpp.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Syscall: the kernel's system-call handler.
+// The kernel's system-call handler (the partition side is runtime/include/kestrel/syscall.hpp).
 #pragma once
 
 #include <arch/exception.hpp>
