@@ -51,6 +51,21 @@ ExternalProject_Add(kestrel_fuzz
 # in the build directory, never into the checked-in seeds; a crash leaves its
 # input in <build>/fuzz/artifacts/.
 set(KESTREL_FUZZ_TEST_SECONDS 25 CACHE STRING "How long ctest runs each fuzz target")
+# Besides the checked-in seeds, the tree's own systems seed each target from
+# where they live (copied at configure time into <build>/fuzz/seeds-live), so
+# no stale copy of an example sits in tests/fuzz/corpus.
+set(live_seeds
+  ${CMAKE_SOURCE_DIR}/examples/demo/demo.capnp
+  ${CMAKE_SOURCE_DIR}/examples/hello-ipc/hello-ipc.capnp
+  ${CMAKE_SOURCE_DIR}/examples/hello-ipc/hello-ipc.json
+  ${CMAKE_SOURCE_DIR}/examples/linux/linux.capnp
+  ${CMAKE_SOURCE_DIR}/tests/unit/policy/systems/vm-with-vmm.capnp)
+foreach(seed IN LISTS live_seeds)
+  get_filename_component(name ${seed} NAME)
+  get_filename_component(extension ${seed} LAST_EXT)
+  string(SUBSTRING ${extension} 1 -1 format)
+  configure_file(${seed} ${KESTREL_FUZZ_BINARY_DIR}/seeds-live/${format}/${name} COPYONLY)
+endforeach()
 foreach(format IN LISTS KESTREL_FUZZ_FORMATS)
   set(corpus ${KESTREL_FUZZ_BINARY_DIR}/corpus-ctest/${format})
   file(MAKE_DIRECTORY ${corpus} ${KESTREL_FUZZ_BINARY_DIR}/artifacts)
@@ -60,6 +75,7 @@ foreach(format IN LISTS KESTREL_FUZZ_FORMATS)
                    -create_missing_dirs=1
                    -dict=${CMAKE_SOURCE_DIR}/tests/fuzz/${format}.dict
                    -artifact_prefix=${KESTREL_FUZZ_BINARY_DIR}/artifacts/${format}-
-                   ${corpus} ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${format})
+                   ${corpus} ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${format}
+                   ${KESTREL_FUZZ_BINARY_DIR}/seeds-live/${format})
   set_tests_properties(fuzz.policy_${format} PROPERTIES LABELS fuzz TIMEOUT 300)
 endforeach()
