@@ -166,3 +166,20 @@ kestrel_add_qemu_test(NAME linux_virtio_console IMAGE ${CMAKE_CURRENT_BINARY_DIR
          "linux: typed-42 on /dev/hvc0" "linux: kestrel-guest: the shell on hvc0 exited"
          "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
   FORBID "FAILED" "Kernel panic" "Oops" "cannot emulate" "no device there")
+
+# examples/linux exactly as a user boots it: `kestrel build` of the example's
+# own policy (not a test template), then the shell: a line written to
+# /dev/hvc0 reaches the console through the virtio console, the control
+# loop reports, and busybox's poweroff ends the run.
+add_test(NAME target.image_build_example_linux
+  COMMAND $<TARGET_FILE:kestrel> build ${CMAKE_SOURCE_DIR}/examples/linux/linux.capnp
+          -o ${CMAKE_CURRENT_BINARY_DIR}/example-linux/linux.elf)
+set_tests_properties(target.image_build_example_linux PROPERTIES LABELS target TIMEOUT 300
+  FIXTURES_REQUIRED guest_payloads FIXTURES_SETUP example_linux_image)
+kestrel_add_qemu_test(NAME example_linux IMAGE ${CMAKE_CURRENT_BINARY_DIR}/example-linux/linux.elf
+  SMP 3 ICOUNT TIMEOUT 300 FIXTURES example_linux_image
+  INPUT_AFTER "Enter 'help' for a list of built-in commands." "echo typed-$((6 * 7)) > /dev/hvc0\n"
+              "linux: typed-42" "poweroff\n"
+  EXPECT "control: position after 250 steps" "linux: typed-42" "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)"
+         "partition vmm: thread main powers the machine off"
+  FORBID "FAILED" "Kernel panic" "Oops" "cannot emulate" "no device there")
