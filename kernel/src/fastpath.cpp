@@ -262,7 +262,9 @@ Thread* fastpath_signal(Thread& signaller) {
   signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   ++scheduler.generation;  // a thread woke
   count_taken(taken.signal);
-  return switch_to(scheduler, signaller, *waiter);
+  Thread* const next = switch_to(scheduler, signaller, *waiter);
+  scheduler.requeue(signaller);  // still ready: back to its ready queue
+  return next;
 }
 
 void log_fastpath_counts() {

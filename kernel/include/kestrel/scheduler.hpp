@@ -12,13 +12,28 @@
 //
 // The scheduler keeps time in counter ticks and is told the time (advance);
 // it never reads a clock itself, so host tests drive it with a fake one.
+//
+// No operation scans the CPU's threads (docs/kernel.md, "Scheduler"). A
+// thread that may run, other than the current one, waits in the ready queue
+// (ready_queue.hpp) of its scheduling domain: the partition whose time it
+// runs on (its donor's), one domain per partition of the plan, one for
+// partitions the plan never names, and a single one without a plan or on an
+// exclusive CPU. A window switch is only a change of domain. A thread whose
+// donor's budget is spent waits on that donor's ring until the refill. Spent
+// budgets and sleeping vCPUs' deadlines are in two timer heaps
+// (timer_heap.hpp). The kernel tells the scheduler of every change of a
+// thread's state or donor (requeue, or make_ready which calls it); an entry
+// that went stale all the same (a passive server whose lender was served by
+// another thread) is put right when pick_next meets it.
 #pragma once
 
 #include <cstdint>
 
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/plan.hpp>
+#include <kestrel/ready_queue.hpp>
 #include <kestrel/thread.hpp>
+#include <kestrel/timer_heap.hpp>
 
 namespace kestrel {
 
@@ -29,9 +44,24 @@ class Scheduler final {
   void configure(const abi::Cpu_plan_entry& plan, Span<const abi::Window_entry> windows, uint64_t frequency,
                  uint64_t epoch);
 
+  // Takes a thread pinned to this CPU (after configure): converts its
+  // budget to ticks and queues it if it may be.
   void add(Thread& thread);
+
+  // `thread` (of this CPU) changed state or donor, or its budget or
+  // deadline changed: put it where it now belongs (its domain's ready queue,
+  // its donor's ring, or neither; its deadline in the heap or not). Cheap,
+  // and harmless when nothing changed. The current thread stays out of the
+  // queues until it is switched away from.
+  void requeue(Thread& thread);
+
   Thread* current() const { return current_; }
+  // A direct switch between two threads that are on no queue (the fast
+  // paths: the one leaving blocks, the one coming was blocked).
   void set_current(Thread* thread) { current_ = thread; }
+  // Any other switch: the thread leaving goes back to its queue if it may
+  // still run some time, `next` (nullptr: none) leaves its own.
+  void switch_current(Thread* next);
 
   // Moves time on to `now`: charges the time since the last call to the
   // current thread's donor and finds the window in force. Cheap: called on
@@ -75,20 +105,22 @@ class Scheduler final {
   }
 
   // The thread to run now: the highest-priority thread that may run,
-  // preferring the ones after the current thread among equals (so yield
-  // rotates). nullptr if none may.
-  [[nodiscard]] Thread* pick_next() const;
+  // preferring the others to the current thread among equals (so yield
+  // rotates: the current one goes to the back of its priority when it is
+  // switched away from). nullptr if none may. Not const: it drops the
+  // stale entries it meets.
+  [[nodiscard]] Thread* pick_next();
 
   // A thread that may run is better than the current one, or the current
   // one may not run any more.
-  [[nodiscard]] bool should_preempt() const {
+  [[nodiscard]] bool should_preempt() {
     return better_thread() != nullptr || (current_ != nullptr && !may_run(*current_));
   }
 
   // The thread to switch to instead of the current one, which keeps running
   // otherwise (no rotation among equals): pick_next() if it is better than
   // the current thread or the current thread may not run; else nullptr.
-  [[nodiscard]] Thread* better_thread() const;
+  [[nodiscard]] Thread* better_thread();
 
   // Set when a thread of this CPU becomes ready (the kernel then checks for
   // preemption before it returns to a thread), cleared by that check.
@@ -117,15 +149,37 @@ class Scheduler final {
   uint32_t window_partition() const { return plan_.configured() ? window_.partition : abi::no_index; }
 
  private:
-  void refill(Thread& thread, uint64_t now) const;
+  // One domain per partition of the plan (at most one per window), and
+  // the last for partitions it never names.
+  static constexpr uint32_t max_domains = abi::max_windows_per_cpu + 1;
+  static constexpr uint32_t unplanned_domain = max_domains - 1;
+  using Queue = Ready_queue<Thread, &Thread::queue_links>;
+  using Parked = Ring<Thread, &Thread::queue_links>;
+  static uint64_t refill_time(const Thread& thread) { return thread.period_end; }
+  static uint64_t wakeup_time(const Thread& thread) { return thread.wake_at; }
 
-  Thread* threads_[abi::max_threads] = {};
-  uint32_t count_ = 0;
+  // The domain of threads running on `partition`'s time.
+  uint32_t domain_of(uint32_t partition) const;
+  static uint32_t queue_priority(const Thread& thread) {
+    return thread.priority() < Priority_bitmap::levels ? thread.priority() : Priority_bitmap::levels - 1;
+  }
+  // Takes `thread` off its ready queue or its donor's ring.
+  void unlink(Thread& thread);
+  // A new period for a donor whose period has ended: a full budget, and
+  // the threads waiting for it back in their queues.
+  void refill(Thread& thread, uint64_t now);
+
   Thread* current_ = nullptr;
   Plan plan_;
   Plan::Window window_{};  // zero, so the schedulers stay in .bss; valid once configured
+  uint32_t window_domain_ = 0;
   uint64_t frequency_ = 0;
   uint64_t now_ = 0;
+  uint32_t queued_ = 0;                                // threads in the ready queues or on donors' rings
+  uint8_t domain_plus_one_[abi::max_partitions] = {};  // 0: not in the plan
+  Queue domains_[max_domains] = {};
+  Timer_heap<Thread, &Thread::refill_slot, refill_time, abi::max_threads> refills_;
+  Timer_heap<Thread, &Thread::wakeup_slot, wakeup_time, abi::max_threads> wakeups_;
 };
 
 // Every CPU's scheduler (scheduler.cpp).
