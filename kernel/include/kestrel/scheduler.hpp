@@ -153,7 +153,13 @@ class Scheduler final {
   // the last for partitions it never names.
   static constexpr uint32_t max_domains = abi::max_windows_per_cpu + 1;
   static constexpr uint32_t unplanned_domain = max_domains - 1;
-  using Queue = Ready_queue<Thread, &Thread::queue_links>;
+  // Threads by their place in the thread pool (thread.hpp), in 16 bits.
+  struct Pool_index {
+    static uint32_t index_of(const Thread& thread) { return static_cast<uint32_t>(&thread - &thread_object(0)); }
+    static Thread& at(uint32_t index) { return thread_object(index); }
+  };
+  static_assert(abi::max_threads <= 0x10000 - 1, "queues keep thread numbers in 16 bits");
+  using Queue = Ready_queue<Thread, &Thread::queue_links, Pool_index>;
   using Parked = Ring<Thread, &Thread::queue_links>;
   static uint64_t refill_time(const Thread& thread) { return thread.period_end; }
   static uint64_t wakeup_time(const Thread& thread) { return thread.wake_at; }
@@ -178,8 +184,8 @@ class Scheduler final {
   uint32_t queued_ = 0;                                // threads in the ready queues or on donors' rings
   uint8_t domain_plus_one_[abi::max_partitions] = {};  // 0: not in the plan
   Queue domains_[max_domains] = {};
-  Timer_heap<Thread, &Thread::refill_slot, refill_time, abi::max_threads> refills_;
-  Timer_heap<Thread, &Thread::wakeup_slot, wakeup_time, abi::max_threads> wakeups_;
+  Timer_heap<Thread, &Thread::refill_slot, refill_time, Pool_index, abi::max_threads> refills_;
+  Timer_heap<Thread, &Thread::wakeup_slot, wakeup_time, Pool_index, abi::max_threads> wakeups_;
 };
 
 // Every CPU's scheduler (scheduler.cpp).

@@ -6,54 +6,57 @@
 // taken out from the middle, and its time (Key) is read from the node: the
 // owner removes a node before it changes that time. The earliest is found
 // in constant time; insert and remove cost O(log n) swaps, n the nodes in
-// the heap (at most Capacity: 11 levels for 2048).
+// the heap (at most Capacity: 11 levels for 2048). Nodes are kept as 16-bit
+// numbers (Index: index_of and at, their place in a fixed pool), so a heap
+// for 2048 threads takes 4 KiB.
 #pragma once
 
 #include <cstdint>
 
 namespace kestrel {
 
-template <typename Node, uint32_t Node::*Slot, uint64_t (*Key)(const Node&), uint32_t Capacity>
+template <typename Node, uint32_t Node::*Slot, uint64_t (*Key)(const Node&), typename Index, uint32_t Capacity>
 class Timer_heap final {
  public:
   bool empty() const { return count_ == 0; }
   uint32_t size() const { return count_; }
-  bool contains(const Node& node) const { return node.*Slot != 0; }
+  bool contains(const Node& some) const { return some.*Slot != 0; }
   // The node with the earliest time (the heap is not empty).
-  Node& earliest() const { return *nodes_[0]; }
+  Node& earliest() const { return node(0); }
   // The earliest time, 0 if the heap is empty.
-  uint64_t earliest_time() const { return count_ == 0 ? 0 : Key(*nodes_[0]); }
+  uint64_t earliest_time() const { return count_ == 0 ? 0 : Key(node(0)); }
 
-  // Adds `node`; nothing if it is in already. False if the heap is full.
-  bool insert(Node& node) {
-    if (contains(node)) return true;
+  // Adds `added`; nothing if it is in already. False if the heap is full.
+  bool insert(Node& added) {
+    if (contains(added)) return true;
     if (count_ == Capacity) return false;
-    place(node, count_++);
+    place(added, count_++);
     sift_up(count_ - 1);
     return true;
   }
 
-  // Takes `node` out; nothing if it is not in.
-  void remove(Node& node) {
-    if (!contains(node)) return;
-    const uint32_t index = node.*Slot - 1;
-    node.*Slot = 0;
+  // Takes `removed` out; nothing if it is not in.
+  void remove(Node& removed) {
+    if (!contains(removed)) return;
+    const uint32_t index = removed.*Slot - 1;
+    removed.*Slot = 0;
     --count_;
     if (index == count_) return;
-    place(*nodes_[count_], index);
+    place(node(count_), index);
     sift_down(index);
     sift_up(index);
   }
 
  private:
-  void place(Node& node, uint32_t index) {
-    nodes_[index] = &node;
-    node.*Slot = index + 1;
+  Node& node(uint32_t index) const { return Index::at(nodes_[index]); }
+  void place(Node& placed, uint32_t index) {
+    nodes_[index] = static_cast<uint16_t>(Index::index_of(placed));
+    placed.*Slot = index + 1;
   }
-  bool before(uint32_t a, uint32_t b) const { return Key(*nodes_[a]) < Key(*nodes_[b]); }
+  bool before(uint32_t a, uint32_t b) const { return Key(node(a)) < Key(node(b)); }
   void swap(uint32_t a, uint32_t b) {
-    Node& at_a = *nodes_[a];
-    place(*nodes_[b], a);
+    Node& at_a = node(a);
+    place(node(b), a);
     place(at_a, b);
   }
   void sift_up(uint32_t index) {
@@ -74,7 +77,7 @@ class Timer_heap final {
     }
   }
 
-  Node* nodes_[Capacity] = {};
+  uint16_t nodes_[Capacity] = {};
   uint32_t count_ = 0;
 };
 

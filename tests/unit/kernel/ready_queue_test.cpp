@@ -19,7 +19,22 @@ struct Node {
   int id = 0;
 };
 
-using Queue = Ready_queue<Node, &Node::links>;
+// The queue names nodes by their place in a pool, as the kernel's threads.
+constexpr int pool_size = 2048;
+Node pool[pool_size];
+
+struct Pool_index {
+  static uint32_t index_of(const Node& node) { return static_cast<uint32_t>(&node - pool); }
+  static Node& at(uint32_t index) { return pool[index]; }
+};
+
+// The first `count` nodes of the pool, as new.
+Node* fresh_nodes(int count) {
+  for (int i = 0; i < count; ++i) pool[i] = Node{};
+  return pool;
+}
+
+using Queue = Ready_queue<Node, &Node::links, Pool_index>;
 using Nodes = Ring<Node, &Node::links>;
 
 // Takes every node out, highest priority first, FIFO among equals.
@@ -68,7 +83,7 @@ TEST(PriorityBitmap, FindsTheHighestAcrossWordEdges) {
 }
 
 TEST(ReadyQueue, HighestPriorityFirstThenFifo) {
-  Node nodes[6];
+  Node* nodes = fresh_nodes(6);
   const uint32_t priorities[] = {5, 200, 5, 0, 200, 64};
   Queue queue;
   for (int i = 0; i < 6; ++i) {
@@ -78,12 +93,12 @@ TEST(ReadyQueue, HighestPriorityFirstThenFifo) {
   }
   EXPECT_EQ(queue.highest(), 200u);
   EXPECT_EQ(drain(queue), (std::vector<int>{1, 4, 5, 0, 2, 3}));
-  for (const Node& node : nodes) EXPECT_FALSE(Nodes::is_linked(node)) << "removal unlinks";
+  for (int i = 0; i < 6; ++i) EXPECT_FALSE(Nodes::is_linked(nodes[i])) << "removal unlinks";
 }
 
 TEST(ReadyQueue, RoundRobinAmongEquals) {
   // The scheduler's rotation: the first runs, then goes to the back.
-  Node nodes[3];
+  Node* nodes = fresh_nodes(3);
   Queue queue;
   for (int i = 0; i < 3; ++i) {
     nodes[i].id = i;
@@ -100,7 +115,7 @@ TEST(ReadyQueue, RoundRobinAmongEquals) {
 }
 
 TEST(ReadyQueue, RemovalFromTheMiddleEndsAndTheLastOfAPriority) {
-  Node nodes[5];
+  Node* nodes = fresh_nodes(6);
   Queue queue;
   for (int i = 0; i < 5; ++i) {
     nodes[i].id = i;
@@ -112,7 +127,7 @@ TEST(ReadyQueue, RemovalFromTheMiddleEndsAndTheLastOfAPriority) {
   EXPECT_EQ(queue.first(63), &nodes[1]);
   EXPECT_EQ(queue.after(nodes[1], 63), &nodes[3]);
   EXPECT_EQ(queue.after(nodes[3], 63), nullptr) << "the ring ends at its last node";
-  Node other;
+  Node& other = nodes[5];
   other.id = 9;
   queue.push_back(other, 64);
   queue.remove(other, 64);
@@ -124,8 +139,8 @@ TEST(ReadyQueue, RemovalFromTheMiddleEndsAndTheLastOfAPriority) {
 }
 
 TEST(ReadyQueue, ManyNodesAgainstAModel) {
-  constexpr int count = 2048;
-  std::vector<Node> nodes(count);
+  constexpr int count = pool_size;
+  Node* nodes = fresh_nodes(count);
   std::mt19937 random(15);
   Queue queue;
   // The model: (priority, insertion number) sorted, highest priority first.

@@ -121,6 +121,7 @@ class WindowSchedulerTest : public testing::Test {
     scheduler_.configure(plan, info_->windows_of(plan), frequency, epoch);
     for (uint32_t t = 0; t < 4; ++t) {
       const Thread_entry& entry = info_->threads()[t];
+      threads_[t] = Thread{};  // the kernel's pool: the queues name threads by their place in it
       threads_[t].create(entry, info_->name(entry.name), partitions_[entry.partition], t % 2);
       threads_[t].state = Thread::State::ready;
       scheduler_.add(threads_[t]);
@@ -144,7 +145,7 @@ class WindowSchedulerTest : public testing::Test {
   std::vector<uint8_t> blob_ = two_window_blob();
   std::optional<Boot_info> info_;
   Partition partitions_[2];
-  Thread threads_[4];
+  Thread* threads_ = &thread_object(0);
   Scheduler scheduler_;
 };
 
@@ -361,6 +362,7 @@ class ManyThreadsTest : public testing::Test {
     scheduler_->configure(plan, info_->windows_of(plan), frequency, epoch);
     for (uint32_t t = 0; t < partitions * per_partition; ++t) {
       const Thread_entry& entry = info_->threads()[t];
+      threads_[t] = Thread{};
       threads_[t].create(entry, info_->name(entry.name), partitions_[entry.partition], t % per_partition);
       threads_[t].state = Thread::State::ready;
       scheduler_->add(threads_[t]);
@@ -378,7 +380,7 @@ class ManyThreadsTest : public testing::Test {
   std::vector<uint8_t> blob_;
   std::optional<Boot_info> info_;
   Partition partitions_[partitions];
-  Thread threads_[partitions * per_partition];
+  Thread* threads_ = &thread_object(0);  // the kernel's pool
   std::unique_ptr<Scheduler> scheduler_;
 };
 

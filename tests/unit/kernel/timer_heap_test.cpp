@@ -20,8 +20,23 @@ struct Node {
 
 uint64_t time_of(const Node& node) { return node.time; }
 
+// The heap names nodes by their place in a pool, as the kernel's threads.
+constexpr uint32_t pool_size = 2048;
+Node pool[pool_size];
+
+struct Pool_index {
+  static uint32_t index_of(const Node& node) { return static_cast<uint32_t>(&node - pool); }
+  static Node& at(uint32_t index) { return pool[index]; }
+};
+
+// The first `count` nodes of the pool, as new.
+Node* fresh_nodes(uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) pool[i] = Node{};
+  return pool;
+}
+
 template <uint32_t Capacity>
-using Heap = Timer_heap<Node, &Node::slot, time_of, Capacity>;
+using Heap = Timer_heap<Node, &Node::slot, time_of, Pool_index, Capacity>;
 
 template <uint32_t Capacity>
 std::vector<uint64_t> drain(Heap<Capacity>& heap) {
@@ -34,7 +49,7 @@ std::vector<uint64_t> drain(Heap<Capacity>& heap) {
 }
 
 TEST(TimerHeap, EarliestFirstAndTies) {
-  Node nodes[6];
+  Node* nodes = fresh_nodes(6);
   const uint64_t times[] = {50, 10, 30, 10, 70, 30};
   Heap<8> heap;
   EXPECT_EQ(heap.earliest_time(), 0u) << "0: no event";
@@ -45,11 +60,11 @@ TEST(TimerHeap, EarliestFirstAndTies) {
   EXPECT_TRUE(heap.insert(nodes[0])) << "inserting twice is harmless";
   EXPECT_EQ(heap.size(), 6u);
   EXPECT_EQ(drain(heap), (std::vector<uint64_t>{10, 10, 30, 30, 50, 70}));
-  for (const Node& node : nodes) EXPECT_FALSE(heap.contains(node));
+  for (int i = 0; i < 6; ++i) EXPECT_FALSE(heap.contains(nodes[i]));
 }
 
 TEST(TimerHeap, RemovalFromTheMiddleKeepsTheOrder) {
-  Node nodes[7];
+  Node* nodes = fresh_nodes(7);
   Heap<8> heap;
   for (int i = 0; i < 7; ++i) {
     nodes[i].time = 100 - 10 * static_cast<uint64_t>(i);  // 100, 90, ..., 40
@@ -68,7 +83,7 @@ TEST(TimerHeap, RemovalFromTheMiddleKeepsTheOrder) {
 }
 
 TEST(TimerHeap, AFullHeapRefusesMore) {
-  Node nodes[3];
+  Node* nodes = fresh_nodes(3);
   Heap<2> heap;
   EXPECT_TRUE(heap.insert(nodes[0]));
   EXPECT_TRUE(heap.insert(nodes[1]));
@@ -77,13 +92,13 @@ TEST(TimerHeap, AFullHeapRefusesMore) {
 }
 
 TEST(TimerHeap, ManyNodesAgainstAModel) {
-  constexpr uint32_t count = 2048;
-  std::vector<Node> nodes(count);
+  constexpr uint32_t count = pool_size;
+  Node* nodes = fresh_nodes(count);
   std::mt19937_64 random(15);
   Heap<count> heap;
-  for (Node& node : nodes) {
-    node.time = 1 + random() % 500;  // many ties
-    ASSERT_TRUE(heap.insert(node));
+  for (uint32_t i = 0; i < count; ++i) {
+    nodes[i].time = 1 + random() % 500;  // many ties
+    ASSERT_TRUE(heap.insert(nodes[i]));
   }
   std::vector<uint32_t> order(count);
   for (uint32_t i = 0; i < count; ++i) order[i] = i;
