@@ -7,7 +7,7 @@
 // check), so a thread of at least its priority that may run now (in the
 // window, with budget: Scheduler::keeps_accounting) is as good as any. A
 // thread of lower priority is, if no other thread that may run is better
-// (Scheduler::none_better_than, a scan of the CPU's threads).
+// (Scheduler::none_better_than, a look at the priorities above it).
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>

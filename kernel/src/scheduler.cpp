@@ -34,12 +34,6 @@ void Scheduler::configure(const abi::Cpu_plan_entry& plan, Span<const abi::Windo
   window_domain_ = domain_of(window_.partition);
 }
 
-uint32_t Scheduler::domain_of(uint32_t partition) const {
-  if (!plan_.configured() || plan_.exclusive()) return 0;
-  const uint32_t plus_one = partition < abi::max_partitions ? domain_plus_one_[partition] : 0;
-  return plus_one != 0 ? plus_one - 1 : unplanned_domain;
-}
-
 void Scheduler::add(Thread& thread) {
   if (thread.budget_ns() != 0 && thread.period_ns() != 0 && frequency_ != 0) {
     thread.budget_ticks = Plan::ticks(thread.budget_ns(), frequency_);
@@ -65,11 +59,11 @@ void Scheduler::unlink(Thread& thread) {
 }
 
 void Scheduler::requeue(Thread& thread) {
-  unlink(thread);
+  if (thread.ready_domain != 0 || thread.parked_on != nullptr) unlink(thread);
   if (thread.state == Thread::State::blocked_wait && thread.wake_at != 0) {
-    if (wakeups_.contains(thread)) wakeups_.remove(thread);  // its deadline may have moved
-    (void)wakeups_.insert(thread);                           // room for every thread of the CPU
-  } else {
+    wakeups_.remove(thread);        // its deadline may have moved
+    (void)wakeups_.insert(thread);  // room for every thread of the CPU
+  } else if (wakeups_.contains(thread)) {
     wakeups_.remove(thread);
   }
   if (&thread == current_ || thread.state != Thread::State::ready) return;
@@ -93,7 +87,7 @@ void Scheduler::switch_current(Thread* next) {
   if (next == previous) return;
   current_ = next;
   if (next != nullptr) {
-    unlink(*next);
+    if (next->ready_domain != 0 || next->parked_on != nullptr) unlink(*next);
     // A donor whose period ended while it waited starts a new one, so that
     // next_event sees its whole budget.
     if (Thread* donor = next->donor(); donor != nullptr) refill(*donor, now_);

@@ -155,8 +155,8 @@ class Scheduler final {
   static constexpr uint32_t unplanned_domain = max_domains - 1;
   // Threads by their place in the thread pool (thread.hpp), in 16 bits.
   struct Pool_index {
-    static uint32_t index_of(const Thread& thread) { return static_cast<uint32_t>(&thread - &thread_object(0)); }
-    static Thread& at(uint32_t index) { return thread_object(index); }
+    static uint32_t index_of(const Thread& thread) { return static_cast<uint32_t>(&thread - thread_pool); }
+    static Thread& at(uint32_t index) { return thread_pool[index]; }
   };
   static_assert(abi::max_threads <= 0x10000 - 1, "queues keep thread numbers in 16 bits");
   using Queue = Ready_queue<Thread, &Thread::queue_links, Pool_index>;
@@ -165,7 +165,11 @@ class Scheduler final {
   static uint64_t wakeup_time(const Thread& thread) { return thread.wake_at; }
 
   // The domain of threads running on `partition`'s time.
-  uint32_t domain_of(uint32_t partition) const;
+  uint32_t domain_of(uint32_t partition) const {
+    if (!plan_.configured() || plan_.exclusive()) return 0;
+    const uint32_t plus_one = partition < abi::max_partitions ? domain_plus_one_[partition] : 0;
+    return plus_one != 0 ? plus_one - 1 : unplanned_domain;
+  }
   static uint32_t queue_priority(const Thread& thread) {
     return thread.priority() < Priority_bitmap::levels ? thread.priority() : Priority_bitmap::levels - 1;
   }

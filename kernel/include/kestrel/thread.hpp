@@ -10,6 +10,7 @@
 #include <arch/vcpu.hpp>
 #include <arch/vgic.hpp>
 #include <kestrel/abi/boot_info.hpp>
+#include <kestrel/abi/limits.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/ready_queue.hpp>
 
@@ -156,5 +157,9 @@ class Thread final {
 // Thread `index` of boot-info's thread table (an index boot-info's reader
 // has checked).
 Thread& thread_object(uint32_t index);
+
+// Every thread (thread.cpp). Only the scheduler's queues use it directly:
+// they name threads by their place in it.
+extern Thread thread_pool[abi::max_threads];
 
 }  // namespace kestrel
