@@ -43,6 +43,10 @@ if from_checkout "$package"/*.cmake; then fail "the installed package names the 
 
 mkdir -p "$work/project"
 cp "$project"/CMakeLists.txt "$project"/hello.cpp "$project"/squares.c "$project"/squares.h "$work/project/"
+# Without the package's toolchain, find_package says what to pass.
+check "configure without the toolchain" 1 "$cmake" -S "$work/project" -B "$work/build-host" -G "$generator" \
+  -DKestrel_DIR="$package"
+expect_in "configure without the toolchain" "$scratch/err" "-DCMAKE_TOOLCHAIN_FILE=$package/aarch64-toolchain.cmake"
 for type in Release Debug; do
   build=$work/build-$type
   check "configure ($type)" 0 "$cmake" -S "$work/project" -B "$build" -G "$generator" \
