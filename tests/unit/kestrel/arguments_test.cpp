@@ -90,8 +90,11 @@ TEST(Arguments, Build) {
   EXPECT_EQ(command.inputs.import_paths, std::vector<std::string>{"inc"});
   EXPECT_EQ(command.inputs.secret_key, "key");
   EXPECT_TRUE(command.inputs.verbose);
+  EXPECT_FALSE(command.inputs.debug);
   EXPECT_TRUE(parsed<Build_command>({"build", "p.capnp", "-o", "i.elf"}).inputs.kernel.empty())
       << "the build tree's kernel unless --kernel";
+  EXPECT_TRUE(parsed<Build_command>({"build", "p.capnp", "-o", "i.elf", "--debug"}).inputs.debug);
+  EXPECT_TRUE(parsed<Run_command>({"run", "p.capnp", "--debug"}).inputs.debug);
 
   EXPECT_EQ(usage_error({"build", "-o", "i.elf"}).message, "build needs a policy file");
   EXPECT_EQ(usage_error({"build", "p.capnp"}).message, "build needs -o IMAGE");
@@ -132,6 +135,7 @@ TEST(Arguments, RunAnImageOrAPolicy) {
   EXPECT_EQ(usage_error({"run", "i.elf", "--timeout", "soon"}).message,
             "--timeout must be 0-86400 seconds, not 'soon'");
   EXPECT_NE(usage_error({"run", "i.elf", "-P", "dir"}).message.find("are for building a policy"), std::string::npos);
+  EXPECT_NE(usage_error({"run", "i.elf", "--debug"}).message.find("are for building a policy"), std::string::npos);
   EXPECT_EQ(usage_error({"run", "a.elf", "b.elf"}).message, "more than one image or policy given: 'b.elf'");
 }
 

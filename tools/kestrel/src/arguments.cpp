@@ -60,13 +60,14 @@ written.
 constexpr const char* build_usage = R"(usage: kestrel build POLICY -o IMAGE [options]
 
 Compiles POLICY, compiles every partition program it names as C++ source
-(program = "hello.cpp", relative to the policy's directory) with the AArch64
-cross compiler as the CMake target build does, and writes IMAGE, its report
-(IMAGE with .report for its extension) and its picture (.svg). Programs
-compiled from source go to IMAGE with .programs for its extension, as
-<stem>.elf; each is compiled again only when its source, its generated
-kestrel/slots.hpp or anything else it was built from changed. Nothing is
-written unless everything succeeds.
+(program = "hello.cpp", relative to the policy's directory) with the
+Kestrel package's recipe (a CMake project of kestrel_add_partition calls,
+as the target build compiles its own programs), and writes IMAGE, its
+report (IMAGE with .report for its extension) and its picture (.svg).
+Programs compiled from source go to IMAGE with .programs for its extension,
+as <stem>.elf; CMake compiles each again only when its source, its
+generated kestrel/slots.hpp or anything else it was built from changed.
+Nothing is written unless everything succeeds.
 
 Each such program can #include <kestrel/slots.hpp>: its partition's
 capability slots as constants in namespace kestrel::slots (serve_E, call_E,
@@ -80,6 +81,8 @@ options:
   -I, --import DIR    search DIR for /kestrel/... schema imports first
   --constant NAME     the System constant to compile, if there are several
   --sign KEY          sign boot-info with this Ed25519 secret key
+  --debug             compile the programs without optimisation (-O0 -g),
+                      for stepping through them with gdb
   -v, --verbose       print every compiler command
   -h, --help          this text
 
@@ -107,7 +110,7 @@ options:
   --qemu PATH        QEMU binary (default qemu-system-aarch64)
   --kernel ELF       the kernel: built into the image from a policy, and
                      whose symbols --gdb loads (default: the build tree's)
-  -P DIR, -I DIR, --constant NAME, --sign KEY, -v
+  -P DIR, -I DIR, --constant NAME, --sign KEY, --debug, -v
                      as for kestrel build, when given a policy
   -h, --help         this text
 
@@ -197,6 +200,8 @@ bool parse_build_option(const std::string& argument, Cursor& cursor, Build_input
     take(inputs.constant, "a name");
   } else if (argument == "--sign") {
     take(inputs.secret_key, "a secret key file");
+  } else if (argument == "--debug") {
+    inputs.debug = true;
   } else if (argument == "-v" || argument == "--verbose") {
     inputs.verbose = true;
   } else {
@@ -312,11 +317,11 @@ Parsed parse_run(Cursor cursor) {
   if (command.target.empty()) return cursor.error("run needs an image or a policy");
   if (is_policy_file(command.target)) {
     command.inputs.policy = command.target;
-  } else if (command.inputs.verbose || !command.inputs.search_directories.empty() ||
+  } else if (command.inputs.verbose || command.inputs.debug || !command.inputs.search_directories.empty() ||
              !command.inputs.import_paths.empty() || !command.inputs.constant.empty() ||
              !command.inputs.secret_key.empty()) {
     // --kernel still names the kernel's symbols for --gdb.
-    return cursor.error("-P, -I, --constant, --sign and -v are for building a policy; '" + command.target +
+    return cursor.error("-P, -I, --constant, --sign, --debug and -v are for building a policy; '" + command.target +
                         "' is an image (a policy ends in .capnp or .json)");
   }
   return command;

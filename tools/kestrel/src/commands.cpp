@@ -170,16 +170,15 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   const auto plans = plan_programs(*compiled.model, inputs, work_directory);
   if (!plans) return exit_errors;
   if (!plans->empty()) {
-    const Toolchain& toolchain = config::toolchain();
-    if (!toolchain.available()) {
+    const Recipe recipe = config::recipe();
+    if (!recipe.available()) {
       return fail("cannot compile " + plans->front().source.filename().string() +
-                  ": this kestrel was configured without the AArch64 cross compiler (KESTREL_BUILD_TARGET=OFF)");
+                  ": this kestrel was configured without the AArch64 side and its Kestrel package "
+                  "(KESTREL_BUILD_TARGET=OFF)");
     }
-    bool programs_ok = true;
-    for (const auto& plan : *plans) {
-      if (build_program(toolchain, plan, inputs.verbose) == Build_outcome::failed) programs_ok = false;
+    if (!build_programs(recipe, *plans, work_directory, {.debug = inputs.debug, .verbose = inputs.verbose})) {
+      return fail("the partition programs did not build (see above); no image written");
     }
-    if (!programs_ok) return fail("a partition program did not compile; no image written");
   }
   if (!fs::is_regular_file(kernel)) {
     return fail("kernel " + kernel + " not found; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
