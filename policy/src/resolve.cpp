@@ -4,6 +4,8 @@
 // look-ups every domain (resolve_*.cpp) uses.
 #include <algorithm>
 
+#include <kestrel/policy/suggest.hpp>
+
 #include "resolver.hpp"
 
 namespace kestrel::policy {
@@ -90,9 +92,10 @@ uint32_t Resolver::find_partition(std::string_view name, const Location& at, std
   if (name.empty()) {
     diagnostics_.report(Code::name_empty, at, std::string(role) + " names no partition", "name a partition");
   } else {
-    diagnostics_.report(Code::unknown_partition, at,
-                        std::string(role) + " " + quoted(name) + " is not a partition of this system",
-                        "check the spelling or add the partition");
+    model_.unresolved.partition = true;
+    diagnostics_.report(
+        Code::unknown_partition, at, std::string(role) + " " + quoted(name) + " is not a partition of this system",
+        hint_or_suggestion(name, names_of(model_.partition_index), "check the spelling or add the partition"));
   }
   return none;
 }
@@ -101,8 +104,11 @@ uint32_t Resolver::find_in(const std::map<std::string, uint32_t, std::less<>>& i
                            const Location& at, Code code, std::string_view what) {
   const auto it = index.find(name);
   if (it != index.end()) return it->second;
+  model_.unresolved.thread |= code == Code::unknown_thread;
+  model_.unresolved.endpoint |= code == Code::unknown_endpoint;
+  model_.unresolved.notification |= code == Code::unknown_notification;
   diagnostics_.report(code, at, std::string(what) + " " + quoted(name) + " does not exist",
-                      "check the spelling or define it");
+                      hint_or_suggestion(name, names_of(index), "check the spelling or define it"));
   return none;
 }
 

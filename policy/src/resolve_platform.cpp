@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Resolve platform: the platform's RAM, devices and console.
+#include <kestrel/policy/suggest.hpp>
+
 #include "resolver.hpp"
 
 namespace kestrel::policy {
@@ -41,9 +43,10 @@ void Resolver::resolve_platform(schema::Platform::Reader reader, const Source_re
   if (it != platform.device_index.end()) {
     platform.console = it->second;
   } else {
-    diagnostics_.report(Code::platform_console, src.at("kernelConsole"),
-                        "kernelConsole " + quoted(console) + " is not a device of the platform",
-                        "name the PL011 the kernel logs to");
+    diagnostics_.report(
+        Code::platform_console, src.at("kernelConsole"),
+        "kernelConsole " + quoted(console) + " is not a device of the platform",
+        hint_or_suggestion(console, names_of(platform.device_index), "name the PL011 the kernel logs to"));
   }
 }
 
