@@ -71,7 +71,9 @@ written unless everything succeeds.
 
 Each such program can #include <kestrel/slots.hpp>: its partition's
 capability slots as constants in namespace kestrel::slots (serve_E, call_E,
-wait_N, signal_N, irq_D, vcpu_V_I, kernel_console) and partition_name.
+wait_N, signal_N, irq_D, vcpu_V_I, kernel_console) and partition_name, and
+where it sees its memory regions and channels (kestrel::memory::R_address,
+R_size; kestrel::channels::C_address, C_size, C_writable).
 
 options:
   -o, --output IMAGE  the image to write
