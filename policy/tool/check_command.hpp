@@ -29,8 +29,9 @@ struct Check_options {
   bool warnings_are_errors = false;
   Load_options load;
   // A further check of a policy that compiled (kestrel check: its program
-  // sources exist), which prints its own errors; false: nothing is written.
-  std::function<bool(const Model&)> check_model;
+  // sources exist, KP0413); what it reports is printed with the compiler's
+  // diagnostics, in either format, and an error means nothing is written.
+  std::function<void(const Model&, Diagnostics&)> check_model;
 };
 
 // A usage problem the options have (an output that would overwrite the
@@ -49,6 +50,10 @@ inline std::string check_options_problem(const Check_options& options) {
 // outputs, all or none. Returns the exit status; `tool` prefixes messages.
 inline int check_policy(const Check_options& options, std::string_view tool) {
   auto result = compile_policy(options.policy, options.load);
+  if (result.ok() && options.check_model) {
+    options.check_model(*result.model, result.diagnostics);
+    result.diagnostics.sort();
+  }
   if (options.json) {
     print_json(std::cout, result.diagnostics);
   } else {
@@ -60,7 +65,6 @@ inline int check_policy(const Check_options& options, std::string_view tool) {
               << result.diagnostics.warning_count() << " warning(s)\n";
   }
   if (failed) return exit_policy_errors;
-  if (options.check_model && !options.check_model(*result.model)) return exit_policy_errors;
   if (!options.output.empty() &&
       !write_file_atomically(options.output, result.boot_info.data(), result.boot_info.size())) {
     std::cerr << tool << ": error: cannot write " << options.output << '\n';

@@ -108,7 +108,7 @@ expect_in "build a bad policy" "$scratch/err" "KP0104-duplicate-partition.capnp:
 policy_text missing.cpp >"$scratch/system/missing.capnp"
 check "a missing source" 1 "$tool" build "$scratch/system/missing.capnp" -o "$image"
 expect_in "a missing source" "$scratch/err" \
-  "missing.capnp:10:17: error: program \"missing.cpp\" of partition \"greeter\" not found"
+  "missing.capnp:10:17: error: KP0413: program \"missing.cpp\" of partition \"greeter\" not found"
 printf '#include <kestrel/slots.hpp>\nextern "C" int main() { return kestrel::slots::no_such_slot; }\n' \
   >"$scratch/system/broken.cpp"
 policy_text broken.cpp >"$scratch/system/broken.capnp"

@@ -50,6 +50,23 @@ TEST(Arguments, EachSubcommandHasItsOwnHelp) {
   EXPECT_FALSE(usage_text("frob").has_value());
 }
 
+TEST(Arguments, MisspeltCommandsAndOptionsGetASuggestion) {
+  EXPECT_EQ(usage_error({"chek", "p.capnp"}).message, "unknown command 'chek' (did you mean 'check'?)");
+  EXPECT_EQ(usage_error({"biuld", "p.capnp"}).message, "unknown command 'biuld' (did you mean 'build'?)");
+  EXPECT_EQ(usage_error({"--verison"}).message, "unknown option '--verison' (did you mean '--version'?)");
+  EXPECT_EQ(usage_error({"check", "p.capnp", "--formt", "json"}).message,
+            "unknown option '--formt' (did you mean '--format'?)");
+  EXPECT_EQ(usage_error({"build", "p.capnp", "-o", "i.elf", "--kernal", "k.elf"}).message,
+            "unknown option '--kernal' (did you mean '--kernel'?)");
+  EXPECT_EQ(usage_error({"run", "i.elf", "--timout", "5"}).message,
+            "unknown option '--timout' (did you mean '--timeout'?)");
+  EXPECT_EQ(usage_error({"bench", "--no-biuld"}).message, "unknown option '--no-biuld' (did you mean '--no-build'?)");
+  // Each subcommand suggests only its own options: --werror is check's.
+  EXPECT_EQ(usage_error({"build", "p.capnp", "-o", "i.elf", "--werorr"}).message, "unknown option '--werorr'");
+  EXPECT_EQ(usage_error({"check", "p.capnp", "--werorr"}).message,
+            "unknown option '--werorr' (did you mean '--werror'?)");
+}
+
 TEST(Arguments, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(usage_error({}).message, "no command given");
   EXPECT_EQ(usage_error({"frob"}).message, "unknown command 'frob'");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include <kestrel/policy/suggest.hpp>
 #include <kestrel/version.hpp>
 #include <qemu_runner/options.hpp>
 
@@ -71,7 +72,9 @@ Nothing is written unless everything succeeds.
 
 Each such program can #include <kestrel/slots.hpp>: its partition's
 capability slots as constants in namespace kestrel::slots (serve_E, call_E,
-wait_N, signal_N, irq_D, vcpu_V_I, kernel_console) and partition_name.
+wait_N, signal_N, irq_D, vcpu_V_I, kernel_console) and partition_name, and
+where it sees its memory regions and channels (kestrel::memory::R_address,
+R_size; kestrel::channels::C_address, C_size, C_writable).
 
 options:
   -o, --output IMAGE  the image to write
@@ -140,6 +143,24 @@ options:
 exit status: 0 figures written, 1 the run failed or a figure is missing,
 2 bad usage.
 )";
+
+// What each subcommand accepts, for "did you mean" on a misspelt one.
+const std::vector<std::string> commands = {"check", "build", "run", "bench", "version", "help"};
+const std::vector<std::string> check_options = {"--format", "--summary",  "-o",       "--output", "-I",
+                                                "--import", "--constant", "--werror", "-h",       "--help"};
+const std::vector<std::string> build_options = {"--kernel",   "-P",     "--path", "-I",        "--import",
+                                                "--constant", "--sign", "-v",     "--verbose", "-o",
+                                                "--output",   "-h",     "--help"};
+const std::vector<std::string> run_options = {"--kernel", "-P",    "--path",    "-I",    "--import",  "--constant",
+                                              "--sign",   "-v",    "--verbose", "--smp", "--timeout", "--memory",
+                                              "--qemu",   "--gdb", "-h",        "--help"};
+const std::vector<std::string> bench_options = {"--build-dir", "--no-build", "--qemu", "--cpu", "-h", "--help"};
+
+// "unknown option '--formt' (did you mean '--format'?)"
+std::string unknown(const char* what, const std::string& argument, const std::vector<std::string>& known) {
+  const std::string suggestion = kestrel::policy::did_you_mean(argument, known);
+  return std::string("unknown ") + what + " '" + argument + "'" + (suggestion.empty() ? "" : " (" + suggestion + ")");
+}
 
 bool parse_number(std::string_view text, long min, long max, long& out) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -235,7 +256,7 @@ Parsed parse_check(Cursor cursor) {
     } else if (argument == "--werror") {
       command.warnings_are_errors = true;
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, check_options));
     } else if (command.policy.empty()) {
       command.policy = argument;
     } else {
@@ -258,7 +279,7 @@ Parsed parse_build(Cursor cursor) {
       if (!text) return cursor.error(argument + " needs a file");
       command.image = *text;
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, build_options));
     } else if (command.inputs.policy.empty()) {
       command.inputs.policy = argument;
     } else {
@@ -307,7 +328,7 @@ Parsed parse_run(Cursor cursor) {
     } else if (argument == "--gdb") {
       command.gdb = true;
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, run_options));
     } else if (command.target.empty()) {
       command.target = argument;
     } else {
@@ -351,7 +372,7 @@ Parsed parse_bench(Cursor cursor) {
         return cursor.error("--cpu must be cortex-a72, cortex-a57 or both, not '" + text + "'");
       }
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, bench_options));
     } else {
       return cursor.error("bench takes no arguments, only options: '" + argument + "'");
     }
@@ -394,8 +415,8 @@ Parsed parse_arguments(const std::vector<std::string>& arguments) {
   }
   const auto help = usage_text(subcommand);
   if (!help) {
-    if (is_option(subcommand)) return Usage_error{"unknown option '" + subcommand + "'", ""};
-    return Usage_error{"unknown command '" + subcommand + "'", ""};
+    if (is_option(subcommand)) return Usage_error{unknown("option", subcommand, {"--help", "--version"}), ""};
+    return Usage_error{unknown("command", subcommand, commands), ""};
   }
   // --help anywhere before a "--" (after which arguments belong to QEMU).
   for (size_t i = 1; i < arguments.size() && arguments[i] != "--"; ++i) {

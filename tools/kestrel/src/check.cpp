@@ -2,8 +2,6 @@
 // Check: the program sources a policy names, and its one-line summary.
 #include <kestrel_cli/check.hpp>
 
-#include <iostream>
-
 #include <kestrel_cli/programs.hpp>
 
 namespace kestrel_cli {
@@ -24,22 +22,17 @@ std::optional<fs::path> program_source(const kestrel::policy::Partition& partiti
   return fs::absolute(source).lexically_normal();
 }
 
-bool program_sources_exist(const kestrel::policy::Model& model, const std::string& policy) {
-  bool ok = true;
+void check_program_sources(const kestrel::policy::Model& model, const std::string& policy,
+                           kestrel::policy::Diagnostics& diagnostics) {
   for (const auto& partition : model.partitions) {
     const auto source = program_source(partition, policy);
     if (!source || fs::is_regular_file(*source)) continue;
-    // As the compiler prints a diagnostic (print_gcc), so editors find it.
-    const auto at = partition.src.at("program");
-    std::cerr << at.file;
-    if (at.line != 0) std::cerr << ':' << at.line << ':' << at.column;
-    std::cerr << ": error: program \"" << partition.program << "\" of partition \"" << partition.name
-              << "\" not found: no file " << source->string() << '\n'
-              << "  hint: a relative program path is relative to the policy's directory ("
-              << fs::absolute(policy).parent_path().lexically_normal().string() << ")\n";
-    ok = false;
+    diagnostics.report(kestrel::policy::Code::program_source_missing, partition.src.at("program"),
+                       "program \"" + partition.program + "\" of partition \"" + partition.name +
+                           "\" not found: no file " + source->string(),
+                       "a relative program path is relative to the policy's directory (" +
+                           fs::absolute(policy).parent_path().lexically_normal().string() + ")");
   }
-  return ok;
 }
 
 std::string one_line_summary(const kestrel::policy::Model& model) {

@@ -95,7 +95,12 @@ struct Built {
 std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Model& model, const Build_inputs& inputs,
                                                        const fs::path& work_directory) {
   std::vector<Program_plan> plans;
-  if (!program_sources_exist(model, inputs.policy)) return std::nullopt;
+  kestrel::policy::Diagnostics missing;
+  check_program_sources(model, inputs.policy, missing);
+  if (missing.has_errors()) {
+    kestrel::policy::print_gcc(std::cerr, missing);
+    return std::nullopt;
+  }
   std::map<std::string, const kestrel::policy::Partition*> by_elf;
   bool ok = true;
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
@@ -407,9 +412,9 @@ int run_check(const Check_command& command) {
   // The program sources, checked before anything is written; the summary
   // kept for the closing line.
   std::string summary;
-  options.check_model = [&](const kestrel::policy::Model& model) {
+  options.check_model = [&](const kestrel::policy::Model& model, kestrel::policy::Diagnostics& diagnostics) {
     summary = one_line_summary(model);
-    return program_sources_exist(model, command.policy);
+    check_program_sources(model, command.policy, diagnostics);
   };
   const int status = kestrel::policy::tool::check_policy(options, tool);
   if (status == 0) std::cerr << command.policy << ": ok: " << summary << '\n';
