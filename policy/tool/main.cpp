@@ -4,9 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <kestrel/policy/check_command.hpp>
 #include <kestrel/policy/codes.hpp>
-
-#include "check_command.hpp"
 
 namespace {
 

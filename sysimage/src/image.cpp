@@ -53,13 +53,13 @@ class Layout {
  public:
   Layout(const Image_inputs& inputs, Image_result& result) : inputs_{inputs}, result_{result} {}
 
-  void run() {
-    auto compiled = policy::compile_policy(inputs_.policy_path, inputs_.load);
-    const bool compiled_ok = compiled.ok();  // before its diagnostics move out
-    result_.diagnostics = std::move(compiled.diagnostics);
-    if (!compiled_ok) return;
+  void run(const policy::Compile_result& compiled) {
+    if (!compiled.ok() || !compiled.model) {
+      error("the policy " + inputs_.policy_path + " did not compile");
+      return;
+    }
     image_.policy = compiled.policy;
-    image_.model = compiled.model;
+    image_.model = std::make_shared<Model>(*compiled.model);
     Model& model = *image_.model;
     place_kernel(model);
     for (uint32_t p = 0; p < model.partitions.size(); ++p) {
@@ -478,9 +478,17 @@ class Layout {
 
 }  // namespace
 
-Image_result build_image(const Image_inputs& inputs) {
+Image_result build_image(const policy::Compile_result& compiled, const Image_inputs& inputs) {
   Image_result result;
-  Layout{inputs, result}.run();
+  Layout{inputs, result}.run(compiled);
+  return result;
+}
+
+Image_result build_image(const Image_inputs& inputs) {
+  const auto compiled = policy::compile_policy(inputs.policy_path, inputs.load);
+  if (!compiled.ok()) return {compiled.diagnostics, {}, std::nullopt};
+  Image_result result = build_image(compiled, inputs);
+  result.diagnostics = compiled.diagnostics;
   return result;
 }
 

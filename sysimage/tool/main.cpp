@@ -9,8 +9,7 @@
 #include <kestrel/policy/output_file.hpp>
 #include <kestrel/sysimage/image.hpp>
 #include <kestrel/sysimage/signing.hpp>
-
-#include "write_outputs.hpp"
+#include <kestrel/sysimage/write_outputs.hpp>
 
 namespace {
 

@@ -3,7 +3,7 @@
 # The kestrel command, end to end: help and usage errors, bad policies and
 # programs, building an image whose partition program is C++ source (with
 # the Kestrel package's recipe, Release and --debug), running it under QEMU,
-# --gdb.
+# --gdb (with gdb-multiarch stopping in the partition's main).
 # Usage: kestrel-cli.sh TOOL SRC QEMU
 set -uo pipefail
 tool=$1 source_dir=$2 qemu=$3
@@ -166,13 +166,42 @@ expect_in "run the image" "$scratch/out" "greeter: hello from partition greeter,
 expect_in "run the image" "$scratch/out" "partition greeter: measurement ok"
 check "run the policy" 0 "$tool" run "$policy" --qemu "$qemu" --smp 1 --timeout 60 --debug </dev/null
 expect_in "run the policy says where" "$scratch/err" "kestrel: building $policy into "
+expect_in "run the policy says how to leave QEMU" "$scratch/err" "To leave QEMU, press Ctrl-A then X"
+# Its folder is this scratch policy's alone (named by its path's hash): removed at the end.
+run_folder=$(sed -n "s|^kestrel: building $policy into \(.*/kestrel-run[^/]*/greeter-[0-9a-f]*\)/greeter\.elf\$|\1|p" \
+  "$scratch/err")
 expect_in "run the policy" "$scratch/out" "greeter: hello from partition greeter"
 # --gdb: QEMU waits for gdb, so the timeout ends it (exit 124, as timeout(1)).
 check "run --gdb" 124 "$tool" run "$image" --qemu "$qemu" --timeout 2 --gdb </dev/null
 expect_in "run --gdb" "$scratch/err" "gdb-multiarch -q "
-expect_in "run --gdb" "$scratch/err" "add-symbol-file $out/greeter.programs/greeter.elf"
+expect_in "run --gdb" "$scratch/err" "-ex 'add-symbol-file $out/greeter.programs/greeter.elf'"
 expect_in "run --gdb" "$scratch/err" "timed out after 2 s; QEMU was killed"
+
+# --gdb with gdb itself: the printed command loads the partition's symbols,
+# so `break main` stops in the partition (the kernel has no main), and gdb's
+# detaching lets the system run to its power-off.
+checks=$((checks + 1))
+if ! command -v gdb-multiarch >/dev/null; then
+  fail "gdb-multiarch not found: run scripts/install-deps, which installs it"
+else
+  "$tool" run "$policy" --qemu "$qemu" --smp 1 --timeout 60 --gdb </dev/null >"$scratch/gdb-run.out" \
+    2>"$scratch/gdb-run.err" &
+  run=$!
+  for _ in $(seq 600); do
+    grep -q "^  gdb-multiarch " "$scratch/gdb-run.err" && break
+    sleep 0.1
+  done
+  gdb_command=$(grep -m 1 "^  gdb-multiarch " "$scratch/gdb-run.err")
+  [[ -n "$gdb_command" ]] || fail "run --gdb printed no gdb command"
+  eval "timeout 60 $gdb_command -batch -ex 'break main' -ex continue -ex bt" >"$scratch/gdb.out" 2>&1
+  expect_in "gdb stops in the partition's main" "$scratch/gdb.out" "Breakpoint 1, main () at "
+  expect_in "gdb's backtrace is the partition's" "$scratch/gdb.out" "greeter.cpp:"
+  checks=$((checks + 1))
+  wait "$run" || fail "run --gdb: exit $? after gdb detached; $(cat "$scratch/gdb-run.err")"
+  expect_in "run --gdb: the system ran on" "$scratch/gdb-run.out" "greeter: hello from partition greeter"
+fi
 check "run with a missing QEMU" 3 "$tool" run "$image" --qemu /nonexistent/qemu-system-aarch64
 expect_in "run with a missing QEMU" "$scratch/err" "cannot run '/nonexistent/qemu-system-aarch64'"
 
+[[ -n "$run_folder" ]] && rm -rf "$run_folder"
 cli_summary kestrel-cli

@@ -15,10 +15,12 @@
 #include <iostream>
 #include <map>
 
-#include <check_command.hpp>
+#include <kestrel/policy/check_command.hpp>
 #include <kestrel/policy/compiler.hpp>
 #include <kestrel/policy/output_file.hpp>
+#include <kestrel/sha256.hpp>
 #include <kestrel/sysimage/image.hpp>
+#include <kestrel/sysimage/write_outputs.hpp>
 #include <kestrel_cli/bench.hpp>
 #include <kestrel_cli/check.hpp>
 #include <kestrel_cli/config.hpp>
@@ -27,7 +29,6 @@
 #include <qemu_runner/options.hpp>
 #include <qemu_runner/process.hpp>
 #include <qemu_runner/run.hpp>
-#include <write_outputs.hpp>
 
 namespace kestrel_cli {
 namespace {
@@ -161,12 +162,16 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   const auto outputs = build_outputs(image);
   const std::string kernel = inputs.kernel.empty() ? default_kernel() : inputs.kernel;
   if (kernel.empty()) return fail("no kernel: this kestrel was built without the AArch64 side; pass --kernel ELF");
+  // Before anything is compiled: nothing can be booted without it.
+  if (!fs::is_regular_file(kernel)) {
+    return fail("kernel " + kernel + " not found; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
+  }
 
   std::cerr << tool << ": compiling policy " << inputs.policy << '\n';
-  auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
+  // Compiled once: the image is built from this result.
+  const auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
+  kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
   if (!compiled.ok()) {
-    // Warnings come once, from the image builder's compile, when it runs.
-    kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
     std::cerr << inputs.policy << ": " << compiled.diagnostics.error_count() << " error(s), "
               << compiled.diagnostics.warning_count() << " warning(s)\n";
     return exit_errors;
@@ -185,13 +190,9 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
       return fail("the partition programs did not build (see above); no image written");
     }
   }
-  if (!fs::is_regular_file(kernel)) {
-    return fail("kernel " + kernel + " not found; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
-  }
 
   kestrel::sysimage::Image_inputs image_inputs;
   image_inputs.policy_path = inputs.policy;
-  image_inputs.load = load_options(inputs);
   image_inputs.kernel_path = kernel;
   // Compiled programs first, so a stale ELF of the same name in a -P
   // directory cannot stand in for them.
@@ -207,8 +208,7 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   if (!guest_payload_directory().empty()) image_inputs.search_directories.push_back(guest_payload_directory().string());
   image_inputs.secret_key_path = inputs.secret_key;
   std::cerr << tool << ": building image " << image << '\n';
-  auto result = kestrel::sysimage::build_image(image_inputs);
-  kestrel::policy::print_gcc(std::cerr, result.diagnostics);
+  const auto result = kestrel::sysimage::build_image(compiled, image_inputs);
   for (const auto& error : result.errors) std::cerr << tool << ": error: " << error << '\n';
   if (!result.ok()) return fail("no image written");
 
@@ -247,14 +247,21 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
 }
 
 // Where `kestrel run POLICY` builds: the build tree if kestrel can write
-// there, else the temporary directory.
+// there, else the temporary directory; in a folder of its own per policy
+// file, named after it and a hash of its absolute path, so that two
+// projects' system.capnp never share (and overwrite) one folder.
 fs::path run_directory(const std::string& policy) {
-  const std::string stem = fs::path(policy).stem().string();
+  const std::string absolute = fs::absolute(policy).lexically_normal().string();
+  kestrel::Sha256 hash;
+  hash.update(absolute.data(), absolute.size());
+  char digits[kestrel::sha256_hex_buffer_size];
+  const std::string name =
+      fs::path(policy).stem().string() + "-" + std::string(kestrel::format_hex(hash.finish(), digits)).substr(0, 12);
   const fs::path build_directory = config::build_directory;
   if (!build_directory.empty() && access(build_directory.c_str(), W_OK) == 0) {
-    return build_directory / "kestrel-run" / stem;
+    return build_directory / "kestrel-run" / name;
   }
-  return fs::temp_directory_path() / ("kestrel-run-" + std::to_string(getuid())) / stem;
+  return fs::temp_directory_path() / ("kestrel-run-" + std::to_string(getuid())) / name;
 }
 
 // 1234 if it is free on the loopback interface, else a port the system
@@ -286,22 +293,37 @@ std::string shell_quoted(const std::string& text) {
   return out + "'";
 }
 
+// The gdb command to attach with: the kernel's symbols, then every
+// partition program's (add-symbol-file takes each at its link address), so
+// `break main` stops in a partition; the kernel has no main.
+std::string gdb_command(int port, const std::string& kernel, const Built& built) {
+  std::string command = "gdb-multiarch -q " + shell_quoted(kernel);
+  if (!built.programs.empty()) {
+    // add-symbol-file asks for confirmation in an interactive gdb.
+    command += " -ex 'set confirm off'";
+    for (const auto& [elf, what] : built.programs) command += " -ex " + shell_quoted("add-symbol-file " + elf.string());
+    command += " -ex 'set confirm on'";
+  }
+  return command + " -ex 'target remote localhost:" + std::to_string(port) + "'";
+}
+
 void print_gdb_instructions(int port, const std::string& kernel, const Built& built, bool image_only) {
-  std::cerr << tool << ": QEMU starts halted, with a gdb stub on localhost:" << port
-            << ". To attach with the kernel's symbols, in another terminal:\n"
-            << "  gdb-multiarch -q " << shell_quoted(kernel) << " -ex 'target remote localhost:" << port << "'\n";
+  std::cerr << tool << ": QEMU starts halted, with a gdb stub on localhost:" << port << ". To attach with the kernel's"
+            << (built.programs.empty() ? "" : " and the partitions'") << " symbols, in another terminal:\n  "
+            << gdb_command(port, kernel, built) << '\n';
   if (image_only) {
-    std::cerr << tool << ": an image does not say which programs it holds; for add-symbol-file lines for every "
-              << "partition, run its policy instead (kestrel run POLICY --gdb)"
-              << (built.programs.empty() ? "" : ". Programs kestrel build compiled for it:") << '\n';
+    std::cerr << tool << ": an image does not say which programs it holds; "
+              << (built.programs.empty() ? "for the partitions' symbols, run its policy instead (kestrel run POLICY "
+                                           "--gdb)\n"
+                                         : "the symbols above are of the programs kestrel build compiled for it; "
+                                           "for every partition's, run its policy instead (kestrel run POLICY "
+                                           "--gdb)\n");
   }
   if (built.programs.empty()) return;
-  std::cerr << tool << ": partition symbols, in gdb. Every partition program is linked at 0x200000 in its own "
-            << "address space, so only one partition's symbols make sense at a time (load the one that runs; "
-            << "remove-symbol-file before the next):\n";
-  for (const auto& [elf, what] : built.programs) {
-    std::cerr << "  add-symbol-file " << shell_quoted(elf.string()) << "    # " << what << '\n';
-  }
+  std::cerr << tool << ": then `break main` (or any function) and `continue`. Each partition is linked at 0x200000 "
+            << "in its own address space, so a breakpoint stops in whichever partition runs that address; "
+            << "`break FILE.cpp:FUNCTION` names one partition's function. The programs:\n";
+  for (const auto& [elf, what] : built.programs) std::cerr << "  " << elf.string() << "    # " << what << '\n';
 }
 
 std::string first_line_of(const std::vector<std::string>& command, bool& ok) {
@@ -432,6 +454,7 @@ int run_build(const Build_command& command) {
 
 int run_run(const Run_command& command) {
   std::string image = command.target;
+  const std::string kernel = command.inputs.kernel.empty() ? default_kernel() : command.inputs.kernel;
   Built built;
   if (command.target_is_policy()) {
     const fs::path directory = run_directory(command.target);
@@ -441,6 +464,18 @@ int run_run(const Run_command& command) {
     image = (directory / (fs::path(command.target).stem().string() + ".elf")).string();
     std::cerr << tool << ": building " << command.target << " into " << image << '\n';
     if (const int status = build(command.inputs, image, &built); status != 0) return status;
+  } else if (access(image.c_str(), R_OK) != 0) {
+    // Said here, before anything claims to boot it.
+    std::cerr << tool << ": error: cannot read image '" << image << "'"
+              << (fs::exists(image) ? ""
+                                    : ": no such file; make it with kestrel build POLICY -o IMAGE, or give "
+                                      "kestrel run the policy")
+              << '\n';
+    return exit_usage;
+  }
+  if (command.gdb && (kernel.empty() || !fs::is_regular_file(kernel))) {
+    return fail("kernel " + (kernel.empty() ? std::string("(none)") : kernel) +
+                " not found, and gdb needs its symbols; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
   }
 
   qemu_runner::Options options;
@@ -464,7 +499,6 @@ int run_run(const Run_command& command) {
       }
       std::sort(built.programs.begin(), built.programs.end());
     }
-    const std::string kernel = command.inputs.kernel.empty() ? default_kernel() : command.inputs.kernel;
     print_gdb_instructions(port, fs::absolute(kernel).string(), built, !command.target_is_policy());
   }
   options.extra_qemu_args.insert(options.extra_qemu_args.end(), command.extra_qemu_args.begin(),
@@ -474,7 +508,7 @@ int run_run(const Run_command& command) {
             << (options.effective_timeout() != 0
                     ? ", killed after " + std::to_string(options.effective_timeout()) + " s"
                     : std::string{})
-            << "; the console follows\n";
+            << "; the console follows. To leave QEMU, press Ctrl-A then X\n";
   return qemu_runner::run_qemu(options, tool);
 }
 
