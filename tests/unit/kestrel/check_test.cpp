@@ -126,6 +126,24 @@ TEST_F(CheckTest, AMissingProgramSourceIsInTheJsonDiagnostics) {
   EXPECT_FALSE(fs::exists(path("check.bin")));
 }
 
+TEST_F(CheckTest, TwoProgramsWithOneElfNameAreAnErrorAtTheSecondProgramField) {
+  std::string text = policy_text;
+  const std::string client = "program = \"src/client.cpp\"";
+  text.replace(text.find(client), client.size(), "program = \"src/server.cpp\"");
+  write_file(policy(), text);
+  write_file(path("src/server.cpp"), "");
+  std::string errors;
+  EXPECT_EQ(check(errors), exit_errors);
+  const std::string field = "    (name = \"client\", program = ";
+  const std::string expected = policy().string() + ":12:" + std::to_string(field.size() + 1) +
+                               ": error: KP0414: partitions \"server\" and \"client\" would both compile to "
+                               "server.elf\n";
+  EXPECT_NE(errors.find(expected), std::string::npos) << errors;
+  EXPECT_NE(errors.find("  hint: each partition's program is built on its own"), std::string::npos) << errors;
+  EXPECT_NE(errors.find(": 1 error(s), 0 warning(s)"), std::string::npos) << errors;
+  EXPECT_FALSE(fs::exists(path("check.bin")));
+}
+
 TEST_F(CheckTest, APolicyThatChecksEndsWithOkAndItsOneLineSummary) {
   std::string errors;
   EXPECT_EQ(check(errors), 0) << errors;

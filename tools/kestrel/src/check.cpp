@@ -2,6 +2,8 @@
 // Check: the program sources a policy names, and its one-line summary.
 #include <kestrel_cli/check.hpp>
 
+#include <map>
+
 #include <kestrel_cli/programs.hpp>
 
 namespace kestrel_cli {
@@ -24,9 +26,21 @@ std::optional<fs::path> program_source(const kestrel::policy::Partition& partiti
 
 void check_program_sources(const kestrel::policy::Model& model, const std::string& policy,
                            kestrel::policy::Diagnostics& diagnostics) {
+  std::map<std::string, const kestrel::policy::Partition*> by_elf;
   for (const auto& partition : model.partitions) {
     const auto source = program_source(partition, policy);
-    if (!source || fs::is_regular_file(*source)) continue;
+    if (!source) continue;
+    // Each partition's program is built on its own (its kestrel/slots.hpp
+    // differs), into <stem>.elf, which the image builder finds by name.
+    const std::string elf = *compiled_program_name(partition.program);
+    if (const auto [other, inserted] = by_elf.emplace(elf, &partition); !inserted) {
+      diagnostics.report(
+          kestrel::policy::Code::program_elf_name_clash, partition.src.at("program"),
+          "partitions \"" + other->second->name + "\" and \"" + partition.name + "\" would both compile to " + elf,
+          "each partition's program is built on its own (its kestrel/slots.hpp differs); give each "
+          "source its own file name");
+    }
+    if (fs::is_regular_file(*source)) continue;
     diagnostics.report(kestrel::policy::Code::program_source_missing, partition.src.at("program"),
                        "program \"" + partition.program + "\" of partition \"" + partition.name +
                            "\" not found: no file " + source->string(),

@@ -31,16 +31,8 @@ namespace kestrel_cli {
 namespace {
 
 namespace fs = std::filesystem;
-using kestrel::policy::Location;
 
 constexpr const char* tool = "kestrel";
-
-// "file:line:col: error: message", as the compiler prints its diagnostics.
-void report_at(const Location& at, const std::string& message) {
-  std::cerr << at.file;
-  if (at.line != 0) std::cerr << ':' << at.line << ':' << at.column;
-  std::cerr << ": error: " << message << '\n';
-}
 
 int fail(const std::string& message) {
   std::cerr << tool << ": error: " << message << '\n';
@@ -88,8 +80,8 @@ struct Built {
 };
 
 // The programs a policy names as C++ source, planned; errors (a missing
-// source, two sources with one ELF name) are reported at the policy's
-// `program` field.
+// source KP0413, two sources with one ELF name KP0414) are reported at the
+// policy's `program` field.
 std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Model& model, const Build_inputs& inputs,
                                                        const fs::path& work_directory) {
   std::vector<Program_plan> plans;
@@ -99,25 +91,12 @@ std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Mo
     kestrel::policy::print_gcc(std::cerr, missing);
     return std::nullopt;
   }
-  std::map<std::string, const kestrel::policy::Partition*> by_elf;
-  bool ok = true;
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const auto& partition = model.partitions[p];
-    const auto elf = compiled_program_name(partition.program);
-    if (partition.vm || !elf) continue;
-    const Location at = partition.src.at("program");
-    const fs::path source = *program_source(partition, inputs.policy);
-    if (const auto [other, inserted] = by_elf.emplace(*elf, &partition); !inserted) {
-      report_at(at, "partitions \"" + other->second->name + "\" and \"" + partition.name + "\" would both compile to " +
-                        *elf +
-                        ", and each needs its own (its kestrel/slots.hpp differs); give each its own source "
-                        "file name");
-      ok = false;
-      continue;
-    }
-    plans.push_back(plan_program(partition.name, source, work_directory, slots_header(model, p, inputs.policy)));
+    const auto source = program_source(partition, inputs.policy);
+    if (!source) continue;
+    plans.push_back(plan_program(partition.name, *source, work_directory, slots_header(model, p, inputs.policy)));
   }
-  if (!ok) return std::nullopt;
   return plans;
 }
 

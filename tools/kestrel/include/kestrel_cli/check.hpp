@@ -18,8 +18,10 @@ namespace kestrel_cli {
 std::optional<std::filesystem::path> program_source(const kestrel::policy::Partition& partition,
                                                     const std::string& policy);
 
-// Reports each program source the policy names that is not there (KP0413),
-// at its `program` field, with a hint, beside the compiler's diagnostics.
+// Reports each program source the policy names that is not there (KP0413)
+// and each that would compile to the same ELF name as an earlier one
+// (KP0414), at its `program` field, with a hint, beside the compiler's
+// diagnostics.
 void check_program_sources(const kestrel::policy::Model& model, const std::string& policy,
                            kestrel::policy::Diagnostics& diagnostics);
 
