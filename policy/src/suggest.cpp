@@ -59,6 +59,12 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return closest ? "did you mean '" + *closest + "'?" : std::string{};
 }
 
+std::string unknown_argument(std::string_view what, std::string_view argument, const std::vector<std::string>& known) {
+  const std::string suggestion = did_you_mean(argument, known);
+  return "unknown " + std::string(what) + " '" + std::string(argument) + "'" +
+         (suggestion.empty() ? "" : " (" + suggestion + ")");
+}
+
 std::string hint_or_suggestion(std::string_view name, const std::vector<std::string>& candidates, std::string hint) {
   std::string suggestion = did_you_mean(name, candidates);
   return suggestion.empty() ? hint : suggestion;

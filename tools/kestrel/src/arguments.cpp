@@ -158,8 +158,7 @@ const std::vector<std::string> bench_options = {"--build-dir", "--no-build", "--
 
 // "unknown option '--formt' (did you mean '--format'?)"
 std::string unknown(const char* what, const std::string& argument, const std::vector<std::string>& known) {
-  const std::string suggestion = kestrel::policy::did_you_mean(argument, known);
-  return std::string("unknown ") + what + " '" + argument + "'" + (suggestion.empty() ? "" : " (" + suggestion + ")");
+  return kestrel::policy::unknown_argument(what, argument, known);
 }
 
 bool parse_number(std::string_view text, long min, long max, long& out) {

@@ -24,6 +24,10 @@ std::optional<std::string> closest_name(std::string_view name, const std::vector
 // "did you mean 'uart0'?", or an empty string when no candidate is close.
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
+// "unknown option '--formt' (did you mean '--format'?)": what a command-line
+// tool says of an argument it does not know (`what`: "option", "command").
+std::string unknown_argument(std::string_view what, std::string_view argument, const std::vector<std::string>& known);
+
 // `hint`, or "did you mean 'x'?" when a candidate is close (in place of the
 // hint: a likely answer beats general advice).
 std::string hint_or_suggestion(std::string_view name, const std::vector<std::string>& candidates, std::string hint);
