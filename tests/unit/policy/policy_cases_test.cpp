@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Policy cases: compiles every file in cases/ and checks that exactly the
-// diagnostics its expectations name are reported (see cases/README.md).
+// Policy cases: compiles every file in cases/, and the generated limit cases
+// (limit_cases.hpp), and checks that exactly the diagnostics their
+// expectations name are reported (see cases/README.md).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <kestrel/policy/codes.hpp>
 #include <kestrel/policy/compiler.hpp>
 
+#include "limit_cases.hpp"
 #include "policy_test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -144,12 +146,9 @@ std::string test_name(const testing::TestParamInfo<fs::path>& info) {
   return name;
 }
 
-class PolicyCases : public testing::TestWithParam<fs::path> {};
-
-}  // namespace
-
-TEST_P(PolicyCases, ReportsExactlyTheExpectedDiagnostics) {
-  const fs::path file = GetParam();
+// The compiler reports exactly the diagnostics `file` expects, and writes
+// boot-info exactly when none of them is an error.
+void expect_exactly_the_expected_diagnostics(const fs::path& file) {
   auto expected = expectations_for(file);
   const auto result = compile_policy(file.string(), {});
   std::vector<Expected> actual;
@@ -181,7 +180,56 @@ TEST_P(PolicyCases, ReportsExactlyTheExpectedDiagnostics) {
   }
 }
 
+class PolicyCases : public testing::TestWithParam<fs::path> {};
+
+}  // namespace
+
+TEST_P(PolicyCases, ReportsExactlyTheExpectedDiagnostics) { expect_exactly_the_expected_diagnostics(GetParam()); }
+
 INSTANTIATE_TEST_SUITE_P(Cases, PolicyCases, testing::ValuesIn(case_files()), test_name);
+
+// The limits too large for case files: a generated policy one past the limit
+// reports its code where the list starts, as a case file would, and one at
+// the limit compiles cleanly, so that the case shows where the limit is.
+
+void PrintTo(const Limit_case& limit_case, std::ostream* out) { *out << limit_case.name; }
+
+namespace {
+
+class LimitCases : public testing::TestWithParam<Limit_case> {
+ protected:
+  // The generated policy with `count` objects, as a file for the compiler.
+  fs::path write_policy(uint32_t count, std::string_view expectation) {
+    const fs::path path = scratch_.path() / (std::string(GetParam().name) + ".capnp");
+    write_file(path, GetParam().policy(count, expectation));
+    return path;
+  }
+
+ private:
+  Scratch_directory scratch_;
+};
+
+std::string limit_case_name(const testing::TestParamInfo<Limit_case>& info) {
+  std::string name = info.param.name;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+}  // namespace
+
+TEST_P(LimitCases, OnePastTheLimitIsReportedWhereTheListStarts) {
+  const fs::path path = write_policy(GetParam().limit + 1, std::string("  # expect ") + GetParam().code + " @ \"[\"");
+  ASSERT_EQ(expectations_for(path).size(), 1u) << "the generator dropped the expectation";
+  expect_exactly_the_expected_diagnostics(path);
+}
+
+TEST_P(LimitCases, AtTheLimitCompilesCleanly) {
+  const fs::path path = write_policy(GetParam().limit, "");
+  ASSERT_TRUE(expectations_for(path).empty());
+  expect_exactly_the_expected_diagnostics(path);
+}
+
+INSTANTIATE_TEST_SUITE_P(Generated, LimitCases, testing::ValuesIn(limit_cases()), limit_case_name);
 
 // Codes whose trigger cannot be written as a case file (or only as one of
 // megabytes, KP0809); each has its own test in policy_compiler_test.cpp,
@@ -194,6 +242,7 @@ TEST(PolicyCasesCoverage, EveryCodeHasACase) {
   for (const auto& file : case_files()) {
     for (const auto& expected : expectations_for(file)) covered.insert(expected.code);
   }
+  for (const auto& generated : limit_cases()) covered.insert(generated.code);
   for (const auto& info : all_codes()) {
     EXPECT_TRUE(covered.count(code_text(info.code)) != 0)
         << code_text(info.code) << " (" << info.identifier << ") has no case in tests/unit/policy/cases/";
