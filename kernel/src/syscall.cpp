@@ -89,23 +89,21 @@ Status decode_message(const Thread& thread, syscall::Message_info info) {
   return Status::ok;
 }
 
-struct Send {
-  Endpoint* endpoint;
-  uint64_t badge;
-};
-
 // Decode for call, send and nb_send: an endpoint with the send right, and a
-// message the thread may send.
-Decoded<Send> decode_send(const Thread& thread, const syscall::Send_arguments& arguments) {
-  using D = Decoded<Send>;
+// message the thread may send. The checked endpoint capability (its object
+// and badge) is the invocation.
+Decoded_capability decode_send(const Thread& thread, const syscall::Send_arguments& arguments) {
   const Decoded_capability endpoint =
       decode_capability(thread.partition(), arguments.endpoint, Capability_kind::endpoint, abi::right_send);
-  if (endpoint.status != Status::ok) return D::failed(endpoint.status);
-  if (const Status message = decode_message(thread, arguments.info); message != Status::ok) return D::failed(message);
-  Endpoint& object = endpoint_object(endpoint.invocation->object);
+  if (endpoint.status != Status::ok) return endpoint;
+  if (const Status message = decode_message(thread, arguments.info); message != Status::ok) {
+    return Decoded_capability::failed(message);
+  }
   // Nobody could ever receive it: say so now rather than block for ever.
-  if (endpoint_server_stopped(object)) return D::failed(Status::peer_stopped);
-  return D::ok({&object, endpoint.invocation->badge});
+  if (endpoint_server_stopped(endpoint_object(endpoint.invocation->object))) {
+    return Decoded_capability::failed(Status::peer_stopped);
+  }
+  return endpoint;
 }
 
 struct Receive {
@@ -248,11 +246,15 @@ Result message_syscall(abi::Syscall number, Thread& thread, arch::Exception_fram
     case abi::Syscall::call:
     case abi::Syscall::send:
     case abi::Syscall::nb_send:
-      return then_invoke(decode_send(thread, syscall::Send_arguments::from(frame)), [&](const Send& call) {
-        if (number == abi::Syscall::call) return ipc_call(thread, frame, *call.endpoint, call.badge);
-        if (number == abi::Syscall::send) return ipc_send(thread, frame, *call.endpoint, call.badge);
-        return ipc_send_if_received(thread, frame, *call.endpoint, call.badge);
-      });
+      return then_invoke(decode_send(thread, syscall::Send_arguments::from(frame)),
+                         [&](const abi::Capability_entry* capability) {
+                           Endpoint& endpoint = endpoint_object(capability->object);
+                           if (number == abi::Syscall::call)
+                             return ipc_call(thread, frame, endpoint, capability->badge);
+                           if (number == abi::Syscall::send)
+                             return ipc_send(thread, frame, endpoint, capability->badge);
+                           return ipc_send_if_received(thread, frame, endpoint, capability->badge);
+                         });
     case abi::Syscall::recv:
     case abi::Syscall::reply_recv: {
       const bool replies = number == abi::Syscall::reply_recv;
