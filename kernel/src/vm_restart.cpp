@@ -145,7 +145,7 @@ Status decode_vm_restart(const Thread& caller, uint64_t slot, Partition*& vm) {
   return Status::ok;
 }
 
-Blocked begin_vm_restart(Partition& vm, Thread& caller) {
+Result begin_vm_restart(Partition& vm, Thread& caller) {
   log("partition {}: restart asked by {}\n", vm.name(), caller.partition().name());
   bool on_a_cpu = false;
   for (uint32_t i = 0; i < vm.thread_count(); ++i) {
@@ -159,13 +159,10 @@ Blocked begin_vm_restart(Partition& vm, Thread& caller) {
       arch::kick_cpu(vcpu.cpu());
     }
   }
-  if (!on_a_cpu) {
-    caller.context.x[0] = static_cast<uint64_t>(restart_now(vm));
-    return Blocked::no;
-  }
+  if (!on_a_cpu) return Result::done(restart_now(vm));
   vm.restart_waiter = &caller;
   caller.state = Thread::State::blocked_restart;
-  return Blocked::yes;
+  return Result::blocked();
 }
 
 bool continue_vm_restart(Thread& left) {
