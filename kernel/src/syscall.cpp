@@ -240,9 +240,13 @@ Decoded<uint64_t*> decode_ipc_buffer(const Partition& partition, const syscall::
   return D::ok(reinterpret_cast<uint64_t*>(memory));
 }
 
-// The calls that block or pass messages; their other results are in the
-// frame.
-Result message_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame& frame) {
+Result other_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame& frame);
+
+// The calls that block or pass messages, dispatched first: they are the
+// slow paths' common case (Send, a receive); their other results are in the
+// frame. Inline into handle_syscall: one call frame fewer on every slow path.
+[[gnu::always_inline]] inline Result message_syscall(abi::Syscall number, Thread& thread,
+                                                     arch::Exception_frame& frame) {
   switch (number) {
     case abi::Syscall::call:
     case abi::Syscall::send:
@@ -282,13 +286,12 @@ Result message_syscall(abi::Syscall number, Thread& thread, arch::Exception_fram
                            return Result::done();
                          });
     default:
-      return Result::done(Status::invalid_syscall);
+      return other_syscall(number, thread, frame);
   }
 }
 
 // Every other call: threads, vCPUs, VMs, devices and the machine.
-// Inline into handle_syscall: one call frame fewer on every slow path.
-[[gnu::always_inline]] inline Result syscall_result(abi::Syscall number, Thread& thread, arch::Exception_frame& frame) {
+Result other_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame& frame) {
   Partition& partition = thread.partition();
   switch (number) {
     case abi::Syscall::console_write:
@@ -340,14 +343,14 @@ Result message_syscall(abi::Syscall number, Thread& thread, arch::Exception_fram
                            return Result::done();
                          });
     default:
-      return message_syscall(number, thread, frame);
+      return Result::done(Status::invalid_syscall);
   }
 }
 
 }  // namespace
 
 bool handle_syscall(Thread& thread, arch::Exception_frame& frame) {
-  const Result result = syscall_result(static_cast<abi::Syscall>(frame.x[8]), thread, frame);
+  const Result result = message_syscall(static_cast<abi::Syscall>(frame.x[8]), thread, frame);
   if (result.status_now()) frame.x[0] = static_cast<uint64_t>(result.status());
   return result.reschedule();
 }
