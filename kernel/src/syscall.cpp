@@ -221,14 +221,6 @@ Result stop_vcpu_for_its_vmm(Thread& vcpu) {
   return Result::done();
 }
 
-// Decode for vm_restart (vm_restart.hpp says what it checks).
-Decoded<Partition*> decode_restart(const Thread& caller, const Capability_arguments& arguments) {
-  Partition* vm = nullptr;
-  const Status status = decode_vm_restart(caller, arguments.capability.index, vm);
-  if (status != Status::ok) return Decoded<Partition*>::failed(status);
-  return Decoded<Partition*>::ok(vm);
-}
-
 // Decode for set_ipc_buffer: 0 (none), or ipc_buffer_size bytes of the
 // partition's writable memory, 8-byte aligned.
 Decoded<uint64_t*> decode_ipc_buffer(const Partition& partition, const syscall::Ipc_buffer_arguments& arguments) {
@@ -319,7 +311,7 @@ Result other_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame&
                          [](Thread* vcpu) { return stop_vcpu_for_its_vmm(*vcpu); });
     case abi::Syscall::vm_restart:
       // Done now, or once the VM has restarted.
-      return then_invoke(decode_restart(thread, Capability_arguments::from(frame)),
+      return then_invoke(decode_vm_restart(thread, Capability_arguments::from(frame).capability.index),
                          [&](Partition* vm) { return begin_vm_restart(*vm, thread); });
     case abi::Syscall::system_off:
       return then_invoke(decode_capability(partition, Capability_arguments::from(frame).capability,

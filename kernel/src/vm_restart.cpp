@@ -132,17 +132,21 @@ void keep_boot_info_for_restarts(const uint8_t* blob, size_t size) {
   boot_info_size = size;
 }
 
-Status decode_vm_restart(const Thread& caller, uint64_t slot, Partition*& vm) {
+Decoded<Partition*> decode_vm_restart(const Thread& caller, uint64_t slot) {
+  using D = Decoded<Partition*>;
   const abi::Capability_entry* capability = caller.partition().capability(slot);
-  if (capability == nullptr) return Status::invalid_capability;
-  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::vcpu)) return Status::wrong_capability_type;
-  if ((capability->rights & abi::right_control) == 0) return Status::missing_right;
+  if (capability == nullptr) return D::failed(Status::invalid_capability);
+  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::vcpu)) {
+    return D::failed(Status::wrong_capability_type);
+  }
+  if ((capability->rights & abi::right_control) == 0) return D::failed(Status::missing_right);
   Partition& target = thread_object(capability->object).partition();
   // A VM refused at boot has no address space to restart into.
-  if (!target.is_restartable() || !target.may_start || boot_info_blob == nullptr) return Status::invalid_argument;
-  if (&target == &caller.partition() || target.restart_waiter != nullptr) return Status::invalid_argument;
-  vm = &target;
-  return Status::ok;
+  if (!target.is_restartable() || !target.may_start || boot_info_blob == nullptr) {
+    return D::failed(Status::invalid_argument);
+  }
+  if (&target == &caller.partition() || target.restart_waiter != nullptr) return D::failed(Status::invalid_argument);
+  return D::ok(&target);
 }
 
 Result begin_vm_restart(Partition& vm, Thread& caller) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Result: what an invoke step (ipc, notification, vm_restart) tells the
 // system-call handler: the status for the caller's x0, and whether the CPU
-// must pick another thread.
+// must pick another thread; and Decoded, what a decode step gives it.
 #pragma once
 
 #include <cstdint>
@@ -41,5 +41,16 @@ class [[nodiscard]] Result final {
   uint64_t bits_;
 };
 static_assert(sizeof(Result) == 8);
+
+// What a decode step gives: a status, and if it is ok, the call's checked
+// operands (`Invocation`), which its invoke step uses and cannot fail with.
+template <typename Invocation>
+struct [[nodiscard]] Decoded {
+  abi::Status status;
+  Invocation invocation;
+
+  static constexpr Decoded failed(abi::Status why) { return {why, {}}; }
+  static constexpr Decoded ok(Invocation checked) { return {abi::Status::ok, checked}; }
+};
 
 }  // namespace kestrel

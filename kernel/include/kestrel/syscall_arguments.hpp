@@ -8,6 +8,7 @@
 
 #include <arch/exception.hpp>
 #include <kestrel/abi/syscall.hpp>
+#include <kestrel/result.hpp>
 
 namespace kestrel::syscall {
 
@@ -83,15 +84,7 @@ struct Ipc_buffer_arguments {
   static Ipc_buffer_arguments from(const arch::Exception_frame& frame) { return {frame.x[0]}; }
 };
 
-// What a decode step gives: a status, and if it is ok, the call's checked
-// operands (`Invocation`), which its invoke step uses and cannot fail with.
-template <typename Invocation>
-struct [[nodiscard]] Decoded {
-  abi::Status status;
-  Invocation invocation;
-
-  static constexpr Decoded failed(abi::Status why) { return {why, {}}; }
-  static constexpr Decoded ok(Invocation checked) { return {abi::Status::ok, checked}; }
-};
+// What a decode step gives (result.hpp).
+using kestrel::Decoded;
 
 }  // namespace kestrel::syscall

@@ -29,7 +29,7 @@ void keep_boot_info_for_restarts(const uint8_t* blob, size_t size);
 
 // Decode: a vCPU capability (control right) of a restartable VM that was
 // started at boot, is not the caller's own and is not being restarted.
-[[nodiscard]] abi::Status decode_vm_restart(const Thread& caller, uint64_t slot, Partition*& vm);
+Decoded<Partition*> decode_vm_restart(const Thread& caller, uint64_t slot);
 
 // Invoke: stops the VM's vCPUs. If none is on a CPU, restarts the VM now
 // (done, with the restart's status); otherwise the caller waits until
