@@ -10,6 +10,9 @@ set(KESTREL_KERNEL_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel.elf)
 set(KESTREL_KERNEL_BENCH_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel-bench.elf)
 set(KESTREL_KERNEL_COUNTING_ELF ${KESTREL_TARGET_BINARY_DIR}/kernel/kestrel-counting.elf)
 set(KESTREL_KERNEL_TESTS_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kernel-tests.elf)
+# The Kestrel package in the build tree (cmake/kestrel-package.cmake), for
+# find_package(Kestrel): what `kestrel build` compiles programs with.
+set(KESTREL_PACKAGE_DIR ${KESTREL_TARGET_BINARY_DIR}/package)
 # The kernel built with the test key (tests/target/keys), for signing tests.
 set(KESTREL_KERNEL_SIGNED_ELF ${KESTREL_TARGET_BINARY_DIR}/tests/target/kernel/kestrel-signed.elf)
 set(KESTREL_BOOT_PUBLIC_KEY "" CACHE FILEPATH
@@ -29,3 +32,13 @@ ExternalProject_Add(kestrel_target
   INSTALL_COMMAND ""
   BUILD_BYPRODUCTS ${KESTREL_KERNEL_ELF} ${KESTREL_KERNEL_BENCH_ELF} ${KESTREL_KERNEL_COUNTING_ELF} ${KESTREL_KERNEL_TESTS_ELF} ${KESTREL_KERNEL_SIGNED_ELF}
   USES_TERMINAL_BUILD TRUE)
+
+# `cmake --install BUILD --prefix PREFIX` installs the Kestrel package, which
+# the target side holds (cmake/kestrel-package.cmake); DESTDIR passes through
+# the environment.
+install(CODE "
+  execute_process(COMMAND \"${CMAKE_COMMAND}\" --install \"${KESTREL_TARGET_BINARY_DIR}\" --prefix \"\${CMAKE_INSTALL_PREFIX}\"
+                  RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR \"installing the target side (${KESTREL_TARGET_BINARY_DIR}) failed; is it built?\")
+  endif()")

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# Flags for freestanding AArch64 code: the kernel and every partition.
+# Flags for freestanding AArch64 code: the kernel and every partition, in
+# the tree and, through the Kestrel package (KestrelConfig.cmake), in users'
+# own projects.
 set(CMAKE_CXX_STANDARD 20)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
 set(CMAKE_CXX_EXTENSIONS OFF)
@@ -9,14 +11,18 @@ set(CMAKE_CXX_EXTENSIONS OFF)
 # -mno-outline-atomics: atomics inline (LL/SC on Armv8.0), not calls to
 #   libgcc helpers that test for LSE at run time.
 set(KESTREL_TARGET_COMPILE_OPTIONS
-  -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics
+  -ffreestanding -fno-exceptions
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector
   -fno-pie -fno-common -ffunction-sections -fdata-sections
   -mstrict-align -mno-outline-atomics
   -Wall -Wextra -Werror -Wshadow -Wconversion)
+# C++ only: GCC warns about them for C (partition programs may have C
+# sources), and -Werror makes that an error.
+set(KESTREL_TARGET_CXX_OPTIONS -fno-rtti -fno-threadsafe-statics)
 set(KESTREL_TARGET_LINK_OPTIONS -nostdlib -nostartfiles -static -no-pie
   -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)
-add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${KESTREL_TARGET_COMPILE_OPTIONS}>")
+add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${KESTREL_TARGET_COMPILE_OPTIONS}>"
+                    "$<$<COMPILE_LANGUAGE:CXX>:${KESTREL_TARGET_CXX_OPTIONS}>")
 # For the kernel and the bare-metal test guests only (target_compile_options;
 # partition programs may use FP/SIMD, which the kernel switches lazily):
 # -mgeneral-regs-only: the kernel never touches FP/SIMD (but for the save

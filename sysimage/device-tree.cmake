@@ -12,6 +12,10 @@ if(NOT TARGET kestrel_libfdt)
                         INTERFACE_INCLUDE_DIRECTORIES ${FDT_INCLUDE_DIR})
 endif()
 
-add_library(kestrel_device_tree STATIC ${CMAKE_CURRENT_LIST_DIR}/src/device_tree.cpp)
+add_library(kestrel_device_tree STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/src/device_tree.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/device_tree_overlay.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dtc.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/guest_description_check.cpp)
 target_include_directories(kestrel_device_tree PUBLIC ${CMAKE_CURRENT_LIST_DIR}/include)
 target_link_libraries(kestrel_device_tree PRIVATE kestrel_libfdt)

@@ -15,7 +15,8 @@ constexpr uint64_t pings = 3;
 constexpr uint64_t label_ping = 1;
 
 constinit kestrel::Console console(kestrel::slots::call_console, "alpha");
-constinit kestrel::Channel_reader<News> news(news_address, news_size, kestrel::slots::wait_news_doorbell_alpha);
+constinit kestrel::Channel_reader<News> news(kestrel::channels::news_address, kestrel::channels::news_size,
+                                             kestrel::slots::wait_news_doorbell_alpha);
 
 }  // namespace
 

@@ -13,7 +13,8 @@
 namespace {
 
 constinit kestrel::Console console(kestrel::slots::call_console, "beta");
-constinit kestrel::Channel_writer<News> news(news_address, news_size, kestrel::slots::signal_news_doorbell_alpha);
+constinit kestrel::Channel_writer<News> news(kestrel::channels::news_address, kestrel::channels::news_size,
+                                             kestrel::slots::signal_news_doorbell_alpha);
 
 kestrel::Outgoing ping(const kestrel::Incoming& request) {
   const uint64_t number = request.word(0);

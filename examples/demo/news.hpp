@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // News: what beta writes to alpha through the shared-memory channel "news"
-// (both see it at the same address, demo.capnp).
+// (where each sees it: kestrel::channels::news_address and news_size in its
+// generated kestrel/slots.hpp, from demo.capnp).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,3 @@ struct News {
   uint64_t item;
   uint64_t square;  // item * item, so the reader can check what it got
 };
-
-inline constexpr uint64_t news_address = 0x60'0000;
-inline constexpr uint64_t news_size = 0x1000;

@@ -5,14 +5,13 @@
 // "hog" spins for 100 ms without pause, at a budget of 1 ms in every 4 ms:
 // the kernel takes the CPU from it at each budget's end, logs the first
 // overrun, and the other partitions keep their time. Both threads run this
-// program; "hog" has its stack at hog_stack (see demo.capnp).
+// program; "hog" has its stack in region "hog-stack", above snoop's.
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 
 namespace {
 
 constexpr uint64_t alpha_data = 0x4800'0000;  // alpha's data, at this physical address (demo.capnp)
-constexpr uint64_t hog_stack = 0x90'0000;
 constexpr uint64_t spin_microseconds = 100'000;
 
 // One console client per thread: a client buffers its line.
@@ -49,6 +48,6 @@ uint64_t counter() {
 extern "C" int main() {
   uint64_t sp;
   asm volatile("mov %0, sp" : "=r"(sp));
-  if (sp > hog_stack) hog();
+  if (sp > kestrel::memory::hog_stack_address) hog();
   snoop();
 }

@@ -106,11 +106,10 @@ void lend_time_to_starting_servers(const Endpoint& endpoint, Thread& sender) {
   }
 }
 
-Blocked queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
+void queue(Thread& sender, Endpoint& endpoint, Thread::State state) {
   sender.state = state;
   endpoint.enqueue(sender);
   lend_time_to_starting_servers(endpoint, sender);
-  return Blocked::yes;
 }
 
 }  // namespace
@@ -127,65 +126,59 @@ void write_exit_answer(Thread& sender, uint64_t value) {
   }
 }
 
-Blocked ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
+Result ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
   caller.sent_badge = badge;
   caller.kernel_message = false;
   if (Thread* receiver = endpoint.take_receiver(); receiver != nullptr) {
     hand_over(caller, registers_of(caller, frame), *receiver, receiver->context, true);
     make_ready(*receiver);
-    return Blocked::yes;
+    return Result::blocked();
   }
-  return queue(caller, endpoint, Thread::State::blocked_call);
+  queue(caller, endpoint, Thread::State::blocked_call);
+  return Result::blocked();
 }
 
-Blocked ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
-  if (ipc_send_if_received(sender, frame, endpoint, badge)) return Blocked::no;
+Result ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
+  if (const Result sent = ipc_send_if_received(sender, frame, endpoint, badge); sent.ok()) return sent;
   // Status ok is what the sender finds in x0 once a receiver took it.
   frame.x[0] = static_cast<uint64_t>(Status::ok);
-  return queue(sender, endpoint, Thread::State::blocked_send);
+  queue(sender, endpoint, Thread::State::blocked_send);
+  return Result::blocked();
 }
 
-bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
+Result ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
   sender.sent_badge = badge;
   sender.kernel_message = false;
   Thread* const receiver = endpoint.take_receiver();
-  if (receiver == nullptr) return false;
+  if (receiver == nullptr) return Result::done(Status::would_block);
   hand_over(sender, registers_of(sender, frame), *receiver, receiver->context, false);
   make_ready(*receiver);
-  frame.x[0] = static_cast<uint64_t>(Status::ok);
-  return true;
+  return Result::done();
 }
 
-Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint, Notification* also) {
+Result ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint, Notification* also) {
   receiver.waited_for_call = true;  // a passive server runs on callers' time from now on
   receiver.serving = nullptr;       // done with the last message
   if (Thread* sender = endpoint.dequeue(); sender != nullptr) {
     const bool wants_reply = sender->state == Thread::State::blocked_call;
     hand_over(*sender, source_of(*sender), receiver, frame, wants_reply);
     if (!wants_reply) make_ready(*sender);
-    return Blocked::no;
+    return Result::done();
   }
-  if (endpoint.receiver != nullptr && endpoint.receiver != &receiver) {
-    frame.x[0] = static_cast<uint64_t>(Status::would_deadlock);
-    return Blocked::no;
-  }
+  if (endpoint.receiver != nullptr && endpoint.receiver != &receiver) return Result::done(Status::would_deadlock);
   if (also != nullptr) {
     uint64_t word = 0;
-    if (!also->wait_beside_endpoint(receiver, word)) {
-      frame.x[0] = static_cast<uint64_t>(Status::would_deadlock);
-      return Blocked::no;
-    }
+    if (!also->wait_beside_endpoint(receiver, word)) return Result::done(Status::would_deadlock);
     if (word != 0) {
-      frame.x[0] = static_cast<uint64_t>(Status::ok);
       frame.x[1] = word;
       frame.x[2] = abi::message_info(abi::notification_label, 0);
-      return Blocked::no;
+      return Result::done();
     }
   }
   endpoint.receiver = &receiver;
   receiver.receiving_on = &endpoint;
   receiver.state = Thread::State::blocked_receive;
-  return Blocked::yes;
+  return Result::blocked();
 }
 
 void stop_receiving(Thread& receiver) {

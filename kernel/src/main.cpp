@@ -3,6 +3,7 @@
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/boot_info.hpp>
+#include <kestrel/boot_signature.hpp>
 #include <kestrel/cpu.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/irq.hpp>
@@ -15,11 +16,6 @@
 #include <kestrel/thread.hpp>
 #include <kestrel/version.hpp>
 #include <kestrel/vm_restart.hpp>
-
-#if KESTREL_BOOT_PUBLIC_KEY
-#include <kestrel/ed25519.hpp>
-#include <kestrel_boot_public_key.hpp>
-#endif
 
 using namespace kestrel;
 
@@ -45,28 +41,6 @@ const uint8_t* find_boot_info(size_t& size) {
   }
   size = header->total_size;
   return reinterpret_cast<const uint8_t*>(address);
-}
-
-// A kernel built with a public key boots only boot-info signed with it
-// (abi::Boot_info_signature follows the blob); one built without ignores
-// signatures.
-bool signature_accepted(const uint8_t* blob, size_t size) {
-#if KESTREL_BOOT_PUBLIC_KEY
-  const auto* signature = reinterpret_cast<const abi::Boot_info_signature*>(blob + ((size + 7) & ~size_t{7}));
-  if (signature->magic != abi::signature_magic || signature->signed_size != size) {
-    log("boot: boot-info is not signed, and this kernel boots only images signed with its key\n");
-    return false;
-  }
-  if (!ed25519_verify(kestrel_boot_public_key, blob, size, signature->ed25519)) {
-    log("boot: boot-info signature INVALID: not signed with this kernel's key\n");
-    return false;
-  }
-  log("boot: boot-info signature verified (Ed25519)\n");
-#else
-  (void)blob;
-  (void)size;
-#endif
-  return true;
 }
 
 // Every partition, created once at boot from boot-info; no allocation after.
@@ -197,7 +171,7 @@ extern "C" [[noreturn]] void kernel_main() {
     if (!read.ok()) {
       log("boot: boot-info rejected: {} (section {}, entry {})\n", to_string(read.problem().error),
           to_string(read.problem().section), read.problem().index);
-    } else if (signature_accepted(blob, size)) {
+    } else if (boot_info_signature_accepted(blob, size)) {
       const Boot_info& info = read.info();
       log("boot-info: system \"{}\", {} partitions\n", info.system_name(), info.partitions().size());
       // From here on the kernel's own memory is W^X and table walks are

@@ -40,19 +40,15 @@ bool Notification::wait_beside_endpoint(Thread& thread, uint64_t& word) {
   return true;
 }
 
-bool Notification::wait(Thread& thread, arch::Exception_frame& frame) {
+Result Notification::wait(Thread& thread, arch::Exception_frame& frame) {
   if (word_ != 0) {
-    frame.x[0] = static_cast<uint64_t>(abi::Status::ok);
     frame.x[1] = take();
-    return false;
+    return Result::done();
   }
-  if (waiter_ != nullptr && waiter_ != &thread) {
-    frame.x[0] = static_cast<uint64_t>(abi::Status::would_deadlock);
-    return false;
-  }
+  if (waiter_ != nullptr && waiter_ != &thread) return Result::done(abi::Status::would_deadlock);
   waiter_ = &thread;
   thread.state = Thread::State::blocked_notification;
-  return true;
+  return Result::blocked();
 }
 
 Notification& notification_object(uint32_t index) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Page_table: status descriptions, and the template compiled with the kernel's flags.
+// Page_table: status descriptions (the walker itself is a template in the header).
 #include <kestrel/page_table.hpp>
-#include <kestrel/table_pool.hpp>
 
 namespace kestrel {
 
@@ -12,13 +11,13 @@ const char* to_string(Map_status status) {
     case Map_status::size_zero:
       return "size is zero";
     case Map_status::misaligned:
-      return "address, physical address or size is not a multiple of 4 KiB";
+      return "address, physical address or size is not a multiple of the page size";
     case Map_status::address_overflow:
       return "range wraps around the 64-bit address space";
     case Map_status::input_out_of_range:
       return "address beyond the translation's input range";
     case Map_status::output_out_of_range:
-      return "physical address beyond 40 bits";
+      return "physical address beyond the output address range";
     case Map_status::bad_attributes:
       return "invalid access or memory type";
     case Map_status::executable_device:
@@ -32,14 +31,5 @@ const char* to_string(Map_status status) {
   }
   return "unknown status";
 }
-
-// Not in an anonymous namespace: the instantiations below must have external
-// linkage, or they would be unused functions (the linker's --gc-sections
-// drops them from the kernel image).
-
-// Compiled here once with the kernel flags, whether or not the kernel uses
-// every member.
-template class Page_table<Stage2_regime, Static_table_pool<4>>;
-template class Page_table<El2_regime, Static_table_pool<4>>;
 
 }  // namespace kestrel

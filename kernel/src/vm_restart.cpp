@@ -133,20 +133,24 @@ void keep_boot_info_for_restarts(const uint8_t* blob, size_t size) {
   boot_info_size = size;
 }
 
-Status decode_vm_restart(const Thread& caller, uint64_t slot, Partition*& vm) {
+Decoded<Partition*> decode_vm_restart(const Thread& caller, uint64_t slot) {
+  using D = Decoded<Partition*>;
   const abi::Capability_entry* capability = caller.partition().capability(slot);
-  if (capability == nullptr) return Status::invalid_capability;
-  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::vcpu)) return Status::wrong_capability_type;
-  if ((capability->rights & abi::right_control) == 0) return Status::missing_right;
+  if (capability == nullptr) return D::failed(Status::invalid_capability);
+  if (capability->kind != static_cast<uint32_t>(abi::Capability_kind::vcpu)) {
+    return D::failed(Status::wrong_capability_type);
+  }
+  if ((capability->rights & abi::right_control) == 0) return D::failed(Status::missing_right);
   Partition& target = thread_object(capability->object).partition();
   // A VM refused at boot has no address space to restart into.
-  if (!target.is_restartable() || !target.may_start || boot_info_blob == nullptr) return Status::invalid_argument;
-  if (&target == &caller.partition() || target.restart_waiter != nullptr) return Status::invalid_argument;
-  vm = &target;
-  return Status::ok;
+  if (!target.is_restartable() || !target.may_start || boot_info_blob == nullptr) {
+    return D::failed(Status::invalid_argument);
+  }
+  if (&target == &caller.partition() || target.restart_waiter != nullptr) return D::failed(Status::invalid_argument);
+  return D::ok(&target);
 }
 
-Blocked begin_vm_restart(Partition& vm, Thread& caller) {
+Result begin_vm_restart(Partition& vm, Thread& caller) {
   log("partition {}: restart asked by {}\n", vm.name(), caller.partition().name());
   bool on_a_cpu = false;
   for (uint32_t i = 0; i < vm.thread_count(); ++i) {
@@ -160,13 +164,10 @@ Blocked begin_vm_restart(Partition& vm, Thread& caller) {
       arch::kick_cpu(vcpu.cpu());
     }
   }
-  if (!on_a_cpu) {
-    caller.context.x[0] = static_cast<uint64_t>(restart_now(vm));
-    return Blocked::no;
-  }
+  if (!on_a_cpu) return Result::done(restart_now(vm));
   vm.restart_waiter = &caller;
   caller.state = Thread::State::blocked_restart;
-  return Blocked::yes;
+  return Result::blocked();
 }
 
 bool continue_vm_restart(Thread& left) {

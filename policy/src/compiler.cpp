@@ -3,11 +3,22 @@
 #include <kestrel/policy/compiler.hpp>
 #include <kestrel/policy/stages.hpp>
 
+#include <atomic>
+
 #include <kj/exception.h>
 
 namespace kestrel::policy {
+namespace {
+
+// Relaxed: a count read by tests, ordering nothing else.
+std::atomic<uint64_t> compile_count{0};
+
+}  // namespace
+
+uint64_t policies_compiled() { return compile_count.load(std::memory_order_relaxed); }
 
 Compile_result compile_policy(const std::string& path, const Load_options& options) {
+  compile_count.fetch_add(1, std::memory_order_relaxed);
   Compile_result result;
   Diagnostics& diagnostics = result.diagnostics;
   try {

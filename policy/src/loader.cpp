@@ -2,6 +2,7 @@
 // Loader: Cap'n Proto text through capnp::SchemaParser, JSON through
 // capnp::JsonCodec, both with a source map for locations.
 #include <kestrel/policy/loader.hpp>
+#include <kestrel/policy/suggest.hpp>
 #include <kestrel/policy/text.hpp>
 
 #include <capnp/compat/json.h>
@@ -17,6 +18,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace kestrel::policy {
@@ -44,6 +47,56 @@ constexpr size_t max_policy_size = 64U << 20;
 // Deeper than any policy needs (about 6), and shallow enough for Cap'n
 // Proto's recursive parser and for the source map's scanners.
 constexpr uint32_t max_nesting_depth = 64;
+
+// Every field name and enumerant of the schema, from System down: the
+// names a misspelt one in Cap'n Proto text may have meant (its errors do
+// not say which struct or enum it was looking in).
+struct Schema_names {
+  std::vector<std::string> fields;
+  std::vector<std::string> enumerants;
+};
+
+void collect_names(capnp::StructSchema schema, Schema_names& names, std::set<uint64_t>& seen) {
+  if (!seen.insert(schema.getProto().getId()).second) return;
+  for (const auto field : schema.getFields()) {
+    names.fields.emplace_back(field.getProto().getName().cStr());
+    auto type = field.getType();
+    if (type.isList()) type = type.asList().getElementType();
+    if (type.isStruct()) collect_names(type.asStruct(), names, seen);
+    if (type.isEnum() && seen.insert(type.asEnum().getProto().getId()).second) {
+      for (const auto enumerant : type.asEnum().getEnumerants())
+        names.enumerants.emplace_back(enumerant.getProto().getName().cStr());
+    }
+  }
+}
+
+const Schema_names& schema_names() {
+  static const Schema_names names = [] {
+    Schema_names collected;
+    std::set<uint64_t> seen;
+    collect_names(capnp::Schema::from<schema::System>(), collected, seen);
+    return collected;
+  }();
+  return names;
+}
+
+// The quoted name in `message` after `prefix`, or none.
+std::optional<std::string> name_after(std::string_view message, std::string_view prefix, std::string_view end) {
+  if (message.substr(0, prefix.size()) != prefix) return std::nullopt;
+  const auto rest = message.substr(prefix.size());
+  return std::string(rest.substr(0, rest.find(end)));
+}
+
+// A suggestion for a misspelt field ("Struct has no field named 'x'.") or
+// enumerant ("Not defined: x"), else where to look.
+std::string capnp_error_hint(std::string_view message) {
+  const std::string general = "see the schema in policy/schema/kestrel/policy.capnp and docs/policy.md";
+  if (const auto field = name_after(message, "Struct has no field named '", "'"))
+    return hint_or_suggestion(*field, schema_names().fields, general);
+  if (const auto name = name_after(message, "Not defined: ", " "))
+    return hint_or_suggestion(*name, schema_names().enumerants, general);
+  return general;
+}
 
 // Reports every error Cap'n Proto finds, in this file and in files it
 // imports, with the position Cap'n Proto gives.
@@ -104,7 +157,7 @@ class Reporting_schema_file final : public capnp::SchemaFile {
   void reportError(SourcePos start, SourcePos, kj::StringPtr message) const override {
     if (silenced_) return;
     diagnostics_.report(Code::capnp_error, {display_name_, start.line + 1, start.column + 1}, message.cStr(),
-                        "see the schema in policy/schema/kestrel/policy.capnp and docs/policy.md");
+                        capnp_error_hint(message.cStr()));
   }
 
  private:
@@ -453,7 +506,9 @@ class Loader {
         diagnostics_.report(
             Code::json_unknown_key, policy_->file_->locate(member.key_offset),
             "unknown key " + policy::quoted(member.key) + " in " + std::string(schema.getShortDisplayName().cStr()),
-            "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names));
+            hint_or_suggestion(
+                member.key, names,
+                "the fields of " + std::string(schema.getShortDisplayName().cStr()) + " are: " + join(names)));
       }
     }
   }

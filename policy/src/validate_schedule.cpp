@@ -86,9 +86,12 @@ void check_coverage(const Model& model, const std::map<uint32_t, const Cpu_plan*
       }
       const Cpu_plan& cpu_plan = *plan->second;
       if (cpu_plan.exclusive != none) continue;  // its owner runs; others are reported by check_plan
-      const bool has_window = std::any_of(cpu_plan.windows.begin(), cpu_plan.windows.end(),
-                                          [&](const Window& window) { return window.partition == p; });
-      if (!has_window) {
+      // A window or an exclusive owner with a misspelt partition name
+      // (KP0110) may be the one meant for it.
+      const bool has_window = std::any_of(cpu_plan.windows.begin(), cpu_plan.windows.end(), [&](const Window& window) {
+        return window.partition == p || window.partition == none;
+      });
+      if (!has_window && !cpu_plan.exclusive_named) {
         diagnostics
             .report(Code::partition_without_window, thread.src.at("cpu"),
                     what + " runs on CPU " + std::to_string(thread.cpu) + ", where " + quoted(partition.name) +

@@ -85,7 +85,10 @@ void check_thread(const Model& model, uint32_t partition_number, uint32_t thread
                          what + " is passive but has a " + (thread.budget_us != 0 ? "budget" : "period"),
                          "a passive server runs on its callers' time: remove budgetUs and periodUs");
     }
-    if (servers.count({partition_number, thread_number}) == 0) {
+    // An endpoint whose server or serverThread is misspelt may be the one
+    // it serves (KP0110, KP0111 report that).
+    const bool maybe_served = model.unresolved.partition || model.unresolved.thread;
+    if (servers.count({partition_number, thread_number}) == 0 && !maybe_served) {
       diagnostics.report(Code::passive_not_server, thread.src.at("passive"),
                          what + " is passive but serves no endpoint, so it would never run",
                          "name it as serverThread of an endpoint, or make it active");

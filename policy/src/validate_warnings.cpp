@@ -38,14 +38,17 @@ void validate_warnings(const Model& model, Diagnostics& diagnostics) {
   }
   for (uint32_t e = 0; e < model.endpoints.size(); ++e) {
     const Endpoint& endpoint = model.endpoints[e];
-    if (!endpoint.implicit && endpoint.clients.empty() && fault_endpoints.count(e) == 0) {
+    // A misspelt faultHandler (KP0112) may have named it.
+    if (!endpoint.implicit && endpoint.clients.empty() && fault_endpoints.count(e) == 0 && !model.unresolved.endpoint) {
       diagnostics.report(Code::endpoint_no_clients, endpoint.src.at("name"),
                          "endpoint " + quoted(endpoint.name) + " has no clients", "add clients, or remove it");
     }
   }
   for (uint32_t n = 0; n < model.notifications.size(); ++n) {
     const Notification& notification = model.notifications[n];
-    if (!notification.implicit && notification.signallers.empty() && notifications_fed_by_irqs.count(n) == 0) {
+    // A misspelt notification of a device grant (KP0114) may have named it.
+    if (!notification.implicit && notification.signallers.empty() && notifications_fed_by_irqs.count(n) == 0 &&
+        !model.unresolved.notification) {
       diagnostics.report(Code::notification_no_signallers, notification.src.at("name"),
                          "notification " + quoted(notification.name) + " has no signallers and no interrupts",
                          "add signallers, route a device's interrupts to it, or remove it");

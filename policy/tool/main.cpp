@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include <kestrel/policy/check_command.hpp>
 #include <kestrel/policy/codes.hpp>
-
-#include "check_command.hpp"
+#include <kestrel/policy/suggest.hpp>
 
 namespace {
 
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     }
   }
   if (arguments[0] == "codes") return arguments.size() == 1 ? list_codes() : usage_error("codes takes no arguments");
-  if (arguments[0] != "check") return usage_error("unknown command '" + arguments[0] + "'");
+  if (arguments[0] != "check") return usage_error(unknown_argument("command", arguments[0], {"check", "codes"}));
 
   Check_options options;
   for (size_t i = 1; i < arguments.size(); ++i) {
@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
     } else if (argument == "--werror") {
       options.warnings_are_errors = true;
     } else if (!argument.empty() && argument[0] == '-') {
-      return usage_error("unknown option '" + argument + "'");
+      return usage_error(unknown_argument(
+          "option", argument, {"-o", "--output", "--summary", "--format", "-I", "--import", "--constant", "--werror"}));
     } else if (options.policy.empty()) {
       options.policy = argument;
     } else {

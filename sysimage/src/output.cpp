@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Output: ELF writing (the format is written by hand: writing needs no parser,
-// and tests read the result back through libelf), report and graph.
+// and tests read the result back through libelf), the report, and rendering
+// the picture (system_graph.cpp draws it).
 #include <kestrel/sysimage/output.hpp>
 
 #include <elf.h>
@@ -27,15 +28,6 @@ template <typename T>
 void append(std::vector<uint8_t>& out, const T& value) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(&value);
   out.insert(out.end(), bytes, bytes + sizeof value);
-}
-
-std::string dot_quoted(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '\\';  // names never hold backslashes; labels use \n for new lines
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 }  // namespace
@@ -114,50 +106,6 @@ std::string image_report(const System_image& image, const std::string& summary) 
     out << "  " << format_hex(image.digests[p], text) << "  " << model.partitions[p].name << '\n';
   }
   out << '\n' << summary;
-  return out.str();
-}
-
-std::string system_graph(const policy::Model& model) {
-  std::ostringstream out;
-  out << "digraph " << dot_quoted(model.name) << " {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
-  for (const auto& partition : model.partitions) {
-    std::string label = partition.name + "\\nVMID " + std::to_string(partition.vmid);
-    if (partition.vm) label += "\\nVM, " + std::to_string(partition.vm->cpus.size()) + " vCPUs";
-    out << "  " << dot_quoted(partition.name) << " [label=" << dot_quoted(label)
-        << (partition.vm ? ", style=\"rounded,filled\", fillcolor=lightblue" : "") << "];\n";
-  }
-  for (const auto& endpoint : model.endpoints) {
-    if (endpoint.server == policy::none) continue;
-    const std::string& server = model.partitions[endpoint.server].name;
-    if (endpoint.implicit) continue;  // VM exits: drawn as the VMM edge below
-    for (const auto& client : endpoint.clients) {
-      if (client.partition == policy::none) continue;
-      out << "  " << dot_quoted(model.partitions[client.partition].name) << " -> " << dot_quoted(server)
-          << " [label=" << dot_quoted("call " + endpoint.name) << "];\n";
-    }
-  }
-  for (const auto& channel : model.channels) {
-    if (channel.writer.partition == policy::none) continue;
-    for (const auto& reader : channel.readers) {
-      if (reader.partition == policy::none) continue;
-      out << "  " << dot_quoted(model.partitions[channel.writer.partition].name) << " -> "
-          << dot_quoted(model.partitions[reader.partition].name)
-          << " [style=dashed, label=" << dot_quoted("channel " + channel.name) << "];\n";
-    }
-  }
-  for (const auto& partition : model.partitions) {
-    if (partition.vm && partition.vm->vmm != policy::none) {
-      out << "  " << dot_quoted(model.partitions[partition.vm->vmm].name) << " -> " << dot_quoted(partition.name)
-          << " [style=bold, label=\"VMM of\"];\n";
-    }
-    for (const auto& grant : partition.grants) {
-      if (grant.device == policy::none) continue;
-      const std::string device = "device " + model.platform.devices[grant.device].name;
-      out << "  " << dot_quoted(device) << " [shape=ellipse, style=dotted];\n  " << dot_quoted(device) << " -> "
-          << dot_quoted(partition.name) << " [style=dotted, arrowhead=none];\n";
-    }
-  }
-  out << "}\n";
   return out.str();
 }
 

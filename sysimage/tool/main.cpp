@@ -7,10 +7,10 @@
 #include <vector>
 
 #include <kestrel/policy/output_file.hpp>
+#include <kestrel/policy/suggest.hpp>
 #include <kestrel/sysimage/image.hpp>
 #include <kestrel/sysimage/signing.hpp>
-
-#include "write_outputs.hpp"
+#include <kestrel/sysimage/write_outputs.hpp>
 
 namespace {
 
@@ -81,7 +81,9 @@ int keygen(const std::vector<std::string>& arguments) {
                           : arguments[i] == "--public" ? &public_key
                           : arguments[i] == "--header" ? &header
                                                        : nullptr;
-    if (target == nullptr) return usage_error("unknown keygen option '" + arguments[i] + "'");
+    if (target == nullptr) {
+      return usage_error(policy::unknown_argument("keygen option", arguments[i], {"--secret", "--public", "--header"}));
+    }
     if (i + 1 >= arguments.size()) return usage_error(arguments[i] + " needs a file");
     *target = arguments[++i];
   }
@@ -119,7 +121,9 @@ int main(int argc, char** argv) {
   }
   if (arguments.empty()) return usage_error("no command given");
   if (arguments[0] == "keygen") return keygen(arguments);
-  if (arguments[0] != "build") return usage_error("unknown command '" + arguments[0] + "'");
+  if (arguments[0] != "build") {
+    return usage_error(policy::unknown_argument("command", arguments[0], {"build", "keygen"}));
+  }
   Options options;
   for (size_t i = 1; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
@@ -148,7 +152,9 @@ int main(int argc, char** argv) {
     } else if (argument == "--sign") {
       if (!value(options.inputs.secret_key_path)) return usage_error("--sign needs a secret key file");
     } else if (!argument.empty() && argument[0] == '-') {
-      return usage_error("unknown option '" + argument + "'");
+      return usage_error(policy::unknown_argument(
+          "option", argument,
+          {"--kernel", "-o", "--output", "-P", "--path", "-I", "--import", "--report", "--graph", "--svg", "--sign"}));
     } else if (options.inputs.policy_path.empty()) {
       options.inputs.policy_path = argument;
     } else {

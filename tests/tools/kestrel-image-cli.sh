@@ -21,6 +21,12 @@ check "unknown command" 2 "$tool" make
 check "no kernel" 2 "$tool" build "$policy" -o "$scratch/i.elf"
 check "no output" 2 "$tool" build "$policy" --kernel "$kernel"
 check "unknown option" 2 "$tool" build "$policy" --kernel "$kernel" -o "$scratch/i.elf" --fast
+check "misspelt command" 2 "$tool" biuld "$policy"
+expect_in "misspelt command" "$scratch/err" "unknown command 'biuld' (did you mean 'build'?)"
+check "misspelt option" 2 "$tool" build "$policy" --kernle "$kernel" -o "$scratch/i.elf"
+expect_in "misspelt option" "$scratch/err" "unknown option '--kernle' (did you mean '--kernel'?)"
+check "misspelt keygen option" 2 "$tool" keygen --secert "$scratch/s" --public "$scratch/p"
+expect_in "misspelt keygen option" "$scratch/err" "unknown keygen option '--secert' (did you mean '--secret'?)"
 expect_no_files "usage errors"
 
 check "missing programs" 1 "$tool" build "$policy" --kernel "$kernel" -o "$scratch/i.elf"

@@ -14,6 +14,10 @@ check "help" 0 "$tool" --help && expect_in "help" "$scratch/out" "usage: kestrel
 check "no arguments" 2 "$tool" && expect_in "no arguments" "$scratch/err" "no command given"
 check "unknown command" 2 "$tool" frobnicate && expect_in "unknown command" "$scratch/err" "unknown command 'frobnicate'"
 check "unknown option" 2 "$tool" check "$good" --frob && expect_in "unknown option" "$scratch/err" "unknown option '--frob'"
+check "misspelt command" 2 "$tool" chekc "$good" &&
+  expect_in "misspelt command" "$scratch/err" "unknown command 'chekc' (did you mean 'check'?)"
+check "misspelt option" 2 "$tool" check "$good" --summray - &&
+  expect_in "misspelt option" "$scratch/err" "unknown option '--summray' (did you mean '--summary'?)"
 check "missing policy" 2 "$tool" check -o "$scratch/x.bin"
 check "two policies" 2 "$tool" check "$good" "$good"
 check "bad format" 2 "$tool" check "$good" --format xml

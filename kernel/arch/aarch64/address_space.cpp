@@ -5,12 +5,12 @@
 #include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
 #include <arch/fp.hpp>
+#include <arch/page_table_format.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vcpu.hpp>
 #include <arch/vgic.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/log.hpp>
-#include <kestrel/page_table.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/table_pool.hpp>
 #include <kestrel/thread.hpp>

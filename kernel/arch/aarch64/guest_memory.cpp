@@ -13,9 +13,9 @@
 // TLBs may hold the previous run's code and translations (stage 1 entries
 // are tagged with the VMID and the guest's ASIDs, which a new run reuses),
 // so they are invalidated on every CPU (the inner-shareable forms).
+#include <arch/page_table_format.hpp>
 #include <arch/sysreg.hpp>
 #include <kestrel/arch.hpp>
-#include <kestrel/page_table.hpp>
 #include <kestrel/partition.hpp>
 
 namespace kestrel::arch {

@@ -4,11 +4,11 @@
 // read-write, RAM read-write and never executable, the console UART as
 // device memory. Anything unmapped faults, which catches wild kernel
 // pointers.
+#include <arch/page_table_format.hpp>
 #include <arch/sysreg.hpp>
 #include <board/board.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/log.hpp>
-#include <kestrel/page_table.hpp>
 #include <kestrel/table_pool.hpp>
 
 extern "C" char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];

@@ -4,34 +4,33 @@
 //
 // Every function here is an invoke step: its arguments were decoded (checked)
 // before, so it cannot fail. `frame` is the calling thread's live registers.
-// Each returns whether the calling thread blocked (and so the CPU must pick
-// another thread).
+// Those a system call invokes return its Result (result.hpp): the status
+// for x0, or that the caller blocked.
 #pragma once
 
 #include <arch/exception.hpp>
 #include <kestrel/endpoint.hpp>
+#include <kestrel/result.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
 
-enum class Blocked : bool { no, yes };
-
 // call: hand the message to a waiting receiver (the caller then waits for
 // the reply), or queue the caller.
-Blocked ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
+Result ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
 
 // send: hand the message to a waiting receiver and continue, or queue the
 // sender until one comes.
-Blocked ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
+Result ipc_send(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
 
-// nb_send: hand the message over if a receiver waits; false if none did.
-bool ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
+// nb_send: hand the message over if a receiver waits; would_block if none did.
+Result ipc_send_if_received(Thread& sender, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge);
 
 // recv: take the oldest queued message, or the word of `also` (may be
-// null) if it is non-zero, or wait for either. Refuses (x0 = would_deadlock)
-// if another thread already waits on the endpoint or on `also`.
-Blocked ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint,
-                    class Notification* also = nullptr);
+// null) if it is non-zero, or wait for either. Refuses (would_deadlock) if
+// another thread already waits on the endpoint or on `also`.
+Result ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& endpoint,
+                   class Notification* also = nullptr);
 
 // A thread waiting in recv stops waiting on its endpoint (a notification
 // it also waited on ended its wait).

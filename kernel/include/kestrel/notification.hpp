@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <arch/exception.hpp>
+#include <kestrel/result.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
@@ -20,9 +21,8 @@ class Notification final {
   void signal(uint64_t badge, Thread* signaller = nullptr);
 
   // wait: takes the word into x1 if it is non-zero, else blocks `thread`
-  // (true) until a signal. Refuses (x0 = would_deadlock, false) if another
-  // thread already waits.
-  [[nodiscard]] bool wait(Thread& thread, arch::Exception_frame& frame);
+  // until a signal. Refuses (would_deadlock) if another thread already waits.
+  Result wait(Thread& thread, arch::Exception_frame& frame);
 
   // poll: the word (0 if none), which is then zero.
   uint64_t take() {

@@ -3,8 +3,6 @@
 //
 // The image builder on the host runs this same code to compute the digests
 // it stores, so host and kernel cannot disagree about padding or byte order.
-// Freestanding: no heap, no libc calls, no unaligned loads (early boot may
-// hash with the MMU off), general registers only.
 //
 // Streaming use: Sha256 hasher; hasher.update(...)...; hasher.finish().
 // One-shot: sha256(data, size).
@@ -13,59 +11,32 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <kestrel/sha2.hpp>
+
 namespace kestrel {
 
-struct Sha256_digest {
-  uint8_t bytes[32];
-
-  // A plain loop rather than a defaulted comparison, which the compiler may
-  // lower to a memcmp call that the kernel does not have.
-  [[nodiscard]] friend constexpr bool operator==(const Sha256_digest& left, const Sha256_digest& right) {
-    uint8_t difference = 0;
-    for (size_t i = 0; i < sizeof(left.bytes); ++i) difference |= static_cast<uint8_t>(left.bytes[i] ^ right.bytes[i]);
-    return difference == 0;
-  }
+// FIPS 180-4 sections 4.1.2, 4.2.2 and 5.3.3.
+struct Sha256_parameters {
+  using Word = uint32_t;
+  static constexpr size_t rounds = 64;
+  // Rotations of the Σ0 and Σ1 functions, rotations and shift of σ0 and σ1.
+  static constexpr unsigned big_sigma0[3] = {2, 13, 22};
+  static constexpr unsigned big_sigma1[3] = {6, 11, 25};
+  static constexpr unsigned small_sigma0[3] = {7, 18, 3};
+  static constexpr unsigned small_sigma1[3] = {17, 19, 10};
+  static const Word initial_state[8];
+  static const Word round_constants[rounds];
 };
 
-class Sha256 {
- public:
-  Sha256();
-
-  // Hashes `size` more bytes at `data` (which may be null if size is 0).
-  // Whole 64-byte blocks are compressed straight from `data`; only a partial
-  // block at either end is copied into the object.
-  void update(const void* data, size_t size);
-
-  // The digest of everything passed to update() since construction, the last
-  // finish() or reset(). Leaves the object reset, ready for a new message.
-  [[nodiscard]] Sha256_digest finish();
-
-  // Discards any message in progress.
-  void reset();
-
- private:
-  void compress(const uint8_t* block);
-
-  static constexpr size_t block_size = 64;
-
-  uint32_t state_[8];  // the intermediate hash value H(i)
-  // Only the first buffered_ bytes are meaningful; left uninitialised so that
-  // a hasher on the stack costs no 64-byte clear.
-  uint8_t buffer_[block_size];
-  size_t buffered_;
-  // Bytes hashed so far: padding encodes the message length in bits, which
-  // the standard limits to below 2^64.
-  uint64_t total_bytes_;
-};
+using Sha256 = Sha2<Sha256_parameters>;
+extern template class Sha2<Sha256_parameters>;  // instantiated in trust/sha256.cpp
+using Sha256_digest = Sha256::Digest;
+static_assert(sizeof(Sha256_digest) == 32);
 
 // The SHA-256 digest of `size` bytes at `data`, in one call.
 [[nodiscard]] Sha256_digest sha256(const void* data, size_t size);
 
-// 64 lowercase hex digits and a terminating NUL.
+// 64 lowercase hex digits and a terminating NUL (format_hex in sha2.hpp).
 inline constexpr size_t sha256_hex_buffer_size = 65;
-
-// Writes the digest as NUL-terminated lowercase hex into `text`, and returns
-// `text` so a log call can take it directly.
-const char* format_hex(const Sha256_digest& digest, char (&text)[sha256_hex_buffer_size]);
 
 }  // namespace kestrel

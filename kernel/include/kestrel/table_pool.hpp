@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <arch/page_table_format.hpp>
 #include <kestrel/page_table.hpp>
 
 namespace kestrel {
@@ -35,10 +36,10 @@ class Static_table_pool {
 
  private:
   struct Page {
-    uint64_t entries[vmsa::entries_per_table];
+    uint64_t entries[arch::vmsa::entries_per_table];
   };
 
-  alignas(Stage2_regime::root_tables* vmsa::page_size) Page pages_[Pages];
+  alignas(arch::table_pool_alignment) Page pages_[Pages];
   size_t next_ = 0;
 };
 

@@ -18,6 +18,7 @@
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/partition.hpp>
+#include <kestrel/result.hpp>
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
@@ -28,12 +29,12 @@ void keep_boot_info_for_restarts(const uint8_t* blob, size_t size);
 
 // Decode: a vCPU capability (control right) of a restartable VM that was
 // started at boot, is not the caller's own and is not being restarted.
-[[nodiscard]] abi::Status decode_vm_restart(const Thread& caller, uint64_t slot, Partition*& vm);
+Decoded<Partition*> decode_vm_restart(const Thread& caller, uint64_t slot);
 
 // Invoke: stops the VM's vCPUs. If none is on a CPU, restarts the VM now
-// and puts the status in the caller's x0 (Blocked::no); otherwise the
-// caller waits until continue_vm_restart finishes it (Blocked::yes).
-Blocked begin_vm_restart(Partition& vm, Thread& caller);
+// (done, with the restart's status); otherwise the caller waits until
+// continue_vm_restart finishes it (blocked).
+Result begin_vm_restart(Partition& vm, Thread& caller);
 
 // A CPU has switched away from `left` and saved its state: if its VM waits
 // to restart and no other vCPU of it is on a CPU, restarts it now and wakes

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Boot-info reader tests: a valid blob reads back, and every check rejects.
 //
-// Valid blobs come from the host's writer; each rejection test breaks one
-// thing (through the writer, or by patching bytes and fixing the checksum so
-// that the check under test is the one that fails) and asserts the exact
-// error, section and entry index.
+// Valid blobs come from the host's writer; each rejection breaks one thing
+// (through the writer, or by patching bytes and fixing the checksum so that
+// the check under test is the one that fails) and asserts the exact error,
+// section and entry index. Most are rows of one table (BootInfoRejects);
+// the blob-level ones that break bytes rather than fields are tests of
+// their own.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -118,6 +120,37 @@ Boot_info_writer valid_system() {
   writer.add(Cpu_plan_entry{.cpu = 0, .first_window = 0, .window_count = 2, .major_frame_ns = 10 * ms});
   writer.add(Cpu_plan_entry{
       .cpu = 1, .flags = cpu_exclusive, .first_window = 2, .window_count = 1, .major_frame_ns = 10 * ms});
+  return writer;
+}
+
+// valid_system() plus measurements of both partitions and their digests.
+Boot_info_writer measured_system() {
+  Boot_info_writer writer = valid_system();
+  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 0x1234});
+  writer.add(Measurement_entry{.partition = 0, .pa = 0x4820'0000, .size = 0x10});
+  writer.add(Measurement_entry{.partition = 1, .pa = 0x4400'0000, .size = 0x10'0000});
+  writer.add(Digest_entry{{1}});
+  writer.add(Digest_entry{{2}});
+  return writer;
+}
+
+// measured_system() with the guest restartable and a copy of its first
+// measured range (0x1234 bytes at 0x4800'0000) in RAM nobody maps.
+Boot_info_writer restartable_system() {
+  Boot_info_writer writer = measured_system();
+  writer.partition(0).flags |= partition_restartable;
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'0000, .guest_pa = 0x4800'0000, .size = 0x1234});
+  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'2000, .guest_pa = 0x4820'0008, .size = 0x8});
+  return writer;
+}
+
+// measured_system() with the guest's two placeholders, an rng-seed (64
+// bytes) and a kaslr-seed (8) one after the other in its first measured
+// range: each property is its 12-byte header and its value.
+Boot_info_writer seeded_system() {
+  Boot_info_writer writer = measured_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 64, .pa = 0x4800'1000});
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64});
   return writer;
 }
 
@@ -275,7 +308,89 @@ TEST(BootInfo, NameOutsideTheTableIsEmpty) {
   EXPECT_STREQ(result.info().name(0xffff'ffff), "");
 }
 
-// The blob as a whole.
+TEST(BootInfo, AcceptsWritableAndExecutableWhereAllowed) {
+  Boot_info_writer writer = valid_system();
+  // The VMM's RAM, when the policy asked for it.
+  writer.region(2).attributes = region_read | region_write | region_execute | region_write_execute;
+  EXPECT_TRUE(accepted(writer.finish()));
+  // The guest's RAM (region 0 of a VM) is writable and executable anyway.
+  EXPECT_EQ(valid_system().region(0).attributes & region_write_execute, 0u);
+  EXPECT_TRUE(accepted(valid_system().finish()));
+}
+
+TEST(BootInfo, AcceptsVmidsBeyond8BitsWith16BitVmids) {
+  Boot_info_writer writer = valid_system();
+  writer.partition(0).vmid = 256;
+  writer.platform().vmid_bits = 16;
+  EXPECT_TRUE(accepted(writer.finish()));
+  writer.partition(0).vmid = 50'000;  // beyond the first window of the duplicate search
+  writer.partition(1).vmid = 50'001;
+  EXPECT_TRUE(accepted(writer.finish()));
+}
+
+TEST(BootInfo, AcceptsConsoleAndPowerCapabilitiesOfObjectZero) {
+  for (const auto kind : {Capability_kind::console, Capability_kind::power}) {
+    Boot_info_writer writer = valid_system();
+    writer.capability(3).kind = static_cast<uint32_t>(kind);
+    writer.capability(3).object = 0;
+    const auto blob = writer.finish();
+    EXPECT_TRUE(kestrel::read_boot_info(blob.data(), blob.size()).ok()) << static_cast<uint32_t>(kind);
+  }
+}
+
+TEST(BootInfo, AcceptsMeasurementsAndReadsThemBack) {
+  const auto blob = measured_system().finish();
+  const auto result = kestrel::read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result.info().measurements().size(), 3u);
+  EXPECT_EQ(result.info().measurements()[2].size, 0x10'0000u);
+  ASSERT_EQ(result.info().digests().size(), 2u);
+  EXPECT_EQ(result.info().digests()[1].sha256[0], 2u);
+}
+
+TEST(BootInfo, AcceptsPristineCopiesAndReadsThemBack) {
+  const Blob blob = restartable_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  ASSERT_EQ(result.info().pristine().size(), 2u);
+  EXPECT_EQ(result.info().pristine()[1].guest_pa, 0x4820'0008u);
+}
+
+// Boot-info from the policy compiler alone has no pristine copies yet; the
+// image builder adds them.
+TEST(BootInfo, AcceptsRestartableVmsWithoutCopiesBeforeTheImage) {
+  Boot_info_writer compiled = valid_system();
+  compiled.partition(0).flags |= partition_restartable;
+  const Blob blob = compiled.finish();
+  EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
+}
+
+TEST(BootInfo, AcceptsSeedPlaceholdersAndReadsThemBack) {
+  const Blob blob = seeded_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  ASSERT_EQ(result.info().guest_seeds().size(), 2u);
+  EXPECT_EQ(result.info().guest_seeds()[1].pa, 0x4800'104cu);
+  EXPECT_EQ(result.info().guest_seeds()[1].size, 8u);
+  EXPECT_EQ(guest_seed_property_size(result.info().guest_seeds()[0]), 76u);
+  EXPECT_EQ(guest_seed_property_size(Guest_seed_entry{.size = 5}), 20u) << "the value padded to 4 bytes";
+}
+
+TEST(BootInfo, AcceptsSeedsEndingWhereTheMeasuredRangeEnds) {
+  Boot_info_writer writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1234 - 20});
+  const Blob just_inside = writer.finish();
+  EXPECT_TRUE(read_boot_info(just_inside.data(), just_inside.size()).ok());
+}
+
+TEST(BootInfo, AcceptsSeedsRightAfterTheOneBefore) {
+  Boot_info_writer writer = seeded_system();
+  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64 + 20});
+  const Blob adjacent = writer.finish();
+  EXPECT_TRUE(read_boot_info(adjacent.data(), adjacent.size()).ok());
+}
+
+// Breaking the blob's bytes rather than one field.
 
 TEST(BootInfo, RejectsTruncated) {
   const Blob blob = valid_system().finish();
@@ -307,31 +422,12 @@ TEST(BootInfo, RejectsMisalignedData) {
   }
 }
 
-TEST(BootInfo, RejectsWrongMagic) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.magic ^= 1; }), Boot_info_error::bad_magic));
-}
-
-TEST(BootInfo, RejectsWrongVersion) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 0; }), Boot_info_error::bad_version));
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 1; }), Boot_info_error::bad_version))
-      << "version 1 had no measurements";
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = 4; }), Boot_info_error::bad_version))
-      << "version 4 had no seed placeholders";
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.version = kestrel::abi::boot_info_version + 1; }),
-                            Boot_info_error::bad_version));
-}
-
-TEST(BootInfo, RejectsWrongHeaderSize) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.header_size += 8; }), Boot_info_error::bad_header_size));
-}
-
 TEST(BootInfo, RejectsSizeMismatch) {
   const Blob blob = valid_system().finish();
   Blob longer = blob;
   longer.resize(blob.size() + 8, 0);
   EXPECT_TRUE(rejected_with(longer, Boot_info_error::size_mismatch));
   EXPECT_TRUE(rejected_with(blob.data(), blob.size() - 1, Boot_info_error::size_mismatch, Section::count, no_index));
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { h.total_size -= 8; }), Boot_info_error::size_mismatch));
 }
 
 TEST(BootInfo, RejectsWrongChecksum) {
@@ -347,8 +443,6 @@ TEST(BootInfo, RejectsWrongChecksum) {
   EXPECT_TRUE(rejected_with(wrong_field, Boot_info_error::bad_checksum));
 }
 
-// The section table.
-
 TEST(BootInfo, RejectsWrongEntrySize) {
   for (uint32_t s = 0; s < section_count; ++s) {
     const auto section = static_cast<Section>(s);
@@ -358,453 +452,11 @@ TEST(BootInfo, RejectsWrongEntrySize) {
   }
 }
 
-TEST(BootInfo, RejectsMisalignedSection) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::regions).offset += 4; }),
-                            Boot_info_error::section_misaligned, Section::regions));
-}
-
-TEST(BootInfo, RejectsSectionOutOfBounds) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::strings).offset += 8; }),
-                            Boot_info_error::section_out_of_bounds, Section::strings));
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::threads).count = 0xffff'ffff; }),
-                            Boot_info_error::section_out_of_bounds, Section::threads));
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::ram_ranges).offset = 0xffff'fff8; }),
-                            Boot_info_error::section_out_of_bounds, Section::ram_ranges));
-}
-
-TEST(BootInfo, RejectsSectionOverlappingHeader) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::partitions).offset = 8; }),
-                            Boot_info_error::section_overlaps_header, Section::partitions));
-}
-
-TEST(BootInfo, RejectsOverlappingSections) {
-  EXPECT_TRUE(rejected_with(
-      with_header([](auto& h) { table(h, Section::threads).offset = table(h, Section::regions).offset + 8; }),
-      Boot_info_error::sections_overlap, Section::threads));
-  EXPECT_TRUE(rejected_with(
-      with_header([](auto& h) { table(h, Section::ram_ranges).offset = table(h, Section::cpu_plans).offset; }),
-      Boot_info_error::sections_overlap, Section::cpu_plans));
-}
-
-TEST(BootInfo, RejectsTooManyEntries) {
-  Boot_info_writer ram = valid_system();
-  for (uint32_t i = 1; i <= max_ram_ranges; ++i) ram.add(Memory_range{.base = uint64_t{i} << 32, .size = 0x1000});
-  EXPECT_TRUE(rejected_with(ram.finish(), Boot_info_error::too_many_entries, Section::ram_ranges));
-
-  Boot_info_writer irqs = valid_system();
-  for (uint32_t i = 1; i <= max_irqs; ++i) irqs.add(Irq_entry{.intid = 33 + i, .notification = 0, .partition = 1});
-  EXPECT_TRUE(rejected_with(irqs.finish(), Boot_info_error::too_many_entries, Section::irqs));
-}
-
-// The platform.
-
-TEST(BootInfo, RejectsBadCpuCount) {
-  for (const uint32_t count : {0U, max_cpus + 1}) {
-    Boot_info_writer writer = valid_system();
-    writer.platform().cpu_count = count;
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_cpu_count)) << count;
-  }
-}
-
-TEST(BootInfo, RejectsBadVmidBits) {
-  for (const uint32_t bits : {0U, 12U, 32U}) {
-    Boot_info_writer writer = valid_system();
-    writer.platform().vmid_bits = bits;
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_vmid_bits)) << bits;
-  }
-}
-
-TEST(BootInfo, RejectsTimerIntidThatIsNotAPpi) {
-  for (const uint32_t intid : {15U, 32U}) {
-    Boot_info_writer writer = valid_system();
-    writer.platform().hypervisor_timer_intid = intid;
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_timer_intid)) << intid;
-  }
-  Boot_info_writer writer = valid_system();
-  writer.platform().virtual_timer_intid = 40;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::bad_timer_intid));
-}
-
-// Strings and names.
-
-TEST(BootInfo, RejectsEmptyStringTable) {
-  EXPECT_TRUE(rejected_with(with_header([](auto& h) { table(h, Section::strings).count = 0; }),
-                            Boot_info_error::strings_empty, Section::strings));
-}
-
 TEST(BootInfo, RejectsUnterminatedStringTable) {
   Blob blob = valid_system().finish();
   blob.back() = 'x';
   EXPECT_TRUE(rejected_with(resealed(blob), Boot_info_error::strings_unterminated, Section::strings));
 }
-
-TEST(BootInfo, RejectsNameOutOfBounds) {
-  const auto outside = static_cast<uint32_t>(valid_system().strings().size());
-  const auto expect_rejected = [](Boot_info_writer writer, Section section, uint32_t index) {
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::name_out_of_bounds, section, index));
-  };
-  EXPECT_TRUE(rejected_with(with_header([&](auto& h) { h.system_name = outside; }), Boot_info_error::name_out_of_bounds,
-                            Section::count, no_index));
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).name = outside;
-  expect_rejected(writer, Section::partitions, 1);
-  writer = valid_system();
-  writer.region(2).name = 0xffff'ffff;
-  expect_rejected(writer, Section::regions, 2);
-  writer = valid_system();
-  writer.thread(1).name = outside + 100;
-  expect_rejected(writer, Section::threads, 1);
-  writer = valid_system();
-  writer.endpoint(0).name = outside;
-  expect_rejected(writer, Section::endpoints, 0);
-  writer = valid_system();
-  writer.notification(0).name = outside;
-  expect_rejected(writer, Section::notifications, 0);
-}
-
-TEST(BootInfo, RejectsNameTooLong) {
-  Boot_info_writer writer = valid_system();
-  writer.notification(0).name = writer.intern(std::string(max_name_length + 1, 'n'));
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::name_too_long, Section::notifications, 0));
-}
-
-// RAM ranges and regions.
-
-TEST(BootInfo, RejectsBadRamRange) {
-  Boot_info_writer writer = valid_system();
-  writer.ram_range(0).base += 0x800;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_misaligned, Section::ram_ranges, 0));
-  writer = valid_system();
-  writer.ram_range(0).size = 0;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::size_zero, Section::ram_ranges, 0));
-  writer = valid_system();
-  writer.ram_range(0).base = 0xffff'ffff'ffff'f000;
-  writer.ram_range(0).size = 0x2000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::ram_ranges, 0));
-}
-
-TEST(BootInfo, RejectsMisalignedRegion) {
-  for (const auto misalign : {+[](Region_entry& r) { r.ipa += 0x10; }, +[](Region_entry& r) { r.pa += 0x800; },
-                              +[](Region_entry& r) { r.size += 1; }}) {
-    Boot_info_writer writer = valid_system();
-    misalign(writer.region(1));
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_misaligned, Section::regions, 1));
-  }
-}
-
-TEST(BootInfo, NativePartitionsAreWXorX) {
-  Boot_info_writer writer = valid_system();
-  writer.region(2).attributes = region_read | region_write | region_execute;  // the VMM's RAM
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::writable_and_executable, Section::regions, 2));
-  writer.region(2).attributes |= region_write_execute;  // the policy asked for it
-  EXPECT_TRUE(accepted(writer.finish()));
-  // The guest's RAM (region 0 of a VM) is writable and executable anyway.
-  EXPECT_EQ(valid_system().region(0).attributes & region_write_execute, 0u);
-  EXPECT_TRUE(accepted(valid_system().finish()));
-}
-
-TEST(BootInfo, RejectsEmptyRegion) {
-  Boot_info_writer writer = valid_system();
-  writer.region(2).size = 0;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::size_zero, Section::regions, 2));
-}
-
-TEST(BootInfo, RejectsRegionAddressOverflow) {
-  Boot_info_writer writer = valid_system();
-  writer.region(2).ipa = 0xffff'ffff'fff0'0000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::regions, 2));
-  writer = valid_system();
-  writer.region(2).pa = 0xffff'ffff'ffff'f000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::regions, 2));
-}
-
-TEST(BootInfo, RejectsUnknownRegionAttributes) {
-  Boot_info_writer writer = valid_system();
-  writer.region(0).attributes |= 1U << 8;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::regions, 0));
-}
-
-TEST(BootInfo, RejectsOverlappingIpasInOnePartition) {
-  Boot_info_writer writer = valid_system();
-  writer.region(1).ipa = writer.region(0).ipa + writer.region(0).size - 0x1000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::region_ipa_overlap, Section::regions, 1));
-  writer = valid_system();
-  writer.region(1).ipa = writer.region(0).ipa - 0x1000;
-  writer.region(1).size = 0x2000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::region_ipa_overlap, Section::regions, 1));
-}
-
-// Partitions.
-
-TEST(BootInfo, RejectsUnknownPartitionFlags) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).flags = 1U << 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::partitions, 1));
-}
-
-TEST(BootInfo, RejectsVmidZero) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).vmid = 0;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_zero, Section::partitions, 1));
-}
-
-TEST(BootInfo, RejectsVmidTooLarge) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(0).vmid = 256;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_too_large, Section::partitions, 0));
-  writer.platform().vmid_bits = 16;
-  EXPECT_TRUE(accepted(writer.finish()));
-  writer.partition(0).vmid = 0x1'0000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_too_large, Section::partitions, 0));
-}
-
-TEST(BootInfo, RejectsDuplicateVmid) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).vmid = writer.partition(0).vmid;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_duplicate, Section::partitions, 1));
-  writer.platform().vmid_bits = 16;  // beyond the first window of the duplicate search
-  writer.partition(0).vmid = 50'000;
-  writer.partition(1).vmid = 50'000;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::vmid_duplicate, Section::partitions, 1));
-  writer.partition(1).vmid = 50'001;
-  EXPECT_TRUE(accepted(writer.finish()));
-}
-
-TEST(BootInfo, RejectsPartitionRangesOutsideTheirSections) {
-  using enum Boot_info_error;
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).region_count = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), region_range_invalid, Section::partitions, 1));
-  writer = valid_system();
-  writer.partition(1).first_region = 0xffff'ffff;  // first + count wraps in 32 bits
-  EXPECT_TRUE(rejected_with(writer.finish(), region_range_invalid, Section::partitions, 1));
-  writer = valid_system();
-  writer.partition(1).first_thread = 3;
-  EXPECT_TRUE(rejected_with(writer.finish(), thread_range_invalid, Section::partitions, 1));
-  writer = valid_system();
-  writer.partition(1).capability_count = 6;
-  EXPECT_TRUE(rejected_with(writer.finish(), capability_range_invalid, Section::partitions, 1));
-}
-
-TEST(BootInfo, RejectsTooManyRegionsInAPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).region_count = max_regions_per_partition + 1;
-  for (uint32_t i = 1; i <= max_regions_per_partition; ++i) {
-    writer.add(Region_entry{.ipa = 0x10'0000 + uint64_t{i} * 0x10'0000, .pa = 0x4400'0000, .size = 0x1000});
-  }
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::too_many_regions, Section::partitions, 1));
-}
-
-TEST(BootInfo, RejectsTooManyThreadsInAPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).thread_count = max_threads_per_partition + 1;
-  const Thread_entry vmm_thread = writer.threads()[2];
-  for (uint32_t i = 1; i <= max_threads_per_partition; ++i) writer.add(vmm_thread);
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::too_many_threads, Section::partitions, 1));
-}
-
-TEST(BootInfo, RejectsTooManyCapabilitiesInAPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).capability_count = max_capabilities_per_partition + 1;
-  const uint32_t missing = max_capabilities_per_partition + 1 - 5;
-  const Capability_entry vmm_capability = writer.capabilities()[1];
-  for (uint32_t i = 0; i < missing; ++i) writer.add(vmm_capability);
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::too_many_capabilities, Section::partitions, 1));
-}
-
-// Threads.
-
-TEST(BootInfo, RejectsThreadWithInvalidPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.thread(2).partition = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::threads, 2));
-}
-
-TEST(BootInfo, RejectsThreadOutsideItsPartitionsRange) {
-  Boot_info_writer writer = valid_system();
-  writer.thread(2).partition = 0;  // the VMM's thread claims to be the guest's
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::thread_partition_mismatch, Section::threads, 2));
-}
-
-TEST(BootInfo, RejectsThreadInNoPartitionsRange) {
-  Boot_info_writer writer = valid_system();
-  Thread_entry stray = writer.threads()[2];  // claims the VMM, whose range stays at one thread
-  writer.add(stray);
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::thread_partition_mismatch, Section::threads, 3));
-}
-
-TEST(BootInfo, RejectsPartitionRangeHoldingAnotherPartitionsThread) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(1).first_thread = 1;  // the VMM's range now also covers the guest's vcpu1
-  writer.partition(1).thread_count = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::thread_partition_mismatch, Section::threads, 1));
-}
-
-TEST(BootInfo, RejectsBadThreadFields) {
-  using enum Boot_info_error;
-  Boot_info_writer writer = valid_system();
-  writer.thread(2).priority = 256;
-  EXPECT_TRUE(rejected_with(writer.finish(), priority_too_high, Section::threads, 2));
-  writer = valid_system();
-  writer.thread(1).cpu = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), cpu_out_of_range, Section::threads, 1));
-  writer = valid_system();
-  writer.thread(0).fault_endpoint = 1;
-  EXPECT_TRUE(rejected_with(writer.finish(), fault_endpoint_invalid, Section::threads, 0));
-  writer = valid_system();
-  writer.thread(2).budget_ns = writer.thread(2).period_ns + 1;
-  EXPECT_TRUE(rejected_with(writer.finish(), budget_exceeds_period, Section::threads, 2));
-  writer = valid_system();
-  writer.thread(2).flags = 1U << 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), unknown_flags, Section::threads, 2));
-}
-
-// Endpoints, notifications and IRQs.
-
-TEST(BootInfo, RejectsEndpointWithInvalidPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.endpoint(0).server_partition = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::endpoints, 0));
-}
-
-TEST(BootInfo, RejectsNotificationWithInvalidPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.notification(0).owner_partition = no_index;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::notifications, 0));
-}
-
-TEST(BootInfo, RejectsIrqIntidOutsideSpis) {
-  for (const uint32_t intid : {0U, 31U, 1020U, 1023U}) {
-    Boot_info_writer writer = valid_system();
-    writer.irq(0).intid = intid;
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::intid_out_of_range, Section::irqs, 0)) << intid;
-  }
-}
-
-TEST(BootInfo, RejectsIrqWithInvalidIndices) {
-  Boot_info_writer writer = valid_system();
-  writer.irq(0).notification = 1;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::notification_index_invalid, Section::irqs, 0));
-  writer = valid_system();
-  writer.irq(0).partition = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::irqs, 0));
-}
-
-TEST(BootInfo, RejectsIntidBoundTwice) {
-  Boot_info_writer writer = valid_system();
-  writer.add(Irq_entry{.intid = 40, .notification = 0, .partition = 1});
-  writer.add(Irq_entry{.intid = 33, .notification = 0, .partition = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::intid_duplicate, Section::irqs, 2));
-}
-
-// Capabilities.
-
-TEST(BootInfo, RejectsUnknownCapabilityKind) {
-  for (const uint32_t kind : {0U, 7U}) {
-    Boot_info_writer writer = valid_system();
-    writer.capability(3).kind = kind;
-    EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_kind_invalid, Section::capabilities, 3));
-  }
-}
-
-TEST(BootInfo, ConsoleCapabilityNamesObjectZero) {
-  Boot_info_writer writer = valid_system();
-  writer.capability(3).kind = static_cast<uint32_t>(kestrel::abi::Capability_kind::console);
-  writer.capability(3).object = 0;
-  const auto blob = writer.finish();
-  EXPECT_TRUE(kestrel::read_boot_info(blob.data(), blob.size()).ok());
-  writer.capability(3).object = 1;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_object_invalid, Section::capabilities, 3));
-}
-
-TEST(BootInfo, PowerCapabilityNamesObjectZero) {
-  Boot_info_writer writer = valid_system();
-  writer.capability(3).kind = static_cast<uint32_t>(kestrel::abi::Capability_kind::power);
-  writer.capability(3).object = 0;
-  const auto blob = writer.finish();
-  EXPECT_TRUE(kestrel::read_boot_info(blob.data(), blob.size()).ok());
-  writer.capability(3).object = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_object_invalid, Section::capabilities, 3));
-}
-
-TEST(BootInfo, RejectsCapabilityObjectOutOfRange) {
-  // Capabilities 1..5 name endpoint 0, notification 0, IRQ 0, thread 0, thread 1.
-  for (const uint32_t index : {1U, 2U, 3U, 4U}) {
-    Boot_info_writer writer = valid_system();
-    writer.capability(index).object = index == 4 ? 3 : 1;
-    EXPECT_TRUE(
-        rejected_with(writer.finish(), Boot_info_error::capability_object_invalid, Section::capabilities, index));
-  }
-}
-
-TEST(BootInfo, RejectsVcpuCapabilityToANativeThread) {
-  Boot_info_writer writer = valid_system();
-  writer.capability(5).object = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::capability_object_not_vcpu, Section::capabilities, 5));
-}
-
-TEST(BootInfo, RejectsUnknownRights) {
-  Boot_info_writer writer = valid_system();
-  writer.capability(0).rights |= 1U << 4;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_rights, Section::capabilities, 0));
-}
-
-// Windows and CPU plans.
-
-TEST(BootInfo, RejectsWindowWithInvalidPartition) {
-  Boot_info_writer writer = valid_system();
-  writer.window(1).partition = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::windows, 1));
-}
-
-TEST(BootInfo, RejectsCpuPlanForMissingCpu) {
-  Boot_info_writer writer = valid_system();
-  writer.cpu_plan(1).cpu = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::cpu_out_of_range, Section::cpu_plans, 1));
-}
-
-TEST(BootInfo, RejectsTwoPlansForOneCpu) {
-  Boot_info_writer writer = valid_system();
-  writer.cpu_plan(1).cpu = 0;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::cpu_plan_duplicate, Section::cpu_plans, 1));
-}
-
-TEST(BootInfo, RejectsBadWindowRanges) {
-  using enum Boot_info_error;
-  Boot_info_writer writer = valid_system();
-  writer.cpu_plan(1).window_count = 0;
-  EXPECT_TRUE(rejected_with(writer.finish(), no_windows, Section::cpu_plans, 1));
-  writer = valid_system();
-  writer.cpu_plan(1).window_count = 2;
-  EXPECT_TRUE(rejected_with(writer.finish(), window_range_invalid, Section::cpu_plans, 1));
-  writer = valid_system();
-  writer.cpu_plan(0).first_window = 0xffff'ffff;
-  EXPECT_TRUE(rejected_with(writer.finish(), window_range_invalid, Section::cpu_plans, 0));
-  writer = valid_system();
-  writer.cpu_plan(1).window_count = max_windows_per_cpu + 1;
-  for (uint32_t i = 0; i < max_windows_per_cpu; ++i) writer.add(Window_entry{.partition = 0, .duration_ns = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), too_many_windows, Section::cpu_plans, 1));
-}
-
-TEST(BootInfo, RejectsMajorFrameMismatch) {
-  Boot_info_writer writer = valid_system();
-  writer.cpu_plan(0).major_frame_ns -= 1;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::major_frame_mismatch, Section::cpu_plans, 0));
-}
-
-TEST(BootInfo, RejectsMajorFrameOverflow) {
-  Boot_info_writer writer = valid_system();
-  writer.window(0).duration_ns = UINT64_MAX;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::major_frame_overflow, Section::cpu_plans, 0));
-}
-
-TEST(BootInfo, RejectsUnknownCpuPlanFlags) {
-  Boot_info_writer writer = valid_system();
-  writer.cpu_plan(0).flags = 1U << 1;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::unknown_flags, Section::cpu_plans, 0));
-}
-
-// Messages.
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
   const auto last = static_cast<uint32_t>(Boot_info_error::seeds_unsorted);
@@ -821,246 +473,543 @@ TEST(BootInfo, EveryErrorHasItsOwnText) {
   EXPECT_STREQ(kestrel::to_string(Section::count), "header");
 }
 
-namespace {
-
-// valid_system() plus measurements of both partitions and their digests.
-Boot_info_writer measured_system() {
-  Boot_info_writer writer = valid_system();
-  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 0x1234});
-  writer.add(Measurement_entry{.partition = 0, .pa = 0x4820'0000, .size = 0x10});
-  writer.add(Measurement_entry{.partition = 1, .pa = 0x4400'0000, .size = 0x10'0000});
-  writer.add(Digest_entry{{1}});
-  writer.add(Digest_entry{{2}});
-  return writer;
-}
-
-}  // namespace
-
-TEST(BootInfo, AcceptsMeasurementsAndReadsThemBack) {
-  const auto blob = measured_system().finish();
-  const auto result = kestrel::read_boot_info(blob.data(), blob.size());
-  ASSERT_TRUE(result.ok());
-  ASSERT_EQ(result.info().measurements().size(), 3u);
-  EXPECT_EQ(result.info().measurements()[2].size, 0x10'0000u);
-  ASSERT_EQ(result.info().digests().size(), 2u);
-  EXPECT_EQ(result.info().digests()[1].sha256[0], 2u);
-}
-
-TEST(BootInfo, RejectsMeasurementsOutsideTheirPartition) {
-  using enum Boot_info_error;
-  Boot_info_writer writer = measured_system();
-  writer.add(Measurement_entry{.partition = 1, .pa = 0x4800'0000, .size = 0x1000});  // partition 0's RAM
-  EXPECT_TRUE(rejected_with(writer.finish(), measurement_outside_regions, Section::measurements, 3));
-  writer = measured_system();
-  writer.add(Measurement_entry{.partition = 1, .pa = 0x440f'f000, .size = 0x2000});  // runs past the region
-  EXPECT_TRUE(rejected_with(writer.finish(), measurement_outside_regions, Section::measurements, 3));
-  writer = measured_system();
-  writer.add(Measurement_entry{.partition = 1, .pa = 0xffff'ffff'ffff'f000, .size = 0x2000});
-  EXPECT_TRUE(rejected_with(writer.finish(), address_overflow, Section::measurements, 3));
-  writer = measured_system();
-  writer.add(Measurement_entry{.partition = 1, .pa = 0x4400'0000, .size = 0});
-  EXPECT_TRUE(rejected_with(writer.finish(), size_zero, Section::measurements, 3));
-  writer = measured_system();
-  writer.add(Measurement_entry{.partition = 2, .pa = 0x4400'0000, .size = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), partition_index_invalid, Section::measurements, 3));
-}
-
-TEST(BootInfo, RejectsUnsortedMeasurements) {
-  Boot_info_writer writer = measured_system();
-  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::measurements_unsorted, Section::measurements, 3));
-}
-
-TEST(BootInfo, RejectsMissingOrExtraDigests) {
-  Boot_info_writer writer = valid_system();
-  writer.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
-  writer = measured_system();
-  writer.add(Digest_entry{{3}});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
-}
-
-// Restartable VMs and their pristine copies (version 4).
+// One field broken at a time.
 
 namespace {
 
-// measured_system() with the guest restartable and a copy of its first
-// measured range (0x1234 bytes at 0x4800'0000) in RAM nobody maps.
-Boot_info_writer restartable_system() {
-  Boot_info_writer writer = measured_system();
-  writer.partition(0).flags |= partition_restartable;
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'0000, .guest_pa = 0x4800'0000, .size = 0x1234});
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'2000, .guest_pa = 0x4820'0008, .size = 0x8});
-  return writer;
+// Where a rejection is reported: an entry of a section, or the blob as a
+// whole (Section::count, no_index).
+struct Where {
+  Section section = Section::count;
+  uint32_t index = no_index;
+};
+
+// A valid system with one field broken through the writer, and the
+// rejection that must follow.
+struct Broken_field {
+  const char* name;
+  void (*mutate)(Boot_info_writer&);
+  Boot_info_error error;
+  Where where = {};
+  Boot_info_writer (*system)() = valid_system;  // the valid system to break
+};
+
+// A valid blob with one field of its header broken (checksum fixed).
+struct Broken_header {
+  const char* name;
+  void (*patch)(Boot_info_header&);
+  Boot_info_error error;
+  Section section = Section::count;
+};
+
+void PrintTo(const Broken_field& broken, std::ostream* out) { *out << broken.name; }
+void PrintTo(const Broken_header& broken, std::ostream* out) { *out << broken.name; }
+
+using W = Boot_info_writer&;
+using H = Boot_info_header&;
+using enum Boot_info_error;
+
+const Broken_header broken_headers[] = {
+    // The header.
+    {"WrongMagic", [](H h) { h.magic ^= 1; }, bad_magic},
+    {"Version0", [](H h) { h.version = 0; }, bad_version},
+    // Version 1 had no measurements, version 4 no seed placeholders.
+    {"Version1", [](H h) { h.version = 1; }, bad_version},
+    {"Version4", [](H h) { h.version = 4; }, bad_version},
+    {"NextVersion", [](H h) { h.version = boot_info_version + 1; }, bad_version},
+    {"WrongHeaderSize", [](H h) { h.header_size += 8; }, bad_header_size},
+    {"TotalSizeShort", [](H h) { h.total_size -= 8; }, size_mismatch},
+
+    // The section table.
+    {"MisalignedSection", [](H h) { table(h, Section::regions).offset += 4; }, section_misaligned, Section::regions},
+    {"SectionPastTheEnd", [](H h) { table(h, Section::strings).offset += 8; }, section_out_of_bounds, Section::strings},
+    {"SectionCountHuge", [](H h) { table(h, Section::threads).count = 0xffff'ffff; }, section_out_of_bounds,
+     Section::threads},
+    {"SectionOffsetWraps", [](H h) { table(h, Section::ram_ranges).offset = 0xffff'fff8; }, section_out_of_bounds,
+     Section::ram_ranges},
+    {"SectionOverlapsHeader", [](H h) { table(h, Section::partitions).offset = 8; }, section_overlaps_header,
+     Section::partitions},
+    {"SectionsOverlap", [](H h) { table(h, Section::threads).offset = table(h, Section::regions).offset + 8; },
+     sections_overlap, Section::threads},
+    {"SectionsAtTheSameOffset", [](H h) { table(h, Section::ram_ranges).offset = table(h, Section::cpu_plans).offset; },
+     sections_overlap, Section::cpu_plans},
+
+    // Strings and names.
+    {"EmptyStringTable", [](H h) { table(h, Section::strings).count = 0; }, strings_empty, Section::strings},
+    {"SystemNameOutOfBounds", [](H h) { h.system_name = static_cast<uint32_t>(valid_system().strings().size()); },
+     name_out_of_bounds},
+};
+
+const Broken_field broken_fields[] = {
+    // Sections with more entries than the kernel reads.
+    {"TooManyRamRanges",
+     [](W w) {
+       for (uint32_t i = 1; i <= max_ram_ranges; ++i) w.add(Memory_range{.base = uint64_t{i} << 32, .size = 0x1000});
+     },
+     too_many_entries,
+     {Section::ram_ranges}},
+    {"TooManyIrqs",
+     [](W w) {
+       for (uint32_t i = 1; i <= max_irqs; ++i) w.add(Irq_entry{.intid = 33 + i, .notification = 0, .partition = 1});
+     },
+     too_many_entries,
+     {Section::irqs}},
+
+    // The platform.
+    {"NoCpus", [](W w) { w.platform().cpu_count = 0; }, bad_cpu_count},
+    {"TooManyCpus", [](W w) { w.platform().cpu_count = max_cpus + 1; }, bad_cpu_count},
+    {"VmidBits0", [](W w) { w.platform().vmid_bits = 0; }, bad_vmid_bits},
+    {"VmidBits12", [](W w) { w.platform().vmid_bits = 12; }, bad_vmid_bits},
+    {"VmidBits32", [](W w) { w.platform().vmid_bits = 32; }, bad_vmid_bits},
+    {"HypervisorTimerIsAnSgi", [](W w) { w.platform().hypervisor_timer_intid = 15; }, bad_timer_intid},
+    {"HypervisorTimerIsAnSpi", [](W w) { w.platform().hypervisor_timer_intid = 32; }, bad_timer_intid},
+    {"VirtualTimerIsAnSpi", [](W w) { w.platform().virtual_timer_intid = 40; }, bad_timer_intid},
+    {"PartitionNameOutOfBounds",
+     [](W w) { w.partition(1).name = static_cast<uint32_t>(w.strings().size()); },
+     name_out_of_bounds,
+     {Section::partitions, 1}},
+    {"RegionNameOutOfBounds", [](W w) { w.region(2).name = 0xffff'ffff; }, name_out_of_bounds, {Section::regions, 2}},
+    {"ThreadNameOutOfBounds",
+     [](W w) { w.thread(1).name = static_cast<uint32_t>(w.strings().size()) + 100; },
+     name_out_of_bounds,
+     {Section::threads, 1}},
+    {"EndpointNameOutOfBounds",
+     [](W w) { w.endpoint(0).name = static_cast<uint32_t>(w.strings().size()); },
+     name_out_of_bounds,
+     {Section::endpoints, 0}},
+    {"NotificationNameOutOfBounds",
+     [](W w) { w.notification(0).name = static_cast<uint32_t>(w.strings().size()); },
+     name_out_of_bounds,
+     {Section::notifications, 0}},
+    {"NameTooLong",
+     [](W w) { w.notification(0).name = w.intern(std::string(max_name_length + 1, 'n')); },
+     name_too_long,
+     {Section::notifications, 0}},
+
+    // RAM ranges and regions.
+    {"RamRangeMisaligned", [](W w) { w.ram_range(0).base += 0x800; }, address_misaligned, {Section::ram_ranges, 0}},
+    {"RamRangeEmpty", [](W w) { w.ram_range(0).size = 0; }, size_zero, {Section::ram_ranges, 0}},
+    {"RamRangeWraps",
+     [](W w) {
+       w.ram_range(0).base = 0xffff'ffff'ffff'f000;
+       w.ram_range(0).size = 0x2000;
+     },
+     address_overflow,
+     {Section::ram_ranges, 0}},
+    {"RegionIpaMisaligned", [](W w) { w.region(1).ipa += 0x10; }, address_misaligned, {Section::regions, 1}},
+    {"RegionPaMisaligned", [](W w) { w.region(1).pa += 0x800; }, address_misaligned, {Section::regions, 1}},
+    {"RegionSizeMisaligned", [](W w) { w.region(1).size += 1; }, address_misaligned, {Section::regions, 1}},
+    {"NativeRegionWritableAndExecutable",
+     [](W w) { w.region(2).attributes = region_read | region_write | region_execute; },
+     writable_and_executable,
+     {Section::regions, 2}},
+    {"RegionEmpty", [](W w) { w.region(2).size = 0; }, size_zero, {Section::regions, 2}},
+    {"RegionIpaWraps", [](W w) { w.region(2).ipa = 0xffff'ffff'fff0'0000; }, address_overflow, {Section::regions, 2}},
+    {"RegionPaWraps", [](W w) { w.region(2).pa = 0xffff'ffff'ffff'f000; }, address_overflow, {Section::regions, 2}},
+    {"UnknownRegionAttributes", [](W w) { w.region(0).attributes |= 1U << 8; }, unknown_flags, {Section::regions, 0}},
+    {"RegionOverlapsTheEndOfTheOneBefore",
+     [](W w) { w.region(1).ipa = w.region(0).ipa + w.region(0).size - 0x1000; },
+     region_ipa_overlap,
+     {Section::regions, 1}},
+    {"RegionOverlapsTheStartOfTheOneBefore",
+     [](W w) {
+       w.region(1).ipa = w.region(0).ipa - 0x1000;
+       w.region(1).size = 0x2000;
+     },
+     region_ipa_overlap,
+     {Section::regions, 1}},
+
+    // Partitions.
+    {"UnknownPartitionFlags", [](W w) { w.partition(1).flags = 1U << 2; }, unknown_flags, {Section::partitions, 1}},
+    {"VmidZero", [](W w) { w.partition(1).vmid = 0; }, vmid_zero, {Section::partitions, 1}},
+    {"VmidTooLargeFor8Bits", [](W w) { w.partition(0).vmid = 256; }, vmid_too_large, {Section::partitions, 0}},
+    {"VmidTooLargeFor16Bits",
+     [](W w) {
+       w.platform().vmid_bits = 16;
+       w.partition(0).vmid = 0x1'0000;
+     },
+     vmid_too_large,
+     {Section::partitions, 0}},
+    {"DuplicateVmid", [](W w) { w.partition(1).vmid = w.partition(0).vmid; }, vmid_duplicate, {Section::partitions, 1}},
+    {"DuplicateVmidBeyondTheFirstSearchWindow",
+     [](W w) {
+       w.platform().vmid_bits = 16;
+       w.partition(0).vmid = 50'000;
+       w.partition(1).vmid = 50'000;
+     },
+     vmid_duplicate,
+     {Section::partitions, 1}},
+    {"RegionRangePastItsSection",
+     [](W w) { w.partition(1).region_count = 2; },
+     region_range_invalid,
+     {Section::partitions, 1}},
+    {"RegionRangeWraps",
+     [](W w) { w.partition(1).first_region = 0xffff'ffff; },
+     region_range_invalid,
+     {Section::partitions, 1}},
+    {"ThreadRangePastItsSection",
+     [](W w) { w.partition(1).first_thread = 3; },
+     thread_range_invalid,
+     {Section::partitions, 1}},
+    {"CapabilityRangePastItsSection",
+     [](W w) { w.partition(1).capability_count = 6; },
+     capability_range_invalid,
+     {Section::partitions, 1}},
+    {"TooManyRegionsInAPartition",
+     [](W w) {
+       w.partition(1).region_count = max_regions_per_partition + 1;
+       for (uint32_t i = 1; i <= max_regions_per_partition; ++i) {
+         w.add(Region_entry{.ipa = 0x10'0000 + uint64_t{i} * 0x10'0000, .pa = 0x4400'0000, .size = 0x1000});
+       }
+     },
+     too_many_regions,
+     {Section::partitions, 1}},
+    {"TooManyThreadsInAPartition",
+     [](W w) {
+       w.partition(1).thread_count = max_threads_per_partition + 1;
+       const Thread_entry vmm_thread = w.threads()[2];
+       for (uint32_t i = 1; i <= max_threads_per_partition; ++i) w.add(vmm_thread);
+     },
+     too_many_threads,
+     {Section::partitions, 1}},
+    {"TooManyCapabilitiesInAPartition",
+     [](W w) {
+       w.partition(1).capability_count = max_capabilities_per_partition + 1;
+       const uint32_t missing = max_capabilities_per_partition + 1 - 5;
+       const Capability_entry vmm_capability = w.capabilities()[1];
+       for (uint32_t i = 0; i < missing; ++i) w.add(vmm_capability);
+     },
+     too_many_capabilities,
+     {Section::partitions, 1}},
+
+    // Threads.
+    {"ThreadPartitionInvalid", [](W w) { w.thread(2).partition = 2; }, partition_index_invalid, {Section::threads, 2}},
+    {"ThreadOutsideItsPartitionsRange",
+     [](W w) { w.thread(2).partition = 0; },
+     thread_partition_mismatch,
+     {Section::threads, 2}},
+    {"ThreadInNoPartitionsRange",
+     [](W w) {
+       const Thread_entry stray = w.threads()[2];
+       w.add(stray);
+     },
+     thread_partition_mismatch,
+     {Section::threads, 3}},
+    {"PartitionRangeHoldsAnotherPartitionsThread",
+     [](W w) {
+       w.partition(1).first_thread = 1;
+       w.partition(1).thread_count = 2;
+     },
+     thread_partition_mismatch,
+     {Section::threads, 1}},
+    {"PriorityTooHigh", [](W w) { w.thread(2).priority = 256; }, priority_too_high, {Section::threads, 2}},
+    {"ThreadCpuOutOfRange", [](W w) { w.thread(1).cpu = 2; }, cpu_out_of_range, {Section::threads, 1}},
+    {"FaultEndpointInvalid",
+     [](W w) { w.thread(0).fault_endpoint = 1; },
+     fault_endpoint_invalid,
+     {Section::threads, 0}},
+    {"BudgetExceedsPeriod",
+     [](W w) { w.thread(2).budget_ns = w.thread(2).period_ns + 1; },
+     budget_exceeds_period,
+     {Section::threads, 2}},
+    {"UnknownThreadFlags", [](W w) { w.thread(2).flags = 1U << 2; }, unknown_flags, {Section::threads, 2}},
+
+    // Endpoints, notifications and IRQs.
+    {"EndpointPartitionInvalid",
+     [](W w) { w.endpoint(0).server_partition = 2; },
+     partition_index_invalid,
+     {Section::endpoints, 0}},
+    {"NotificationPartitionInvalid",
+     [](W w) { w.notification(0).owner_partition = no_index; },
+     partition_index_invalid,
+     {Section::notifications, 0}},
+    {"IrqIntid0", [](W w) { w.irq(0).intid = 0; }, intid_out_of_range, {Section::irqs, 0}},
+    {"IrqIntid31", [](W w) { w.irq(0).intid = 31; }, intid_out_of_range, {Section::irqs, 0}},
+    {"IrqIntid1020", [](W w) { w.irq(0).intid = 1020; }, intid_out_of_range, {Section::irqs, 0}},
+    {"IrqIntid1023", [](W w) { w.irq(0).intid = 1023; }, intid_out_of_range, {Section::irqs, 0}},
+    {"IrqNotificationInvalid", [](W w) { w.irq(0).notification = 1; }, notification_index_invalid, {Section::irqs, 0}},
+    {"IrqPartitionInvalid", [](W w) { w.irq(0).partition = 2; }, partition_index_invalid, {Section::irqs, 0}},
+    {"IntidBoundTwice",
+     [](W w) {
+       w.add(Irq_entry{.intid = 40, .notification = 0, .partition = 1});
+       w.add(Irq_entry{.intid = 33, .notification = 0, .partition = 1});
+     },
+     intid_duplicate,
+     {Section::irqs, 2}},
+
+    // Capabilities (1..5 are the VMM's: endpoint 0, notification 0, IRQ 0, thread 0, thread 1).
+    {"CapabilityKind0", [](W w) { w.capability(3).kind = 0; }, capability_kind_invalid, {Section::capabilities, 3}},
+    {"CapabilityKind7", [](W w) { w.capability(3).kind = 7; }, capability_kind_invalid, {Section::capabilities, 3}},
+    {"ConsoleCapabilityToObject1",
+     [](W w) {
+       w.capability(3).kind = static_cast<uint32_t>(Capability_kind::console);
+       w.capability(3).object = 1;
+     },
+     capability_object_invalid,
+     {Section::capabilities, 3}},
+    {"PowerCapabilityToObject2",
+     [](W w) {
+       w.capability(3).kind = static_cast<uint32_t>(Capability_kind::power);
+       w.capability(3).object = 2;
+     },
+     capability_object_invalid,
+     {Section::capabilities, 3}},
+    {"EndpointCapabilityObjectOutOfRange",
+     [](W w) { w.capability(1).object = 1; },
+     capability_object_invalid,
+     {Section::capabilities, 1}},
+    {"NotificationCapabilityObjectOutOfRange",
+     [](W w) { w.capability(2).object = 1; },
+     capability_object_invalid,
+     {Section::capabilities, 2}},
+    {"IrqCapabilityObjectOutOfRange",
+     [](W w) { w.capability(3).object = 1; },
+     capability_object_invalid,
+     {Section::capabilities, 3}},
+    {"VcpuCapabilityObjectOutOfRange",
+     [](W w) { w.capability(4).object = 3; },
+     capability_object_invalid,
+     {Section::capabilities, 4}},
+    {"VcpuCapabilityToANativeThread",
+     [](W w) { w.capability(5).object = 2; },
+     capability_object_not_vcpu,
+     {Section::capabilities, 5}},
+    {"UnknownRights", [](W w) { w.capability(0).rights |= 1U << 4; }, unknown_rights, {Section::capabilities, 0}},
+
+    // Windows and CPU plans.
+    {"WindowPartitionInvalid", [](W w) { w.window(1).partition = 2; }, partition_index_invalid, {Section::windows, 1}},
+    {"CpuPlanForMissingCpu", [](W w) { w.cpu_plan(1).cpu = 2; }, cpu_out_of_range, {Section::cpu_plans, 1}},
+    {"TwoPlansForOneCpu", [](W w) { w.cpu_plan(1).cpu = 0; }, cpu_plan_duplicate, {Section::cpu_plans, 1}},
+    {"PlanWithoutWindows", [](W w) { w.cpu_plan(1).window_count = 0; }, no_windows, {Section::cpu_plans, 1}},
+    {"WindowRangePastItsSection",
+     [](W w) { w.cpu_plan(1).window_count = 2; },
+     window_range_invalid,
+     {Section::cpu_plans, 1}},
+    {"WindowRangeWraps",
+     [](W w) { w.cpu_plan(0).first_window = 0xffff'ffff; },
+     window_range_invalid,
+     {Section::cpu_plans, 0}},
+    {"TooManyWindows",
+     [](W w) {
+       w.cpu_plan(1).window_count = max_windows_per_cpu + 1;
+       for (uint32_t i = 0; i < max_windows_per_cpu; ++i) w.add(Window_entry{.partition = 0, .duration_ns = 1});
+     },
+     too_many_windows,
+     {Section::cpu_plans, 1}},
+    {"MajorFrameMismatch",
+     [](W w) { w.cpu_plan(0).major_frame_ns -= 1; },
+     major_frame_mismatch,
+     {Section::cpu_plans, 0}},
+    {"MajorFrameOverflow",
+     [](W w) { w.window(0).duration_ns = UINT64_MAX; },
+     major_frame_overflow,
+     {Section::cpu_plans, 0}},
+    {"UnknownCpuPlanFlags", [](W w) { w.cpu_plan(0).flags = 1U << 1; }, unknown_flags, {Section::cpu_plans, 0}},
+
+    // Measurements and digests.
+    {"MeasurementOfAnotherPartitionsRam",
+     [](W w) { w.add(Measurement_entry{.partition = 1, .pa = 0x4800'0000, .size = 0x1000}); },
+     measurement_outside_regions,
+     {Section::measurements, 3},
+     measured_system},
+    {"MeasurementRunsPastItsRegion",
+     [](W w) { w.add(Measurement_entry{.partition = 1, .pa = 0x440f'f000, .size = 0x2000}); },
+     measurement_outside_regions,
+     {Section::measurements, 3},
+     measured_system},
+    {"MeasurementWraps",
+     [](W w) { w.add(Measurement_entry{.partition = 1, .pa = 0xffff'ffff'ffff'f000, .size = 0x2000}); },
+     address_overflow,
+     {Section::measurements, 3},
+     measured_system},
+    {"MeasurementEmpty",
+     [](W w) { w.add(Measurement_entry{.partition = 1, .pa = 0x4400'0000, .size = 0}); },
+     size_zero,
+     {Section::measurements, 3},
+     measured_system},
+    {"MeasurementPartitionInvalid",
+     [](W w) { w.add(Measurement_entry{.partition = 2, .pa = 0x4400'0000, .size = 1}); },
+     partition_index_invalid,
+     {Section::measurements, 3},
+     measured_system},
+    {"MeasurementsUnsorted",
+     [](W w) { w.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 1}); },
+     measurements_unsorted,
+     {Section::measurements, 3},
+     measured_system},
+    {"MeasurementWithoutDigest",
+     [](W w) { w.add(Measurement_entry{.partition = 0, .pa = 0x4800'0000, .size = 1}); },
+     digest_count_invalid,
+     {Section::digests}},
+    {"DigestWithoutMeasurement",
+     [](W w) { w.add(Digest_entry{{3}}); },
+     digest_count_invalid,
+     {Section::digests},
+     measured_system},
+
+    // Restartable VMs and their pristine copies.
+    {"RestartableNativePartition",
+     [](W w) { w.partition(1).flags = partition_restartable; },
+     restartable_not_vm,
+     {Section::partitions, 1},
+     restartable_system},
+    // An image's boot-info; the policy compiler's alone has no copies yet (accepted below).
+    {"RestartableVmWithoutCopies",
+     [](W w) { w.partition(0).flags |= partition_restartable; },
+     restartable_without_pristine,
+     {Section::partitions, 0},
+     measured_system},
+    {"CopiesWithoutDigests",
+     [](W w) {
+       w.partition(0).flags |= partition_restartable;
+       w.add(Pristine_entry{.partition = 0, .pa = 0x7000'0000, .guest_pa = 0x4800'0000, .size = 1});
+     },
+     digest_count_invalid,
+     {Section::digests}},
+    {"CopyOfAPartitionNotRestartable",
+     [](W w) { w.add(Pristine_entry{.partition = 1, .pa = 0x7001'0000, .guest_pa = 0x4400'0000, .size = 1}); },
+     pristine_not_restartable,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyPartitionInvalid",
+     [](W w) { w.add(Pristine_entry{.partition = 2, .pa = 0x7001'0000, .guest_pa = 0x4400'0000, .size = 1}); },
+     partition_index_invalid,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyPastTheMeasuredRange",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x7001'0000, .guest_pa = 0x4800'1000, .size = 0x1000}); },
+     pristine_outside_measurements,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyEmpty",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x7001'0000, .guest_pa = 0x4800'0000, .size = 0}); },
+     size_zero,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyWraps",
+     [](W w) {
+       w.add(Pristine_entry{.partition = 0, .pa = 0xffff'ffff'ffff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
+     },
+     address_overflow,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyOutsideRam",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x8000'0000, .guest_pa = 0x4800'0000, .size = 0x10}); },
+     pristine_outside_ram,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyEndingPastRam",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x7fff'f000, .guest_pa = 0x4800'0000, .size = 0x1001}); },
+     pristine_outside_ram,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyMisaligned",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x7001'0008, .guest_pa = 0x4800'0000, .size = 0x10}); },
+     pristine_misaligned,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopiesUnsorted",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x6000'0000, .guest_pa = 0x4800'0000, .size = 0x10}); },
+     pristine_unsorted,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopiesSharingAPage",
+     [](W w) { w.add(Pristine_entry{.partition = 0, .pa = 0x7000'2000, .guest_pa = 0x4800'0000, .size = 0x10}); },
+     pristine_unsorted,
+     {Section::pristine, 2},
+     restartable_system},
+    {"CopyInAnotherPartitionsMemory",
+     [](W w) {
+       w.partition(0).flags |= partition_restartable;
+       w.add(Pristine_entry{.partition = 0, .pa = 0x440f'f000, .guest_pa = 0x4800'0000, .size = 0x10});
+     },
+     pristine_overlaps_partition,
+     {Section::pristine, 0},
+     measured_system},
+    {"CopyInItsOwnGuestRam",
+     [](W w) {
+       w.partition(0).flags |= partition_restartable;
+       w.add(Pristine_entry{.partition = 0, .pa = 0x4000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
+       w.add(Pristine_entry{.partition = 0, .pa = 0x48ff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
+     },
+     pristine_overlaps_partition,
+     {Section::pristine, 1},
+     measured_system},
+
+    // Seed placeholders in VMs' device trees.
+    {"SeedWithoutDigests",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000}); },
+     digest_count_invalid,
+     {Section::digests}},
+    {"SeedOfANativePartition",
+     [](W w) { w.add(Guest_seed_entry{.partition = 1, .size = 8, .pa = 0x4400'0000}); },
+     seed_not_vm,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedPartitionInvalid",
+     [](W w) { w.add(Guest_seed_entry{.partition = 2, .size = 8, .pa = 0x4400'0000}); },
+     partition_index_invalid,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedEmpty",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 0, .pa = 0x4800'1100}); },
+     seed_size_invalid,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedTooLarge",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = max_guest_seed_size + 1, .pa = 0x4800'1100}); },
+     seed_size_invalid,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedMisaligned",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1102}); },
+     seed_misaligned,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedPastTheMeasuredRange",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1234 - 16}); },
+     seed_outside_measurements,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedWraps",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0xffff'ffff'ffff'fff0}); },
+     address_overflow,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedsUnsorted",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'0000}); },
+     seeds_unsorted,
+     {Section::guest_seeds, 2},
+     seeded_system},
+    {"SeedOverlapsTheOneBefore",
+     [](W w) { w.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64 + 16}); },
+     seeds_unsorted,
+     {Section::guest_seeds, 2},
+     seeded_system},
+};
+
+template <typename Row>
+std::string row_name(const testing::TestParamInfo<Row>& info) {
+  return info.param.name;
 }
+
+class BootInfoRejectsHeader : public testing::TestWithParam<Broken_header> {};
+class BootInfoRejectsField : public testing::TestWithParam<Broken_field> {};
 
 }  // namespace
 
-TEST(BootInfo, AcceptsPristineCopiesAndReadsThemBack) {
-  const Blob blob = restartable_system().finish();
-  const auto result = read_boot_info(blob.data(), blob.size());
-  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
-  ASSERT_EQ(result.info().pristine().size(), 2u);
-  EXPECT_EQ(result.info().pristine()[1].guest_pa, 0x4820'0008u);
+TEST_P(BootInfoRejectsHeader, Broken) {
+  const Broken_header& broken = GetParam();
+  EXPECT_TRUE(rejected_with(with_header(broken.patch), broken.error, broken.section));
 }
 
-TEST(BootInfo, RejectsRestartableNativePartitions) {
-  Boot_info_writer writer = restartable_system();
-  writer.partition(1).flags = partition_restartable;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::restartable_not_vm, Section::partitions, 1));
+INSTANTIATE_TEST_SUITE_P(Table, BootInfoRejectsHeader, testing::ValuesIn(broken_headers), row_name<Broken_header>);
+
+TEST_P(BootInfoRejectsField, Broken) {
+  const Broken_field& broken = GetParam();
+  Boot_info_writer writer = broken.system();
+  broken.mutate(writer);
+  EXPECT_TRUE(rejected_with(writer.finish(), broken.error, broken.where.section, broken.where.index));
 }
 
-TEST(BootInfo, RejectsRestartableVmsWithoutCopiesInAnImage) {
-  Boot_info_writer writer = measured_system();
-  writer.partition(0).flags |= partition_restartable;
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::restartable_without_pristine, Section::partitions, 0));
-  // Boot-info from the policy compiler alone has no copies yet: accepted.
-  Boot_info_writer compiled = valid_system();
-  compiled.partition(0).flags |= partition_restartable;
-  const Blob blob = compiled.finish();
-  EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
-}
-
-TEST(BootInfo, RejectsCopiesWithoutDigests) {
-  Boot_info_writer writer = valid_system();
-  writer.partition(0).flags |= partition_restartable;
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'0000, .guest_pa = 0x4800'0000, .size = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
-}
-
-TEST(BootInfo, RejectsCopiesOfPartitionsNotRestartable) {
-  Boot_info_writer writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 1, .pa = 0x7001'0000, .guest_pa = 0x4400'0000, .size = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_not_restartable, Section::pristine, 2));
-  writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 2, .pa = 0x7001'0000, .guest_pa = 0x4400'0000, .size = 1});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::pristine, 2));
-}
-
-TEST(BootInfo, RejectsCopiesGoingOutsideTheMeasuredRanges) {
-  Boot_info_writer writer = restartable_system();
-  // Inside guest RAM, but past the measured 0x1234 bytes.
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7001'0000, .guest_pa = 0x4800'1000, .size = 0x1000});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_outside_measurements, Section::pristine, 2));
-  writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7001'0000, .guest_pa = 0x4800'0000, .size = 0});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::size_zero, Section::pristine, 2));
-  writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 0, .pa = 0xffff'ffff'ffff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::pristine, 2));
-}
-
-TEST(BootInfo, RejectsCopiesOutsideRamOrMisaligned) {
-  Boot_info_writer writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x8000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_outside_ram, Section::pristine, 2));
-  writer = restartable_system();
-  // Its last page would run past the end of RAM.
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7fff'f000, .guest_pa = 0x4800'0000, .size = 0x1001});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_outside_ram, Section::pristine, 2));
-  writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7001'0008, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_misaligned, Section::pristine, 2));
-}
-
-TEST(BootInfo, RejectsCopiesUnsortedOrSharingAPage) {
-  Boot_info_writer writer = restartable_system();
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x6000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_unsorted, Section::pristine, 2));
-  writer = restartable_system();
-  // The second copy's page (0x7000'2000) again.
-  writer.add(Pristine_entry{.partition = 0, .pa = 0x7000'2000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::pristine_unsorted, Section::pristine, 2));
-}
-
-TEST(BootInfo, RejectsCopiesInAPartitionsMemory) {
-  // The VMM's RAM is [0x4400'0000, 0x4410'0000): the copy's page is in it.
-  Boot_info_writer overlapping = measured_system();
-  overlapping.partition(0).flags |= partition_restartable;
-  overlapping.add(Pristine_entry{.partition = 0, .pa = 0x440f'f000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(overlapping.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 0));
-  Boot_info_writer guest_ram = measured_system();
-  guest_ram.partition(0).flags |= partition_restartable;
-  guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x4000'0000, .guest_pa = 0x4800'0000, .size = 0x10});
-  guest_ram.add(Pristine_entry{.partition = 0, .pa = 0x48ff'f000, .guest_pa = 0x4800'0000, .size = 0x10});
-  EXPECT_TRUE(rejected_with(guest_ram.finish(), Boot_info_error::pristine_overlaps_partition, Section::pristine, 1));
-}
-
-// Seed placeholders in VMs' device trees (version 5).
-
-namespace {
-
-// measured_system() with the guest's two placeholders, an rng-seed (64
-// bytes) and a kaslr-seed (8) one after the other in its first measured
-// range: each property is its 12-byte header and its value.
-Boot_info_writer seeded_system() {
-  Boot_info_writer writer = measured_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 64, .pa = 0x4800'1000});
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64});
-  return writer;
-}
-
-}  // namespace
-
-TEST(BootInfo, AcceptsSeedPlaceholdersAndReadsThemBack) {
-  const Blob blob = seeded_system().finish();
-  const auto result = read_boot_info(blob.data(), blob.size());
-  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
-  ASSERT_EQ(result.info().guest_seeds().size(), 2u);
-  EXPECT_EQ(result.info().guest_seeds()[1].pa, 0x4800'104cu);
-  EXPECT_EQ(result.info().guest_seeds()[1].size, 8u);
-  EXPECT_EQ(guest_seed_property_size(result.info().guest_seeds()[0]), 76u);
-  EXPECT_EQ(guest_seed_property_size(Guest_seed_entry{.size = 5}), 20u) << "the value padded to 4 bytes";
-}
-
-TEST(BootInfo, RejectsSeedsWithoutDigestsOrOfNativePartitions) {
-  Boot_info_writer writer = valid_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::digest_count_invalid, Section::digests));
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 1, .size = 8, .pa = 0x4400'0000});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_not_vm, Section::guest_seeds, 2));
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 2, .size = 8, .pa = 0x4400'0000});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::partition_index_invalid, Section::guest_seeds, 2));
-}
-
-TEST(BootInfo, RejectsSeedsOfBadSizeOrMisaligned) {
-  Boot_info_writer writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 0, .pa = 0x4800'1100});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_size_invalid, Section::guest_seeds, 2));
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = max_guest_seed_size + 1, .pa = 0x4800'1100});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_size_invalid, Section::guest_seeds, 2));
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1102});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_misaligned, Section::guest_seeds, 2));
-}
-
-TEST(BootInfo, RejectsSeedsOutsideTheMeasuredRanges) {
-  Boot_info_writer writer = seeded_system();
-  // Its value ends 4 bytes past the measured 0x1234 bytes at 0x4800'0000.
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1234 - 16});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seed_outside_measurements, Section::guest_seeds, 2));
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1234 - 20});
-  const Blob just_inside = writer.finish();
-  EXPECT_TRUE(read_boot_info(just_inside.data(), just_inside.size()).ok());
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0xffff'ffff'ffff'fff0});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::address_overflow, Section::guest_seeds, 2));
-}
-
-TEST(BootInfo, RejectsSeedsUnsortedOrOverlapping) {
-  Boot_info_writer writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'0000});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seeds_unsorted, Section::guest_seeds, 2));
-  writer = seeded_system();
-  // Starts on the last byte of the kaslr-seed before it.
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64 + 16});
-  EXPECT_TRUE(rejected_with(writer.finish(), Boot_info_error::seeds_unsorted, Section::guest_seeds, 2));
-  writer = seeded_system();
-  writer.add(Guest_seed_entry{.partition = 0, .size = 8, .pa = 0x4800'1000 + 12 + 64 + 20});
-  const Blob adjacent = writer.finish();
-  EXPECT_TRUE(read_boot_info(adjacent.data(), adjacent.size()).ok());
-}
+INSTANTIATE_TEST_SUITE_P(Table, BootInfoRejectsField, testing::ValuesIn(broken_fields), row_name<Broken_field>);

@@ -15,6 +15,7 @@
 #include <random>
 #include <vector>
 
+#include <arch/page_table_format.hpp>
 #include <kestrel/address.hpp>
 #include <kestrel/page_table.hpp>
 
@@ -117,8 +118,8 @@ class Fake_memory {
   std::vector<Write> writes_;
 };
 
-using Stage2_table = kestrel::Stage2_table<Fake_memory>;
-using Kernel_table = kestrel::Kernel_table<Fake_memory>;
+using Stage2_table = kestrel::arch::Stage2_table<Fake_memory>;
+using Kernel_table = kestrel::arch::Kernel_table<Fake_memory>;
 
 constexpr Attributes ram{Access::read_write, true, Memory_type::normal_write_back};
 constexpr Attributes ram_no_execute{Access::read_write, false, Memory_type::normal_write_back};
@@ -428,7 +429,7 @@ TEST(PageTableStage2, RootIsAlignedToItsSize) {
   Stage2_table table = create<Stage2_table>(memory);   // must skip page 1
   EXPECT_EQ(kernel.root().value(), Fake_memory::page_address(0).value());
   EXPECT_EQ(table.root().value(), Fake_memory::page_address(2).value());
-  EXPECT_EQ(kestrel::vmsa::Vttbr_el2::value(table.root(), 5), 0x0005'0000'4000'2000u);
+  EXPECT_EQ(kestrel::arch::vmsa::Vttbr_el2::value(table.root(), 5), 0x0005'0000'4000'2000u);
 }
 
 TEST(PageTableStage2, ManyRandomMappingsLookUpCorrectly) {
@@ -581,9 +582,9 @@ TEST(PageTableStage1, InputRangeIs39Bits) {
 }
 
 TEST(PageTableRegisters, TranslationControlValues) {
-  using kestrel::vmsa::Mair_el2;
-  using kestrel::vmsa::Tcr_el2;
-  using kestrel::vmsa::Vtcr_el2;
+  using kestrel::arch::vmsa::Mair_el2;
+  using kestrel::arch::vmsa::Tcr_el2;
+  using kestrel::arch::vmsa::Vtcr_el2;
   EXPECT_EQ(Vtcr_el2::T0sz::get(Vtcr_el2::value), 24u);
   EXPECT_EQ(Vtcr_el2::Sl0::get(Vtcr_el2::value), 1u) << "start at level 1";
   EXPECT_EQ(Vtcr_el2::Tg0::get(Vtcr_el2::value), 0u) << "4 KiB granule";
@@ -592,8 +593,72 @@ TEST(PageTableRegisters, TranslationControlValues) {
   EXPECT_EQ(Tcr_el2::T0sz::get(Tcr_el2::value), 25u);
   EXPECT_EQ(Tcr_el2::value, 0x8082'3519u);
   EXPECT_EQ(Mair_el2::value, 0x44'04ffu);
-  EXPECT_EQ(kestrel::vmsa::Ttbr0_el2::value(Paddr{0x4000'1000}), 0x4000'1000u);
+  EXPECT_EQ(kestrel::arch::vmsa::Ttbr0_el2::value(Paddr{0x4000'1000}), 0x4000'1000u);
   EXPECT_STREQ(kestrel::to_string(Map_status::overlap), "range overlaps an existing mapping");
+}
+
+// The generic walker over a made-up two-level regime with no blocks and a
+// descriptor format unlike Armv8's, so nothing Armv8-specific can hide in
+// kestrel/page_table.hpp: 30-bit input, 512 entries of 4 KiB per level;
+// bit 0 valid, bit 63 table, bit 1 writable, bit 2 executable, bits [4:3]
+// the memory type, the address in bits [62:12].
+struct Toy_regime {
+  using Input = kestrel::Vaddr;
+  static constexpr uint64_t page_size = 4096;
+  static constexpr unsigned entries_per_table = 512;
+  static constexpr unsigned first_level = 1;
+  static constexpr unsigned last_level = 2;
+  static constexpr unsigned input_bits = 30;
+  static constexpr unsigned output_bits = 32;
+  static constexpr unsigned root_tables = 1;
+  static constexpr uint64_t valid = 1, writable = 2, executable = 4, table = uint64_t{1} << 63;
+
+  static constexpr unsigned level_shift(unsigned level) { return level == 1 ? 21 : 12; }
+  static constexpr bool leaf_allowed(unsigned level) { return level == last_level; }
+  static constexpr bool is_valid(unsigned, uint64_t descriptor) { return (descriptor & valid) != 0; }
+  static constexpr bool is_table(unsigned, uint64_t descriptor) { return (descriptor & table) != 0; }
+  static constexpr uint64_t address_of(uint64_t descriptor) { return descriptor & 0x7fff'ffff'ffff'f000; }
+  static constexpr uint64_t table_descriptor(Paddr address) { return address.value() | table | valid; }
+  static constexpr uint64_t leaf_descriptor(unsigned, uint64_t output, uint64_t attributes) {
+    return output | attributes | valid;
+  }
+  static constexpr Map_status check(Attributes attributes) { return kestrel::check_attributes(attributes); }
+  static constexpr uint64_t leaf_attributes(Attributes attributes) {
+    return (attributes.access == Access::read_write ? writable : 0) | (attributes.executable ? executable : 0) |
+           static_cast<uint64_t>(attributes.memory) << 3;
+  }
+  static constexpr Attributes attributes_of(uint64_t descriptor) {
+    return {(descriptor & writable) != 0 ? Access::read_write : Access::read_only, (descriptor & executable) != 0,
+            static_cast<Memory_type>((descriptor >> 3) & 3)};
+  }
+};
+static_assert(kestrel::Translation_regime<Toy_regime>);
+using Toy_table = kestrel::Page_table<Toy_regime, Fake_memory>;
+
+TEST(PageTableGeneric, AnotherRegimesFormatAndGeometry) {
+  Fake_memory memory{8};
+  Toy_table table = create<Toy_table>(memory);
+  // 2 MiB aligned: this regime allows no blocks, so one level-2 table of 512 pages.
+  ASSERT_EQ(table.map(Vaddr{0x20'0000}, Paddr{0x1220'0000}, 2 * MiB, ram_read_only), Map_status::ok);
+  const Paddr level2 = Fake_memory::page_address(1);
+  EXPECT_EQ(memory.entry(root, 1), level2.value() | Toy_regime::table | 1);
+  EXPECT_EQ(memory.entry(level2, 0), 0x1220'0000u | 1);
+  EXPECT_EQ(memory.entry(level2, 511), (0x1220'0000u + 511 * 4096) | 1);
+  EXPECT_EQ(memory.valid_entries(), 513u);
+  EXPECT_EQ(memory.writes().back().value, memory.entry(root, 1)) << "the table is linked last";
+
+  ASSERT_EQ(table.map(Vaddr{0x3fff'f000}, Paddr{0xffff'f000}, 4 * KiB, ram), Map_status::ok);
+  const Translation found = table.lookup(Vaddr{0x3fff'f123});
+  EXPECT_TRUE(found.mapped);
+  EXPECT_EQ(found.physical.value(), 0xffff'f123u);
+  EXPECT_EQ(found.mapping_size, 4 * KiB);
+  EXPECT_EQ(found.level, 2u);
+  EXPECT_EQ(found.attributes, ram);
+
+  EXPECT_EQ(table.map(Vaddr{0x4000'0000}, Paddr{0}, 4 * KiB, ram), Map_status::input_out_of_range);
+  EXPECT_EQ(table.map(Vaddr{0}, Paddr{uint64_t{1} << 32}, 4 * KiB, ram), Map_status::output_out_of_range);
+  EXPECT_EQ(table.map(Vaddr{0x20'1000}, Paddr{0}, 4 * KiB, ram), Map_status::overlap);
+  EXPECT_FALSE(table.lookup(Vaddr{0x40'0000}).mapped);
 }
 
 }  // namespace

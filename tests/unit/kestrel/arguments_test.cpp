@@ -50,6 +50,23 @@ TEST(Arguments, EachSubcommandHasItsOwnHelp) {
   EXPECT_FALSE(usage_text("frob").has_value());
 }
 
+TEST(Arguments, MisspeltCommandsAndOptionsGetASuggestion) {
+  EXPECT_EQ(usage_error({"chek", "p.capnp"}).message, "unknown command 'chek' (did you mean 'check'?)");
+  EXPECT_EQ(usage_error({"biuld", "p.capnp"}).message, "unknown command 'biuld' (did you mean 'build'?)");
+  EXPECT_EQ(usage_error({"--verison"}).message, "unknown option '--verison' (did you mean '--version'?)");
+  EXPECT_EQ(usage_error({"check", "p.capnp", "--formt", "json"}).message,
+            "unknown option '--formt' (did you mean '--format'?)");
+  EXPECT_EQ(usage_error({"build", "p.capnp", "-o", "i.elf", "--kernal", "k.elf"}).message,
+            "unknown option '--kernal' (did you mean '--kernel'?)");
+  EXPECT_EQ(usage_error({"run", "i.elf", "--timout", "5"}).message,
+            "unknown option '--timout' (did you mean '--timeout'?)");
+  EXPECT_EQ(usage_error({"bench", "--no-biuld"}).message, "unknown option '--no-biuld' (did you mean '--no-build'?)");
+  // Each subcommand suggests only its own options: --werror is check's.
+  EXPECT_EQ(usage_error({"build", "p.capnp", "-o", "i.elf", "--werorr"}).message, "unknown option '--werorr'");
+  EXPECT_EQ(usage_error({"check", "p.capnp", "--werorr"}).message,
+            "unknown option '--werorr' (did you mean '--werror'?)");
+}
+
 TEST(Arguments, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(usage_error({}).message, "no command given");
   EXPECT_EQ(usage_error({"frob"}).message, "unknown command 'frob'");
@@ -90,8 +107,11 @@ TEST(Arguments, Build) {
   EXPECT_EQ(command.inputs.import_paths, std::vector<std::string>{"inc"});
   EXPECT_EQ(command.inputs.secret_key, "key");
   EXPECT_TRUE(command.inputs.verbose);
+  EXPECT_FALSE(command.inputs.debug);
   EXPECT_TRUE(parsed<Build_command>({"build", "p.capnp", "-o", "i.elf"}).inputs.kernel.empty())
       << "the build tree's kernel unless --kernel";
+  EXPECT_TRUE(parsed<Build_command>({"build", "p.capnp", "-o", "i.elf", "--debug"}).inputs.debug);
+  EXPECT_TRUE(parsed<Run_command>({"run", "p.capnp", "--debug"}).inputs.debug);
 
   EXPECT_EQ(usage_error({"build", "-o", "i.elf"}).message, "build needs a policy file");
   EXPECT_EQ(usage_error({"build", "p.capnp"}).message, "build needs -o IMAGE");
@@ -132,6 +152,7 @@ TEST(Arguments, RunAnImageOrAPolicy) {
   EXPECT_EQ(usage_error({"run", "i.elf", "--timeout", "soon"}).message,
             "--timeout must be 0-86400 seconds, not 'soon'");
   EXPECT_NE(usage_error({"run", "i.elf", "-P", "dir"}).message.find("are for building a policy"), std::string::npos);
+  EXPECT_NE(usage_error({"run", "i.elf", "--debug"}).message.find("are for building a policy"), std::string::npos);
   EXPECT_EQ(usage_error({"run", "a.elf", "b.elf"}).message, "more than one image or policy given: 'b.elf'");
 }
 

@@ -4,6 +4,7 @@
 // written) and the closing ok line with the policy's one-line summary.
 #include <gtest/gtest.h>
 
+#include <kestrel/policy/diagnostics.hpp>
 #include <kestrel_cli/commands.hpp>
 
 #include "../policy/policy_test_support.hpp"
@@ -61,13 +62,22 @@ class CheckTest : public testing::Test {
   // kestrel check POLICY -o check.bin --summary check.txt: its status, and
   // what it printed on standard error.
   int check(std::string& errors) {
+    std::string output;
+    return check(errors, output, false);
+  }
+
+  // As above, with --format json: what it printed on standard output too.
+  int check(std::string& errors, std::string& output, bool json) {
     Check_command command;
     command.policy = policy().string();
     command.output = path("check.bin").string();
     command.summary = path("check.txt").string();
+    command.json = json;
+    testing::internal::CaptureStdout();
     testing::internal::CaptureStderr();
     const int status = run_check(command);
     errors = testing::internal::GetCapturedStderr();
+    output = testing::internal::GetCapturedStdout();
     return status;
   }
 
@@ -82,17 +92,56 @@ TEST_F(CheckTest, AMissingProgramSourceIsAnErrorAtItsProgramFieldAndNothingIsWri
   EXPECT_EQ(check(errors), exit_errors);
   // Line 12 of the policy, the column of the value "src/client.cpp".
   const std::string field = "    (name = \"client\", program = ";
-  const std::string expected = policy().string() + ":12:" + std::to_string(field.size() + 1) +
-                               ": error: program \"src/client.cpp\" of partition \"client\" not found: no file " +
-                               path("src/client.cpp").string() + "\n";
+  const std::string expected =
+      policy().string() + ":12:" + std::to_string(field.size() + 1) +
+      ": error: KP0413: program \"src/client.cpp\" of partition \"client\" not found: no file " +
+      path("src/client.cpp").string() + "\n";
   EXPECT_NE(errors.find(expected), std::string::npos) << errors;
   EXPECT_NE(errors.find("  hint: a relative program path is relative to the policy's directory (" +
                         scratch_.path().string() + ")"),
             std::string::npos)
       << errors;
+  EXPECT_NE(errors.find(policy().string() + ": 1 error(s), 0 warning(s)"), std::string::npos)
+      << "counted with the compiler's diagnostics: " << errors;
   EXPECT_EQ(errors.find(": ok"), std::string::npos) << errors;
   EXPECT_FALSE(fs::exists(path("check.bin")));
   EXPECT_FALSE(fs::exists(path("check.txt")));
+}
+
+TEST_F(CheckTest, AMissingProgramSourceIsInTheJsonDiagnostics) {
+  fs::remove(path("src/client.cpp"));
+  fs::remove(path("vmm.cpp"));
+  std::string errors, output;
+  EXPECT_EQ(check(errors, output, true), exit_errors);
+  EXPECT_EQ(errors, "") << "with --format json nothing is printed plainly";
+  EXPECT_EQ(output.rfind("{\"errors\": 2, \"warnings\": 0, \"diagnostics\": [", 0), 0u) << output;
+  const std::string field = "    (name = \"client\", program = ";
+  const std::string expected =
+      "{\"code\": \"KP0413\", \"severity\": \"error\", \"file\": " + kestrel::policy::json_quoted(policy().string()) +
+      ", \"line\": 12, \"column\": " + std::to_string(field.size() + 1) +
+      ", \"message\": \"program \\\"src/client.cpp\\\" of partition \\\"client\\\" not found";
+  EXPECT_NE(output.find(expected), std::string::npos) << expected << "\nin:\n" << output;
+  EXPECT_NE(output.find("of partition \\\"vmm\\\" not found"), std::string::npos) << output;
+  EXPECT_LT(output.find("\"line\": 12"), output.find("\"line\": 16")) << "in policy order: " << output;
+  EXPECT_FALSE(fs::exists(path("check.bin")));
+}
+
+TEST_F(CheckTest, TwoProgramsWithOneElfNameAreAnErrorAtTheSecondProgramField) {
+  std::string text = policy_text;
+  const std::string client = "program = \"src/client.cpp\"";
+  text.replace(text.find(client), client.size(), "program = \"src/server.cpp\"");
+  write_file(policy(), text);
+  write_file(path("src/server.cpp"), "");
+  std::string errors;
+  EXPECT_EQ(check(errors), exit_errors);
+  const std::string field = "    (name = \"client\", program = ";
+  const std::string expected = policy().string() + ":12:" + std::to_string(field.size() + 1) +
+                               ": error: KP0414: partitions \"server\" and \"client\" would both compile to "
+                               "server.elf\n";
+  EXPECT_NE(errors.find(expected), std::string::npos) << errors;
+  EXPECT_NE(errors.find("  hint: each partition's program is built on its own"), std::string::npos) << errors;
+  EXPECT_NE(errors.find(": 1 error(s), 0 warning(s)"), std::string::npos) << errors;
+  EXPECT_FALSE(fs::exists(path("check.bin")));
 }
 
 TEST_F(CheckTest, APolicyThatChecksEndsWithOkAndItsOneLineSummary) {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Programs tests: which programs are compiled from source and into which
-// ELF, the compiler commands, depfiles, and when a program is rebuilt.
+// ELF, the CMake project kestrel writes for them, the cmake commands, and
+// what a build reports, run against a stand-in for cmake.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 
 #include <kestrel_cli/programs.hpp>
 
@@ -16,23 +16,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Toolchain fake_toolchain(const fs::path& directory) {
-  Toolchain toolchain;
-  toolchain.cxx = "cross-g++";
-  toolchain.assembler = "cross-gcc";
-  toolchain.include_directories = {"/src/runtime/include", "/src/kernel/include"};
-  toolchain.cxx_flags = {"-O2", "-ffreestanding", "-g", "-std=c++20"};
-  toolchain.asm_flags = {"-O3", "-ffreestanding"};
-  toolchain.link_flags = {"-O2", "-nostdlib", "-T", (directory / "partition.ld").string()};
-  toolchain.start = (directory / "start.S").string();
-  toolchain.memory_functions = (directory / "memory_functions.cpp").string();
-  toolchain.memory_functions_flags = {"-fno-tree-loop-distribute-patterns"};
-  toolchain.linker_script = (directory / "partition.ld").string();
-  return toolchain;
+bool contains(const std::vector<std::string>& command, const std::string& argument) {
+  return std::find(command.begin(), command.end(), argument) != command.end();
 }
 
-bool contains_sequence(const std::vector<std::string>& haystack, const std::vector<std::string>& needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
+// A stand-in for cmake: configuring succeeds (or fails if WORK/configure-fails
+// exists); building runs WORK/fake-build, a shell script each test writes.
+Recipe fake_recipe(const fs::path& directory) {
+  const fs::path cmake = directory / "fake-cmake";
+  write_file(cmake,
+             "#!/bin/sh\n"
+             "if [ \"$1\" = --build ]; then exec sh \"$(dirname \"$2\")/fake-build\"; fi\n"
+             "[ ! -e \"$2/configure-fails\" ] || { echo 'CMake Error: no package'; exit 1; }\n");
+  fs::permissions(cmake, fs::perms::owner_all);
+  return {.cmake = cmake.string(), .generator = "Ninja", .package = "/pkg"};
 }
 
 void set_age(const fs::path& path, int seconds_ago) {
@@ -54,86 +51,105 @@ TEST(Programs, CppAndCcSourcesAreCompiledIntoStemDotElf) {
 TEST(Programs, APlanPutsEverythingUnderTheWorkDirectory) {
   const auto plan = plan_program("server", "/p/src/server.cpp", "/out/sys.programs", "// header");
   EXPECT_EQ(plan.elf, "/out/sys.programs/server.elf");
-  EXPECT_EQ(plan.directory, "/out/sys.programs/server");
   EXPECT_EQ(plan.include_directory, "/out/sys.programs/server/include");
   EXPECT_EQ(plan.slots_header, "// header");
+  EXPECT_EQ(cmake_build_directory("/out/sys.programs"), "/out/sys.programs/build");
 }
 
-TEST(Programs, CommandsAreTheTargetBuildsWithTheSlotHeaderFirst) {
-  const auto toolchain = fake_toolchain("/tc");
-  const auto plan = plan_program("server", "/p/server.cpp", "/w", "");
-  const auto commands = program_commands(toolchain, plan);
-  ASSERT_EQ(commands.size(), 4u);
-  EXPECT_EQ(commands[0], (std::vector<std::string>{"cross-g++", "-I/w/server/include", "-I/src/runtime/include",
-                                                   "-I/src/kernel/include", "-O2", "-ffreestanding", "-g", "-std=c++20",
-                                                   "-MD", "-MF", "/w/server/server.o.d", "-o", "/w/server/server.o",
-                                                   "-c", "/p/server.cpp"}));
-  EXPECT_EQ(commands[1].front(), "cross-gcc");
-  EXPECT_TRUE(contains_sequence(commands[1], {"-O3", "-ffreestanding", "-MD"}));
-  EXPECT_EQ(commands[1].back(), "/tc/start.S");
-  // Only the memory functions get their own option, after the others.
-  EXPECT_TRUE(contains_sequence(commands[2], {"-std=c++20", "-fno-tree-loop-distribute-patterns", "-MD"}));
-  EXPECT_EQ(commands[2].back(), "/tc/memory_functions.cpp");
-  EXPECT_EQ(std::count(commands[0].begin(), commands[0].end(), "-fno-tree-loop-distribute-patterns"), 0);
-  EXPECT_EQ(commands[3],
-            (std::vector<std::string>{"cross-g++", "-O2", "-nostdlib", "-T", "/tc/partition.ld", "/w/server/server.o",
-                                      "/w/server/start.o", "/w/server/memory_functions.o", "-o", "/w/server.elf"}));
+TEST(Programs, TheProjectBuildsEachProgramWithThePackagesRecipe) {
+  const std::string project = programs_project(
+      {plan_program("server", "/p/src/server.cpp", "/w", ""), plan_program("client", "/p/client.cc", "/w", "")});
+  EXPECT_NE(project.find("find_package(Kestrel REQUIRED)\n"), std::string::npos);
+  EXPECT_NE(project.find("project(kestrel_programs LANGUAGES C CXX ASM)\n"), std::string::npos);
+  EXPECT_NE(project.find("kestrel_add_partition(partition-server SOURCES [[/p/src/server.cpp]])\n"
+                         "target_include_directories(partition-server BEFORE PRIVATE [[/w/server/include]])\n"
+                         "set_target_properties(partition-server PROPERTIES OUTPUT_NAME [[server]] "
+                         "RUNTIME_OUTPUT_DIRECTORY [[/w]])\n"),
+            std::string::npos)
+      << project;
+  EXPECT_NE(project.find("kestrel_add_partition(partition-client SOURCES [[/p/client.cc]])"), std::string::npos);
 }
 
-TEST(Programs, DepfilesListWhatAnObjectWasCompiledFrom) {
-  EXPECT_EQ(parse_depfile("/w/a.o: /p/a.cpp /w/include/kestrel/slots.hpp \\\n /src/my\\ dir/x.hpp\n"),
-            (std::vector<std::string>{"/p/a.cpp", "/w/include/kestrel/slots.hpp", "/src/my dir/x.hpp"}));
-  EXPECT_EQ(parse_depfile("a.o: \\\r\n a.cpp\n\nb.hpp:\n"), std::vector<std::string>{"a.cpp"})
-      << "phony rules after a blank line are not dependencies";
-  EXPECT_TRUE(parse_depfile("").empty());
+TEST(Programs, NoPathCanEndItsCMakeArgument) {
+  const std::string project = programs_project({plan_program("odd", "/p/]]x]=]y \"q\";$.cpp", "/w", "")});
+  EXPECT_NE(project.find("SOURCES [==[/p/]]x]=]y \"q\";$.cpp]==])"), std::string::npos) << project;
 }
 
-TEST(Programs, RebuiltWhenTheElfIsMissingACommandChangedOrAnInputIsNewer) {
+TEST(Programs, TargetNamesAreCMakesAndDistinct) {
+  const std::string project =
+      programs_project({plan_program("all", "/p/a.cpp", "/w", ""), plan_program("a b", "/p/b.cpp", "/w", ""),
+                        plan_program("a_b", "/p/c.cpp", "/w", "")});
+  EXPECT_NE(project.find("kestrel_add_partition(partition-all "), std::string::npos) << "clear of CMake's `all`";
+  EXPECT_NE(project.find("kestrel_add_partition(partition-a_b SOURCES [[/p/b.cpp]])"), std::string::npos);
+  EXPECT_NE(project.find("kestrel_add_partition(partition-a_b-2 SOURCES [[/p/c.cpp]])"), std::string::npos);
+}
+
+TEST(Programs, ConfiguredWithThePackagesToolchainReleaseOrDebug) {
+  const Recipe recipe{.cmake = "/usr/bin/cmake", .generator = "Ninja", .package = "/b/target/package"};
+  const auto release = configure_command(recipe, "/w", false);
+  EXPECT_EQ(std::vector<std::string>(release.begin(), release.begin() + 7),
+            (std::vector<std::string>{"/usr/bin/cmake", "-S", "/w", "-B", "/w/build", "-G", "Ninja"}));
+  EXPECT_TRUE(contains(release, "-DCMAKE_TOOLCHAIN_FILE=/b/target/package/aarch64-toolchain.cmake"));
+  EXPECT_TRUE(contains(release, "-DKestrel_DIR=/b/target/package"));
+  EXPECT_TRUE(contains(release, "-DCMAKE_BUILD_TYPE=Release"));
+  EXPECT_TRUE(contains(configure_command(recipe, "/w", true), "-DCMAKE_BUILD_TYPE=Debug"));
+  EXPECT_EQ(build_command(recipe, "/w", false), (std::vector<std::string>{"/usr/bin/cmake", "--build", "/w/build"}));
+  EXPECT_TRUE(contains(build_command(recipe, "/w", true), "--verbose"));
+  EXPECT_FALSE(Recipe{}.available()) << "no package without the AArch64 side";
+}
+
+TEST(Programs, ABuildSaysWhatItBuiltAndWhatWasUpToDate) {
   Scratch_directory scratch;
-  const fs::path dir = scratch.path();
-  const auto toolchain = fake_toolchain(dir);
-  for (const char* name : {"start.S", "memory_functions.cpp", "partition.ld", "server.cpp"})
-    write_file(dir / name, "x");
-  const auto plan = plan_program("server", dir / "server.cpp", dir / "work", "");
-  EXPECT_NE(rebuild_reason(toolchain, plan).value_or("").find("does not exist"), std::string::npos);
+  const fs::path work = scratch.path() / "sys.programs";
+  const auto recipe = fake_recipe(scratch.path());
+  const std::vector<Program_plan> plans = {plan_program("server", scratch.path() / "server.cpp", work, "// server"),
+                                           plan_program("client", scratch.path() / "client.cpp", work, "// client")};
+  fs::create_directories(work);
+  write_file(work / "fake-build", "touch '" + plans[0].elf.string() + "' '" + plans[1].elf.string() + "'\n");
 
-  // What a successful build leaves: objects' depfiles, the command record, the ELF.
-  fs::create_directories(plan.include_directory / "kestrel");
-  const fs::path header = plan.include_directory / "kestrel" / "slots.hpp";
-  write_file(header, "// slots");
-  write_file(plan.directory / "server.o.d",
-             "server.o: " + (dir / "server.cpp").string() + " " + header.string() + "\n");
-  write_file(plan.directory / "start.o.d", "start.o: " + toolchain.start + "\n");
-  write_file(plan.directory / "memory_functions.o.d", "memory_functions.o: " + toolchain.memory_functions + "\n");
-  std::string record;
-  for (const auto& command : program_commands(toolchain, plan)) {
-    std::string line;
-    for (const auto& argument : command) line += (line.empty() ? "" : " ") + argument;
-    record += line + '\n';
-  }
-  write_file(plan.directory / "commands", record);
-  for (const fs::path& input :
-       {dir / "start.S", dir / "memory_functions.cpp", dir / "partition.ld", dir / "server.cpp", header}) {
-    set_age(input, 100);
-  }
-  write_file(plan.elf, "elf");
-  set_age(plan.elf, 50);
-  EXPECT_EQ(rebuild_reason(toolchain, plan), std::nullopt);
+  testing::internal::CaptureStderr();
+  ASSERT_TRUE(build_programs(recipe, plans, work, {}));
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("kestrel: building 2 partition programs with CMake in " + (work / "build").string()),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("kestrel: built server.elf for partition \"server\""), std::string::npos) << err;
+  EXPECT_EQ(read_file(work / "server" / "include" / "kestrel" / "slots.hpp"), "// server");
+  EXPECT_EQ(read_file(work / "CMakeLists.txt"), programs_project(plans));
 
-  set_age(header, 10);
-  EXPECT_EQ(rebuild_reason(toolchain, plan), header.string() + " changed") << "a new slots.hpp";
-  set_age(header, 100);
-  set_age(dir / "server.cpp", 10);
-  EXPECT_EQ(rebuild_reason(toolchain, plan), (dir / "server.cpp").string() + " changed");
-  set_age(dir / "server.cpp", 100);
-  set_age(dir / "partition.ld", 10);
-  EXPECT_EQ(rebuild_reason(toolchain, plan), (dir / "partition.ld").string() + " changed");
-  set_age(dir / "partition.ld", 100);
-  EXPECT_EQ(rebuild_reason(toolchain, plan), std::nullopt);
+  // Nothing rebuilt: the ELF and the generated files keep their times.
+  const fs::path header = plans[1].include_directory / "kestrel" / "slots.hpp";
+  for (const fs::path& file : {plans[0].elf, plans[1].elf, header, work / "CMakeLists.txt"}) set_age(file, 100);
+  const auto header_time = fs::last_write_time(header);
+  write_file(work / "fake-build", "touch '" + plans[0].elf.string() + "'\n");
+  testing::internal::CaptureStderr();
+  ASSERT_TRUE(build_programs(recipe, plans, work, {.debug = true, .verbose = false}));
+  err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("without optimisation (--debug)"), std::string::npos) << err;
+  EXPECT_NE(err.find("kestrel: built server.elf"), std::string::npos) << err;
+  EXPECT_NE(err.find("kestrel: client.elf is up to date"), std::string::npos) << err;
+  EXPECT_EQ(fs::last_write_time(header), header_time) << "an unchanged slots.hpp is not rewritten";
+}
 
-  auto other_flags = toolchain;
-  other_flags.cxx_flags.push_back("-DMORE");
-  EXPECT_EQ(rebuild_reason(other_flags, plan), "its compiler commands changed");
-  fs::remove(header);
-  EXPECT_EQ(rebuild_reason(toolchain, plan), header.string() + " is gone");
+TEST(Programs, AFailedBuildShowsTheCompilerAndLeavesNoElf) {
+  Scratch_directory scratch;
+  const fs::path work = scratch.path() / "sys.programs";
+  const auto recipe = fake_recipe(scratch.path());
+  const std::vector<Program_plan> plans = {plan_program("server", scratch.path() / "server.cpp", work, "")};
+  fs::create_directories(work);
+  write_file(plans[0].elf, "stale");
+  write_file(work / "fake-build", "echo 'server.cpp:2:5: error: no_such_slot'; exit 1\n");
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(build_programs(recipe, plans, work, {}));
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("server.cpp:2:5: error: no_such_slot\n"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(plans[0].elf));
+
+  // A configure error is shown too, though configuring is quiet otherwise.
+  write_file(work / "configure-fails", "");
+  write_file(work / "fake-build", "exit 0\n");
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(build_programs(recipe, plans, work, {}));
+  err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("CMake Error: no package"), std::string::npos) << err;
 }

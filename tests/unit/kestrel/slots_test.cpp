@@ -277,3 +277,76 @@ TEST_F(SlotsTest, TheVmmsHeaderNamesTheInputDevice) {
   const std::string header = slots_header(model(), partition("vmm"), "slots.capnp");
   EXPECT_NE(header.find("    .input_device = 0,\n"), std::string::npos) << header;
 }
+
+TEST_F(SlotsTest, TheHeaderGivesEachMemoryRegionsAddressAndSize) {
+  const auto regions = named_regions(model(), partition("vmm"));
+  ASSERT_EQ(regions.size(), 3u) << "memory regions only: not the guest's RAM it maps";
+  EXPECT_EQ(regions[2].name, "stack_cpu1");
+  EXPECT_EQ(regions[2].policy_name, "stack-cpu1");
+  EXPECT_EQ(regions[2].address, 0x90'0000u);
+  EXPECT_EQ(regions[2].size, 0x8000u);
+  EXPECT_TRUE(regions[2].writable);
+  EXPECT_FALSE(regions[0].writable) << "code is readExecute";
+  const std::string header = slots_header(model(), partition("vmm"), "slots.capnp");
+  for (const char* line : {"namespace kestrel::memory {", "// region code (not writable)",
+                           "constexpr uint64_t code_address = 0x200000;", "constexpr uint64_t code_size = 0x10000;",
+                           "// region stack-cpu1", "constexpr uint64_t stack_cpu1_address = 0x900000;",
+                           "constexpr uint64_t stack_cpu1_size = 0x8000;", "}  // namespace kestrel::memory"}) {
+    EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
+  }
+  EXPECT_EQ(header.find("namespace kestrel::channels"), std::string::npos) << "the VMM has no channel";
+}
+
+TEST_F(SlotsTest, TheHeaderGivesEachChannelsAddressSizeAndDirection) {
+  const auto written = named_channels(model(), partition("client"));
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].name, "log");
+  EXPECT_EQ(written[0].address, 0x60'0000u);
+  EXPECT_EQ(written[0].size, 0x1000u);
+  EXPECT_TRUE(written[0].writable) << "the client writes it";
+  const auto read = named_channels(model(), partition("server"));
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_FALSE(read[0].writable) << "the server reads it";
+  const std::string header = slots_header(model(), partition("server"), "slots.capnp");
+  for (const char* line : {"namespace kestrel::channels {", "// channel log: read here",
+                           "constexpr uint64_t log_address = 0x600000;", "constexpr uint64_t log_size = 0x1000;",
+                           "constexpr bool log_writable = false;", "}  // namespace kestrel::channels"}) {
+    EXPECT_NE(header.find(line), std::string::npos) << line << "\nin:\n" << header;
+  }
+  EXPECT_NE(slots_header(model(), partition("client"), "slots.capnp").find("constexpr bool log_writable = true;"),
+            std::string::npos);
+  EXPECT_EQ(slots_header(model(), partition("vmm"), "slots.capnp").find("log_address"), std::string::npos);
+}
+
+// Two regions whose names give the same identifier: each gets its position.
+TEST(NamedRegions, RegionsWhoseNamesCollideGetTheirPositions) {
+  Scratch_directory scratch;
+  const auto path = scratch.path() / "regions.capnp";
+  write_file(path, R"(@0xb3c4d5e6f7a80912;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "regions",
+  platform = Virt.platform,
+  partitions = [
+    (name = "a", program = "a.cpp",
+     memory = [(name = "stack", size = 0x4000, address = 0x800000),
+               (name = "buf-1", size = 0x1000, address = 0x900000),
+               (name = "buf_1", size = 0x2000, address = 0xa00000),
+               (name = "int", size = 0x1000, address = 0xb00000)],
+     threads = [(name = "main", stack = "stack")]),
+  ],
+  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)])],
+);
+)");
+  const auto result = kestrel::policy::compile_policy(path.string(), {});
+  ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
+  const auto regions = named_regions(*result.model, 0);
+  ASSERT_EQ(regions.size(), 4u);
+  EXPECT_EQ(regions[1].name, "buf_1_1");
+  EXPECT_EQ(regions[2].name, "buf_1_2");
+  EXPECT_EQ(regions[3].name, "int") << "a keyword, but only ever a prefix";
+  const std::string header = slots_header(*result.model, 0, "regions.capnp");
+  EXPECT_NE(header.find("constexpr uint64_t buf_1_2_size = 0x2000;"), std::string::npos) << header;
+  EXPECT_NE(header.find("constexpr uint64_t int_address = 0xb00000;"), std::string::npos) << header;
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Policy cases: compiles every file in cases/ and checks that exactly the
-// diagnostics its expectations name are reported (see cases/README.md).
+// Policy cases: compiles every file in cases/, and the generated limit cases
+// (limit_cases.hpp), and checks that exactly the diagnostics their
+// expectations name are reported (see cases/README.md).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <kestrel/policy/codes.hpp>
 #include <kestrel/policy/compiler.hpp>
 
+#include "limit_cases.hpp"
 #include "policy_test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -81,11 +83,26 @@ std::vector<Expected> inline_expectations(const std::string& text) {
   return expected;
 }
 
+// Hints a case expects: "# expect-hint TEXT" in a .capnp case, "hint TEXT"
+// in a sidecar; some diagnostic's hint must contain each TEXT.
+std::vector<std::string> expected_hints(const fs::path& file) {
+  fs::path sidecar = file;
+  sidecar += ".expect";
+  const bool has_sidecar = fs::exists(sidecar);
+  const std::string marker = has_sidecar ? "hint " : "# expect-hint ";
+  std::vector<std::string> hints;
+  for (const auto& line : lines_of(read_file(has_sidecar ? sidecar : file))) {
+    const auto at = line.find(marker);
+    if (at != std::string::npos && (!has_sidecar || at == 0)) hints.push_back(line.substr(at + marker.size()));
+  }
+  return hints;
+}
+
 // Expectations in NAME.expect: "KP0006 3:5" or "KP0005 file".
 std::vector<Expected> sidecar_expectations(const fs::path& sidecar) {
   std::vector<Expected> expected;
   for (const auto& line : lines_of(read_file(sidecar))) {
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty() || line[0] == '#' || line.rfind("hint ", 0) == 0) continue;
     std::istringstream in(line);
     std::string code, where;
     in >> code >> where;
@@ -129,12 +146,9 @@ std::string test_name(const testing::TestParamInfo<fs::path>& info) {
   return name;
 }
 
-class PolicyCases : public testing::TestWithParam<fs::path> {};
-
-}  // namespace
-
-TEST_P(PolicyCases, ReportsExactlyTheExpectedDiagnostics) {
-  const fs::path file = GetParam();
+// The compiler reports exactly the diagnostics `file` expects, and writes
+// boot-info exactly when none of them is an error.
+void expect_exactly_the_expected_diagnostics(const fs::path& file) {
   auto expected = expectations_for(file);
   const auto result = compile_policy(file.string(), {});
   std::vector<Expected> actual;
@@ -157,19 +171,78 @@ TEST_P(PolicyCases, ReportsExactlyTheExpectedDiagnostics) {
   });
   EXPECT_EQ(result.ok(), !expects_errors);
   EXPECT_EQ(result.boot_info.empty(), expects_errors) << "boot-info is written exactly when there is no error";
+  for (const auto& hint : expected_hints(file)) {
+    const auto& all = result.diagnostics.all();
+    EXPECT_TRUE(std::any_of(all.begin(), all.end(),
+                            [&](const Diagnostic& d) { return d.hint.find(hint) != std::string::npos; }))
+        << file.filename() << ": no diagnostic's hint says: " << hint << "\n"
+        << diagnostics_text(result.diagnostics);
+  }
 }
+
+class PolicyCases : public testing::TestWithParam<fs::path> {};
+
+}  // namespace
+
+TEST_P(PolicyCases, ReportsExactlyTheExpectedDiagnostics) { expect_exactly_the_expected_diagnostics(GetParam()); }
 
 INSTANTIATE_TEST_SUITE_P(Cases, PolicyCases, testing::ValuesIn(case_files()), test_name);
 
+// The limits too large for case files: a generated policy one past the limit
+// reports its code where the list starts, as a case file would, and one at
+// the limit compiles cleanly, so that the case shows where the limit is.
+
+void PrintTo(const Limit_case& limit_case, std::ostream* out) { *out << limit_case.name; }
+
+namespace {
+
+class LimitCases : public testing::TestWithParam<Limit_case> {
+ protected:
+  // The generated policy with `count` objects, as a file for the compiler.
+  fs::path write_policy(uint32_t count, std::string_view expectation) {
+    const fs::path path = scratch_.path() / (std::string(GetParam().name) + ".capnp");
+    write_file(path, GetParam().policy(count, expectation));
+    return path;
+  }
+
+ private:
+  Scratch_directory scratch_;
+};
+
+std::string limit_case_name(const testing::TestParamInfo<Limit_case>& info) {
+  std::string name = info.param.name;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+}  // namespace
+
+TEST_P(LimitCases, OnePastTheLimitIsReportedWhereTheListStarts) {
+  const fs::path path = write_policy(GetParam().limit + 1, std::string("  # expect ") + GetParam().code + " @ \"[\"");
+  ASSERT_EQ(expectations_for(path).size(), 1u) << "the generator dropped the expectation";
+  expect_exactly_the_expected_diagnostics(path);
+}
+
+TEST_P(LimitCases, AtTheLimitCompilesCleanly) {
+  const fs::path path = write_policy(GetParam().limit, "");
+  ASSERT_TRUE(expectations_for(path).empty());
+  expect_exactly_the_expected_diagnostics(path);
+}
+
+INSTANTIATE_TEST_SUITE_P(Generated, LimitCases, testing::ValuesIn(limit_cases()), limit_case_name);
+
 // Codes whose trigger cannot be written as a case file (or only as one of
-// megabytes, KP0809); each has its own test in policy_compiler_test.cpp.
-const std::set<std::string> codes_tested_in_code = {"KP0001", "KP0009", "KP0010", "KP0809"};
+// megabytes, KP0809); each has its own test in policy_compiler_test.cpp,
+// except KP0413, which `kestrel check` and `kestrel build` report, not the
+// compiler (tests/unit/kestrel/check_test.cpp).
+const std::set<std::string> codes_tested_in_code = {"KP0001", "KP0009", "KP0010", "KP0413", "KP0414", "KP0809"};
 
 TEST(PolicyCasesCoverage, EveryCodeHasACase) {
   std::set<std::string> covered = codes_tested_in_code;
   for (const auto& file : case_files()) {
     for (const auto& expected : expectations_for(file)) covered.insert(expected.code);
   }
+  for (const auto& generated : limit_cases()) covered.insert(generated.code);
   for (const auto& info : all_codes()) {
     EXPECT_TRUE(covered.count(code_text(info.code)) != 0)
         << code_text(info.code) << " (" << info.identifier << ") has no case in tests/unit/policy/cases/";

@@ -90,7 +90,8 @@ TEST(Options, QemuCommandBootsAtEl2OnGicV3) {
   EXPECT_TRUE(contains_sequence(command, {"-smp", "2"}));
   EXPECT_TRUE(contains_sequence(command, {"-kernel", "k.elf"}));
   EXPECT_TRUE(contains_sequence(command, {"-icount", "shift=0,sleep=off"}));
-  EXPECT_TRUE(contains_sequence(command, {"-serial", "stdio"}));
+  EXPECT_TRUE(contains_sequence(command, {"-chardev", "stdio,id=console,mux=on"})) << "Ctrl-A X leaves QEMU";
+  EXPECT_TRUE(contains_sequence(command, {"-serial", "chardev:console"}));
   EXPECT_TRUE(contains_sequence(command, {"-d", "int"})) << "arguments after -- go to QEMU";
 }
 

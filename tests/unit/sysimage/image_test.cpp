@@ -259,7 +259,8 @@ TEST_F(ImageTest, ReportAndGraphDescribeTheSystem) {
   char digest[sha256_hex_buffer_size];
   EXPECT_NE(report.find(std::string(format_hex(result.image->digests[1], digest)) + "  beta"), std::string::npos);
   const auto graph = system_graph(*result.image->model);
-  EXPECT_NE(graph.find("\"alpha\" [label=\"alpha\\nVMID 1\"]"), std::string::npos) << graph;
+  EXPECT_NE(graph.find("\"partition:alpha\" [label=<"), std::string::npos) << graph;
+  EXPECT_NE(graph.find("<b>alpha</b></td></tr><tr><td>VMID 1, alpha.elf</td>"), std::string::npos) << graph;
 }
 
 namespace {

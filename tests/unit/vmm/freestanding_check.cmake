@@ -3,7 +3,7 @@
 # Compiles SOURCE (which includes every VMM device model) for AArch64 with the
 # VMM partition's freestanding flags, then fails if the object needs anything
 # but memcpy, memset, memmove or memcmp, which GCC may call even in
-# freestanding code and every partition links (kernel/src/memory_functions.cpp):
+# freestanding code and every partition links (freestanding/, kestrel_freestanding):
 # an operator new, __cxa_* or libgcc helper would not link into a partition.
 foreach(variable CXX NM SOURCE INCLUDE OBJECT)
   if(NOT DEFINED ${variable})

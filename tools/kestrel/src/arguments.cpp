@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include <kestrel/policy/suggest.hpp>
 #include <kestrel/version.hpp>
 #include <qemu_runner/options.hpp>
 
@@ -60,17 +61,20 @@ written.
 constexpr const char* build_usage = R"(usage: kestrel build POLICY -o IMAGE [options]
 
 Compiles POLICY, compiles every partition program it names as C++ source
-(program = "hello.cpp", relative to the policy's directory) with the AArch64
-cross compiler as the CMake target build does, and writes IMAGE, its report
-(IMAGE with .report for its extension) and its picture (.svg). Programs
-compiled from source go to IMAGE with .programs for its extension, as
-<stem>.elf; each is compiled again only when its source, its generated
-kestrel/slots.hpp or anything else it was built from changed. Nothing is
-written unless everything succeeds.
+(program = "hello.cpp", relative to the policy's directory) with the
+Kestrel package's recipe (a CMake project of kestrel_add_partition calls,
+as the target build compiles its own programs), and writes IMAGE, its
+report (IMAGE with .report for its extension) and its picture (.svg).
+Programs compiled from source go to IMAGE with .programs for its extension,
+as <stem>.elf; CMake compiles each again only when its source, its
+generated kestrel/slots.hpp or anything else it was built from changed.
+Nothing is written unless everything succeeds.
 
 Each such program can #include <kestrel/slots.hpp>: its partition's
 capability slots as constants in namespace kestrel::slots (serve_E, call_E,
-wait_N, signal_N, irq_D, vcpu_V_I, kernel_console) and partition_name.
+wait_N, signal_N, irq_D, vcpu_V_I, kernel_console) and partition_name, and
+where it sees its memory regions and channels (kestrel::memory::R_address,
+R_size; kestrel::channels::C_address, C_size, C_writable).
 
 options:
   -o, --output IMAGE  the image to write
@@ -80,6 +84,8 @@ options:
   -I, --import DIR    search DIR for /kestrel/... schema imports first
   --constant NAME     the System constant to compile, if there are several
   --sign KEY          sign boot-info with this Ed25519 secret key
+  --debug             compile the programs without optimisation (-O0 -g),
+                      for stepping through them with gdb
   -v, --verbose       print every compiler command
   -h, --help          this text
 
@@ -107,7 +113,7 @@ options:
   --qemu PATH        QEMU binary (default qemu-system-aarch64)
   --kernel ELF       the kernel: built into the image from a policy, and
                      whose symbols --gdb loads (default: the build tree's)
-  -P DIR, -I DIR, --constant NAME, --sign KEY, -v
+  -P DIR, -I DIR, --constant NAME, --sign KEY, --debug, -v
                      as for kestrel build, when given a policy
   -h, --help         this text
 
@@ -137,6 +143,23 @@ options:
 exit status: 0 figures written, 1 the run failed or a figure is missing,
 2 bad usage.
 )";
+
+// What each subcommand accepts, for "did you mean" on a misspelt one.
+const std::vector<std::string> commands = {"check", "build", "run", "bench", "version", "help"};
+const std::vector<std::string> check_options = {"--format", "--summary",  "-o",       "--output", "-I",
+                                                "--import", "--constant", "--werror", "-h",       "--help"};
+const std::vector<std::string> build_options = {"--kernel",   "-P",     "--path", "-I",        "--import",
+                                                "--constant", "--sign", "-v",     "--verbose", "-o",
+                                                "--output",   "-h",     "--help"};
+const std::vector<std::string> run_options = {"--kernel", "-P",    "--path",    "-I",    "--import",  "--constant",
+                                              "--sign",   "-v",    "--verbose", "--smp", "--timeout", "--memory",
+                                              "--qemu",   "--gdb", "-h",        "--help"};
+const std::vector<std::string> bench_options = {"--build-dir", "--no-build", "--qemu", "--cpu", "-h", "--help"};
+
+// "unknown option '--formt' (did you mean '--format'?)"
+std::string unknown(const char* what, const std::string& argument, const std::vector<std::string>& known) {
+  return kestrel::policy::unknown_argument(what, argument, known);
+}
 
 bool parse_number(std::string_view text, long min, long max, long& out) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -197,6 +220,8 @@ bool parse_build_option(const std::string& argument, Cursor& cursor, Build_input
     take(inputs.constant, "a name");
   } else if (argument == "--sign") {
     take(inputs.secret_key, "a secret key file");
+  } else if (argument == "--debug") {
+    inputs.debug = true;
   } else if (argument == "-v" || argument == "--verbose") {
     inputs.verbose = true;
   } else {
@@ -230,7 +255,7 @@ Parsed parse_check(Cursor cursor) {
     } else if (argument == "--werror") {
       command.warnings_are_errors = true;
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, check_options));
     } else if (command.policy.empty()) {
       command.policy = argument;
     } else {
@@ -253,7 +278,7 @@ Parsed parse_build(Cursor cursor) {
       if (!text) return cursor.error(argument + " needs a file");
       command.image = *text;
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, build_options));
     } else if (command.inputs.policy.empty()) {
       command.inputs.policy = argument;
     } else {
@@ -302,7 +327,7 @@ Parsed parse_run(Cursor cursor) {
     } else if (argument == "--gdb") {
       command.gdb = true;
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, run_options));
     } else if (command.target.empty()) {
       command.target = argument;
     } else {
@@ -312,11 +337,11 @@ Parsed parse_run(Cursor cursor) {
   if (command.target.empty()) return cursor.error("run needs an image or a policy");
   if (is_policy_file(command.target)) {
     command.inputs.policy = command.target;
-  } else if (command.inputs.verbose || !command.inputs.search_directories.empty() ||
+  } else if (command.inputs.verbose || command.inputs.debug || !command.inputs.search_directories.empty() ||
              !command.inputs.import_paths.empty() || !command.inputs.constant.empty() ||
              !command.inputs.secret_key.empty()) {
     // --kernel still names the kernel's symbols for --gdb.
-    return cursor.error("-P, -I, --constant, --sign and -v are for building a policy; '" + command.target +
+    return cursor.error("-P, -I, --constant, --sign, --debug and -v are for building a policy; '" + command.target +
                         "' is an image (a policy ends in .capnp or .json)");
   }
   return command;
@@ -346,7 +371,7 @@ Parsed parse_bench(Cursor cursor) {
         return cursor.error("--cpu must be cortex-a72, cortex-a57 or both, not '" + text + "'");
       }
     } else if (is_option(argument)) {
-      return cursor.error("unknown option '" + argument + "'");
+      return cursor.error(unknown("option", argument, bench_options));
     } else {
       return cursor.error("bench takes no arguments, only options: '" + argument + "'");
     }
@@ -389,8 +414,8 @@ Parsed parse_arguments(const std::vector<std::string>& arguments) {
   }
   const auto help = usage_text(subcommand);
   if (!help) {
-    if (is_option(subcommand)) return Usage_error{"unknown option '" + subcommand + "'", ""};
-    return Usage_error{"unknown command '" + subcommand + "'", ""};
+    if (is_option(subcommand)) return Usage_error{unknown("option", subcommand, {"--help", "--version"}), ""};
+    return Usage_error{unknown("command", subcommand, commands), ""};
   }
   // --help anywhere before a "--" (after which arguments belong to QEMU).
   for (size_t i = 1; i < arguments.size() && arguments[i] != "--"; ++i) {

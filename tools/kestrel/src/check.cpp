@@ -2,7 +2,7 @@
 // Check: the program sources a policy names, and its one-line summary.
 #include <kestrel_cli/check.hpp>
 
-#include <iostream>
+#include <map>
 
 #include <kestrel_cli/programs.hpp>
 
@@ -24,22 +24,29 @@ std::optional<fs::path> program_source(const kestrel::policy::Partition& partiti
   return fs::absolute(source).lexically_normal();
 }
 
-bool program_sources_exist(const kestrel::policy::Model& model, const std::string& policy) {
-  bool ok = true;
+void check_program_sources(const kestrel::policy::Model& model, const std::string& policy,
+                           kestrel::policy::Diagnostics& diagnostics) {
+  std::map<std::string, const kestrel::policy::Partition*> by_elf;
   for (const auto& partition : model.partitions) {
     const auto source = program_source(partition, policy);
-    if (!source || fs::is_regular_file(*source)) continue;
-    // As the compiler prints a diagnostic (print_gcc), so editors find it.
-    const auto at = partition.src.at("program");
-    std::cerr << at.file;
-    if (at.line != 0) std::cerr << ':' << at.line << ':' << at.column;
-    std::cerr << ": error: program \"" << partition.program << "\" of partition \"" << partition.name
-              << "\" not found: no file " << source->string() << '\n'
-              << "  hint: a relative program path is relative to the policy's directory ("
-              << fs::absolute(policy).parent_path().lexically_normal().string() << ")\n";
-    ok = false;
+    if (!source) continue;
+    // Each partition's program is built on its own (its kestrel/slots.hpp
+    // differs), into <stem>.elf, which the image builder finds by name.
+    const std::string elf = *compiled_program_name(partition.program);
+    if (const auto [other, inserted] = by_elf.emplace(elf, &partition); !inserted) {
+      diagnostics.report(
+          kestrel::policy::Code::program_elf_name_clash, partition.src.at("program"),
+          "partitions \"" + other->second->name + "\" and \"" + partition.name + "\" would both compile to " + elf,
+          "each partition's program is built on its own (its kestrel/slots.hpp differs); give each "
+          "source its own file name");
+    }
+    if (fs::is_regular_file(*source)) continue;
+    diagnostics.report(kestrel::policy::Code::program_source_missing, partition.src.at("program"),
+                       "program \"" + partition.program + "\" of partition \"" + partition.name +
+                           "\" not found: no file " + source->string(),
+                       "a relative program path is relative to the policy's directory (" +
+                           fs::absolute(policy).parent_path().lexically_normal().string() + ")");
   }
-  return ok;
 }
 
 std::string one_line_summary(const kestrel::policy::Model& model) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Commands: check, build, run and bench, on top of the policy compiler, the
-// image builder and the QEMU runner.
+// Commands: check, build and run (bench is bench_command.cpp), on top of the
+// policy compiler, the image builder and the QEMU runner.
 #include <kestrel_cli/commands.hpp>
 
 #include <arpa/inet.h>
@@ -9,17 +9,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
-#include <check_command.hpp>
+#include <kestrel/policy/check_command.hpp>
 #include <kestrel/policy/compiler.hpp>
 #include <kestrel/policy/output_file.hpp>
+#include <kestrel/sha256.hpp>
 #include <kestrel/sysimage/image.hpp>
-#include <kestrel_cli/bench.hpp>
+#include <kestrel/sysimage/write_outputs.hpp>
 #include <kestrel_cli/check.hpp>
 #include <kestrel_cli/config.hpp>
 #include <kestrel_cli/programs.hpp>
@@ -27,22 +26,13 @@
 #include <qemu_runner/options.hpp>
 #include <qemu_runner/process.hpp>
 #include <qemu_runner/run.hpp>
-#include <write_outputs.hpp>
 
 namespace kestrel_cli {
 namespace {
 
 namespace fs = std::filesystem;
-using kestrel::policy::Location;
 
 constexpr const char* tool = "kestrel";
-
-// "file:line:col: error: message", as the compiler prints its diagnostics.
-void report_at(const Location& at, const std::string& message) {
-  std::cerr << at.file;
-  if (at.line != 0) std::cerr << ':' << at.line << ':' << at.column;
-  std::cerr << ": error: " << message << '\n';
-}
 
 int fail(const std::string& message) {
   std::cerr << tool << ": error: " << message << '\n';
@@ -90,31 +80,23 @@ struct Built {
 };
 
 // The programs a policy names as C++ source, planned; errors (a missing
-// source, two sources with one ELF name) are reported at the policy's
-// `program` field.
+// source KP0413, two sources with one ELF name KP0414) are reported at the
+// policy's `program` field.
 std::optional<std::vector<Program_plan>> plan_programs(const kestrel::policy::Model& model, const Build_inputs& inputs,
                                                        const fs::path& work_directory) {
   std::vector<Program_plan> plans;
-  if (!program_sources_exist(model, inputs.policy)) return std::nullopt;
-  std::map<std::string, const kestrel::policy::Partition*> by_elf;
-  bool ok = true;
+  kestrel::policy::Diagnostics missing;
+  check_program_sources(model, inputs.policy, missing);
+  if (missing.has_errors()) {
+    kestrel::policy::print_gcc(std::cerr, missing);
+    return std::nullopt;
+  }
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     const auto& partition = model.partitions[p];
-    const auto elf = compiled_program_name(partition.program);
-    if (partition.vm || !elf) continue;
-    const Location at = partition.src.at("program");
-    const fs::path source = *program_source(partition, inputs.policy);
-    if (const auto [other, inserted] = by_elf.emplace(*elf, &partition); !inserted) {
-      report_at(at, "partitions \"" + other->second->name + "\" and \"" + partition.name + "\" would both compile to " +
-                        *elf +
-                        ", and each needs its own (its kestrel/slots.hpp differs); give each its own source "
-                        "file name");
-      ok = false;
-      continue;
-    }
-    plans.push_back(plan_program(partition.name, source, work_directory, slots_header(model, p, inputs.policy)));
+    const auto source = program_source(partition, inputs.policy);
+    if (!source) continue;
+    plans.push_back(plan_program(partition.name, *source, work_directory, slots_header(model, p, inputs.policy)));
   }
-  if (!ok) return std::nullopt;
   return plans;
 }
 
@@ -156,12 +138,16 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   const auto outputs = build_outputs(image);
   const std::string kernel = inputs.kernel.empty() ? default_kernel() : inputs.kernel;
   if (kernel.empty()) return fail("no kernel: this kestrel was built without the AArch64 side; pass --kernel ELF");
+  // Before anything is compiled: nothing can be booted without it.
+  if (!fs::is_regular_file(kernel)) {
+    return fail("kernel " + kernel + " not found; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
+  }
 
   std::cerr << tool << ": compiling policy " << inputs.policy << '\n';
-  auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
+  // Compiled once: the image is built from this result.
+  const auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
+  kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
   if (!compiled.ok()) {
-    // Warnings come once, from the image builder's compile, when it runs.
-    kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
     std::cerr << inputs.policy << ": " << compiled.diagnostics.error_count() << " error(s), "
               << compiled.diagnostics.warning_count() << " warning(s)\n";
     return exit_errors;
@@ -170,24 +156,19 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   const auto plans = plan_programs(*compiled.model, inputs, work_directory);
   if (!plans) return exit_errors;
   if (!plans->empty()) {
-    const Toolchain& toolchain = config::toolchain();
-    if (!toolchain.available()) {
+    const Recipe recipe = config::recipe();
+    if (!recipe.available()) {
       return fail("cannot compile " + plans->front().source.filename().string() +
-                  ": this kestrel was configured without the AArch64 cross compiler (KESTREL_BUILD_TARGET=OFF)");
+                  ": this kestrel was configured without the AArch64 side and its Kestrel package "
+                  "(KESTREL_BUILD_TARGET=OFF)");
     }
-    bool programs_ok = true;
-    for (const auto& plan : *plans) {
-      if (build_program(toolchain, plan, inputs.verbose) == Build_outcome::failed) programs_ok = false;
+    if (!build_programs(recipe, *plans, work_directory, {.debug = inputs.debug, .verbose = inputs.verbose})) {
+      return fail("the partition programs did not build (see above); no image written");
     }
-    if (!programs_ok) return fail("a partition program did not compile; no image written");
-  }
-  if (!fs::is_regular_file(kernel)) {
-    return fail("kernel " + kernel + " not found; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
   }
 
   kestrel::sysimage::Image_inputs image_inputs;
   image_inputs.policy_path = inputs.policy;
-  image_inputs.load = load_options(inputs);
   image_inputs.kernel_path = kernel;
   // Compiled programs first, so a stale ELF of the same name in a -P
   // directory cannot stand in for them.
@@ -203,8 +184,7 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   if (!guest_payload_directory().empty()) image_inputs.search_directories.push_back(guest_payload_directory().string());
   image_inputs.secret_key_path = inputs.secret_key;
   std::cerr << tool << ": building image " << image << '\n';
-  auto result = kestrel::sysimage::build_image(image_inputs);
-  kestrel::policy::print_gcc(std::cerr, result.diagnostics);
+  const auto result = kestrel::sysimage::build_image(compiled, image_inputs);
   for (const auto& error : result.errors) std::cerr << tool << ": error: " << error << '\n';
   if (!result.ok()) return fail("no image written");
 
@@ -243,14 +223,21 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
 }
 
 // Where `kestrel run POLICY` builds: the build tree if kestrel can write
-// there, else the temporary directory.
+// there, else the temporary directory; in a folder of its own per policy
+// file, named after it and a hash of its absolute path, so that two
+// projects' system.capnp never share (and overwrite) one folder.
 fs::path run_directory(const std::string& policy) {
-  const std::string stem = fs::path(policy).stem().string();
+  const std::string absolute = fs::absolute(policy).lexically_normal().string();
+  kestrel::Sha256 hash;
+  hash.update(absolute.data(), absolute.size());
+  char digits[kestrel::sha256_hex_buffer_size];
+  const std::string name =
+      fs::path(policy).stem().string() + "-" + std::string(kestrel::format_hex(hash.finish(), digits)).substr(0, 12);
   const fs::path build_directory = config::build_directory;
   if (!build_directory.empty() && access(build_directory.c_str(), W_OK) == 0) {
-    return build_directory / "kestrel-run" / stem;
+    return build_directory / "kestrel-run" / name;
   }
-  return fs::temp_directory_path() / ("kestrel-run-" + std::to_string(getuid())) / stem;
+  return fs::temp_directory_path() / ("kestrel-run-" + std::to_string(getuid())) / name;
 }
 
 // 1234 if it is free on the loopback interface, else a port the system
@@ -282,112 +269,37 @@ std::string shell_quoted(const std::string& text) {
   return out + "'";
 }
 
+// The gdb command to attach with: the kernel's symbols, then every
+// partition program's (add-symbol-file takes each at its link address), so
+// `break main` stops in a partition; the kernel has no main.
+std::string gdb_command(int port, const std::string& kernel, const Built& built) {
+  std::string command = "gdb-multiarch -q " + shell_quoted(kernel);
+  if (!built.programs.empty()) {
+    // add-symbol-file asks for confirmation in an interactive gdb.
+    command += " -ex 'set confirm off'";
+    for (const auto& [elf, what] : built.programs) command += " -ex " + shell_quoted("add-symbol-file " + elf.string());
+    command += " -ex 'set confirm on'";
+  }
+  return command + " -ex 'target remote localhost:" + std::to_string(port) + "'";
+}
+
 void print_gdb_instructions(int port, const std::string& kernel, const Built& built, bool image_only) {
-  std::cerr << tool << ": QEMU starts halted, with a gdb stub on localhost:" << port
-            << ". To attach with the kernel's symbols, in another terminal:\n"
-            << "  gdb-multiarch -q " << shell_quoted(kernel) << " -ex 'target remote localhost:" << port << "'\n";
+  std::cerr << tool << ": QEMU starts halted, with a gdb stub on localhost:" << port << ". To attach with the kernel's"
+            << (built.programs.empty() ? "" : " and the partitions'") << " symbols, in another terminal:\n  "
+            << gdb_command(port, kernel, built) << '\n';
   if (image_only) {
-    std::cerr << tool << ": an image does not say which programs it holds; for add-symbol-file lines for every "
-              << "partition, run its policy instead (kestrel run POLICY --gdb)"
-              << (built.programs.empty() ? "" : ". Programs kestrel build compiled for it:") << '\n';
+    std::cerr << tool << ": an image does not say which programs it holds; "
+              << (built.programs.empty() ? "for the partitions' symbols, run its policy instead (kestrel run POLICY "
+                                           "--gdb)\n"
+                                         : "the symbols above are of the programs kestrel build compiled for it; "
+                                           "for every partition's, run its policy instead (kestrel run POLICY "
+                                           "--gdb)\n");
   }
   if (built.programs.empty()) return;
-  std::cerr << tool << ": partition symbols, in gdb. Every partition program is linked at 0x200000 in its own "
-            << "address space, so only one partition's symbols make sense at a time (load the one that runs; "
-            << "remove-symbol-file before the next):\n";
-  for (const auto& [elf, what] : built.programs) {
-    std::cerr << "  add-symbol-file " << shell_quoted(elf.string()) << "    # " << what << '\n';
-  }
-}
-
-std::string first_line_of(const std::vector<std::string>& command, bool& ok) {
-  std::string first;
-  bool any = false;
-  const auto result = qemu_runner::run_process(command, {}, [&](std::string_view line) {
-    if (!any) first = line;
-    any = true;
-  });
-  const auto* end = std::get_if<qemu_runner::Run_end>(&result);
-  ok = end != nullptr && end->kind == qemu_runner::Run_end::Kind::exited && end->code == 0;
-  return first;
-}
-
-Bench_context bench_context(const std::string& qemu, const std::string& cpu) {
-  Bench_context context;
-  context.cpu = cpu;
-  char date[16] = "unknown";
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  if (gmtime_r(&now, &utc) != nullptr) std::strftime(date, sizeof date, "%Y-%m-%d", &utc);
-  context.date = date;
-  bool ok = false;
-  context.commit = first_line_of({"git", "-C", config::source_directory, "rev-parse", "HEAD"}, ok);
-  if (!ok || context.commit.empty()) context.commit = "unknown";
-  const std::string changes = first_line_of({"git", "-C", config::source_directory, "status", "--porcelain"}, ok);
-  context.local_changes = ok && !changes.empty();
-  std::string version = first_line_of({qemu, "--version"}, ok);
-  std::erase_if(version, [](char c) { return c == '"' || c == '\\'; });
-  context.qemu_version = ok ? version : "unknown";
-  return context;
-}
-
-// One run of the benchmark image on QEMU CPU model `cpu`: its console to
-// OUT/ipc-CPU.log, its table to standard output, its figures to OUT/ipc-CPU.json.
-int bench_on(const std::string& cpu, const std::string& qemu, const fs::path& image, const fs::path& out) {
-  const fs::path json = out / ("ipc-" + cpu + ".json");
-  const fs::path log_path = out / ("ipc-" + cpu + ".log");
-  std::cerr << tool << ": booting " << image.string() << " under QEMU with -icount (1 CPU, " << cpu << "); console in "
-            << log_path.string() << std::endl;
-  qemu_runner::Options options;
-  options.image = image.string();
-  options.qemu = qemu;
-  options.cpu = cpu;
-  options.icount = true;
-  options.timeout_seconds = 300;
-  std::ofstream log(log_path, std::ios::trunc);
-  std::vector<std::string> lines;
-  const auto run = qemu_runner::run_process(qemu_runner::qemu_command(options), {.timeout_seconds = 300},
-                                            [&](std::string_view line) {
-                                              log << line << '\n';
-                                              lines.emplace_back(line);
-                                            });
-  log.close();
-  std::string failure;
-  if (const auto* launch = std::get_if<qemu_runner::Launch_error>(&run)) {
-    failure = launch->message + "; QEMU is needed (scripts/install-deps installs it)";
-  } else if (const auto& end = std::get<qemu_runner::Run_end>(run); end.kind == qemu_runner::Run_end::Kind::timed_out) {
-    failure = "timed out after 300 s";
-  } else if (end.kind == qemu_runner::Run_end::Kind::killed_by_signal) {
-    failure = "QEMU was killed by signal " + std::to_string(end.code);
-  } else if (end.code != 0) {
-    failure = "QEMU exit status " + std::to_string(end.code);
-  }
-  if (!failure.empty()) {
-    for (size_t i = lines.size() > 20 ? lines.size() - 20 : 0; i < lines.size(); ++i) std::cerr << lines[i] << '\n';
-    return fail("the benchmark run on " + cpu + " failed (" + failure + "); console in " + log_path.string());
-  }
-  bool reported_failure = false;
-  for (const auto& line : lines) {
-    if (line.find("FAILED") != std::string::npos || line.find("kernel panic") != std::string::npos) {
-      std::cerr << line << '\n';
-      reported_failure = true;
-    }
-  }
-  if (reported_failure) return fail("a benchmark program reported a failure; console in " + log_path.string());
-
-  const auto results = parse_results(lines);
-  if (!results.problems.empty()) {
-    for (const auto& problem : results.problems) std::cerr << tool << ": " << problem << '\n';
-    return fail("the figures are incomplete; console in " + log_path.string());
-  }
-  std::cout << results_table(results, cpu) << std::flush;
-  const std::string text = results_json(results, bench_context(qemu, cpu));
-  if (!kestrel::policy::write_file_atomically(json.string(), text.data(), text.size())) {
-    std::cerr << tool << ": error: cannot write " << json.string() << '\n';
-    return exit_output;
-  }
-  std::cout << "\n" << tool << ": figures in " << json.string() << std::endl;
-  return 0;
+  std::cerr << tool << ": then `break main` (or any function) and `continue`. Each partition is linked at 0x200000 "
+            << "in its own address space, so a breakpoint stops in whichever partition runs that address; "
+            << "`break FILE.cpp:FUNCTION` names one partition's function. The programs:\n";
+  for (const auto& [elf, what] : built.programs) std::cerr << "  " << elf.string() << "    # " << what << '\n';
 }
 
 }  // namespace
@@ -408,9 +320,9 @@ int run_check(const Check_command& command) {
   // The program sources, checked before anything is written; the summary
   // kept for the closing line.
   std::string summary;
-  options.check_model = [&](const kestrel::policy::Model& model) {
+  options.check_model = [&](const kestrel::policy::Model& model, kestrel::policy::Diagnostics& diagnostics) {
     summary = one_line_summary(model);
-    return program_sources_exist(model, command.policy);
+    check_program_sources(model, command.policy, diagnostics);
   };
   const int status = kestrel::policy::tool::check_policy(options, tool);
   if (status == 0) std::cerr << command.policy << ": ok: " << summary << '\n';
@@ -428,6 +340,7 @@ int run_build(const Build_command& command) {
 
 int run_run(const Run_command& command) {
   std::string image = command.target;
+  const std::string kernel = command.inputs.kernel.empty() ? default_kernel() : command.inputs.kernel;
   Built built;
   if (command.target_is_policy()) {
     const fs::path directory = run_directory(command.target);
@@ -437,6 +350,18 @@ int run_run(const Run_command& command) {
     image = (directory / (fs::path(command.target).stem().string() + ".elf")).string();
     std::cerr << tool << ": building " << command.target << " into " << image << '\n';
     if (const int status = build(command.inputs, image, &built); status != 0) return status;
+  } else if (access(image.c_str(), R_OK) != 0) {
+    // Said here, before anything claims to boot it.
+    std::cerr << tool << ": error: cannot read image '" << image << "'"
+              << (fs::exists(image) ? ""
+                                    : ": no such file; make it with kestrel build POLICY -o IMAGE, or give "
+                                      "kestrel run the policy")
+              << '\n';
+    return exit_usage;
+  }
+  if (command.gdb && (kernel.empty() || !fs::is_regular_file(kernel))) {
+    return fail("kernel " + (kernel.empty() ? std::string("(none)") : kernel) +
+                " not found, and gdb needs its symbols; build it (cmake --build BUILD-DIR) or pass --kernel ELF");
   }
 
   qemu_runner::Options options;
@@ -460,7 +385,6 @@ int run_run(const Run_command& command) {
       }
       std::sort(built.programs.begin(), built.programs.end());
     }
-    const std::string kernel = command.inputs.kernel.empty() ? default_kernel() : command.inputs.kernel;
     print_gdb_instructions(port, fs::absolute(kernel).string(), built, !command.target_is_policy());
   }
   options.extra_qemu_args.insert(options.extra_qemu_args.end(), command.extra_qemu_args.begin(),
@@ -470,59 +394,8 @@ int run_run(const Run_command& command) {
             << (options.effective_timeout() != 0
                     ? ", killed after " + std::to_string(options.effective_timeout()) + " s"
                     : std::string{})
-            << "; the console follows\n";
+            << "; the console follows. To leave QEMU, press Ctrl-A then X\n";
   return qemu_runner::run_qemu(options, tool);
-}
-
-int run_bench(const Bench_command& command) {
-  const fs::path build_directory = command.build_directory.empty() ? config::build_directory : command.build_directory;
-  const std::string qemu = command.qemu.empty() ? config::qemu : command.qemu;
-  if (std::string_view(config::bench_kernel).empty()) {
-    return fail(
-        "this kestrel was built without the AArch64 side (KESTREL_BUILD_TARGET=OFF), which the benchmark needs");
-  }
-  if (command.build) {
-    std::cerr << tool << ": building the target side in " << build_directory.string() << '\n';
-    const auto result =
-        qemu_runner::run_process({config::cmake, "--build", build_directory.string(), "--target", "kestrel_target"}, {},
-                                 [](std::string_view line) { std::cerr << line << '\n'; });
-    const auto* end = std::get_if<qemu_runner::Run_end>(&result);
-    if (end == nullptr || end->kind != qemu_runner::Run_end::Kind::exited || end->code != 0) {
-      return fail("could not build the target side in " + build_directory.string());
-    }
-  }
-  const fs::path out = build_directory / "bench";
-  const fs::path image = out / "ipc-bench.elf";
-  std::error_code error;
-  // A failed run must not leave the figures of an earlier one looking
-  // current, whichever CPU model it was on (ipc.json: before --cpu).
-  fs::remove(out / "ipc.json", error);
-  for (const auto& cpu : qemu_runner::supported_cpus()) fs::remove(out / ("ipc-" + cpu + ".json"), error);
-  fs::create_directories(out, error);
-  if (error) return fail("cannot create " + out.string() + ": " + error.message());
-
-  const fs::path kernel = build_directory / config::bench_kernel;
-  const fs::path programs = build_directory / config::bench_programs;
-  if (!fs::is_regular_file(kernel)) {
-    return fail("the benchmark kernel " + kernel.string() + " is not built (build " + build_directory.string() +
-                ", or leave out --no-build)");
-  }
-  kestrel::sysimage::Image_inputs inputs;
-  inputs.policy_path = (fs::path(config::source_directory) / "benchmarks" / "ipc" / "ipc-bench.capnp").string();
-  inputs.kernel_path = kernel.string();
-  inputs.search_directories = {programs.string()};
-  auto result = kestrel::sysimage::build_image(inputs);
-  kestrel::policy::print_gcc(std::cerr, result.diagnostics);
-  for (const auto& problem : result.errors) std::cerr << tool << ": error: " << problem << '\n';
-  if (!result.ok()) return fail("could not build the benchmark image " + image.string());
-  if (kestrel::sysimage::tool::write_image_outputs(*result.image, {image.string(), "", "", ""}, tool) != 0) {
-    return fail("could not write the benchmark image " + image.string());
-  }
-
-  for (const auto& cpu : command.cpus) {
-    if (const int status = bench_on(cpu, qemu, image, out); status != 0) return status;
-  }
-  return 0;
 }
 
 }  // namespace kestrel_cli

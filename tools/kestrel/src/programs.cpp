@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Programs: compiling partition programs from C++ source, when needed.
+// Programs: building partition programs from C++ source through a CMake
+// project that uses the Kestrel package.
 #include <kestrel_cli/programs.hpp>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include <kestrel/policy/output_file.hpp>
@@ -14,10 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What the ELF was built with, one command a line: a different command
-// (another source, other flags after kestrel was rebuilt) means a rebuild.
-constexpr const char* record_name = "commands";
-
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -25,22 +25,56 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-std::string command_line(const std::vector<std::string>& command) {
-  std::string line;
-  for (const auto& argument : command) line += (line.empty() ? "" : " ") + argument;
-  return line;
+// Writes `text` unless the file already holds it: CMake rebuilds what
+// depends on a file whose time changed.
+bool write_if_changed(const fs::path& path, const std::string& text) {
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  if (read_text(path) == text) return true;
+  if (kestrel::policy::write_file_atomically(path.string(), text.data(), text.size())) return true;
+  std::cerr << "kestrel: error: cannot write " << path.string() << '\n';
+  return false;
 }
 
-std::string record_text(const std::vector<std::vector<std::string>>& commands) {
-  std::string text;
-  for (const auto& command : commands) text += command_line(command) + '\n';
-  return text;
+// A CMake bracket argument, [==[text]==], with enough '=' that the text
+// cannot end it: any path is taken as it is.
+std::string cmake_quoted(const std::string& text) {
+  std::string equals;
+  while (text.find("]" + equals + "]") != std::string::npos) equals += '=';
+  return "[" + equals + "[" + text + "]" + equals + "]";
 }
 
-fs::path object_path(const Program_plan& plan, const std::string& name) { return plan.directory / (name + ".o"); }
+// A CMake target name for the partition: its name, with anything CMake
+// does not allow in a target name replaced, and a prefix that keeps it
+// clear of CMake's own targets ("all", "clean", ...).
+std::string target_name(const std::string& partition, std::set<std::string>& taken) {
+  std::string name = "partition-";
+  for (const char c : partition) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                         c == '-' || c == '.' || c == '+';
+    name += allowed ? c : '_';
+  }
+  std::string unique = name;
+  for (int n = 2; !taken.insert(unique).second; ++n) unique = name + "-" + std::to_string(n);
+  return unique;
+}
 
-bool write_text(const fs::path& path, const std::string& text) {
-  return kestrel::policy::write_file_atomically(path.string(), text.data(), text.size());
+// Runs `command`, each line of its output to `on_line`; true if it exited 0.
+bool run(const std::vector<std::string>& command, const std::function<void(std::string_view)>& on_line) {
+  const auto result = qemu_runner::run_process(command, {}, on_line);
+  if (const auto* launch = std::get_if<qemu_runner::Launch_error>(&result)) {
+    std::cerr << "kestrel: error: " << launch->message << '\n';
+    return false;
+  }
+  const auto& end = std::get<qemu_runner::Run_end>(result);
+  return end.kind == qemu_runner::Run_end::Kind::exited && end.code == 0;
+}
+
+std::optional<fs::file_time_type> modified(const fs::path& path) {
+  std::error_code error;
+  const auto time = fs::last_write_time(path, error);
+  if (error) return std::nullopt;
+  return time;
 }
 
 }  // namespace
@@ -58,152 +92,86 @@ Program_plan plan_program(const std::string& partition, const fs::path& source, 
   plan.source = source;
   const std::string stem = source.stem().string();
   plan.elf = work_directory / (stem + ".elf");
-  plan.directory = work_directory / stem;
-  plan.include_directory = plan.directory / "include";
+  plan.include_directory = work_directory / stem / "include";
   plan.slots_header = std::move(slots_header);
   return plan;
 }
 
-// As CMake's Ninja rules put them: compiler, include directories, flags
-// (build type, compile options, language standard, the source's own
-// options), then -o and -c; for the link, flags, link options, objects, -o.
-// -MD -MF only add the depfile that tells which headers a source used.
-std::vector<std::vector<std::string>> program_commands(const Toolchain& toolchain, const Program_plan& plan) {
-  std::vector<std::string> includes = {"-I" + plan.include_directory.string()};
-  for (const auto& directory : toolchain.include_directories) includes.push_back("-I" + directory);
-  auto compile = [&](const std::string& compiler, const std::vector<std::string>& flags,
-                     const std::vector<std::string>& own_flags, const fs::path& source,
-                     const std::string& object_name) {
-    std::vector<std::string> command = {compiler};
-    command.insert(command.end(), includes.begin(), includes.end());
-    command.insert(command.end(), flags.begin(), flags.end());
-    command.insert(command.end(), own_flags.begin(), own_flags.end());
-    const fs::path object = object_path(plan, object_name);
-    command.insert(command.end(), {"-MD", "-MF", object.string() + ".d", "-o", object.string(), "-c", source.string()});
-    return command;
-  };
-  const std::string stem = plan.source.stem().string();
-  std::vector<std::vector<std::string>> commands;
-  commands.push_back(compile(toolchain.cxx, toolchain.cxx_flags, {}, plan.source, stem));
-  commands.push_back(compile(toolchain.assembler, toolchain.asm_flags, {}, toolchain.start, "start"));
-  commands.push_back(compile(toolchain.cxx, toolchain.cxx_flags, toolchain.memory_functions_flags,
-                             toolchain.memory_functions, "memory_functions"));
-  std::vector<std::string> link = {toolchain.cxx};
-  link.insert(link.end(), toolchain.link_flags.begin(), toolchain.link_flags.end());
-  for (const char* name : {stem.c_str(), "start", "memory_functions"}) link.push_back(object_path(plan, name).string());
-  link.insert(link.end(), {"-o", plan.elf.string()});
-  commands.push_back(std::move(link));
-  return commands;
+std::string programs_project(const std::vector<Program_plan>& plans) {
+  std::string text =
+      "# Generated by kestrel build: the policy's partition programs, built with the\n"
+      "# Kestrel package's recipe (kestrel_add_partition). Rewritten on every build.\n"
+      "cmake_minimum_required(VERSION 3.20)\n"
+      "project(kestrel_programs LANGUAGES C CXX ASM)\n"
+      "find_package(Kestrel REQUIRED)\n";
+  std::set<std::string> taken;
+  for (const auto& plan : plans) {
+    const std::string target = target_name(plan.partition, taken);
+    text += "\n# partition \"" + plan.partition + "\"\n";
+    text += "kestrel_add_partition(" + target + " SOURCES " + cmake_quoted(plan.source.string()) + ")\n";
+    text += "target_include_directories(" + target + " BEFORE PRIVATE " +
+            cmake_quoted(plan.include_directory.string()) + ")\n";
+    text += "set_target_properties(" + target + " PROPERTIES OUTPUT_NAME " + cmake_quoted(plan.elf.stem().string()) +
+            " RUNTIME_OUTPUT_DIRECTORY " + cmake_quoted(plan.elf.parent_path().string()) + ")\n";
+  }
+  return text;
 }
 
-std::vector<std::string> parse_depfile(const std::string& text) {
-  std::vector<std::string> files;
-  std::string current;
-  bool after_colon = false;
-  auto finish = [&] {
-    if (!current.empty() && after_colon) files.push_back(current);
-    current.clear();
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
-      finish();
-      ++i;
-      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-    } else if (c == '\\' && i + 1 < text.size() && text[i + 1] == ' ') {
-      current += ' ';
-      ++i;
-    } else if (c == ':' && !after_colon && (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n')) {
-      // The end of the target ("x.o:"), not a drive letter or a path.
-      current.clear();
-      after_colon = true;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      finish();
-      // A blank line ends the rule; later rules (-MP phony targets) are not
-      // dependencies of the object.
-      if (c == '\n' && after_colon && i + 1 < text.size() && text[i + 1] == '\n') break;
+fs::path cmake_build_directory(const fs::path& work_directory) { return work_directory / "build"; }
+
+std::vector<std::string> configure_command(const Recipe& recipe, const fs::path& work_directory, bool debug) {
+  const fs::path package = recipe.package;
+  return {recipe.cmake, "-S", work_directory.string(), "-B", cmake_build_directory(work_directory).string(), "-G",
+          recipe.generator, "-DCMAKE_TOOLCHAIN_FILE=" + (package / "aarch64-toolchain.cmake").string(),
+          "-DKestrel_DIR=" + package.string(), std::string("-DCMAKE_BUILD_TYPE=") + (debug ? "Debug" : "Release"),
+          // For editors and for anyone who wants to see the commands.
+          "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"};
+}
+
+std::vector<std::string> build_command(const Recipe& recipe, const fs::path& work_directory, bool verbose) {
+  std::vector<std::string> command = {recipe.cmake, "--build", cmake_build_directory(work_directory).string()};
+  if (verbose) command.push_back("--verbose");
+  return command;
+}
+
+bool build_programs(const Recipe& recipe, const std::vector<Program_plan>& plans, const fs::path& work_directory,
+                    const Program_options& options) {
+  for (const auto& plan : plans) {
+    if (!write_if_changed(plan.include_directory / "kestrel" / "slots.hpp", plan.slots_header)) return false;
+  }
+  if (!write_if_changed(work_directory / "CMakeLists.txt", programs_project(plans))) return false;
+  std::map<fs::path, std::optional<fs::file_time_type>> before;
+  for (const auto& plan : plans) before[plan.elf] = modified(plan.elf);
+
+  std::cerr << "kestrel: building " << plans.size() << " partition program" << (plans.size() == 1 ? "" : "s")
+            << (options.debug ? " without optimisation (--debug)" : "") << " with CMake in "
+            << cmake_build_directory(work_directory).string() << '\n';
+  auto print = [](std::string_view line) { std::cerr << line << '\n'; };
+  // CMake's configure output says nothing new on every build: shown only
+  // with -v or when it fails.
+  std::vector<std::string> configure_output;
+  bool ok = run(configure_command(recipe, work_directory, options.debug), [&](std::string_view line) {
+    if (options.verbose) print(line);
+    configure_output.emplace_back(line);
+  });
+  if (!ok && !options.verbose) {
+    for (const auto& line : configure_output) print(line);
+  }
+  if (ok) ok = run(build_command(recipe, work_directory, options.verbose), print);
+  if (!ok) {
+    std::error_code error;
+    for (const auto& plan : plans) fs::remove(plan.elf, error);
+    return false;
+  }
+  for (const auto& plan : plans) {
+    const std::string elf = plan.elf.filename().string();
+    if (before[plan.elf] && before[plan.elf] == modified(plan.elf)) {
+      std::cerr << "kestrel: " << elf << " is up to date\n";
     } else {
-      current += c;
+      std::cerr << "kestrel: built " << elf << " for partition \"" << plan.partition << "\"\n";
     }
   }
-  finish();
-  return files;
-}
-
-std::optional<std::string> rebuild_reason(const Toolchain& toolchain, const Program_plan& plan) {
-  const auto commands = program_commands(toolchain, plan);
-  std::error_code error;
-  const auto elf_time = fs::last_write_time(plan.elf, error);
-  if (error) return plan.elf.filename().string() + " does not exist";
-  if (read_text(plan.directory / record_name) != record_text(commands)) return "its compiler commands changed";
-  auto newer = [&](const std::string& file) -> std::optional<std::string> {
-    const auto time = fs::last_write_time(file, error);
-    if (error) return file + " is gone";
-    if (time > elf_time) return file + " changed";
-    return std::nullopt;
-  };
-  if (auto reason = newer(toolchain.linker_script)) return reason;
-  // The objects' depfiles name every file they were compiled from.
-  for (const std::string& object :
-       {plan.source.stem().string(), std::string("start"), std::string("memory_functions")}) {
-    const fs::path depfile = object_path(plan, object).string() + ".d";
-    if (!fs::exists(depfile)) return depfile.filename().string() + " does not exist";
-    for (const auto& file : parse_depfile(read_text(depfile))) {
-      if (auto reason = newer(file)) return reason;
-    }
-  }
-  return std::nullopt;
-}
-
-Build_outcome build_program(const Toolchain& toolchain, const Program_plan& plan, bool verbose) {
-  std::error_code error;
-  const fs::path header = plan.include_directory / "kestrel" / "slots.hpp";
-  fs::create_directories(header.parent_path(), error);
-  if (error) {
-    std::cerr << "kestrel: error: cannot create " << header.parent_path().string() << ": " << error.message() << '\n';
-    return Build_outcome::failed;
-  }
-  if (read_text(header) != plan.slots_header && !write_text(header, plan.slots_header)) {
-    std::cerr << "kestrel: error: cannot write " << header.string() << '\n';
-    return Build_outcome::failed;
-  }
-  const auto commands = program_commands(toolchain, plan);
-  const auto reason = rebuild_reason(toolchain, plan);
-  const std::string name = plan.source.filename().string();
-  if (!reason) {
-    std::cerr << "kestrel: " << plan.elf.filename().string() << " is up to date\n";
-    return Build_outcome::up_to_date;
-  }
-  std::cerr << "kestrel: compiling " << name << " for partition \"" << plan.partition << "\" (" << *reason << ")\n";
-  // Until the new record is written, an interrupted build is not taken for
-  // an up-to-date one.
-  fs::remove(plan.directory / record_name, error);
-  auto fail = [&] {
-    fs::remove(plan.elf, error);
-    return Build_outcome::failed;
-  };
-  for (const auto& command : commands) {
-    if (verbose) std::cerr << command_line(command) << '\n';
-    const auto result = qemu_runner::run_process(command, {}, [](std::string_view line) { std::cerr << line << '\n'; });
-    if (const auto* launch = std::get_if<qemu_runner::Launch_error>(&result)) {
-      std::cerr << "kestrel: error: " << launch->message << '\n';
-      return fail();
-    }
-    const auto& end = std::get<qemu_runner::Run_end>(result);
-    if (end.kind != qemu_runner::Run_end::Kind::exited || end.code != 0) {
-      const bool linking = &command == &commands.back();
-      std::cerr << "kestrel: error: "
-                << (linking ? "linking " + plan.elf.filename().string()
-                            : "compiling " + fs::path(command.back()).filename().string())
-                << " failed (program of partition \"" << plan.partition << "\")\n";
-      return fail();
-    }
-  }
-  if (!write_text(plan.directory / record_name, record_text(commands))) {
-    std::cerr << "kestrel: error: cannot write " << (plan.directory / record_name).string() << '\n';
-    return fail();
-  }
-  return Build_outcome::built;
+  return true;
 }
 
 }  // namespace kestrel_cli

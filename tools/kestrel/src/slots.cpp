@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Slots: names for a partition's capability slots, the VM RAM it maps, and
-// the generated header.
+// Slots: names for a partition's capability slots, its memory regions and
+// channels, the VM RAM it maps, and the generated header.
 #include <kestrel_cli/slots.hpp>
 
 #include <map>
@@ -296,7 +296,61 @@ void signalled_table(std::ostringstream& out, const Model& model, const Partitio
       << "constexpr uint64_t signalled_notification_count = " << signalled << ";\n\n";
 }
 
+// The partition's mappings of one kind, named; names that collide get
+// their position appended, as colliding slot names get their slot.
+std::vector<Named_mapping> named_mappings(const Partition& partition, kestrel::policy::Region::Kind kind) {
+  std::vector<Named_mapping> mappings;
+  std::map<std::string, unsigned> uses;
+  for (const auto& region : partition.regions) {
+    if (region.kind != kind) continue;
+    const bool writable = region.access == kestrel::policy::Access::read_write ||
+                          region.access == kestrel::policy::Access::read_write_execute;
+    mappings.push_back({identifier(region.name), region.name, region.ipa, region.size, writable});
+    ++uses[mappings.back().name];
+  }
+  for (size_t i = 0; i < mappings.size(); ++i) {
+    if (uses[mappings[i].name] > 1) mappings[i].name += "_" + std::to_string(i);
+  }
+  return mappings;
+}
+
+// Constants for the partition's memory regions and channels: a program
+// takes addresses from the policy instead of repeating its numbers (as
+// Microkit's setvar). Names take a suffix, so a region named like a keyword
+// (int) still gives valid identifiers.
+void mapping_constants(std::ostringstream& out, const Model& model, uint32_t partition) {
+  out << "\n// Where this partition sees its memory regions, by the policy's names.\n"
+      << "namespace kestrel::memory {\n\n";
+  for (const auto& region : named_regions(model, partition)) {
+    out << "// region " << comment_text(region.policy_name) << (region.writable ? "" : " (not writable)") << "\n"
+        << "constexpr uint64_t " << region.name << "_address = " << hex(region.address) << ";\n"
+        << "constexpr uint64_t " << region.name << "_size = " << hex(region.size) << ";\n";
+  }
+  out << "\n}  // namespace kestrel::memory\n";
+  const auto channels = named_channels(model, partition);
+  if (channels.empty()) return;
+  out << "\n// Where this partition sees the channels it writes or reads, by the\n"
+      << "// policy's names (kestrel::Channel_writer, kestrel::Channel_reader).\n"
+      << "namespace kestrel::channels {\n\n";
+  for (const auto& channel : channels) {
+    out << "// channel " << comment_text(channel.policy_name) << ": " << (channel.writable ? "written" : "read")
+        << " here\n"
+        << "constexpr uint64_t " << channel.name << "_address = " << hex(channel.address) << ";\n"
+        << "constexpr uint64_t " << channel.name << "_size = " << hex(channel.size) << ";\n"
+        << "constexpr bool " << channel.name << "_writable = " << (channel.writable ? "true" : "false") << ";\n";
+  }
+  out << "\n}  // namespace kestrel::channels\n";
+}
+
 }  // namespace
+
+std::vector<Named_mapping> named_regions(const Model& model, uint32_t partition) {
+  return named_mappings(model.partitions.at(partition), kestrel::policy::Region::Kind::memory);
+}
+
+std::vector<Named_mapping> named_channels(const Model& model, uint32_t partition) {
+  return named_mappings(model.partitions.at(partition), kestrel::policy::Region::Kind::channel);
+}
 
 std::string identifier(std::string_view text) {
   std::string out;
@@ -398,6 +452,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   memory_table(out, model.partitions.at(partition));
   thread_table(out, model.partitions.at(partition));
   out << "}  // namespace kestrel::slots\n";
+  mapping_constants(out, model, partition);
   write_vm_descriptions(out, model, partition, slots);
   const auto views = guest_ram_views(model, partition);
   if (views.empty()) return out.str();

@@ -208,8 +208,12 @@ std::vector<std::string> qemu_command(const Options& options) {
       "none",
       "-monitor",
       "none",
+      // Through a multiplexer, so Ctrl-A X leaves QEMU (kestrel run says
+      // so); plain `-serial stdio` has no escape key.
+      "-chardev",
+      "stdio,id=console,mux=on",
       "-serial",
-      "stdio",
+      "chardev:console",
       // A reset request (or a triple fault) ends the run instead of looping.
       "-no-reboot",
       "-kernel",

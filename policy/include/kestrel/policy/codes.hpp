@@ -99,6 +99,8 @@ enum class Severity : uint8_t { error, warning };
   X(native_without_program, 410, error, "a partition has threads but no program")                              \
   X(vm_with_threads, 411, error, "a VM partition has native threads or a program")                             \
   X(stack_shared, 412, error, "two threads use the same stack region")                                         \
+  X(program_source_missing, 413, error, "a program named as C++ source does not exist")                        \
+  X(program_elf_name_clash, 414, error, "two programs named as C++ source would compile to one ELF name")      \
   /* 05xx: IPC */                                                                                              \
   X(endpoint_self_call, 501, error, "a partition calls its own endpoint with no second thread")                \
   X(duplicate_client, 502, error, "a partition is listed twice as client or signaller of one object")          \

@@ -28,4 +28,8 @@ struct Compile_result {
 // Never throws for bad input: every problem is a diagnostic.
 Compile_result compile_policy(const std::string& path, const Load_options& options);
 
+// How many times compile_policy has run in this process: `kestrel build`
+// compiles its policy once, and its test checks that with this.
+uint64_t policies_compiled();
+
 }  // namespace kestrel::policy

@@ -212,6 +212,17 @@ struct Cpu_plan {
   Source_ref src;
 };
 
+// Kinds of reference the resolver could not follow (KP0110-KP0115). A
+// validator that would report something as unused or unreachable stays
+// silent when an unresolved reference of that kind may have meant it: the
+// misspelt name is the mistake, reported once, where it is.
+struct Unresolved_references {
+  bool partition = false;
+  bool thread = false;
+  bool endpoint = false;
+  bool notification = false;
+};
+
 struct Model {
   std::string name;
   bool power_off_when_no_thread_left = false;  // System.noThreadLeft = powerOff
@@ -223,6 +234,7 @@ struct Model {
   std::vector<Channel> channels;
   std::vector<Cpu_plan> schedule;
   std::map<std::string, uint32_t, std::less<>> partition_index;
+  Unresolved_references unresolved;
   Source_ref src;
 };
 

@@ -28,8 +28,8 @@ struct Loaded_piece {
 };
 
 struct Image_inputs {
-  std::string policy_path;
-  policy::Load_options load;
+  std::string policy_path;    // also where relative program names start
+  policy::Load_options load;  // only for build_image(inputs), which compiles
   std::string kernel_path;
   // Searched in order for partition programs and guest payloads named
   // relatively in the policy, after the policy file's own directory.
@@ -50,15 +50,22 @@ struct System_image {
 };
 
 struct Image_result {
-  policy::Diagnostics diagnostics;  // from the policy compiler
+  policy::Diagnostics diagnostics;  // from the policy compiler, if build_image compiled it
   std::vector<std::string> errors;  // from laying out the image, each naming its input
   std::optional<System_image> image;
   bool ok() const { return image.has_value(); }
 };
 
-// Compiles the policy, reads the kernel, programs and payloads, places them,
-// measures every partition and emits boot-info with the digests. Never
-// throws for bad input.
+// Reads the kernel, programs and payloads, places them, measures every
+// partition and emits boot-info with the digests, for a policy compiled
+// without errors (compiled.ok()); its diagnostics are the caller's to print.
+// The image gets its own copy of the model (the image builder fills in what
+// only it knows, such as a vCPU's device-tree address). Never throws for bad
+// input.
+Image_result build_image(const policy::Compile_result& compiled, const Image_inputs& inputs);
+
+// The same, compiling inputs.policy_path first (kestrel-image build); the
+// compiler's diagnostics are in the result.
 Image_result build_image(const Image_inputs& inputs);
 
 }  // namespace kestrel::sysimage

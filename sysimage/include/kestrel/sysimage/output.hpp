@@ -19,8 +19,10 @@ std::vector<uint8_t> image_elf(const System_image& image);
 // Physical memory map, digests, and the policy summary.
 std::string image_report(const System_image& image, const std::string& summary);
 
-// Graphviz: partitions as boxes; calls, channels, device ownership and
-// VMM relations as edges.
+// Graphviz: partitions as boxes, grouped by the CPU they run on beside its
+// time windows; calls, channels, notifications (with badges), devices and
+// their interrupts, VMM relations, the power capability and the kernel
+// console as edges of their own colours, explained by a legend.
 std::string system_graph(const policy::Model& model);
 
 // Runs Graphviz's dot to render `graph` as SVG into `path` (atomically).

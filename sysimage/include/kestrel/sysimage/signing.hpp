@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Boot-info signing on the host: Ed25519 keys, their files, signatures and the kernel's key header (libsodium).
 //
-// The kernel verifies with its own code (kernel/src/ed25519.cpp); the unit
+// The kernel verifies with its own code (kernel/src/trust/ed25519.cpp); the unit
 // tests check that it accepts what this library signs.
 //
 // Key files:
@@ -75,7 +75,7 @@ Signing_result<Key_pair> key_pair_from_seed(const Key_seed& seed);
 Signing_result<Signature> sign(const Secret_key& secret_key, std::span<const uint8_t> bytes);
 
 // libsodium's verdict on a signature, for checking a key pair before use;
-// the kernel's verifier is kernel/src/ed25519.cpp.
+// the kernel's verifier is kernel/src/trust/ed25519.cpp.
 [[nodiscard]] bool verify(const Public_key& public_key, std::span<const uint8_t> bytes, const Signature& signature);
 
 // Key files in the formats described at the top of this header.

@@ -1,4 +1,5 @@
 # The schedule misspells majorFrameUs as majorFrame, which Cap'n Proto rejects.
+# expect-hint did you mean 'majorFrameUs'?
 @0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";

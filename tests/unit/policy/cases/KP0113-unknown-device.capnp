@@ -1,4 +1,5 @@
 # The partition is granted device "uart9", which the platform does not have.
+# expect-hint did you mean 'uart0'?
 @0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";

@@ -1,4 +1,5 @@
 # The thread's stack names region "stak", a misspelling of "stack".
+# expect-hint did you mean 'stack'?
 @0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";

@@ -1,4 +1,5 @@
 # kernelConsole names "uart1", which the platform does not have.
+# expect-hint did you mean 'uart0'?
 @0xa7c3e9d1f2b40c55;
 using K = import "/kestrel/policy.capnp";
 const system :K.System = (

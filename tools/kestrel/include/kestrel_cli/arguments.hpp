@@ -29,6 +29,7 @@ struct Build_inputs {
   std::vector<std::string> import_paths;        // -I
   std::string constant;
   std::string secret_key;  // --sign
+  bool debug = false;      // --debug: programs from source at -O0 -g
   bool verbose = false;    // print every compiler command
 };
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include <kestrel/policy/diagnostics.hpp>
 #include <kestrel/policy/model.hpp>
 
 namespace kestrel_cli {
@@ -17,9 +18,12 @@ namespace kestrel_cli {
 std::optional<std::filesystem::path> program_source(const kestrel::policy::Partition& partition,
                                                     const std::string& policy);
 
-// Reports each program source the policy names that is not there, at its
-// `program` field, with a hint; true if none is missing.
-bool program_sources_exist(const kestrel::policy::Model& model, const std::string& policy);
+// Reports each program source the policy names that is not there (KP0413)
+// and each that would compile to the same ELF name as an earlier one
+// (KP0414), at its `program` field, with a hint, beside the compiler's
+// diagnostics.
+void check_program_sources(const kestrel::policy::Model& model, const std::string& policy,
+                           kestrel::policy::Diagnostics& diagnostics);
 
 // "4 partitions, 6 threads on 3 CPUs, 2 endpoints, 1 VM (2 vCPUs)".
 std::string one_line_summary(const kestrel::policy::Model& model);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Programs: partition programs given as C++ source, compiled with the
-// AArch64 cross compiler exactly as the CMake target build compiles
-// partition programs (runtime/CMakeLists.txt, kestrel_add_partition_program),
-// and only when something they depend on changed.
+// Programs: partition programs given as C++ source, built with the Kestrel
+// package's one recipe (kestrel_add_partition, cmake/kestrel-partition.cmake)
+// by a small CMake project kestrel writes into its work directory. What to
+// rebuild, depfiles and changed commands are CMake's business.
 #pragma once
 
 #include <filesystem>
@@ -12,20 +12,13 @@
 
 namespace kestrel_cli {
 
-// How the target build compiles and links a partition program; the build's
-// own values come from the generated config header.
-struct Toolchain {
-  std::string cxx;                                  // compiles C++ and links
-  std::string assembler;                            // compiles .S (CMake's ASM compiler)
-  std::vector<std::string> include_directories;     // runtime/include, kernel/include
-  std::vector<std::string> cxx_flags;               // build type, target options, -g, -std
-  std::vector<std::string> asm_flags;               // build type, target options for ASM
-  std::vector<std::string> link_flags;              // build type, link options, -T script
-  std::string start;                                // runtime/start.S
-  std::string memory_functions;                     // kernel/src/memory_functions.cpp
-  std::vector<std::string> memory_functions_flags;  // its own extra options
-  std::string linker_script;                        // runtime/partition.ld
-  bool available() const { return !cxx.empty() && !assembler.empty(); }
+// How to run CMake on a project that uses the Kestrel package; the build
+// tree's values come from the generated config header.
+struct Recipe {
+  std::string cmake;      // the cmake binary
+  std::string generator;  // -G, as the build tree's own
+  std::string package;    // Kestrel_DIR: KestrelConfig.cmake, aarch64-toolchain.cmake
+  bool available() const { return !package.empty(); }
 };
 
 // "hello.elf" for a program given as C++ source ("hello.cpp", "src/x.cc"),
@@ -37,7 +30,6 @@ struct Program_plan {
   std::string partition;
   std::filesystem::path source;
   std::filesystem::path elf;                // WORK/<stem>.elf
-  std::filesystem::path directory;          // WORK/<stem>/: objects, depfiles, command stamp
   std::filesystem::path include_directory;  // WORK/<stem>/include, holds kestrel/slots.hpp
   std::string slots_header;                 // its text
 };
@@ -45,27 +37,31 @@ struct Program_plan {
 Program_plan plan_program(const std::string& partition, const std::filesystem::path& source,
                           const std::filesystem::path& work_directory, std::string slots_header);
 
-// The compiler and linker commands for `plan`, in order: source, start-up
-// code, memory functions, link.
-std::vector<std::vector<std::string>> program_commands(const Toolchain& toolchain, const Program_plan& plan);
+// WORK/CMakeLists.txt: one kestrel_add_partition per plan, its slot
+// header's directory ahead of the runtime's, its ELF in WORK.
+std::string programs_project(const std::vector<Program_plan>& plans);
 
-// Dependencies a depfile (gcc -MD) names, with "\\ " for spaces and
-// backslash-newline continuations undone.
-std::vector<std::string> parse_depfile(const std::string& text);
+// The CMake build directory of the work directory's project: WORK/build.
+std::filesystem::path cmake_build_directory(const std::filesystem::path& work_directory);
 
-// Why `plan` must be compiled again (the ELF or its record is missing, the
-// commands changed, a file it was built from, the source, the generated
-// header or any other, is newer than the ELF or gone), or nullopt if its
-// ELF is up to date.
-std::optional<std::string> rebuild_reason(const Toolchain& toolchain, const Program_plan& plan);
+// cmake -S WORK -B WORK/build with the package's toolchain, Debug (-O0) or
+// Release.
+std::vector<std::string> configure_command(const Recipe& recipe, const std::filesystem::path& work_directory,
+                                           bool debug);
+// cmake --build WORK/build, --verbose to show every command.
+std::vector<std::string> build_command(const Recipe& recipe, const std::filesystem::path& work_directory, bool verbose);
 
-enum class Build_outcome { up_to_date, built, failed };
+struct Program_options {
+  bool debug = false;    // -O0 -g instead of the target build's optimisation
+  bool verbose = false;  // CMake's configure output and every compiler command
+};
 
-// Writes the plan's kestrel/slots.hpp (only if its text changed, so an
-// unchanged header does not force a rebuild), then compiles and links the
-// program if rebuild_reason says so, printing a progress line, compiler
-// output and (if `verbose`) every command to standard error. A failed build
-// leaves no ELF behind.
-Build_outcome build_program(const Toolchain& toolchain, const Program_plan& plan, bool verbose);
+// Writes every plan's kestrel/slots.hpp and the project (each only if its
+// text changed, so an unchanged file rebuilds nothing), configures and
+// builds it, and says for each program whether it was built or up to date.
+// The build's output (compiler errors as the compiler prints them) goes to
+// standard error. A failed build leaves none of the plans' ELFs behind.
+bool build_programs(const Recipe& recipe, const std::vector<Program_plan>& plans,
+                    const std::filesystem::path& work_directory, const Program_options& options);
 
 }  // namespace kestrel_cli

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Slots: named capability slots for a partition program compiled from
-// source, and where it sees the RAM of the VMs it is VMM of, as the
-// generated header kestrel/slots.hpp gives them.
+// source, where it sees its memory regions and channels, and the RAM of the
+// VMs it is VMM of, as the generated header kestrel/slots.hpp gives them.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +42,25 @@ struct Guest_ram_view {
 // by identifier(VM name); two VMs whose names give the same identifier both
 // get their partition number appended.
 std::vector<Guest_ram_view> guest_ram_views(const kestrel::policy::Model& model, uint32_t partition);
+
+// A memory region or channel as the partition's program sees it, for the
+// constants kestrel/slots.hpp gives (kestrel::memory, kestrel::channels).
+struct Named_mapping {
+  std::string name;         // C++ identifier prefix: identifier(policy_name), see named_regions
+  std::string policy_name;  // the region's or channel's name in the policy
+  uint64_t address = 0;     // where the partition sees it
+  uint64_t size = 0;
+  bool writable = false;
+};
+
+// The memory regions of `partition` (not devices, channels or guest RAM),
+// in policy order. Two whose names give the same identifier both get their
+// position in the list appended.
+std::vector<Named_mapping> named_regions(const kestrel::policy::Model& model, uint32_t partition);
+
+// The channels `partition` writes or reads, in policy order; writable for
+// the writer. Named as named_regions names regions.
+std::vector<Named_mapping> named_channels(const kestrel::policy::Model& model, uint32_t partition);
 
 // The index in vm.emulated of the device the guest's console input goes to
 // (Vm_description::input_device): the device the last console= of its

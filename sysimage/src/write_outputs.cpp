@@ -1,36 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// Write outputs: an image and its report and picture, all or none. Shared by
-// `kestrel-image build` and `kestrel build`; header-only, so the kestrel
-// tool needs no library of its own from this directory.
-#pragma once
+// Write outputs: the image, its report and its picture, all or none.
+#include <kestrel/sysimage/write_outputs.hpp>
 
 #include <cstdio>
 #include <iostream>
-#include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <kestrel/policy/output_file.hpp>
 #include <kestrel/policy/stages.hpp>
-#include <kestrel/sysimage/image.hpp>
 #include <kestrel/sysimage/output.hpp>
 
 namespace kestrel::sysimage::tool {
 
-inline constexpr int exit_output = 3;
-
-struct Output_paths {
-  std::string image;   // the ELF to write
-  std::string report;  // '-': standard output; empty: none
-  std::string graph;   // Graphviz source; empty: none
-  std::string svg;     // rendered picture; empty: none
-};
-
-// Renders everything first, so nothing is written unless all of it can be;
-// if one output fails, the ones already written are removed. Returns 0, or
-// exit_output after printing why; `tool` prefixes messages.
-inline int write_image_outputs(const System_image& image, const Output_paths& paths, std::string_view tool) {
+int write_image_outputs(const System_image& image, const Output_paths& paths, std::string_view tool) {
   std::vector<std::pair<std::string, std::string>> files;  // path, contents
   const auto elf = image_elf(image);
   files.emplace_back(paths.image, std::string(elf.begin(), elf.end()));
