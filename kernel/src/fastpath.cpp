@@ -263,7 +263,7 @@ Thread* fastpath_signal(Thread& signaller) {
   ++scheduler.generation;  // a thread woke
   count_taken(taken.signal);
   Thread* const next = switch_to(scheduler, signaller, *waiter);
-  scheduler.requeue(signaller);  // still ready: back to its ready queue
+  scheduler.requeue_preempted(signaller);  // still ready: back to its ready queue
   return next;
 }
 

@@ -55,6 +55,23 @@ class Scheduler final {
   // queues until it is switched away from.
   void requeue(Thread& thread);
 
+  // requeue for a thread that was the current one a moment ago and is
+  // still ready (the signal fast path's signaller): it is on no queue or
+  // ring, so only its domain's queue changes when its donor has budget in
+  // the period in force; anything else takes requeue's whole way.
+  void requeue_preempted(Thread& thread) {
+    Thread* const donor = thread.donor();
+    if (donor == nullptr || wakeups_.contains(thread) || thread.ready_domain != 0 || thread.parked_on != nullptr ||
+        (donor->budget_ticks != 0 && (donor->budget_left <= 0 || now_ >= donor->period_end))) {
+      requeue(thread);
+      return;
+    }
+    ++queued_;
+    const uint32_t domain = domain_of(donor->partition().index());
+    domains_[domain].push_back(thread, queue_priority(thread));
+    thread.ready_domain = domain + 1;
+  }
+
   Thread* current() const { return current_; }
   // A direct switch between two threads that are on no queue (the fast
   // paths: the one leaving blocks, the one coming was blocked).
