@@ -27,17 +27,12 @@
 #include <qemu_runner/process.hpp>
 #include <qemu_runner/run.hpp>
 
+#include "command_errors.hpp"
+
 namespace kestrel_cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* tool = "kestrel";
-
-int fail(const std::string& message) {
-  std::cerr << tool << ": error: " << message << '\n';
-  return exit_errors;
-}
 
 bool on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
