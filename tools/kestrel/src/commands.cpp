@@ -143,8 +143,7 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   const auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
   kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
   if (!compiled.ok()) {
-    std::cerr << inputs.policy << ": " << compiled.diagnostics.error_count() << " error(s), "
-              << compiled.diagnostics.warning_count() << " warning(s)\n";
+    kestrel::policy::print_counts(std::cerr, inputs.policy, compiled.diagnostics);
     return exit_errors;
   }
   const fs::path work_directory = fs::absolute(outputs.work_directory);
