@@ -167,8 +167,8 @@ Result ipc_receive(Thread& receiver, arch::Exception_frame& frame, Endpoint& end
   }
   if (endpoint.receiver != nullptr && endpoint.receiver != &receiver) return Result::done(Status::would_deadlock);
   if (also != nullptr) {
-    uint64_t word = 0;
-    if (!also->wait_beside_endpoint(receiver, word)) return Result::done(Status::would_deadlock);
+    const auto [status, word] = also->wait_beside_endpoint(receiver);
+    if (status != Status::ok) return Result::done(status);
     if (word != 0) {
       frame.x[1] = word;
       frame.x[2] = abi::message_info(abi::notification_label, 0);

@@ -31,13 +31,12 @@ void Notification::signal(uint64_t badge, Thread* signaller) {
   make_ready(thread);
 }
 
-bool Notification::wait_beside_endpoint(Thread& thread, uint64_t& word) {
-  word = take();
-  if (word != 0) return true;
-  if (waiter_ != nullptr && waiter_ != &thread) return false;
+Decoded<uint64_t> Notification::wait_beside_endpoint(Thread& thread) {
+  if (const uint64_t word = take(); word != 0) return Decoded<uint64_t>::ok(word);
+  if (waiter_ != nullptr && waiter_ != &thread) return Decoded<uint64_t>::failed(abi::Status::would_deadlock);
   waiter_ = &thread;
   thread.also_waiting_on = this;
-  return true;
+  return Decoded<uint64_t>::ok(0);
 }
 
 Result Notification::wait(Thread& thread, arch::Exception_frame& frame) {

@@ -34,8 +34,7 @@ int check_policy(const Check_options& options, std::string_view tool) {
   }
   const bool failed = !result.ok() || (options.warnings_are_errors && result.diagnostics.warning_count() > 0);
   if (!options.json && (result.diagnostics.error_count() > 0 || result.diagnostics.warning_count() > 0)) {
-    std::cerr << options.policy << ": " << result.diagnostics.error_count() << " error(s), "
-              << result.diagnostics.warning_count() << " warning(s)\n";
+    print_counts(std::cerr, options.policy, result.diagnostics);
   }
   if (failed) return exit_policy_errors;
   if (!options.output.empty() &&

@@ -82,6 +82,10 @@ std::string json_quoted(std::string_view text) {
   return quoted + "\"";
 }
 
+void print_counts(std::ostream& out, std::string_view policy, const Diagnostics& diagnostics) {
+  out << policy << ": " << diagnostics.error_count() << " error(s), " << diagnostics.warning_count() << " warning(s)\n";
+}
+
 void print_json(std::ostream& out, const Diagnostics& diagnostics) {
   auto location = [&](const Location& at) {
     out << "\"file\": " << json_quoted(at.file) << ", \"line\": " << at.line << ", \"column\": " << at.column;

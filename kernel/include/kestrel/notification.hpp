@@ -32,8 +32,9 @@ class Notification final {
   }
 
   // recv with this notification too: the word if non-zero (taken), else 0
-  // after registering `thread` as its waiter (false: another thread waits).
-  [[nodiscard]] bool wait_beside_endpoint(Thread& thread, uint64_t& word);
+  // after registering `thread` as its waiter; would_deadlock if another
+  // thread waits.
+  Decoded<uint64_t> wait_beside_endpoint(Thread& thread);
 
   // The thread waiting on it stops waiting (it got a message instead).
   void forget_waiter() { waiter_ = nullptr; }

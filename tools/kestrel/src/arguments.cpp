@@ -156,10 +156,7 @@ const std::vector<std::string> run_options = {"--kernel", "-P",    "--path",    
                                               "--qemu",   "--gdb", "-h",        "--help"};
 const std::vector<std::string> bench_options = {"--build-dir", "--no-build", "--qemu", "--cpu", "-h", "--help"};
 
-// "unknown option '--formt' (did you mean '--format'?)"
-std::string unknown(const char* what, const std::string& argument, const std::vector<std::string>& known) {
-  return kestrel::policy::unknown_argument(what, argument, known);
-}
+using kestrel::policy::unknown_argument;  // "unknown option '--formt' (did you mean '--format'?)"
 
 bool parse_number(std::string_view text, long min, long max, long& out) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -255,7 +252,7 @@ Parsed parse_check(Cursor cursor) {
     } else if (argument == "--werror") {
       command.warnings_are_errors = true;
     } else if (is_option(argument)) {
-      return cursor.error(unknown("option", argument, check_options));
+      return cursor.error(unknown_argument("option", argument, check_options));
     } else if (command.policy.empty()) {
       command.policy = argument;
     } else {
@@ -278,7 +275,7 @@ Parsed parse_build(Cursor cursor) {
       if (!text) return cursor.error(argument + " needs a file");
       command.image = *text;
     } else if (is_option(argument)) {
-      return cursor.error(unknown("option", argument, build_options));
+      return cursor.error(unknown_argument("option", argument, build_options));
     } else if (command.inputs.policy.empty()) {
       command.inputs.policy = argument;
     } else {
@@ -327,7 +324,7 @@ Parsed parse_run(Cursor cursor) {
     } else if (argument == "--gdb") {
       command.gdb = true;
     } else if (is_option(argument)) {
-      return cursor.error(unknown("option", argument, run_options));
+      return cursor.error(unknown_argument("option", argument, run_options));
     } else if (command.target.empty()) {
       command.target = argument;
     } else {
@@ -371,7 +368,7 @@ Parsed parse_bench(Cursor cursor) {
         return cursor.error("--cpu must be cortex-a72, cortex-a57 or both, not '" + text + "'");
       }
     } else if (is_option(argument)) {
-      return cursor.error(unknown("option", argument, bench_options));
+      return cursor.error(unknown_argument("option", argument, bench_options));
     } else {
       return cursor.error("bench takes no arguments, only options: '" + argument + "'");
     }
@@ -414,8 +411,8 @@ Parsed parse_arguments(const std::vector<std::string>& arguments) {
   }
   const auto help = usage_text(subcommand);
   if (!help) {
-    if (is_option(subcommand)) return Usage_error{unknown("option", subcommand, {"--help", "--version"}), ""};
-    return Usage_error{unknown("command", subcommand, commands), ""};
+    if (is_option(subcommand)) return Usage_error{unknown_argument("option", subcommand, {"--help", "--version"}), ""};
+    return Usage_error{unknown_argument("command", subcommand, commands), ""};
   }
   // --help anywhere before a "--" (after which arguments belong to QEMU).
   for (size_t i = 1; i < arguments.size() && arguments[i] != "--"; ++i) {

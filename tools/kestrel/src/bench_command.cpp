@@ -18,17 +18,12 @@
 #include <qemu_runner/options.hpp>
 #include <qemu_runner/process.hpp>
 
+#include "command_errors.hpp"
+
 namespace kestrel_cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* tool = "kestrel";
-
-int fail(const std::string& message) {
-  std::cerr << tool << ": error: " << message << '\n';
-  return exit_errors;
-}
 
 std::string first_line_of(const std::vector<std::string>& command, bool& ok) {
   std::string first;

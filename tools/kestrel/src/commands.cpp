@@ -27,17 +27,12 @@
 #include <qemu_runner/process.hpp>
 #include <qemu_runner/run.hpp>
 
+#include "command_errors.hpp"
+
 namespace kestrel_cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* tool = "kestrel";
-
-int fail(const std::string& message) {
-  std::cerr << tool << ": error: " << message << '\n';
-  return exit_errors;
-}
 
 bool on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -148,8 +143,7 @@ int build(const Build_inputs& inputs, const std::string& image, Built* built = n
   const auto compiled = kestrel::policy::compile_policy(inputs.policy, load_options(inputs));
   kestrel::policy::print_gcc(std::cerr, compiled.diagnostics);
   if (!compiled.ok()) {
-    std::cerr << inputs.policy << ": " << compiled.diagnostics.error_count() << " error(s), "
-              << compiled.diagnostics.warning_count() << " warning(s)\n";
+    kestrel::policy::print_counts(std::cerr, inputs.policy, compiled.diagnostics);
     return exit_errors;
   }
   const fs::path work_directory = fs::absolute(outputs.work_directory);

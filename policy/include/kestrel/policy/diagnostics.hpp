@@ -54,6 +54,8 @@ class Diagnostics {
 void print_gcc(std::ostream& out, const Diagnostics& diagnostics);
 // {"diagnostics": [{"code": ..., "severity": ..., "file": ..., ...}], ...}
 void print_json(std::ostream& out, const Diagnostics& diagnostics);
+// "POLICY: N error(s), M warning(s)", the line that ends gcc-format output.
+void print_counts(std::ostream& out, std::string_view policy, const Diagnostics& diagnostics);
 
 std::string json_quoted(std::string_view text);
 
