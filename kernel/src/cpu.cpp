@@ -172,7 +172,7 @@ void handle_interrupts(uint32_t acknowledged) {
 void make_ready(Thread& thread) {
   thread.state = Thread::State::ready;
   thread.wake_at = 0;
-  cpu_scheduler(thread.cpu()).requeue(thread);
+  cpu_scheduler(thread.cpu()).requeue(thread, Scheduler::Queue_end::front);
   ++cpu_scheduler(thread.cpu()).generation;
   if (thread.cpu() == arch::current_cpu()) {
     cpu_scheduler(thread.cpu()).woke_thread = true;

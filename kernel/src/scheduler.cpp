@@ -58,7 +58,7 @@ void Scheduler::unlink(Thread& thread) {
   }
 }
 
-void Scheduler::requeue(Thread& thread) {
+void Scheduler::requeue(Thread& thread, Queue_end end) {
   if (thread.ready_domain != 0 || thread.parked_on != nullptr) unlink(thread);
   if (thread.state == Thread::State::blocked_wait && thread.wake_at != 0) {
     wakeups_.remove(thread);        // its deadline may have moved
@@ -78,12 +78,18 @@ void Scheduler::requeue(Thread& thread) {
     return;
   }
   const uint32_t domain = domain_of(donor->partition().index());
-  domains_[domain].push_back(thread, queue_priority(thread));
+  if (end == Queue_end::front) {
+    domains_[domain].push_front(thread, queue_priority(thread));
+  } else {
+    domains_[domain].push_back(thread, queue_priority(thread));
+  }
   thread.ready_domain = domain + 1;
 }
 
 void Scheduler::switch_current(Thread* next) {
   Thread* const previous = current_;
+  const bool previous_yields = current_yields;
+  current_yields = false;
   if (next == previous) return;
   current_ = next;
   if (next != nullptr) {
@@ -92,7 +98,7 @@ void Scheduler::switch_current(Thread* next) {
     // next_event sees its whole budget.
     if (Thread* donor = next->donor(); donor != nullptr) refill(*donor, now_);
   }
-  if (previous != nullptr) requeue(*previous);
+  if (previous != nullptr) requeue(*previous, previous_yields ? Queue_end::back : Queue_end::front);
 }
 
 void Scheduler::refill(Thread& thread, uint64_t now) {
@@ -131,7 +137,7 @@ void Scheduler::wake_due() {
     Thread& thread = wakeups_.earliest();
     thread.wake_at = 0;
     thread.state = Thread::State::ready;
-    requeue(thread);  // leaves the heap
+    requeue(thread, Queue_end::front);  // leaves the heap
   }
 }
 
@@ -147,7 +153,11 @@ Thread* Scheduler::pick_next() {
   }
   Thread* const current = current_ != nullptr && may_run(*current_) ? current_ : nullptr;
   if (head == nullptr) return current;
-  if (current != nullptr && current->priority() > head->priority()) return current;
+  if (current == nullptr) return head;
+  // Among equals the current thread keeps running unless it yields.
+  if (current->priority() > head->priority() || (current->priority() == head->priority() && !current_yields)) {
+    return current;
+  }
   return head;
 }
 

@@ -40,6 +40,13 @@ struct Ring final {
     links(*first).prev = &node;
   }
 
+  // `node` becomes the ring's first: after the last, since the ring is
+  // circular.
+  static void push_front(Node*& first, Node& node) {
+    push_back(first, node);
+    first = &node;
+  }
+
   // `node` is on the ring that starts at `first`.
   static void remove(Node*& first, Node& node) {
     Queue_links<Node>& own = links(node);
@@ -116,6 +123,14 @@ class Ready_queue final {
   void push_back(Node& node, uint32_t priority) {
     Node* first = first_node(priority);
     Nodes::push_back(first, node);
+    set_first(priority, first);
+    bitmap_.set(priority);
+  }
+
+  // Before every node of its priority (a preempted thread resumes first).
+  void push_front(Node& node, uint32_t priority) {
+    Node* first = first_node(priority);
+    Nodes::push_front(first, node);
     set_first(priority, first);
     bitmap_.set(priority);
   }

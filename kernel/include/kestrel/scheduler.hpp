@@ -52,23 +52,28 @@ class Scheduler final {
   // deadline changed: put it where it now belongs (its domain's ready queue,
   // its donor's ring, or neither; its deadline in the heap or not). Cheap,
   // and harmless when nothing changed. The current thread stays out of the
-  // queues until it is switched away from.
-  void requeue(Thread& thread);
+  // queues until it is switched away from. `end`: where in its priority it
+  // goes if it is queued. As in seL4, a thread that wakes or is preempted
+  // goes first (it resumes before its equals), one that yields, boots or
+  // is refilled last.
+  enum class Queue_end : uint8_t { front, back };
+  void requeue(Thread& thread, Queue_end end = Queue_end::back);
 
   // requeue for a thread that was the current one a moment ago and is
   // still ready (the signal fast path's signaller): it is on no queue or
   // ring, so only its domain's queue changes when its donor has budget in
-  // the period in force; anything else takes requeue's whole way.
+  // the period in force; anything else takes requeue's whole way. It was
+  // preempted: it goes before its equals.
   void requeue_preempted(Thread& thread) {
     Thread* const donor = thread.donor();
     if (donor == nullptr || wakeups_.contains(thread) || thread.ready_domain != 0 || thread.parked_on != nullptr ||
         (donor->budget_ticks != 0 && (donor->budget_left <= 0 || now_ >= donor->period_end))) {
-      requeue(thread);
+      requeue(thread, Queue_end::front);
       return;
     }
     ++queued_;
     const uint32_t domain = domain_of(donor->partition().index());
-    domains_[domain].push_back(thread, queue_priority(thread));
+    domains_[domain].push_front(thread, queue_priority(thread));
     thread.ready_domain = domain + 1;
   }
 
@@ -77,8 +82,14 @@ class Scheduler final {
   // paths: the one leaving blocks, the one coming was blocked).
   void set_current(Thread* thread) { current_ = thread; }
   // Any other switch: the thread leaving goes back to its queue if it may
-  // still run some time, `next` (nullptr: none) leaves its own.
+  // still run some time (before its equals if it was preempted, after them
+  // if it yielded), `next` (nullptr: none) leaves its own.
   void switch_current(Thread* next);
+
+  // The current thread asked to yield: the next switch_current puts it
+  // after its equals (seL4's tcbSchedAppend; a preempted thread goes first,
+  // tcbSchedEnqueue). Cleared by that switch, or by one that keeps it.
+  bool current_yields = false;
 
   // Moves time on to `now`: charges the time since the last call to the
   // current thread's donor and finds the window in force. Cheap: called on
@@ -121,11 +132,10 @@ class Scheduler final {
     return donor->partition().index() == window_.partition;
   }
 
-  // The thread to run now: the highest-priority thread that may run,
-  // preferring the others to the current thread among equals (so yield
-  // rotates: the current one goes to the back of its priority when it is
-  // switched away from). nullptr if none may. Not const: it drops the
-  // stale entries it meets.
+  // The thread to run now: the highest-priority thread that may run; among
+  // equals the current thread, unless it yields (then the first of the
+  // others, and it goes to the back of its priority). nullptr if none may.
+  // Not const: it drops the stale entries it meets.
   [[nodiscard]] Thread* pick_next();
 
   // A thread that may run is better than the current one, or the current

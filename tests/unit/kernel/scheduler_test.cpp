@@ -391,6 +391,7 @@ TEST_F(ManyThreadsTest, EqualsTakeTurnsAndWindowsChangeTheirPartition) {
       const uint64_t window = epoch + (frame * partitions + p) * 100;
       // Each switch is a yield: the one that ran goes to the back.
       for (uint32_t turn = 0; turn < 2 * per_partition; ++turn) {
+        scheduler_->current_yields = true;
         Thread* ran = run_at(window + turn);
         ASSERT_NE(ran, nullptr);
         EXPECT_EQ(&ran->partition(), &partitions_[p]) << "frame " << frame << " window " << p << " turn " << turn;

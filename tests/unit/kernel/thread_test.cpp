@@ -218,8 +218,28 @@ TEST_F(SchedulerTest, RotatesAmongEqualPriorities) {
   scheduler_.add(ready(2));  // both priority 5
   scheduler_.add(ready(3));
   scheduler_.switch_current(&threads_[2]);
+  EXPECT_EQ(scheduler_.pick_next(), &threads_[2]) << "the current thread keeps running among equals";
+  scheduler_.current_yields = true;
   EXPECT_EQ(scheduler_.pick_next(), &threads_[3]) << "yield lets the other one run";
   scheduler_.switch_current(&threads_[3]);
+  scheduler_.current_yields = true;
+  EXPECT_EQ(scheduler_.pick_next(), &threads_[2]);
+}
+
+TEST_F(SchedulerTest, APreemptedThreadResumesBeforeItsEqualsAndAYieldingOneAfterThem) {
+  scheduler_.add(ready(2));  // both priority 5
+  scheduler_.add(ready(3));
+  scheduler_.switch_current(&threads_[2]);
+  scheduler_.add(threads_[1]);           // priority 20
+  scheduler_.switch_current(&ready(1));  // preempts 2
+  threads_[1].state = Thread::State::blocked_receive;
+  EXPECT_EQ(scheduler_.pick_next(), &threads_[2]) << "preempted: first of its priority, before 3";
+  scheduler_.switch_current(&threads_[2]);
+  scheduler_.current_yields = true;
+  scheduler_.switch_current(&threads_[3]);
+  EXPECT_FALSE(scheduler_.current_yields) << "the switch consumes the yield";
+  threads_[3].state = Thread::State::blocked_receive;
+  scheduler_.switch_current(nullptr);
   EXPECT_EQ(scheduler_.pick_next(), &threads_[2]);
 }
 
