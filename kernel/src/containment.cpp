@@ -15,6 +15,7 @@
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/partition.hpp>
+#include <kestrel/scheduler.hpp>
 
 namespace kestrel {
 namespace {
@@ -61,7 +62,8 @@ void stop_one(Thread& thread) {
     thread.reply_to = nullptr;
     release(*caller);
   }
-  thread.serving = nullptr;  // a passive server's donated time goes back
+  thread.serving = nullptr;                     // a passive server's donated time goes back
+  cpu_scheduler(thread.cpu()).requeue(thread);  // off its ready queue
   Partition& partition = thread.partition();
   if (partition.live_threads > 0 && --partition.live_threads == 0) release_senders_to(partition);
 }

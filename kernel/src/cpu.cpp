@@ -35,7 +35,7 @@ bool some_thread_will_run() {
 // Loads `thread` and runs it: never returns.
 [[noreturn]] void start(Scheduler& scheduler, Thread& thread) {
   arch::load_thread(thread);
-  scheduler.set_current(&thread);
+  scheduler.switch_current(&thread);
   if (thread.is_vcpu()) arch::vcpu_before_return(thread);
   kernel_lock().release();
   arch::enter_thread(thread);
@@ -67,12 +67,12 @@ void timer_event(Scheduler& scheduler) {
 // ever make a thread ready again: the policy says whether the machine then
 // powers off or keeps idling (it never powers off unasked).
 [[noreturn]] void idle(Scheduler& scheduler) {
-  scheduler.set_current(nullptr);
+  scheduler.switch_current(nullptr);
   ++cpus_idle;
   for (;;) {
     if (Thread* next = scheduler.pick_next(); next != nullptr) {
       --cpus_idle;
-      scheduler.set_current(next);
+      scheduler.switch_current(next);
       arch::set_kernel_timer(scheduler.next_event());
       start(scheduler, *next);
     }
@@ -105,7 +105,7 @@ void run_threads() {
   Scheduler& scheduler = this_cpu_scheduler();
   scheduler.advance(arch::counter_now());
   if (Thread* first = scheduler.pick_next(); first != nullptr) {
-    scheduler.set_current(first);
+    scheduler.switch_current(first);
     arch::set_kernel_timer(scheduler.next_event());
     start(scheduler, *first);
   }
@@ -129,7 +129,7 @@ void switch_to(Scheduler& scheduler, Thread* next) {
     }
     if (next == nullptr) idle(scheduler);
     arch::load_thread(*next);
-    scheduler.set_current(next);
+    scheduler.switch_current(next);
   }
   // One-shot: the next window end, budget end or deadline, whichever first.
   arch::set_kernel_timer(scheduler.next_event());
@@ -172,6 +172,7 @@ void handle_interrupts(uint32_t acknowledged) {
 void make_ready(Thread& thread) {
   thread.state = Thread::State::ready;
   thread.wake_at = 0;
+  cpu_scheduler(thread.cpu()).requeue(thread, Scheduler::Queue_end::front);
   ++cpu_scheduler(thread.cpu()).generation;
   if (thread.cpu() == arch::current_cpu()) {
     cpu_scheduler(thread.cpu()).woke_thread = true;

@@ -7,12 +7,13 @@
 // check), so a thread of at least its priority that may run now (in the
 // window, with budget: Scheduler::keeps_accounting) is as good as any. A
 // thread of lower priority is, if no other thread that may run is better
-// (Scheduler::none_better_than, a scan of the CPU's threads).
+// (Scheduler::none_better_than, a look at the priorities above it).
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/fastpath.hpp>
 #include <kestrel/ipc.hpp>
+#include <kestrel/irq.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/partition.hpp>
@@ -66,7 +67,9 @@ Thread* switch_to(Scheduler& scheduler, Thread& from, Thread& to) {
 struct Fastpath_counts {
   uint64_t call;
   uint64_t reply_recv;
+  uint64_t send;
   uint64_t signal;
+  uint64_t interrupt;
   uint64_t vm_exit;
   uint64_t exit_answer;
 };
@@ -234,6 +237,63 @@ Thread* fastpath_reply_recv(Thread& replier) {
   return switch_to(scheduler, replier, *caller);
 }
 
+Thread* fastpath_send(Thread& sender) {
+  const abi::Capability_entry* capability =
+      sender.partition().capability(sender.context.x[0], Capability_kind::endpoint, abi::right_send);
+  if (capability == nullptr) return nullptr;
+  Endpoint& endpoint = endpoint_object(capability->object);
+  Thread* const receiver = endpoint.receiver;
+  // A native receiver of this CPU that preempts the sender: it is then
+  // better than every thread that may run, as the sender was.
+  if (receiver == nullptr || receiver->cpu() != sender.cpu() || receiver->is_vcpu() ||
+      receiver->priority() <= sender.priority() || !arrives_whole(sender, *receiver)) {
+    return nullptr;
+  }
+  Scheduler& scheduler = cpu_scheduler(sender.cpu());
+  // A passive receiver runs on the sender's time (as for a call); one that
+  // never reached its receive, or a passive sender, is the slow path's.
+  const Thread* donor = receiver;
+  if (receiver->is_passive()) {
+    if (!receiver->waited_for_call || sender.is_passive()) return nullptr;
+    donor = &sender;
+  }
+  if (!scheduler.keeps_accounting_to_donor(sender, donor)) return nullptr;
+  (void)endpoint.take_receiver();  // the receiver checked above
+  receiver->serving = &sender;
+  copy_message(sender, *receiver, capability->badge);
+  sender.sent_badge = capability->badge;
+  sender.kernel_message = false;
+  sender.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  ++scheduler.generation;  // a thread woke
+  count_taken(taken.send);
+  Thread* const next = switch_to(scheduler, sender, *receiver);
+  scheduler.requeue_preempted(sender);  // still ready: first of its priority
+  return next;
+}
+
+Thread* fastpath_interrupt(Thread& current, uint32_t intid) {
+  const Irq_binding* const irq = irq_binding(intid);
+  if (irq == nullptr || current.is_vcpu()) return nullptr;
+  Notification& notification = notification_object(irq->notification);
+  Thread* const waiter = notification.waiter();
+  // As for a signal, with no signaller: a passive waiter would have nobody's
+  // time (the slow path leaves it ready but unable to run).
+  if (waiter == nullptr || waiter->state != Thread::State::blocked_notification || waiter->cpu() != current.cpu() ||
+      waiter->is_vcpu() || waiter->is_passive() || waiter->priority() <= current.priority()) {
+    return nullptr;
+  }
+  Scheduler& scheduler = cpu_scheduler(current.cpu());
+  if (!scheduler.keeps_accounting_to_donor(current, waiter)) return nullptr;
+  waiter->serving = nullptr;
+  waiter->context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  waiter->context.x[1] = notification.signal_to_waiter(irq->badge);
+  ++scheduler.generation;  // a thread woke
+  count_taken(taken.interrupt);
+  Thread* const next = switch_to(scheduler, current, *waiter);
+  scheduler.requeue_preempted(current);  // interrupted, still ready: first of its priority
+  return next;
+}
+
 Thread* fastpath_signal(Thread& signaller) {
   const abi::Capability_entry* capability =
       signaller.partition().capability(signaller.context.x[0], Capability_kind::notification, abi::right_send);
@@ -262,13 +322,15 @@ Thread* fastpath_signal(Thread& signaller) {
   signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   ++scheduler.generation;  // a thread woke
   count_taken(taken.signal);
-  return switch_to(scheduler, signaller, *waiter);
+  Thread* const next = switch_to(scheduler, signaller, *waiter);
+  scheduler.requeue_preempted(signaller);  // still ready: back to its ready queue
+  return next;
 }
 
 void log_fastpath_counts() {
 #ifdef KESTREL_COUNT_FASTPATHS
-  log("boot: fast paths taken: call {}, reply_recv {}, signal {}, vm_exit {}, exit_answer {}\n", taken.call,
-      taken.reply_recv, taken.signal, taken.vm_exit, taken.exit_answer);
+  log("boot: fast paths taken: call {}, reply_recv {}, send {}, signal {}, interrupt {}, vm_exit {}, exit_answer {}\n",
+      taken.call, taken.reply_recv, taken.send, taken.signal, taken.interrupt, taken.vm_exit, taken.exit_answer);
 #endif
 }
 

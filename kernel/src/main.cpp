@@ -129,6 +129,7 @@ unsigned create_objects(const Boot_info& info) {
     ++partition.live_threads;
     if (thread.is_vcpu() && entry.entry == 0) continue;  // a secondary vCPU: off until PSCI CPU_ON
     thread.state = Thread::State::ready;
+    cpu_scheduler(thread.cpu()).requeue(thread);
     ++ready;
   }
   return ready;

@@ -294,6 +294,7 @@ Result other_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame&
       stop_thread(thread);
       return Result::blocked();
     case abi::Syscall::yield:
+      cpu_scheduler(thread.cpu()).current_yields = true;  // after its equals
       return Result::done_then_reschedule();
     case abi::Syscall::vcpu_inject_interrupt:
       return then_invoke(decode_vcpu_inject(partition, syscall::Vcpu_inject_arguments::from(frame)),

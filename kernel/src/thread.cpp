@@ -12,10 +12,10 @@ namespace {
 constexpr uint64_t spsr_el0_masked = 0x3c0;
 constexpr uint64_t spsr_el1h_masked = 0x3c5;
 
+}  // namespace
+
 // Every thread, created once at boot from boot-info; no allocation after.
 Thread thread_pool[abi::max_threads];
-
-}  // namespace
 
 void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
   context = {};

@@ -58,6 +58,7 @@ void detach(Thread& vcpu) {
   }
   vcpu.stop_when_answered = false;
   vcpu.state = Thread::State::inactive;
+  cpu_scheduler(vcpu.cpu()).requeue(vcpu);  // off its ready queue and deadline heap
 }
 
 // Whether a vCPU of `vm` other than `except` is some CPU's current thread:

@@ -7,6 +7,7 @@
 #include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
 #include <arch/fp.hpp>
+#include <arch/gic.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vgic.hpp>
 #include <kestrel/abi/syscall.hpp>
@@ -156,26 +157,43 @@ Thread* try_vm_exit_fastpath(const Exception_frame& frame, Thread& vcpu) {
   return fastpath_vm_exit(vcpu);
 }
 
-// `svc #0` from a native thread with call, reply_recv or signal in x8, or
-// a vCPU's exit: the fast path's, if its conditions hold.
-Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
-  if (vector != Vector::lower64_sync) return nullptr;
+// An interrupt while a native thread ran: acknowledged here, so that a
+// device interrupt for a waiting driver can take the fast path; any other
+// goes on to the general path as an acknowledged one (`vector` changed).
+Thread* try_interrupt_fastpath(Exception_frame& frame, Vector& vector, Thread& thread) {
+  const uint32_t intid = gic::acknowledge();
+  frame.acknowledged_intid = intid;
+  vector = Vector::lower64_irq_acknowledged;
+  if (intid < gic::first_spi) return nullptr;  // the kernel's own (timer, SGI) or spurious
+  Thread* const next = fastpath_interrupt(thread, intid);
+  // Taken: only the priority drops; it stays active until its owner
+  // acknowledges it, as take_interrupts leaves it.
+  if (next != nullptr) gic::priority_drop(intid);
+  return next;
+}
+
+// `svc #0` from a native thread with call, reply_recv, send or signal in
+// x8, a vCPU's exit, or an interrupt while a native thread ran: the fast
+// path's, if its conditions hold.
+Thread* try_fastpath(Exception_frame& frame, Vector& vector) {
   Thread* const thread = this_cpu_scheduler().current();
   if (thread == nullptr) return nullptr;
+  if (vector != Vector::lower64_sync) {
+    return vector == Vector::lower64_irq && !thread->is_vcpu() ? try_interrupt_fastpath(frame, vector, *thread)
+                                                               : nullptr;
+  }
   if (Esr_class::get(frame.esr) != static_cast<uint64_t>(Exception_class::svc_aarch64) ||
       (Esr_iss::get(frame.esr) & 0xffff) != 0 || thread->is_vcpu()) {
     return thread->is_vcpu() ? try_vm_exit_fastpath(frame, *thread) : nullptr;
   }
-  switch (static_cast<abi::Syscall>(frame.x[8])) {
-    case abi::Syscall::call:
-      return fastpath_call(*thread);
-    case abi::Syscall::reply_recv:
-      return fastpath_reply_recv(*thread);
-    case abi::Syscall::signal:
-      return fastpath_signal(*thread);
-    default:
-      return nullptr;
-  }
+  // The round trip's two calls first, tested one by one: a jump table
+  // costs the call more than it saves the others.
+  const auto number = static_cast<abi::Syscall>(frame.x[8]);
+  if (number == abi::Syscall::call) return fastpath_call(*thread);
+  if (number == abi::Syscall::reply_recv) return fastpath_reply_recv(*thread);
+  if (number == abi::Syscall::send) return fastpath_send(*thread);
+  if (number == abi::Syscall::signal) return fastpath_signal(*thread);
+  return nullptr;
 }
 
 }  // namespace
@@ -185,11 +203,12 @@ Thread* try_fastpath(const Exception_frame& frame, Vector vector) {
 extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
   if (vector >= static_cast<uint64_t>(Vector::lower64_sync)) {
     kernel_lock().acquire();
-    if (Thread* next = try_fastpath(*frame, static_cast<Vector>(vector)); next != nullptr) {
+    auto lower_vector = static_cast<Vector>(vector);
+    if (Thread* next = try_fastpath(*frame, lower_vector); next != nullptr) {
       kernel_lock().release();
       return &next->context;
     }
-    handle_lower_exception(*frame, static_cast<Vector>(vector));
+    handle_lower_exception(*frame, lower_vector);
     log_flush_if_quiet();
     Exception_frame* const resume = &this_cpu_scheduler().current()->context;
     kernel_lock().release();

@@ -4,6 +4,7 @@
 // CPU state the IPC core's outcome depends on: which thread is loaded,
 // whose stage-2 translation is in force, whether FP/SIMD traps.
 #include <arch/fake_arch.hpp>
+#include <kestrel/irq.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/thread.hpp>
 
@@ -101,10 +102,12 @@ void set_kernel_timer(uint64_t deadline) {
   machine.cpus[current_cpu()].kernel_timer = deadline;
 }
 
-// Reported once, as the interrupts are then taken.
-Interrupt_events take_interrupts(Thread*, uint32_t) {
-  const Interrupt_events events = machine.interrupt_events;
+// Reported once, as the interrupts are then taken. An acknowledged device
+// interrupt is delivered as the real GIC code delivers it.
+Interrupt_events take_interrupts(Thread*, uint32_t acknowledged) {
+  Interrupt_events events = machine.interrupt_events;
   machine.interrupt_events = {};
+  if (acknowledged < 1020 && device_interrupt(acknowledged)) events.reschedule = true;
   return events;
 }
 

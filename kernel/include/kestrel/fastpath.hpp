@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fast path: call and reply_recv between native threads of one CPU when the
 // other side waits and the message arrives whole (in registers, or through
-// both threads' IPC buffers), and signal to a waiting thread that preempts
-// the signaller, handled without the general system-call machinery.
+// both threads' IPC buffers); send, signal and a device interrupt to a
+// waiting thread that preempts the running one; a VM exit to its waiting
+// VMM and the answer back: handled without the general system-call
+// machinery.
 //
 // Each function checks every condition first and changes nothing unless all
 // hold; otherwise it returns nullptr and the slow path (syscall.cpp, ipc.cpp)
@@ -26,6 +28,21 @@ namespace kestrel {
 // return the caller as the thread to resume.
 [[nodiscard]] Thread* fastpath_reply_recv(Thread& replier);
 
+// `sender` made a send: if its endpoint's receiver waits (a native thread
+// of this CPU, the message arriving whole) and is better than the sender,
+// hand the message over and return the receiver as the thread to resume;
+// the sender stays ready, first of its priority.
+[[nodiscard]] Thread* fastpath_send(Thread& sender);
+
+// Device interrupt `intid` (acknowledged, not yet priority-dropped) came
+// while native thread `current` ran: if a native thread of this CPU with
+// time of its own waits (in `wait`) on the notification bound to it and is
+// better than `current`, hand it the word and return it as the thread to
+// resume (the interrupt stays active until its owner acknowledges it, as
+// on the general path). Other interrupts stay pending and are taken once
+// the thread resumed runs.
+[[nodiscard]] Thread* fastpath_interrupt(Thread& current, uint32_t intid);
+
 // `signaller` made a signal: if a thread of this CPU waits (in `wait`) on
 // the notification and is better than the signaller, hand it the word and
 // return it as the thread to resume; the signaller stays ready.
@@ -41,7 +58,8 @@ namespace kestrel {
 
 // Kernels built with KESTREL_COUNT_FASTPATHS (kestrel-counting.elf) count
 // the fast paths taken; this logs the counts ("boot: fast paths taken:
-// call N, reply_recv N, signal N, vm_exit N, exit_answer N"). A no-op in every other kernel.
+// call N, reply_recv N, send N, signal N, interrupt N, vm_exit N,
+// exit_answer N"). A no-op in every other kernel.
 void log_fastpath_counts();
 
 }  // namespace kestrel

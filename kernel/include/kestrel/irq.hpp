@@ -11,6 +11,17 @@
 
 namespace kestrel {
 
+// An interrupt's binding: the notification it signals, with which badge.
+struct Irq_binding {
+  uint32_t intid;
+  uint32_t notification;
+  uint64_t badge;
+};
+
+// The binding of `intid`, nullptr if no partition owns it. Constant time:
+// a table by INTID.
+const Irq_binding* irq_binding(uint32_t intid);
+
 // At boot, once the partitions are created: binds and enables the
 // interrupts of the partitions that may start, each routed to the CPU of its
 // owner's first thread.

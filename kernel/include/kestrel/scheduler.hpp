@@ -12,13 +12,28 @@
 //
 // The scheduler keeps time in counter ticks and is told the time (advance);
 // it never reads a clock itself, so host tests drive it with a fake one.
+//
+// No operation scans the CPU's threads (docs/kernel.md, "Scheduler"). A
+// thread that may run, other than the current one, waits in the ready queue
+// (ready_queue.hpp) of its scheduling domain: the partition whose time it
+// runs on (its donor's), one domain per partition of the plan, one for
+// partitions the plan never names, and a single one without a plan or on an
+// exclusive CPU. A window switch is only a change of domain. A thread whose
+// donor's budget is spent waits on that donor's ring until the refill. Spent
+// budgets and sleeping vCPUs' deadlines are in two timer heaps
+// (timer_heap.hpp). The kernel tells the scheduler of every change of a
+// thread's state or donor (requeue, or make_ready which calls it); an entry
+// that went stale all the same (a passive server whose lender was served by
+// another thread) is put right when pick_next meets it.
 #pragma once
 
 #include <cstdint>
 
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/plan.hpp>
+#include <kestrel/ready_queue.hpp>
 #include <kestrel/thread.hpp>
+#include <kestrel/timer_heap.hpp>
 
 namespace kestrel {
 
@@ -29,9 +44,52 @@ class Scheduler final {
   void configure(const abi::Cpu_plan_entry& plan, Span<const abi::Window_entry> windows, uint64_t frequency,
                  uint64_t epoch);
 
+  // Takes a thread pinned to this CPU (after configure): converts its
+  // budget to ticks and queues it if it may be.
   void add(Thread& thread);
+
+  // `thread` (of this CPU) changed state or donor, or its budget or
+  // deadline changed: put it where it now belongs (its domain's ready queue,
+  // its donor's ring, or neither; its deadline in the heap or not). Cheap,
+  // and harmless when nothing changed. The current thread stays out of the
+  // queues until it is switched away from. `end`: where in its priority it
+  // goes if it is queued. As in seL4, a thread that wakes or is preempted
+  // goes first (it resumes before its equals), one that yields, boots or
+  // is refilled last.
+  enum class Queue_end : uint8_t { front, back };
+  void requeue(Thread& thread, Queue_end end = Queue_end::back);
+
+  // requeue for a thread that was the current one a moment ago and is
+  // still ready (the signal fast path's signaller): it is on no queue or
+  // ring, so only its domain's queue changes when its donor has budget in
+  // the period in force; anything else takes requeue's whole way. It was
+  // preempted: it goes before its equals.
+  void requeue_preempted(Thread& thread) {
+    Thread* const donor = thread.donor();
+    if (donor == nullptr || wakeups_.contains(thread) || thread.ready_domain != 0 || thread.parked_on != nullptr ||
+        (donor->budget_ticks != 0 && (donor->budget_left <= 0 || now_ >= donor->period_end))) {
+      requeue(thread, Queue_end::front);
+      return;
+    }
+    ++queued_;
+    const uint32_t domain = domain_of(donor->partition().index());
+    domains_[domain].push_front(thread, queue_priority(thread));
+    thread.ready_domain = domain + 1;
+  }
+
   Thread* current() const { return current_; }
+  // A direct switch between two threads that are on no queue (the fast
+  // paths: the one leaving blocks, the one coming was blocked).
   void set_current(Thread* thread) { current_ = thread; }
+  // Any other switch: the thread leaving goes back to its queue if it may
+  // still run some time (before its equals if it was preempted, after them
+  // if it yielded), `next` (nullptr: none) leaves its own.
+  void switch_current(Thread* next);
+
+  // The current thread asked to yield: the next switch_current puts it
+  // after its equals (seL4's tcbSchedAppend; a preempted thread goes first,
+  // tcbSchedEnqueue). Cleared by that switch, or by one that keeps it.
+  bool current_yields = false;
 
   // Moves time on to `now`: charges the time since the last call to the
   // current thread's donor and finds the window in force. Cheap: called on
@@ -74,21 +132,22 @@ class Scheduler final {
     return donor->partition().index() == window_.partition;
   }
 
-  // The thread to run now: the highest-priority thread that may run,
-  // preferring the ones after the current thread among equals (so yield
-  // rotates). nullptr if none may.
-  [[nodiscard]] Thread* pick_next() const;
+  // The thread to run now: the highest-priority thread that may run; among
+  // equals the current thread, unless it yields (then the first of the
+  // others, and it goes to the back of its priority). nullptr if none may.
+  // Not const: it drops the stale entries it meets.
+  [[nodiscard]] Thread* pick_next();
 
   // A thread that may run is better than the current one, or the current
   // one may not run any more.
-  [[nodiscard]] bool should_preempt() const {
+  [[nodiscard]] bool should_preempt() {
     return better_thread() != nullptr || (current_ != nullptr && !may_run(*current_));
   }
 
   // The thread to switch to instead of the current one, which keeps running
   // otherwise (no rotation among equals): pick_next() if it is better than
   // the current thread or the current thread may not run; else nullptr.
-  [[nodiscard]] Thread* better_thread() const;
+  [[nodiscard]] Thread* better_thread();
 
   // Set when a thread of this CPU becomes ready (the kernel then checks for
   // preemption before it returns to a thread), cleared by that check.
@@ -117,15 +176,47 @@ class Scheduler final {
   uint32_t window_partition() const { return plan_.configured() ? window_.partition : abi::no_index; }
 
  private:
-  void refill(Thread& thread, uint64_t now) const;
+  // One domain per partition of the plan (at most one per window), and
+  // the last for partitions it never names.
+  static constexpr uint32_t max_domains = abi::max_windows_per_cpu + 1;
+  static constexpr uint32_t unplanned_domain = max_domains - 1;
+  // Threads by their place in the thread pool (thread.hpp), in 16 bits.
+  struct Pool_index {
+    static uint32_t index_of(const Thread& thread) { return static_cast<uint32_t>(&thread - thread_pool); }
+    static Thread& at(uint32_t index) { return thread_pool[index]; }
+  };
+  static_assert(abi::max_threads <= 0x10000 - 1, "queues keep thread numbers in 16 bits");
+  using Queue = Ready_queue<Thread, &Thread::queue_links, Pool_index>;
+  using Parked = Ring<Thread, &Thread::queue_links>;
+  static uint64_t refill_time(const Thread& thread) { return thread.period_end; }
+  static uint64_t wakeup_time(const Thread& thread) { return thread.wake_at; }
 
-  Thread* threads_[abi::max_threads] = {};
-  uint32_t count_ = 0;
+  // The domain of threads running on `partition`'s time.
+  uint32_t domain_of(uint32_t partition) const {
+    if (!plan_.configured() || plan_.exclusive()) return 0;
+    const uint32_t plus_one = partition < abi::max_partitions ? domain_plus_one_[partition] : 0;
+    return plus_one != 0 ? plus_one - 1 : unplanned_domain;
+  }
+  static uint32_t queue_priority(const Thread& thread) {
+    return thread.priority() < Priority_bitmap::levels ? thread.priority() : Priority_bitmap::levels - 1;
+  }
+  // Takes `thread` off its ready queue or its donor's ring.
+  void unlink(Thread& thread);
+  // A new period for a donor whose period has ended: a full budget, and
+  // the threads waiting for it back in their queues.
+  void refill(Thread& thread, uint64_t now);
+
   Thread* current_ = nullptr;
   Plan plan_;
   Plan::Window window_{};  // zero, so the schedulers stay in .bss; valid once configured
+  uint32_t window_domain_ = 0;
   uint64_t frequency_ = 0;
   uint64_t now_ = 0;
+  uint32_t queued_ = 0;                                // threads in the ready queues or on donors' rings
+  uint8_t domain_plus_one_[abi::max_partitions] = {};  // 0: not in the plan
+  Queue domains_[max_domains] = {};
+  Timer_heap<Thread, &Thread::refill_slot, refill_time, Pool_index, abi::max_threads> refills_;
+  Timer_heap<Thread, &Thread::wakeup_slot, wakeup_time, Pool_index, abi::max_threads> wakeups_;
 };
 
 // Every CPU's scheduler (scheduler.cpp).

@@ -10,7 +10,9 @@
 #include <arch/vcpu.hpp>
 #include <arch/vgic.hpp>
 #include <kestrel/abi/boot_info.hpp>
+#include <kestrel/abi/limits.hpp>
 #include <kestrel/partition.hpp>
+#include <kestrel/ready_queue.hpp>
 
 namespace kestrel {
 
@@ -126,6 +128,17 @@ class Thread final {
   uint32_t exit_register = 0;       // where an MMIO read's answer goes (31: nowhere)
   uint32_t resume_advance = 0;      // bytes to skip when the VMM says resume
 
+  // Its place in its CPU's scheduler (scheduler.hpp), which alone writes
+  // these: in a ready queue (ready_domain: the domain's number + 1), or on
+  // its donor's ring of threads waiting for that donor's refill
+  // (parked_on), or on neither; and in the scheduler's timer heaps.
+  Queue_links<Thread> queue_links{};
+  uint32_t ready_domain = 0;
+  Thread* parked_on = nullptr;
+  Thread* first_parked = nullptr;  // as a donor: the ring of threads waiting for its refill
+  uint32_t refill_slot = 0;        // in the heap of spent budgets
+  uint32_t wakeup_slot = 0;        // in the heap of sleeping vCPUs' deadlines
+
  private:
   const Thread* donor_of_passive() const;
 
@@ -144,5 +157,9 @@ class Thread final {
 // Thread `index` of boot-info's thread table (an index boot-info's reader
 // has checked).
 Thread& thread_object(uint32_t index);
+
+// Every thread (thread.cpp). Only the scheduler's queues use it directly:
+// they name threads by their place in it.
+extern Thread thread_pool[abi::max_threads];
 
 }  // namespace kestrel

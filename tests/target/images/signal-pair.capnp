@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# The signal test: a waiter of higher priority and a signaller in one
-# partition (tests/target/partitions/signal_pair.cpp).
+# The wake test: a waiter of higher priority and a thread that wakes it by
+# signal, send and the RTC's interrupt, in one partition
+# (tests/target/partitions/signal_pair.cpp).
 @0xf2a8c4e6b1d39a57;
 
 using K = import "/kestrel/policy.capnp";
@@ -24,8 +25,13 @@ const system :K.System = (
         (name = "waiter", stack = "waiter-stack", priority = 50),
         (name = "signaller", stack = "signaller-stack", priority = 10),
       ],
+      devices = [(device = "rtc", notification = "rtc-irq", badge = 0x20)],
     ),
   ],
-  notifications = [(name = "wake", owner = "pair", signallers = [(partition = "pair", badge = 1)])],
+  endpoints = [(name = "post", server = "pair", serverThread = "waiter", clients = [(partition = "pair", badge = 7)])],
+  notifications = [
+    (name = "wake", owner = "pair", signallers = [(partition = "pair", badge = 1)]),
+    (name = "rtc-irq", owner = "pair"),
+  ],
   schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "pair", durationUs = 1000)])],
 );

@@ -55,6 +55,7 @@ class FastpathDeclinesTest : public testing::Test {
       system_.add_capability(server, Capability_kind::endpoint, e, abi::right_receive);
     }
     system_.add_capability(server, Capability_kind::notification, notification, abi::right_receive);
+    system_.add_irq(bound_intid, notification, 0b10, server);
     system_.start();
     receive(system_.thread(server_), 0);
     receive(system_.thread(remote), 1);
@@ -85,6 +86,12 @@ class FastpathDeclinesTest : public testing::Test {
     expect_declined(fastpath_call, client_thread());
   }
 
+  void expect_send_declined(uint64_t slot, uint64_t info) {
+    Ipc_system::set_arguments(client_thread(), Syscall::send, {slot, 0, info});
+    expect_declined(fastpath_send, client_thread());
+  }
+
+  static constexpr uint32_t bound_intid = 40;  // signals the server's notification
   Ipc_system system_;
   uint32_t client_ = 0, server_ = 0;
 };
@@ -128,6 +135,28 @@ TEST_F(FastpathDeclinesTest, SignalWithNobodyToWake) {
   expect_declined(fastpath_signal, client_thread());  // nobody waits
   Ipc_system::set_arguments(client_thread(), Syscall::signal, {5});
   expect_declined(fastpath_signal, client_thread());  // badge 0
+}
+
+TEST_F(FastpathDeclinesTest, SendWithABadCapabilityOrNoReceiverOnThisCpu) {
+  expect_send_declined(99, abi::message_info(1, 1));
+  expect_send_declined(4, abi::message_info(1, 1));  // no send right
+  expect_send_declined(3, abi::message_info(1, 1));  // nobody waits
+  expect_send_declined(1, abi::message_info(1, 1));  // the receiver is on CPU 1
+}
+
+TEST_F(FastpathDeclinesTest, SendToAReceiverThatIsNotBetterOrWhoseMessageDoesNotArriveWhole) {
+  expect_send_declined(2, abi::message_info(1, 1));  // "low" (5) does not preempt the client (10)
+  expect_send_declined(0, abi::message_info(abi::kernel_label_base, 0));
+  expect_send_declined(0, abi::message_info(1, 6));  // words beyond the registers, no IPC buffers
+}
+
+TEST_F(FastpathDeclinesTest, InterruptWithNobodyToWake) {
+  const Kernel_snapshot before = take_snapshot(system_);
+  const size_t recorded = requests_recorded();
+  EXPECT_EQ(fastpath_interrupt(client_thread(), bound_intid + 1), nullptr) << "bound to nothing";
+  EXPECT_EQ(fastpath_interrupt(client_thread(), bound_intid), nullptr) << "nobody waits on its notification";
+  EXPECT_TRUE(expect_same(before, take_snapshot(system_))) << "a declining fast path changed the state";
+  EXPECT_EQ(requests_recorded(), recorded) << "a declining fast path asked the arch layer for something";
 }
 
 }  // namespace

@@ -141,6 +141,13 @@ Thread& stage_reply_recv(Ipc_system& system, const Call_shape& shape) {
   return server;
 }
 
+// The server waits; the client sends instead of calling.
+Thread& stage_send(Ipc_system& system, const Call_shape& shape) {
+  Thread& client = stage_call(system, shape);
+  client.context.x[8] = static_cast<uint64_t>(Syscall::send);
+  return client;
+}
+
 class CallShapes : public testing::TestWithParam<Call_shape> {};
 
 TEST_P(CallShapes, CallLeavesTheSameStateOnBothPaths) {
@@ -150,6 +157,17 @@ TEST_P(CallShapes, CallLeavesTheSameStateOnBothPaths) {
 TEST_P(CallShapes, ReplyRecvLeavesTheSameStateOnBothPaths) {
   expect_paths_agree([&](Ipc_system& system) -> Thread& { return stage_reply_recv(system, GetParam()); },
                      fastpath_reply_recv);
+}
+
+// Only a receiver better than the sender is the fast path's
+// (fastpath_declines_test.cpp shows it declining the others).
+TEST_P(CallShapes, SendToABetterReceiverLeavesTheSameStateOnBothPaths) {
+  if (GetParam().server_priority <= 10) {
+    Ipc_system system;
+    EXPECT_EQ(fastpath_send(stage_send(system, GetParam())), nullptr) << "the server does not preempt the client";
+    return;
+  }
+  expect_paths_agree([&](Ipc_system& system) -> Thread& { return stage_send(system, GetParam()); }, fastpath_send);
 }
 
 INSTANTIATE_TEST_SUITE_P(Messages, CallShapes,
@@ -189,6 +207,49 @@ TEST(FastpathEquivalence, SignalToAWaiterLeavesTheSameStateOnBothPaths) {
 
 TEST(FastpathEquivalence, SignalToAPassiveWaiterLeavesTheSameStateOnBothPaths) {
   expect_paths_agree([](Ipc_system& system) -> Thread& { return stage_signal(system, true); }, fastpath_signal);
+}
+
+// Partition "app": "worker" (priority 10) runs; in partition "driver",
+// "driver" (20) waits on the notification that interrupt 45 signals with
+// badge 0b1000. Returns the worker.
+constexpr uint32_t driver_intid = 45;
+
+Thread& stage_interrupt(Ipc_system& system) {
+  const uint32_t app = system.add_partition("app");
+  const uint32_t driver_partition = system.add_partition("driver");
+  const uint32_t worker = system.add_thread(app, "worker", {.priority = 10});
+  system.add_thread(app, "idle", {.priority = 1});
+  const uint32_t driver = system.add_thread(driver_partition, "driver", {.priority = 20});
+  const uint32_t notification = system.add_notification(driver_partition);
+  const uint32_t wait_slot =
+      system.add_capability(driver_partition, Capability_kind::notification, notification, abi::right_receive);
+  system.add_irq(driver_intid, notification, 0b1000, driver_partition);
+  system.start();
+  Thread& waiting = system.thread(driver);
+  system.run(waiting);
+  Ipc_system::set_arguments(waiting, Syscall::wait, {wait_slot});
+  EXPECT_TRUE(handle_syscall(waiting, waiting.context));
+  Thread& working = system.thread(worker);
+  system.run(working);
+  return working;
+}
+
+TEST(FastpathEquivalence, DeviceInterruptToAWaitingDriverLeavesTheSameStateOnBothPaths) {
+  Kernel_snapshot slow;
+  {
+    Ipc_system system;
+    stage_interrupt(system);
+    handle_interrupts(driver_intid);  // as the arch layer hands on an acknowledged interrupt
+    slow = take_snapshot(system);
+  }
+  Ipc_system system;
+  Thread& worker = stage_interrupt(system);
+  Thread* const next = fastpath_interrupt(worker, driver_intid);
+  ASSERT_NE(next, nullptr) << "the fast path declined, so nothing was compared";
+  EXPECT_EQ(next, cpu_scheduler(0).current());
+  EXPECT_EQ(next->context.x[1], 0b1000u) << "the driver gets the interrupt's badge";
+  EXPECT_TRUE(expect_same(slow, take_snapshot(system)))
+      << "the fast path's outcome (actual) is not the slow path's (expected)";
 }
 
 // VM "guest" with vCPU "vcpu" (priority 10) whose exits go to the VMM's

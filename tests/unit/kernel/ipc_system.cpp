@@ -158,6 +158,7 @@ void Ipc_system::start() {
     cpu_scheduler(entry.cpu).add(thread);
     ++partitions_[entry.partition].live_threads;
     thread.state = Thread::State::ready;
+    cpu_scheduler(entry.cpu).requeue(thread);  // as create_objects: into its ready queue
   }
   create_irqs(*info_);
 }
@@ -185,7 +186,9 @@ uint8_t* Ipc_system::memory(uint32_t partition, uint64_t ipa) const {
 void Ipc_system::run(Thread& thread) {
   arch::fake::executing_cpu = thread.cpu();
   Scheduler& scheduler = cpu_scheduler(thread.cpu());
-  scheduler.set_current(&thread);
+  // As the run loop switches: the thread leaves its ready queue, the one
+  // that ran before goes back to its own.
+  scheduler.switch_current(&thread);
   arch::fake::Cpu& cpu = arch::fake::machine.cpus[thread.cpu()];
   cpu.loaded = &thread;
   cpu.translation_root = thread.partition().translation_root;

@@ -16,9 +16,13 @@ namespace {
 //     arch layer saves and loads (the fake does not model them); IPC never
 //     writes them.
 //   next_to_stop: containment's list, empty between kernel entries.
+//   queue_links, first_parked, refill_slot, wakeup_slot: the scheduler's
+//     links and heap places; where a thread is (ready_domain, parked_on)
+//     and the scheduler's choice (Cpu_snapshot) are compared instead, since
+//     the order among equals in a ring may differ between the paths.
 // A field added to Thread changes its size: add it to Thread_snapshot (or
 // to the list above, with the reason) and update the size here.
-static_assert(sizeof(Thread) == 1616,
+static_assert(sizeof(Thread) == 1664,
               "Thread gained or lost a field: compare it in Thread_snapshot or say above why not");
 
 std::string name_of(const Thread* thread) { return thread != nullptr ? thread->name() : "-"; }
@@ -38,6 +42,8 @@ Thread_snapshot snapshot_of(const Thread& thread) {
     s.ipc_buffer_words.assign(thread.ipc_buffer, thread.ipc_buffer + abi::max_message_words);
   s.ipc_buffer = reinterpret_cast<uint64_t>(thread.ipc_buffer);
   s.wake_at = thread.wake_at;
+  s.ready_domain = thread.ready_domain;
+  s.parked_on = name_of(thread.parked_on);
   s.budget_left = thread.budget_left;
   s.period_end = thread.period_end;
   s.waited_for_call = thread.waited_for_call;
@@ -80,7 +86,9 @@ Notification_snapshot snapshot_of(const Notification& notification) {
 }
 
 Cpu_snapshot snapshot_of(unsigned cpu) {
-  const Scheduler& scheduler = cpu_scheduler(cpu);
+  // pick_next may put a stale entry right (scheduler.hpp): the same for
+  // both paths, since both snapshots are taken this way.
+  Scheduler& scheduler = cpu_scheduler(cpu);
   const arch::fake::Cpu& fake = arch::fake::machine.cpus[cpu];
   return {name_of(scheduler.current()), name_of(scheduler.pick_next()), scheduler.woke_thread, scheduler.next_event(),
           name_of(fake.loaded),         fake.translation_root,          fake.fp_trapping,      fake.kernel_timer};
@@ -141,6 +149,8 @@ bool same_thread(const Thread_snapshot& expected, const Thread_snapshot& actual)
   KESTREL_SAME(object, ipc_buffer);
   KESTREL_SAME(object, ipc_buffer_words);
   KESTREL_SAME(object, wake_at);
+  KESTREL_SAME(object, ready_domain);
+  KESTREL_SAME(object, parked_on);
   KESTREL_SAME(object, budget_left);
   KESTREL_SAME(object, period_end);
   KESTREL_SAME(object, waited_for_call);

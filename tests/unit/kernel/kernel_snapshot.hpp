@@ -21,6 +21,8 @@ struct Thread_snapshot {
   std::vector<uint64_t> ipc_buffer_words;  // its IPC buffer's contents (empty: none)
   uint64_t ipc_buffer;                     // where it is (host address)
   uint64_t wake_at;
+  uint32_t ready_domain;  // the scheduler's ready queue it is in (+1), 0: none
+  std::string parked_on;  // the donor whose refill it waits for, "-": none
   int64_t budget_left;
   uint64_t period_end;
   bool waited_for_call;

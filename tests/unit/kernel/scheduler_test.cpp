@@ -4,7 +4,9 @@
 // refill, passive servers on donated time, and the one-shot timer events.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <kestrel/boot_info.hpp>
@@ -119,6 +121,7 @@ class WindowSchedulerTest : public testing::Test {
     scheduler_.configure(plan, info_->windows_of(plan), frequency, epoch);
     for (uint32_t t = 0; t < 4; ++t) {
       const Thread_entry& entry = info_->threads()[t];
+      threads_[t] = Thread{};  // the kernel's pool: the queues name threads by their place in it
       threads_[t].create(entry, info_->name(entry.name), partitions_[entry.partition], t % 2);
       threads_[t].state = Thread::State::ready;
       scheduler_.add(threads_[t]);
@@ -131,7 +134,7 @@ class WindowSchedulerTest : public testing::Test {
     scheduler_.advance(now);
     scheduler_.wake_due();
     Thread* next = scheduler_.pick_next();
-    scheduler_.set_current(next);
+    scheduler_.switch_current(next);
     return next;
   }
   Thread& low() { return threads_[0]; }
@@ -142,7 +145,7 @@ class WindowSchedulerTest : public testing::Test {
   std::vector<uint8_t> blob_ = two_window_blob();
   std::optional<Boot_info> info_;
   Partition partitions_[2];
-  Thread threads_[4];
+  Thread* threads_ = &thread_object(0);
   Scheduler scheduler_;
 };
 
@@ -201,6 +204,7 @@ TEST_F(WindowSchedulerTest, PassiveServerStartsUpOnItsCallersTime) {
   EXPECT_EQ(run_at(epoch + 200), &high());
   server().serving = &high();
   high().state = Thread::State::blocked_call;
+  scheduler_.requeue(server());  // as make_ready does once high lends it time
   EXPECT_EQ(server().donor(), &high());
   EXPECT_EQ(run_at(epoch + 201), &server()) << "in a's window, as high's stand-in";
   EXPECT_EQ(run_at(epoch + 300), &worker()) << "but not in b's window: high's time is a's";
@@ -221,6 +225,7 @@ TEST_F(WindowSchedulerTest, APassiveServerRunsOnlyOnItsCallersTime) {
   EXPECT_EQ(run_at(epoch + 200), &high());
   server().serving = &high();
   high().state = Thread::State::blocked_reply;
+  scheduler_.requeue(server());  // as make_ready does when it receives the call
   EXPECT_EQ(server().donor(), &high());
   EXPECT_TRUE(scheduler_.may_run(server())) << "in a's window, on high's time";
   EXPECT_EQ(run_at(epoch + 210), &server());
@@ -233,6 +238,7 @@ TEST_F(WindowSchedulerTest, CallsChargeTheCallersBudget) {
   EXPECT_EQ(run_at(epoch + 100), &worker());
   server().serving = &worker();
   worker().state = Thread::State::blocked_reply;
+  scheduler_.requeue(server());
   EXPECT_EQ(run_at(epoch + 110), &server()) << "worker's call: the server runs at priority 9 on worker's time";
   EXPECT_EQ(worker().budget_left, 20) << "10 ticks were worker's own";
   EXPECT_EQ(scheduler_.next_event(), epoch + 130) << "worker's budget ends while the server serves it";
@@ -247,6 +253,175 @@ TEST_F(WindowSchedulerTest, DirectSwitchesMustKeepTheAccounting) {
   EXPECT_FALSE(scheduler_.keeps_accounting(high(), worker())) << "worker is not in the window";
   server().serving = nullptr;
   EXPECT_FALSE(scheduler_.keeps_accounting(high(), server())) << "no call, no time";
+}
+
+TEST_F(WindowSchedulerTest, AServerOnItsCallersTimeWaitsForTheCallersWindow) {
+  EXPECT_EQ(run_at(epoch + 200), &high());
+  server().serving = &high();
+  high().state = Thread::State::blocked_reply;
+  scheduler_.requeue(server());
+  EXPECT_EQ(run_at(epoch + 210), &server());
+  EXPECT_EQ(run_at(epoch + 300), &worker()) << "b's window: the server waits among a's threads";
+  EXPECT_EQ(run_at(epoch + 400), &server()) << "a's window: it goes on before low";
+  // It replies: high is ready again, the server waits for the next call.
+  server().state = Thread::State::blocked_receive;
+  server().serving = nullptr;
+  high().state = Thread::State::ready;
+  scheduler_.requeue(high());
+  EXPECT_EQ(run_at(epoch + 410), &high());
+}
+
+TEST_F(WindowSchedulerTest, AServerOnASpentBudgetWaitsForItsCallersRefill) {
+  EXPECT_EQ(run_at(epoch + 100), &worker());
+  server().serving = &worker();
+  worker().state = Thread::State::blocked_reply;
+  scheduler_.requeue(server());
+  EXPECT_EQ(run_at(epoch + 110), &server());
+  EXPECT_EQ(run_at(epoch + 130), nullptr) << "worker's budget is spent while the server serves it";
+  EXPECT_TRUE(scheduler_.has_ready_thread()) << "the server is throttled, not blocked";
+  EXPECT_EQ(scheduler_.next_event(), epoch + 200) << "the refill, with the window's end";
+  EXPECT_EQ(run_at(epoch + 200), &high());
+  EXPECT_EQ(run_at(epoch + 300), &server()) << "refilled: it goes on, on worker's time";
+  EXPECT_EQ(worker().budget_left, 30);
+}
+
+TEST_F(WindowSchedulerTest, ASleepingThreadWakesAtItsDeadline) {
+  EXPECT_EQ(run_at(epoch), &high());
+  high().state = Thread::State::blocked_wait;  // a vCPU in WFI, its timer due at +50
+  high().wake_at = epoch + 50;
+  EXPECT_EQ(run_at(epoch + 10), &low());
+  EXPECT_EQ(scheduler_.earliest_wakeup(), epoch + 50);
+  EXPECT_EQ(scheduler_.next_event(), epoch + 50);
+  EXPECT_EQ(run_at(epoch + 50), &high());
+  EXPECT_EQ(high().state, Thread::State::ready);
+  EXPECT_EQ(high().wake_at, 0u);
+  EXPECT_EQ(scheduler_.earliest_wakeup(), 0u);
+  // Woken early (an interrupt): its deadline leaves the heap.
+  high().state = Thread::State::blocked_wait;
+  high().wake_at = epoch + 90;
+  EXPECT_EQ(run_at(epoch + 60), &low());
+  EXPECT_EQ(scheduler_.earliest_wakeup(), epoch + 90);
+  high().state = Thread::State::ready;
+  high().wake_at = 0;
+  scheduler_.requeue(high());
+  EXPECT_EQ(scheduler_.earliest_wakeup(), 0u);
+  EXPECT_EQ(scheduler_.next_event(), epoch + 100);
+}
+
+// `partitions` partitions of `per_partition` threads, thread i of each with
+// priority priority_of(i); one 100-tick window per partition, in order.
+std::vector<uint8_t> many_threads_blob(uint32_t partitions, uint32_t per_partition, uint32_t (*priority_of)(uint32_t)) {
+  policy::Boot_info_writer writer;
+  writer.set_system_name("many");
+  writer.platform() =
+      Platform_entry{.cpu_count = 1, .vmid_bits = 16, .hypervisor_timer_intid = 26, .virtual_timer_intid = 27};
+  writer.add(Memory_range{.base = 0x4000'0000, .size = 0x4000'0000});
+  const std::string names = "abcdefghijklmnopqrstuvwxyz";
+  for (uint32_t p = 0; p < partitions; ++p) {
+    writer.add(Partition_entry{.name = writer.intern(std::string(1, names[p])),
+                               .vmid = p + 1,
+                               .first_region = p,
+                               .region_count = 1,
+                               .first_thread = p * per_partition,
+                               .thread_count = per_partition});
+    writer.add(Region_entry{.ipa = 0x20'0000,
+                            .pa = 0x4080'0000 + uint64_t{p} * 0x10'0000,
+                            .size = 0x1'0000,
+                            .attributes = region_read | region_write,
+                            .name = writer.intern("all")});
+  }
+  for (uint32_t p = 0; p < partitions; ++p) {
+    for (uint32_t i = 0; i < per_partition; ++i) {
+      writer.add(Thread_entry{.name = writer.intern(std::string(1, names[p]) + std::to_string(i)),
+                              .partition = p,
+                              .entry = 0x20'0000,
+                              .stack_top = 0x21'0000,
+                              .priority = priority_of(i),
+                              .fault_endpoint = no_index});
+    }
+  }
+  writer.add(
+      Cpu_plan_entry{.cpu = 0, .first_window = 0, .window_count = partitions, .major_frame_ns = 100 * partitions});
+  for (uint32_t p = 0; p < partitions; ++p) writer.add(Window_entry{.partition = p, .duration_ns = 100});
+  return writer.finish();
+}
+
+class ManyThreadsTest : public testing::Test {
+ protected:
+  static constexpr uint32_t partitions = 3;
+  static constexpr uint32_t per_partition = 8;
+
+  void build(uint32_t (*priority_of)(uint32_t)) {
+    blob_ = many_threads_blob(partitions, per_partition, priority_of);
+    const auto read = read_boot_info(blob_.data(), blob_.size());
+    ASSERT_TRUE(read.ok()) << to_string(read.problem().error) << " in " << to_string(read.problem().section);
+    info_.emplace(read.info());
+    for (uint32_t p = 0; p < partitions; ++p) partitions_[p].create(*info_, p);
+    const Cpu_plan_entry& plan = info_->cpu_plans()[0];
+    scheduler_ = std::make_unique<Scheduler>();
+    scheduler_->configure(plan, info_->windows_of(plan), frequency, epoch);
+    for (uint32_t t = 0; t < partitions * per_partition; ++t) {
+      const Thread_entry& entry = info_->threads()[t];
+      threads_[t] = Thread{};
+      threads_[t].create(entry, info_->name(entry.name), partitions_[entry.partition], t % per_partition);
+      threads_[t].state = Thread::State::ready;
+      scheduler_->add(threads_[t]);
+    }
+  }
+  Thread* run_at(uint64_t now) {
+    scheduler_->advance(now);
+    scheduler_->wake_due();
+    Thread* next = scheduler_->pick_next();
+    scheduler_->switch_current(next);
+    return next;
+  }
+  Thread& thread(uint32_t partition, uint32_t i) { return threads_[partition * per_partition + i]; }
+
+  std::vector<uint8_t> blob_;
+  std::optional<Boot_info> info_;
+  Partition partitions_[partitions];
+  Thread* threads_ = &thread_object(0);  // the kernel's pool
+  std::unique_ptr<Scheduler> scheduler_;
+};
+
+TEST_F(ManyThreadsTest, EqualsTakeTurnsAndWindowsChangeTheirPartition) {
+  build([](uint32_t) { return 4u; });
+  for (uint64_t frame = 0; frame < 2; ++frame) {
+    for (uint32_t p = 0; p < partitions; ++p) {
+      const uint64_t window = epoch + (frame * partitions + p) * 100;
+      // Each switch is a yield: the one that ran goes to the back.
+      for (uint32_t turn = 0; turn < 2 * per_partition; ++turn) {
+        scheduler_->current_yields = true;
+        Thread* ran = run_at(window + turn);
+        ASSERT_NE(ran, nullptr);
+        EXPECT_EQ(&ran->partition(), &partitions_[p]) << "frame " << frame << " window " << p << " turn " << turn;
+        if (frame == 0) {
+          EXPECT_EQ(ran, &thread(p, turn % per_partition)) << "round-robin in order, window " << p << " turn " << turn;
+        }
+      }
+    }
+  }
+}
+
+TEST_F(ManyThreadsTest, TheBestOfTheWindowRunsAndOthersAreSeenByNoneBetterThan) {
+  build([](uint32_t i) { return i == 5 ? 200u : i; });  // 0, 1, 2, 3, 4, 200, 6, 7
+  EXPECT_EQ(run_at(epoch), &thread(0, 5));
+  EXPECT_TRUE(scheduler_->none_better_than(thread(0, 5), thread(0, 5)));
+  EXPECT_FALSE(scheduler_->none_better_than(thread(0, 6), thread(0, 5))) << "7 is queued and better than 6";
+  EXPECT_TRUE(scheduler_->none_better_than(thread(0, 7), thread(0, 5)));
+  // The best blocks; the next best (7), then 6, then the rest by priority.
+  thread(0, 5).state = Thread::State::blocked_receive;
+  EXPECT_EQ(run_at(epoch + 1), &thread(0, 7));
+  EXPECT_TRUE(scheduler_->none_better_than(thread(0, 5), thread(0, 7))) << "5 is blocked: not counted";
+  thread(0, 7).state = Thread::State::blocked_receive;
+  EXPECT_EQ(run_at(epoch + 2), &thread(0, 6));
+  EXPECT_EQ(run_at(epoch + 100), &thread(1, 5)) << "b's window: b's best";
+  EXPECT_TRUE(scheduler_->none_better_than(thread(1, 5), thread(1, 5))) << "a's queued threads do not count";
+  // a's best wakes while b runs: it waits for a's window.
+  thread(0, 5).state = Thread::State::ready;
+  scheduler_->requeue(thread(0, 5));
+  EXPECT_EQ(scheduler_->better_thread(), nullptr);
+  EXPECT_EQ(run_at(epoch + 300), &thread(0, 5));
 }
 
 }  // namespace

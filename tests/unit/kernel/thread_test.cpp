@@ -96,13 +96,15 @@ class ThreadTest : public testing::Test {
     for (uint32_t t = 0; t < 4; ++t) {
       const Thread_entry& entry = info_->threads()[t];
       const uint32_t first = info_->partitions()[entry.partition].first_thread;
+      threads_[t] = Thread{};
       threads_[t].create(entry, info_->name(entry.name), partitions_[entry.partition], t - first);
     }
   }
   std::vector<uint8_t> blob_ = native_and_vm_blob();
   std::optional<Boot_info> info_;
   Partition partitions_[2];
-  Thread threads_[4];
+  // The kernel's pool: the scheduler's queues name threads by their place in it.
+  Thread* threads_ = thread_pool;
 };
 
 constexpr uint64_t spsr_mode_mask = 0xf;
@@ -215,9 +217,29 @@ TEST_F(SchedulerTest, PicksTheHighestPriorityReadyThread) {
 TEST_F(SchedulerTest, RotatesAmongEqualPriorities) {
   scheduler_.add(ready(2));  // both priority 5
   scheduler_.add(ready(3));
-  scheduler_.set_current(&threads_[2]);
+  scheduler_.switch_current(&threads_[2]);
+  EXPECT_EQ(scheduler_.pick_next(), &threads_[2]) << "the current thread keeps running among equals";
+  scheduler_.current_yields = true;
   EXPECT_EQ(scheduler_.pick_next(), &threads_[3]) << "yield lets the other one run";
-  scheduler_.set_current(&threads_[3]);
+  scheduler_.switch_current(&threads_[3]);
+  scheduler_.current_yields = true;
+  EXPECT_EQ(scheduler_.pick_next(), &threads_[2]);
+}
+
+TEST_F(SchedulerTest, APreemptedThreadResumesBeforeItsEqualsAndAYieldingOneAfterThem) {
+  scheduler_.add(ready(2));  // both priority 5
+  scheduler_.add(ready(3));
+  scheduler_.switch_current(&threads_[2]);
+  scheduler_.add(threads_[1]);           // priority 20
+  scheduler_.switch_current(&ready(1));  // preempts 2
+  threads_[1].state = Thread::State::blocked_receive;
+  EXPECT_EQ(scheduler_.pick_next(), &threads_[2]) << "preempted: first of its priority, before 3";
+  scheduler_.switch_current(&threads_[2]);
+  scheduler_.current_yields = true;
+  scheduler_.switch_current(&threads_[3]);
+  EXPECT_FALSE(scheduler_.current_yields) << "the switch consumes the yield";
+  threads_[3].state = Thread::State::blocked_receive;
+  scheduler_.switch_current(nullptr);
   EXPECT_EQ(scheduler_.pick_next(), &threads_[2]);
 }
 
@@ -225,9 +247,9 @@ TEST_F(SchedulerTest, PreemptsOnlyForAHigherPriority) {
   scheduler_.add(ready(0));  // priority 10
   scheduler_.add(threads_[1]);
   scheduler_.add(ready(2));  // priority 5
-  scheduler_.set_current(&threads_[0]);
+  scheduler_.switch_current(&threads_[0]);
   EXPECT_FALSE(scheduler_.should_preempt()) << "a lower priority waits";
-  ready(1);  // priority 20 wakes
+  scheduler_.requeue(ready(1));  // priority 20 wakes (make_ready)
   EXPECT_TRUE(scheduler_.should_preempt());
   threads_[0].state = Thread::State::blocked_receive;
   threads_[1].state = Thread::State::inactive;
@@ -241,6 +263,8 @@ TEST_F(SchedulerTest, WakesSleepersWhenTheirTimeComes) {
   threads_[2].wake_at = 500;
   threads_[3].state = Thread::State::blocked_wait;
   threads_[3].wake_at = 300;
+  scheduler_.requeue(threads_[2]);  // as when each was switched away from
+  scheduler_.requeue(threads_[3]);
   EXPECT_EQ(scheduler_.earliest_wakeup(), 300u);
   advance_to(299);
   EXPECT_EQ(scheduler_.pick_next(), nullptr) << "not yet";
