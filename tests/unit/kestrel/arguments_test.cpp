@@ -178,6 +178,20 @@ TEST(Arguments, Bench) {
   EXPECT_NE(usage_error({"bench", "extra"}).message.find("bench takes no arguments"), std::string::npos);
 }
 
+TEST(Arguments, BenchScale) {
+  EXPECT_FALSE(parsed<Bench_command>({"bench"}).scale);
+  const auto all = parsed<Bench_command>({"bench", "--scale"});
+  EXPECT_TRUE(all.scale);
+  EXPECT_TRUE(all.scale_parts.empty());
+  EXPECT_EQ(parsed<Bench_command>({"bench", "--scale", "--part", "cross", "--part", "threads"}).scale_parts,
+            (std::vector<std::string>{"cross", "threads"}));
+  EXPECT_EQ(usage_error({"bench", "--scale", "--part", "everything"}).message,
+            "--part must be threads, cpus, cross or partitions, not 'everything'");
+  EXPECT_EQ(usage_error({"bench", "--part", "cpus"}).message, "--part needs --scale");
+  EXPECT_EQ(usage_error({"bench", "--scale", "--cpu", "both"}).message, "--scale runs on one CPU model, not both");
+  EXPECT_NE(usage_text("bench")->find("--scale"), std::string::npos);
+}
+
 TEST(Arguments, PolicyFilesAreCapnpOrJson) {
   EXPECT_TRUE(is_policy_file("a/b.capnp"));
   EXPECT_TRUE(is_policy_file("b.json"));

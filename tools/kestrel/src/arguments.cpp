@@ -2,6 +2,7 @@
 // Arguments: parsing of the kestrel command line and its help texts.
 #include <kestrel_cli/arguments.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <string_view>
@@ -138,6 +139,19 @@ options:
   --cpu MODEL       QEMU CPU model: cortex-a72 (default), cortex-a57 (the
                     model seL4's figures were taken on), or both, one run
                     and one table each, cortex-a72 first
+  --scale           the scale benchmark instead (docs/benchmarks.md, "Scale"):
+                    generates systems into DIR/bench/scale, builds and boots
+                    each, and prints a table per part (also saved in
+                    DIR/bench/scale/scale-CPU.txt):
+                      threads     Call, ReplyRecv, Send, Signal and the
+                                  interrupt with 8, 64 and 256 threads on
+                                  the measuring CPU
+                      cpus        a Call/ReplyRecv pair and a Signal on each
+                                  of 1, 2, 4 and 8 CPUs at once
+                      cross       Call and Signal from CPU 0 to CPU 1
+                      partitions  256 and 1024 partitions built and booted
+                                  (on -cpu max: 16-bit VMIDs)
+  --part NAME       with --scale: only this part (repeatable)
   -h, --help        this text
 
 exit status: 0 figures written, 1 the run failed or a figure is missing,
@@ -154,7 +168,9 @@ const std::vector<std::string> build_options = {"--kernel",   "-P",     "--path"
 const std::vector<std::string> run_options = {"--kernel", "-P",    "--path",    "-I",    "--import",  "--constant",
                                               "--sign",   "-v",    "--verbose", "--smp", "--timeout", "--memory",
                                               "--qemu",   "--gdb", "-h",        "--help"};
-const std::vector<std::string> bench_options = {"--build-dir", "--no-build", "--qemu", "--cpu", "-h", "--help"};
+const std::vector<std::string> bench_options = {"--build-dir", "--no-build", "--qemu", "--cpu",
+                                                "--scale",     "--part",     "-h",     "--help"};
+const std::vector<std::string> scale_parts = {"threads", "cpus", "cross", "partitions"};
 
 using kestrel::policy::unknown_argument;  // "unknown option '--formt' (did you mean '--format'?)"
 
@@ -367,12 +383,22 @@ Parsed parse_bench(Cursor cursor) {
       } else {
         return cursor.error("--cpu must be cortex-a72, cortex-a57 or both, not '" + text + "'");
       }
+    } else if (argument == "--scale") {
+      command.scale = true;
+    } else if (argument == "--part") {
+      const std::string text = cursor.value().value_or("");
+      if (std::find(scale_parts.begin(), scale_parts.end(), text) == scale_parts.end()) {
+        return cursor.error("--part must be threads, cpus, cross or partitions, not '" + text + "'");
+      }
+      command.scale_parts.push_back(text);
     } else if (is_option(argument)) {
       return cursor.error(unknown_argument("option", argument, bench_options));
     } else {
       return cursor.error("bench takes no arguments, only options: '" + argument + "'");
     }
   }
+  if (!command.scale_parts.empty() && !command.scale) return cursor.error("--part needs --scale");
+  if (command.scale && command.cpus.size() != 1) return cursor.error("--scale runs on one CPU model, not both");
   return command;
 }
 

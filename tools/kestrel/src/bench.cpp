@@ -133,7 +133,7 @@ const Peer_figure& sel4_round_trip() {
   return figure;
 }
 
-Bench_results parse_results(const std::vector<std::string>& lines) {
+Bench_results read_results(const std::vector<std::string>& lines) {
   Bench_results parsed;
   std::map<std::string, unsigned> seen;
   for (const auto& line : lines) {
@@ -159,15 +159,25 @@ Bench_results parse_results(const std::vector<std::string>& lines) {
     ++seen[name];
     parsed.results[name] = {values["min"], values["median"], values["max"], values["samples"], values["overhead"]};
   }
-  std::string missing;
-  for (const auto& figure : bench_figures()) {
-    const unsigned count = seen[figure.name];
-    if (count == 0) missing += (missing.empty() ? "" : " ") + std::string(figure.name);
-    if (count > 1)
-      parsed.problems.push_back("figure " + std::string(figure.name) + " was reported " + std::to_string(count) +
-                                " times");
+  for (const auto& [name, count] : seen) {
+    if (count > 1) parsed.problems.push_back("figure " + name + " was reported " + std::to_string(count) + " times");
   }
-  if (!missing.empty()) parsed.problems.push_back("no RESULT line for " + missing);
+  return parsed;
+}
+
+void require_figures(Bench_results& results, const std::vector<std::string>& names) {
+  std::string missing;
+  for (const auto& name : names) {
+    if (results.results.count(name) == 0) missing += (missing.empty() ? "" : " ") + name;
+  }
+  if (!missing.empty()) results.problems.push_back("no RESULT line for " + missing);
+}
+
+Bench_results parse_results(const std::vector<std::string>& lines) {
+  Bench_results parsed = read_results(lines);
+  std::vector<std::string> names;
+  for (const auto& figure : bench_figures()) names.emplace_back(figure.name);
+  require_figures(parsed, names);
   return parsed;
 }
 

@@ -13,6 +13,7 @@
 #include <kestrel/sysimage/image.hpp>
 #include <kestrel/sysimage/write_outputs.hpp>
 #include <kestrel_cli/bench.hpp>
+#include <kestrel_cli/bench_scale.hpp>
 #include <kestrel_cli/commands.hpp>
 #include <kestrel_cli/config.hpp>
 #include <qemu_runner/options.hpp>
@@ -134,6 +135,7 @@ int run_bench(const Bench_command& command) {
       return fail("could not build the target side in " + build_directory.string());
     }
   }
+  if (command.scale) return run_bench_scale(command, build_directory.string(), qemu);
   const fs::path out = build_directory / "bench";
   const fs::path image = out / "ipc-bench.elf";
   std::error_code error;

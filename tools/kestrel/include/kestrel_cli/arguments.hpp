@@ -58,6 +58,8 @@ struct Bench_command {
   bool build = true;            // run `cmake --build DIR --target kestrel_target` first
   std::string qemu;
   std::vector<std::string> cpus = {"cortex-a72"};  // QEMU -cpu models, one run each, in this order
+  bool scale = false;                              // --scale: the scale benchmark instead
+  std::vector<std::string> scale_parts;            // --part: its parts to run; empty: all
 };
 
 // Text for standard output, exit status 0: a help text, or the version.

@@ -57,7 +57,11 @@ struct Bench_results {
 };
 
 // Reads "... RESULT name min=N median=N max=N samples=N overhead=N" lines;
-// other lines are ignored.
+// other lines are ignored. A malformed or repeated line is a problem.
+Bench_results read_results(const std::vector<std::string>& lines);
+// Adds a problem naming the figures of `names` that have no result.
+void require_figures(Bench_results& results, const std::vector<std::string>& names);
+// read_results, then require_figures for every figure of bench_figures().
 Bench_results parse_results(const std::vector<std::string>& lines);
 
 // The table of a run on QEMU CPU model `cpu`, with a footnote per peer
