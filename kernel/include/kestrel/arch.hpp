@@ -95,6 +95,11 @@ void configure_pmu();
 // (QEMU's virt: the start of RAM, below the kernel); they need not hold one.
 Span<uint8_t> machine_device_tree();
 
+// Once at boot, before anything is hashed (sha256_select.cpp): makes SHA-256
+// use the CPU's SHA-2 instructions if ID_AA64ISAR0_EL1 says it has them
+// (true), else leaves it on the portable code (false).
+bool select_sha256_blocks();
+
 // The system counter (ticks since boot) and its frequency in Hz.
 uint64_t counter_now();
 uint64_t counter_frequency();

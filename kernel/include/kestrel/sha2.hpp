@@ -7,7 +7,9 @@
 // parameter set is instantiated in its own file (trust/sha256.cpp,
 // trust/sha512.cpp), so a kernel links only the hashes it calls.
 // Freestanding: no heap, no libc calls, no unaligned loads (early boot may
-// hash with the MMU off), general registers only.
+// hash with the MMU off), general registers only. Blocks are compressed by
+// Parameters::compress_blocks, where SHA-256 may use the CPU's SHA-2
+// instructions instead (sha256.hpp).
 #pragma once
 
 #include <cstddef>
@@ -50,7 +52,8 @@ class Sha2 {
   void reset();
 
  private:
-  void compress(const uint8_t* block);
+  // `count` whole blocks into state_, through Parameters::compress_blocks.
+  void compress(const uint8_t* blocks, size_t count) { Parameters::compress_blocks(state_, blocks, count); }
 
   static constexpr size_t block_size = 16 * sizeof(Word);
 

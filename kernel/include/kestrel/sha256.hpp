@@ -26,7 +26,23 @@ struct Sha256_parameters {
   static constexpr unsigned small_sigma1[3] = {17, 19, 10};
   static const Word initial_state[8];
   static const Word round_constants[rounds];
+  // Through the block function in use (use_sha256_blocks, below).
+  static void compress_blocks(Word (&state)[8], const uint8_t* blocks, size_t count);
 };
+
+// Compresses `count` consecutive 64-byte blocks into `state` (FIPS 180-4
+// section 6.2.2, steps 1 to 4, once per block). Blocks need no alignment.
+using Sha256_block_function = void (*)(uint32_t (&state)[8], const uint8_t* blocks, size_t count);
+
+// The portable block function: plain C++, general registers only.
+void sha256_blocks_portable(uint32_t (&state)[8], const uint8_t* blocks, size_t count);
+
+// Makes every Sha256 compress with `function` from now on. Until then, and
+// on the host always, it is sha256_blocks_portable; the kernel picks the
+// Armv8 SHA-2 instructions at boot where the CPU has them (kernel/arch/
+// aarch64/sha256_select.cpp). The two must give the same digests (both run
+// the same vectors: tests/vectors/sha256_vectors.hpp).
+void use_sha256_blocks(Sha256_block_function function);
 
 using Sha256 = Sha2<Sha256_parameters>;
 extern template class Sha2<Sha256_parameters>;  // instantiated in trust/sha256.cpp

@@ -26,6 +26,10 @@ struct Sha512_parameters {
   static constexpr unsigned small_sigma1[3] = {19, 61, 6};
   static const Word initial_state[8];
   static const Word round_constants[rounds];
+  // Always the portable code: Armv8.2's SHA-512 instructions (FEAT_SHA512)
+  // are missing from the Cortex-A72 and A57, and SHA-512 only hashes
+  // boot-info's signature (a few KiB), never a partition.
+  static void compress_blocks(Word (&state)[8], const uint8_t* blocks, size_t count);
 };
 
 using Sha512 = Sha2<Sha512_parameters>;

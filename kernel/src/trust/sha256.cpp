@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// SHA-256: FIPS 180-4's constants for it and its instantiation of Sha2 (the digest of measured boot).
+// SHA-256: FIPS 180-4's constants for it, its instantiation of Sha2 (the
+// digest of measured boot) and the seam to the block function in use.
 #include <kestrel/sha256.hpp>
 
 #include "sha2_algorithm.hpp"
@@ -23,6 +24,22 @@ const uint32_t Sha256_parameters::round_constants[64] = {
     0x19a4'c116U, 0x1e37'6c08U, 0x2748'774cU, 0x34b0'bcb5U, 0x391c'0cb3U, 0x4ed8'aa4aU, 0x5b9c'ca4fU, 0x682e'6ff3U,
     0x748f'82eeU, 0x78a5'636fU, 0x84c8'7814U, 0x8cc7'0208U, 0x90be'fffaU, 0xa450'6cebU, 0xbef9'a3f7U, 0xc671'78f2U,
 };
+
+void sha256_blocks_portable(uint32_t (&state)[8], const uint8_t* blocks, size_t count) {
+  sha2::compress_blocks_portable<Sha256_parameters>(state, blocks, count);
+}
+
+namespace {
+// Written once, at boot, before anything is hashed (the kernel's selection
+// runs before partitions are measured).
+Sha256_block_function block_function = sha256_blocks_portable;
+}  // namespace
+
+void use_sha256_blocks(Sha256_block_function function) { block_function = function; }
+
+void Sha256_parameters::compress_blocks(uint32_t (&state)[8], const uint8_t* blocks, size_t count) {
+  block_function(state, blocks, count);
+}
 
 template class Sha2<Sha256_parameters>;
 template const char* format_hex(const Sha256_digest&, char (&)[sha256_hex_buffer_size]);

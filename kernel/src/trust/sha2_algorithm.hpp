@@ -34,7 +34,7 @@ constexpr Word majority(Word x, Word y, Word z) {
 
 // Byte by byte, so neither the alignment of the input nor the host's byte
 // order matters (-mstrict-align forbids unaligned word loads). Unrolled:
-// GCC -O2 otherwise keeps this a loop inside compress()'s loop over the 16
+// GCC -O2 otherwise keeps this a loop inside compress_portable()'s loop over the 16
 // words, which costs SHA-256 7% and SHA-512 10% (host, 64 MiB).
 template <typename Word>
 Word load_big_endian(const uint8_t* bytes) {
@@ -71,19 +71,15 @@ inline void compression_round(Word a, Word b, Word c, Word& d, Word e, Word f, W
   h = t1 + t2;
 }
 
-}  // namespace kestrel::sha2
-
-namespace kestrel {
-
-template <typename Parameters>
-void Sha2<Parameters>::compress(const uint8_t* block) {
-  using namespace sha2;
+// The portable compression of one block (section 6.2.2 / 6.4.2, steps 1 to 4).
+template <typename Parameters, typename Word>
+void compress_portable(Word (&state)[8], const uint8_t* block) {
   static_assert(Parameters::rounds % 8 == 0);
   Word schedule[16];
   for (size_t i = 0; i < 16; ++i) schedule[i] = load_big_endian<Word>(block + sizeof(Word) * i);
 
-  Word a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  Word e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  Word a = state[0], b = state[1], c = state[2], d = state[3];
+  Word e = state[4], f = state[5], g = state[6], h = state[7];
   // Eight rounds per iteration bring the roles back to where they started.
   for (size_t t = 0; t < Parameters::rounds; t += 8) {
     if (t >= 16) {
@@ -101,15 +97,24 @@ void Sha2<Parameters>::compress(const uint8_t* block) {
     compression_round<Parameters>(b, c, d, e, f, g, h, a, k[7], w[7]);
   }
 
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
 }
+
+template <typename Parameters, typename Word>
+void compress_blocks_portable(Word (&state)[8], const uint8_t* blocks, size_t count) {
+  for (; count > 0; --count, blocks += 16 * sizeof(Word)) compress_portable<Parameters>(state, blocks);
+}
+
+}  // namespace kestrel::sha2
+
+namespace kestrel {
 
 template <typename Parameters>
 void Sha2<Parameters>::update(const void* data, size_t size) {
@@ -124,11 +129,17 @@ void Sha2<Parameters>::update(const void* data, size_t size) {
     bytes += taken;
     size -= taken;
     if (buffered_ < block_size) return;
-    compress(buffer_);
+    compress(buffer_, 1);
     buffered_ = 0;
   }
 
-  for (; size >= block_size; bytes += block_size, size -= block_size) compress(bytes);
+  // Every whole block in one call: a block function that uses the SHA-2
+  // instructions loads its constants and saves the SIMD registers once.
+  if (const size_t whole_blocks = size / block_size; whole_blocks > 0) {
+    compress(bytes, whole_blocks);
+    bytes += whole_blocks * block_size;
+    size -= whole_blocks * block_size;
+  }
 
   for (size_t i = 0; i < size; ++i) buffer_[i] = bytes[i];
   buffered_ = size;
@@ -144,13 +155,13 @@ auto Sha2<Parameters>::finish() -> Digest {
   buffer_[buffered_++] = 0x80;
   if (buffered_ > length_offset) {
     while (buffered_ < block_size) buffer_[buffered_++] = 0;
-    compress(buffer_);
+    compress(buffer_, 1);
     buffered_ = 0;
   }
   while (buffered_ < block_size - 8) buffer_[buffered_++] = 0;
   if constexpr (sizeof(Word) == 8) store_big_endian<uint64_t>(buffer_ + length_offset, total_bytes_ >> 61);
   store_big_endian<uint64_t>(buffer_ + block_size - 8, total_bytes_ << 3);
-  compress(buffer_);
+  compress(buffer_, 1);
 
   Digest digest;
   for (size_t i = 0; i < 8; ++i) store_big_endian<Word>(digest.bytes + sizeof(Word) * i, state_[i]);

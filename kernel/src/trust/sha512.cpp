@@ -38,6 +38,10 @@ const uint64_t Sha512_parameters::round_constants[80] = {
     0x4cc5'd4be'cb3e'42b6U, 0x597f'299c'fc65'7e2aU, 0x5fcb'6fab'3ad6'faecU, 0x6c44'198c'4a47'5817U,
 };
 
+void Sha512_parameters::compress_blocks(uint64_t (&state)[8], const uint8_t* blocks, size_t count) {
+  sha2::compress_blocks_portable<Sha512_parameters>(state, blocks, count);
+}
+
 template class Sha2<Sha512_parameters>;
 template const char* format_hex(const Sha512_digest&, char (&)[sha512_hex_buffer_size]);
 
