@@ -118,13 +118,13 @@ std::vector<std::string> cpus_figures(unsigned cpus) {
   return names;
 }
 
-const std::vector<std::string>& cross_cpu_figures() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& row : cross_rows()) out.emplace_back(row.name);
-    return out;
-  }();
-  return names;
+std::vector<std::string> cross_cpu_figures(Cross_pair pair) {
+  std::vector<std::string> out;
+  for (const auto& row : cross_rows()) {
+    const bool call = std::string(row.name).starts_with("call_");
+    if (call == (pair == Cross_pair::calls)) out.emplace_back(row.name);
+  }
+  return out;
 }
 
 Partitions_run read_partitions_run(const std::vector<std::string>& lines, unsigned partitions) {
