@@ -2,6 +2,7 @@
 // Cpu: the per-CPU run loop, switching, idling and power-off.
 #include <kestrel/arch.hpp>
 #include <kestrel/cpu.hpp>
+#include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>

@@ -10,6 +10,7 @@
 // (Scheduler::none_better_than, a look at the priorities above it).
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/cpu.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/fastpath.hpp>
 #include <kestrel/ipc.hpp>
@@ -132,6 +133,21 @@ Thread* fastpath_answer_exit(Thread& replier, Thread& vcpu) {
     return nullptr;
   }
   return answer_exit(scheduler, replier, vcpu, endpoint);
+}
+
+// A signal to a thread waiting on another CPU: it gets the word and is
+// queued there, its CPU is kicked (make_ready), and the signaller goes on,
+// as the general path would leave them. A passive waiter would run on the
+// signaller's time on another CPU: the general path's.
+Thread* signal_across_cpus(Thread& signaller, Thread& waiter, Notification& notification, uint64_t badge) {
+  if (waiter.is_passive()) return nullptr;
+  waiter.serving = &signaller;
+  waiter.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  waiter.context.x[1] = notification.signal_to_waiter(badge);
+  signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
+  make_ready(waiter);
+  count_taken(taken.signal);
+  return &signaller;
 }
 
 }  // namespace
@@ -300,13 +316,13 @@ Thread* fastpath_signal(Thread& signaller) {
   if (capability == nullptr || capability->badge == 0) return nullptr;
   Notification& notification = notification_object(capability->object);
   Thread* const waiter = notification.waiter();
-  // Only a plain wait (a receive beside an endpoint is the slow path's), on
-  // this CPU, by a native thread that preempts the signaller: it is then
-  // better than every thread that may run, as the signaller was.
-  if (waiter == nullptr || waiter->state != Thread::State::blocked_notification || waiter->cpu() != signaller.cpu() ||
-      waiter->is_vcpu() || waiter->priority() <= signaller.priority()) {
-    return nullptr;
-  }
+  // Only a plain wait (a receive beside an endpoint is the slow path's) by a
+  // native thread: on another CPU (a doorbell), or on this one if it
+  // preempts the signaller: it is then better than every thread that may
+  // run, as the signaller was.
+  if (waiter == nullptr || waiter->state != Thread::State::blocked_notification || waiter->is_vcpu()) return nullptr;
+  if (waiter->cpu() != signaller.cpu()) return signal_across_cpus(signaller, *waiter, notification, capability->badge);
+  if (waiter->priority() <= signaller.priority()) return nullptr;
   Scheduler& scheduler = cpu_scheduler(signaller.cpu());
   // A passive waiter runs on the signaller's time once woken: its donor is
   // then the signaller, if that has time of its own (else the slow path's).

@@ -52,6 +52,14 @@ bool device_interrupt(uint32_t intid) {
   return true;
 }
 
+bool some_thread_awaits_interrupt() {
+  for (uint32_t i = 0; i < irq_count; ++i) {
+    const Notification& notification = notification_object(irq_pool[i].notification);
+    if (notification.bound_to_interrupt && notification.waiter() != nullptr) return true;
+  }
+  return false;
+}
+
 void acknowledge_irq(uint32_t index) {
   if (index < irq_count) arch::end_device_interrupt(irq_pool[index].intid);
 }

@@ -54,11 +54,4 @@ Notification& notification_object(uint32_t index) {
   return notification_pool[index < abi::max_notifications ? index : 0];
 }
 
-bool some_thread_awaits_interrupt() {
-  for (const Notification& notification : notification_pool) {
-    if (notification.bound_to_interrupt && notification.waiter() != nullptr) return true;
-  }
-  return false;
-}
-
 }  // namespace kestrel

@@ -29,15 +29,17 @@ void Plan::configure(const abi::Cpu_plan_entry& plan, Span<const abi::Window_ent
   if (frame_ == 0) exclusive_ = true;
 }
 
-Plan::Window Plan::at(uint64_t now) const {
-  if (exclusive_ || count_ == 0) return {partitions_[0], UINT64_MAX};
+Plan::Window Plan::at(uint64_t now, uint32_t hint) const {
+  if (exclusive_ || count_ == 0) return {partitions_[0], 0, UINT64_MAX};
   const uint64_t since_epoch = now >= epoch_ ? now - epoch_ : 0;
-  const uint64_t frame_start = now - since_epoch % frame_;
   const uint64_t offset = since_epoch % frame_;
-  for (uint32_t i = 0; i < count_; ++i) {
-    if (offset < ends_[i]) return {partitions_[i], frame_start + ends_[i]};
+  const uint64_t frame_start = now - offset;
+  // The hint holds if the windows before it have ended in this frame.
+  uint32_t first = hint < count_ && (hint == 0 || offset >= ends_[hint - 1]) ? hint : 0;
+  for (uint32_t i = first; i < count_; ++i) {
+    if (offset < ends_[i]) return {partitions_[i], i, frame_start + ends_[i]};
   }
-  return {partitions_[count_ - 1], frame_start + frame_};  // rounding left the last tick over
+  return {partitions_[count_ - 1], count_ - 1, frame_start + frame_};  // rounding left the last tick over
 }
 
 }  // namespace kestrel

@@ -200,26 +200,40 @@ Thread* try_fastpath(Exception_frame& frame, Vector& vector) {
 
 // Returns the frame to resume: for an exception from a thread, the context
 // of whichever thread runs next on this CPU.
-extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
-  if (vector >= static_cast<uint64_t>(Vector::lower64_sync)) {
-    kernel_lock().acquire();
-    auto lower_vector = static_cast<Vector>(vector);
-    if (Thread* next = try_fastpath(*frame, lower_vector); next != nullptr) {
-      kernel_lock().release();
-      return &next->context;
-    }
-    handle_lower_exception(*frame, lower_vector);
-    log_flush_if_quiet();
-    Exception_frame* const resume = &this_cpu_scheduler().current()->context;
-    kernel_lock().release();
-    return resume;
-  }
+namespace {
+
+// The general path for an exception from a thread, under the kernel lock,
+// which it releases. Out of line, so that handle_exception stays a short
+// function that saves few registers on the way to a fast path.
+[[gnu::noinline]] Exception_frame* handle_lower_exception_and_release(Exception_frame& frame, Vector vector) {
+  handle_lower_exception(frame, vector);
+  log_flush_if_quiet();
+  Exception_frame* const resume = &this_cpu_scheduler().current()->context;
+  kernel_lock().release();
+  return resume;
+}
+
+// An exception taken at EL2 itself: an in-kernel test's, or a kernel bug.
+[[gnu::noinline, gnu::cold]] Exception_frame* handle_kernel_exception(Exception_frame* frame, uint64_t vector) {
   if (vector == static_cast<uint64_t>(Vector::current_spx_sync) && kernel_exception_hook != nullptr &&
       kernel_exception_hook(*frame)) {
     return frame;
   }
   panic("unexpected exception {} at elr={:#x}: esr={:#x} (class {:#x}) far={:#x}", vector_name(vector), frame->elr,
         frame->esr, Esr_class::get(frame->esr), frame->far);
+}
+
+}  // namespace
+
+extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
+  if (vector < static_cast<uint64_t>(Vector::lower64_sync)) return handle_kernel_exception(frame, vector);
+  kernel_lock().acquire();
+  auto lower_vector = static_cast<Vector>(vector);
+  if (Thread* next = try_fastpath(*frame, lower_vector); next != nullptr) {
+    kernel_lock().release();
+    return &next->context;
+  }
+  return handle_lower_exception_and_release(*frame, lower_vector);
 }
 
 }  // namespace kestrel::arch

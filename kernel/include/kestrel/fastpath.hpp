@@ -45,7 +45,9 @@ namespace kestrel {
 
 // `signaller` made a signal: if a thread of this CPU waits (in `wait`) on
 // the notification and is better than the signaller, hand it the word and
-// return it as the thread to resume; the signaller stays ready.
+// return it as the thread to resume; the signaller stays ready. If a
+// native, non-passive thread of another CPU waits, hand it the word, queue
+// it there and kick its CPU, and return the signaller (a doorbell).
 [[nodiscard]] Thread* fastpath_signal(Thread& signaller);
 
 // `vcpu` trapped with an exit for its VMM, already decoded into

@@ -32,6 +32,10 @@ void create_irqs(const Boot_info& info);
 // is deactivated at once).
 bool device_interrupt(uint32_t intid);
 
+// Some thread waits for a notification that an interrupt can signal. Looks
+// at the system's interrupts only (a few), not at every notification.
+[[nodiscard]] bool some_thread_awaits_interrupt();
+
 // The owner's acknowledgement through IRQ `index`: the interrupt may fire
 // again.
 void acknowledge_irq(uint32_t index);

@@ -62,7 +62,4 @@ class Notification final {
 // Notification `index` of boot-info (checked by its reader).
 Notification& notification_object(uint32_t index);
 
-// Some thread waits for a notification that an interrupt can signal.
-[[nodiscard]] bool some_thread_awaits_interrupt();
-
 }  // namespace kestrel

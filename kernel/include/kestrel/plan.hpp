@@ -27,11 +27,18 @@ class Plan final {
 
   struct Window {
     uint32_t partition;  // boot-info index of the partition that may run
+    uint32_t index;      // its place in the frame
     uint64_t ends_at;    // tick at which it ends (UINT64_MAX: never)
   };
 
-  // The window in force at tick `now` (now >= epoch).
-  [[nodiscard]] Window at(uint64_t now) const;
+  // The window in force at tick `now` (now >= epoch). Looks from the
+  // window at `hint` on, when that one has not ended yet in its frame: time
+  // only moves on, so the window after the last one in force (`next_hint`)
+  // is found in one step, however many windows the frame has.
+  [[nodiscard]] Window at(uint64_t now, uint32_t hint = 0) const;
+  [[nodiscard]] uint32_t next_hint(const Window& window) const {
+    return window.index + 1 < count_ ? window.index + 1 : 0;
+  }
 
   // Counter ticks for `nanoseconds` at `frequency` Hz, rounded down.
   static uint64_t ticks(uint64_t nanoseconds, uint64_t frequency);

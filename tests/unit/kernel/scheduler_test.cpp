@@ -43,6 +43,33 @@ TEST(Plan, WindowsFollowEachOtherAndRepeatEveryMajorFrame) {
   EXPECT_EQ(plan.at(epoch + 4 * 400 + 250).ends_at, epoch + 5 * 400);
 }
 
+TEST(Plan, AnyHintFindsTheSameWindowAndTheNextHintFindsItAtOnce) {
+  const Window_entry windows[] = {{.partition = 3, .duration_ns = 100},
+                                  {.partition = 5, .duration_ns = 300},
+                                  {.partition = 7, .duration_ns = 50},
+                                  {.partition = 5, .duration_ns = 50}};
+  Plan plan;
+  plan.configure(Cpu_plan_entry{.window_count = 4, .major_frame_ns = 500}, Span<const Window_entry>(windows, 4),
+                 frequency, epoch);
+  for (uint64_t now = epoch; now < epoch + 3 * 500; now += 7) {
+    const Plan::Window expected = plan.at(now);
+    for (uint32_t hint = 0; hint < 6; ++hint) {
+      const Plan::Window found = plan.at(now, hint);
+      EXPECT_EQ(found.partition, expected.partition) << "at " << now << ", hint " << hint;
+      EXPECT_EQ(found.index, expected.index) << "at " << now << ", hint " << hint;
+      EXPECT_EQ(found.ends_at, expected.ends_at) << "at " << now << ", hint " << hint;
+    }
+  }
+  // Walking from window to window, as the scheduler does at each window end.
+  Plan::Window window = plan.at(epoch);
+  const uint32_t order[] = {3, 5, 7, 5, 3, 5, 7, 5};
+  for (const uint32_t partition : order) {
+    EXPECT_EQ(window.partition, partition);
+    window = plan.at(window.ends_at, plan.next_hint(window));
+  }
+  EXPECT_EQ(window.ends_at, epoch + 2 * 500 + 100) << "two frames later, the first window again";
+}
+
 TEST(Plan, AnExclusiveCpuNeverChanges) {
   const Window_entry windows[] = {{.partition = 2, .duration_ns = 0}};
   Plan plan;

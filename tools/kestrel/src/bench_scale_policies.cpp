@@ -157,16 +157,20 @@ std::string cpus_policy(unsigned cpus) {
          "  ],\n  notifications = [\n" + notifications + "  ],\n  schedule = [\n" + schedule + "  ],\n);\n";
 }
 
-std::string cross_cpu_policy() {
+std::string cross_cpu_policy(Cross_pair pair) {
   // Slots of xclient: 0 call xsvc, 1 wait ack, 2 signal wake, 3 console;
   // of xserver: 0 receive xsvc, 1 wait wake, 2 signal ack, 3 console
-  // (layout.hpp). The stamp goes from xclient to xserver in a channel.
-  return header("Part c: Call and Signal from CPU 0 to CPU 1.", "scale-cross-cpu", "Virt.platform") +
+  // (layout.hpp). The stamp goes from xclient to xserver in a channel. The
+  // idle side's thread (waiter or server) waits for ever: it keeps the
+  // capabilities, and so the slots, the same in both systems.
+  const bool calls = pair == Cross_pair::calls;
+  return header(calls ? "Part c: Call from CPU 0 to CPU 1." : "Part c: Signal from CPU 0 to CPU 1.",
+                calls ? "scale-cross-cpu-calls" : "scale-cross-cpu-signals", "Virt.platform") +
          "  partitions = [\n"
          "    ( name = \"xclient\", program = \"scale.elf\", kernelConsole = true,\n      memory = [" +
          program_regions(0x10000) + stack_region("client-stack", Role::cross_client, 0) +
          stack_region("signaller-stack", Role::cross_signaller, 0) + "],\n      threads = [" +
-         thread("client", 100, 0) + ", " + thread("signaller", 90, 0) + "],\n    ),\n" +
+         (calls ? thread("client", 100, 0) : thread("signaller", 90, 0)) + "],\n    ),\n" +
          "    ( name = \"xserver\", program = \"scale.elf\", kernelConsole = true,\n      memory = [" +
          program_regions(0x10000) + stack_region("server-stack", Role::cross_server, 0) +
          stack_region("waiter-stack", Role::cross_waiter, 0) + "],\n      threads = [" + thread("server", 100, 1) +

@@ -36,8 +36,12 @@ Generated threads_policy(const std::string& benchmark_policy, unsigned threads);
 std::string cpus_policy(unsigned cpus);
 
 // Part c: a client and a signaller on CPU 0, their server and waiter on
-// CPU 1, each partition owning its CPU.
-std::string cross_cpu_policy();
+// CPU 1, each partition owning its CPU. Two systems, one per timed pair, so
+// that the pairs do not run between each other's counter reads: the calls
+// (client and server, the waiter idle) or the signals (signaller and
+// waiter, the server idle).
+enum class Cross_pair { calls, signals };
+std::string cross_cpu_policy(Cross_pair pair);
 
 // Part d: `partitions` partitions (even, at most 1024) on 8 CPUs; half of
 // them callers with a window each, half passive servers, one per caller.
@@ -46,7 +50,7 @@ std::string partitions_policy(unsigned partitions);
 // The figures each part needs from the console.
 const std::vector<std::string>& threads_figures();  // part a: of the IPC benchmark
 std::vector<std::string> cpus_figures(unsigned cpus);
-const std::vector<std::string>& cross_cpu_figures();
+std::vector<std::string> cross_cpu_figures(Cross_pair pair);
 
 // Part d: the "RAN <n> at <ticks> of <frequency>" lines.
 struct Partitions_run {
