@@ -53,7 +53,9 @@ bool carve_objects(const Boot_info& info, const uint8_t* blob, size_t size) {
     return false;
   }
   const abi::Kernel_memory_entry& area = info.kernel_memory()[0];
-  if (area.base < reinterpret_cast<uint64_t>(blob) + size + sizeof(abi::Boot_info_signature)) {
+  const uint64_t signature_end =
+      ((reinterpret_cast<uint64_t>(blob) + size + 7) & ~uint64_t{7}) + sizeof(abi::Boot_info_signature);
+  if (area.base < signature_end) {
     log("boot: the kernel objects area at {:#x} overlaps the kernel or boot-info\n", area.base);
     return false;
   }

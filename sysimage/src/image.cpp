@@ -173,9 +173,13 @@ class Layout {
         report.bss += segment.memory_size - file_bytes;
       }
     }
-    const auto stacks = kernel.object_sizes.find("kernel_cpu_stacks");
-    report.stacks = stacks != kernel.object_sizes.end() ? stacks->second : 0;
-    report.bss -= std::min(report.bss, report.stacks);
+    // Two parts of .bss by their symbols: the CPUs' stacks, and the pool of
+    // the kernel's own (EL2 stage 1) page tables, in an unnamed namespace.
+    for (const auto& [name, size] : kernel.object_sizes) {
+      if (name == "kernel_cpu_stacks") report.stacks += size;
+      if (name.find("kernel_table_pool") != std::string::npos) report.kernel_tables += size;
+    }
+    report.bss -= std::min(report.bss, report.stacks + report.kernel_tables);
   }
 
   // Each partition's stage-2 table pages and the kernel objects area for

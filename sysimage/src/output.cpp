@@ -100,8 +100,9 @@ void kernel_memory_report(std::ostringstream& out, const Kernel_memory_report& m
   memory_line(out, "text", memory.text);
   memory_line(out, "read-only data", memory.read_only_data);
   memory_line(out, "data", memory.data);
-  memory_line(out, "bss", memory.bss, "without the stacks");
-  memory_line(out, "stacks", memory.stacks);
+  memory_line(out, "bss", memory.bss, "without the stacks and the kernel's tables");
+  memory_line(out, "stacks", memory.stacks, "every CPU the kernel supports");
+  memory_line(out, "kernel tables", memory.kernel_tables, "the kernel's own map (EL2 stage 1)");
   memory_line(out, "threads", objects.threads.bytes(), times(objects.threads));
   memory_line(out, "partitions", objects.partitions.bytes(), times(objects.partitions));
   memory_line(out, "endpoints", objects.endpoints.bytes(), times(objects.endpoints));

@@ -26,7 +26,7 @@ figure() {
     }' "$report"
 }
 
-parts=(text "read-only data" data bss stacks threads partitions endpoints notifications irqs schedulers
+parts=(text "read-only data" data bss stacks "kernel tables" threads partitions endpoints notifications irqs schedulers
   "stage-2 tables" alignment)
 sum=0
 for part in "${parts[@]}"; do

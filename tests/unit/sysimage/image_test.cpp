@@ -303,9 +303,9 @@ TEST_F(ImageTest, ReportAndGraphDescribeTheSystem) {
   const auto result = build_image(inputs());
   ASSERT_TRUE(result.ok());
   const auto report = image_report(*result.image, "SUMMARY");
-  for (const char* line :
-       {"  text ", "  read-only data ", "  data ", "  bss ", "  stacks ", "  threads ", "  partitions ", "  endpoints ",
-        "  notifications ", "  irqs ", "  schedulers ", "  stage-2 tables ", "  alignment ", "  total "}) {
+  for (const char* line : {"  text ", "  read-only data ", "  data ", "  bss ", "  stacks ", "  kernel tables ",
+                           "  threads ", "  partitions ", "  endpoints ", "  notifications ", "  irqs ",
+                           "  schedulers ", "  stage-2 tables ", "  alignment ", "  total "}) {
     EXPECT_NE(report.find(line), std::string::npos) << "kernel memory line '" << line << "' in\n" << report;
   }
   EXPECT_NE(report.find("2 x 1664"), std::string::npos) << "the threads' line counts them";

@@ -45,11 +45,12 @@ struct Kernel_memory_report {
   uint64_t text = 0;
   uint64_t read_only_data = 0;
   uint64_t data = 0;
-  uint64_t bss = 0;     // without the stacks
-  uint64_t stacks = 0;  // the CPUs' kernel stacks (in the ELF's .bss)
+  uint64_t bss = 0;            // without the stacks and the kernel's tables
+  uint64_t stacks = 0;         // the CPUs' kernel stacks (in the ELF's .bss)
+  uint64_t kernel_tables = 0;  // the kernel's own page tables (in the ELF's .bss)
   uint64_t objects_base = 0;
   abi::Kernel_objects_layout objects;
-  uint64_t total() const { return text + read_only_data + data + bss + stacks + objects.size; }
+  uint64_t total() const { return text + read_only_data + data + bss + stacks + kernel_tables + objects.size; }
 };
 
 struct System_image {
