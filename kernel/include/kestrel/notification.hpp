@@ -67,5 +67,4 @@ Notification& notification_object(uint32_t index);
 extern Notification* notification_pool;
 extern uint32_t notification_count;
 
-
 }  // namespace kestrel
