@@ -4,6 +4,7 @@
 // Checks run in dependency order: the blob and its section table first (so
 // every later access is inside the blob), then sections whose entries later
 // sections refer to. Each check returns the first problem it finds.
+#include <kestrel/abi/kernel_memory.hpp>
 #include <kestrel/abi/limits.hpp>
 #include <kestrel/boot_info.hpp>
 #include <kestrel/crc32.hpp>
@@ -54,6 +55,7 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Digest_entry), max_partitions},
     {sizeof(Pristine_entry), max_partitions* max_measurements_per_partition},
     {sizeof(Guest_seed_entry), max_partitions* max_guest_seeds_per_partition},
+    {sizeof(Kernel_memory_entry), 1},
     {1, max_string_bytes},
 };
 
@@ -581,13 +583,42 @@ Verdict check_guest_seeds(const Boot_info& info) {
   return passed;
 }
 
+// The kernel objects area: only in an image (with digests), aligned,
+// inside RAM and outside every partition's memory, and the partitions'
+// table pages adding up to its own count. Without an area no partition may
+// claim table pages. That its size fits the kernel's object sizes is the
+// kernel's check at boot (kernel_objects.cpp), not boot-info's.
+Verdict check_kernel_memory(const Boot_info& info) {
+  const auto areas = info.kernel_memory();
+  const Section where = Section::kernel_memory;
+  using enum Boot_info_error;
+  uint64_t table_pages = 0;
+  for (const Partition_entry& partition : info.partitions()) table_pages += partition.table_pages;
+  if (areas.empty()) return table_pages == 0 ? passed : fail(table_pages_mismatch, where);
+  if (info.digests().empty()) return fail(digest_count_invalid, Section::digests);
+  const Kernel_memory_entry& area = areas[0];
+  if (area.base % kernel_objects_alignment != 0) return fail(address_misaligned, where, 0);
+  if (area.size == 0) return fail(size_zero, where, 0);
+  if (area.base > UINT64_MAX - area.size) return fail(address_overflow, where, 0);
+  if (area.table_pages != table_pages || area.reserved != 0) return fail(table_pages_mismatch, where, 0);
+  bool in_ram = false;
+  for (const Memory_range& ram : info.ram_ranges()) in_ram = in_ram || inside(area.base, area.size, ram.base, ram.size);
+  if (!in_ram) return fail(kernel_memory_outside_ram, where, 0);
+  for (const Region_entry& region : info.regions()) {
+    if (region.pa < area.base + area.size && area.base < region.pa + region.size) {
+      return fail(kernel_memory_overlaps_partition, where, 0);
+    }
+  }
+  return passed;
+}
+
 using Check = Verdict (*)(const Boot_info&);
 
 // In dependency order: each check may rely on those before it.
 constexpr Check entry_checks[] = {
-    check_platform, check_strings,   check_ram_ranges,    check_regions,  check_partitions,
-    check_threads,  check_endpoints, check_notifications, check_irqs,     check_capabilities,
-    check_windows,  check_cpu_plans, check_measurements,  check_pristine, check_guest_seeds,
+    check_platform,     check_strings,       check_ram_ranges,  check_regions,       check_partitions, check_threads,
+    check_endpoints,    check_notifications, check_irqs,        check_capabilities,  check_windows,    check_cpu_plans,
+    check_measurements, check_pristine,      check_guest_seeds, check_kernel_memory,
 };
 
 }  // namespace
@@ -613,8 +644,9 @@ namespace {
 
 // Indexed by Section; the last is for Section::count.
 constexpr const char* section_names[section_count + 1] = {
-    "ram_ranges", "partitions", "regions",      "threads", "endpoints", "notifications", "irqs",    "capabilities",
-    "windows",    "cpu_plans",  "measurements", "digests", "pristine",  "guest_seeds",   "strings", "header",
+    "ram_ranges", "partitions",   "regions",       "threads",   "endpoints",    "notifications",
+    "irqs",       "capabilities", "windows",       "cpu_plans", "measurements", "digests",
+    "pristine",   "guest_seeds",  "kernel_memory", "strings",   "header",
 };
 
 struct Error_text {
@@ -695,6 +727,9 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::seed_misaligned, "seed placeholder not 4-byte aligned"},
     {Boot_info_error::seed_outside_measurements, "seed placeholder outside its VM's measured ranges"},
     {Boot_info_error::seeds_unsorted, "seed placeholders not sorted by partition and address, or overlapping"},
+    {Boot_info_error::table_pages_mismatch, "partitions' table pages do not add up to the kernel memory's"},
+    {Boot_info_error::kernel_memory_outside_ram, "kernel objects area outside RAM"},
+    {Boot_info_error::kernel_memory_overlaps_partition, "kernel objects area overlaps a partition's memory"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -706,7 +741,8 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::seeds_unsorted) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::kernel_memory_overlaps_partition) + 1,
+              "one per error");
 
 }  // namespace
 

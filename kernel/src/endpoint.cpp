@@ -5,7 +5,8 @@
 
 namespace kestrel {
 
-Endpoint endpoint_pool[abi::max_endpoints];
+Endpoint* endpoint_pool = nullptr;  // carved at boot (kernel_objects.cpp)
+uint32_t endpoint_capacity = 0;
 uint32_t endpoint_count = 0;
 
 void Endpoint::enqueue(Thread& sender) {

@@ -8,9 +8,12 @@
 #include <kestrel/thread.hpp>
 
 namespace kestrel {
+
+Irq_binding* irq_pool = nullptr;  // carved at boot (kernel_objects.cpp)
+uint32_t irq_capacity = 0;
+
 namespace {
 
-Irq_binding irq_pool[abi::max_irqs];
 uint32_t irq_count = 0;
 
 // The GIC's INTIDs for devices end below 1020 (1020-1023 are special).
@@ -30,7 +33,7 @@ const Irq_binding* irq_binding(uint32_t intid) {
 void create_irqs(const Boot_info& info) {
   irq_count = 0;
   for (uint16_t& entry : irq_plus_one_by_intid) entry = 0;
-  for (uint32_t i = 0; i < info.irqs().size() && i < abi::max_irqs; ++i) {
+  for (uint32_t i = 0; i < info.irqs().size() && i < irq_capacity; ++i) {
     const abi::Irq_entry& entry = info.irqs()[i];
     irq_pool[i] = Irq_binding{entry.intid, entry.notification, entry.badge};
     irq_count = i + 1;

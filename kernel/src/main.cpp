@@ -8,6 +8,7 @@
 #include <kestrel/endpoint.hpp>
 #include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
+#include <kestrel/kernel_objects.hpp>
 #include <kestrel/kernel_random.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
@@ -43,8 +44,29 @@ const uint8_t* find_boot_info(size_t& size) {
   return reinterpret_cast<const uint8_t*>(address);
 }
 
-// Every partition, created once at boot from boot-info; no allocation after.
-Partition partition_pool[abi::max_partitions];
+// Carves every object pool from the kernel objects area boot-info names,
+// which must lie after the boot-info blob (and its signature: any bytes
+// after the blob up to the area are the image's, not the kernel's).
+bool carve_objects(const Boot_info& info, const uint8_t* blob, size_t size) {
+  if (info.kernel_memory().empty()) {
+    log("boot: boot-info names no kernel objects area: boot an image made by kestrel-image to run partitions\n");
+    return false;
+  }
+  const abi::Kernel_memory_entry& area = info.kernel_memory()[0];
+  const uint64_t signature_end =
+      ((reinterpret_cast<uint64_t>(blob) + size + 7) & ~uint64_t{7}) + sizeof(abi::Boot_info_signature);
+  if (area.base < signature_end) {
+    log("boot: the kernel objects area at {:#x} overlaps the kernel or boot-info\n", area.base);
+    return false;
+  }
+  const Carve_status status = carve_kernel_objects(reinterpret_cast<uint8_t*>(area.base), info);
+  if (status != Carve_status::ok) {
+    log("boot: kernel objects not created: {} ({:#x} bytes at {:#x})\n", to_string(status), area.size, area.base);
+    return false;
+  }
+  log("boot: kernel objects: {:#x} bytes at {:#x}\n", area.size, area.base);
+  return true;
+}
 
 // The boot figure (docs/benchmarks.md, "Boot"): counter ticks spent in
 // measure_partition, and the bytes it hashed.
@@ -201,7 +223,7 @@ extern "C" [[noreturn]] void kernel_main() {
       keep_boot_info_for_restarts(blob, size);
       if (!arch::enable_kernel_mmu(info.ram_ranges(), info.pristine())) {
         log("boot: the EL2 MMU could not be turned on, so no partition will run\n");
-      } else {
+      } else if (carve_objects(info, blob, size)) {
         log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable\n");
         const unsigned verified = verify_partitions(info);
         log("boot: {} of {} partitions verified\n", verified, info.partitions().size());

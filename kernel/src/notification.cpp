@@ -5,13 +5,12 @@
 #include <kestrel/cpu.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/notification.hpp>
+#include <kestrel/span.hpp>
 
 namespace kestrel {
-namespace {
 
-Notification notification_pool[abi::max_notifications];
-
-}  // namespace
+Notification* notification_pool = nullptr;  // carved at boot (kernel_objects.cpp)
+uint32_t notification_count = 0;
 
 void Notification::signal(uint64_t badge, Thread* signaller) {
   word_ |= badge;
@@ -50,8 +49,6 @@ Result Notification::wait(Thread& thread, arch::Exception_frame& frame) {
   return Result::blocked();
 }
 
-Notification& notification_object(uint32_t index) {
-  return notification_pool[index < abi::max_notifications ? index : 0];
-}
+Notification& notification_object(uint32_t index) { return notification_pool[index < notification_count ? index : 0]; }
 
 }  // namespace kestrel

@@ -4,6 +4,9 @@
 
 namespace kestrel {
 
+Partition* partition_pool = nullptr;
+uint32_t partition_count = 0;
+
 void Partition::create(const Boot_info& info, uint32_t index) {
   entry_ = &info.partitions()[index];
   index_ = index;

@@ -18,6 +18,15 @@ bool spent(const Thread& donor) { return donor.budget_ticks != 0 && donor.budget
 
 }  // namespace
 
+void Scheduler::give_memory(const Memory& memory) {
+  domains_ = static_cast<Queue*>(memory.domains);
+  domain_count_ = memory.domain_count;
+  domain_plus_one_ = memory.domain_map;
+  map_size_ = memory.map_size;
+  refills_.give_slots(memory.refill_slots, memory.heap_capacity);
+  wakeups_.give_slots(memory.wakeup_slots, memory.heap_capacity);
+}
+
 void Scheduler::configure(const abi::Cpu_plan_entry& plan, Span<const abi::Window_entry> windows, uint64_t frequency,
                           uint64_t epoch) {
   plan_.configure(plan, windows, frequency, epoch);
@@ -26,8 +35,8 @@ void Scheduler::configure(const abi::Cpu_plan_entry& plan, Span<const abi::Windo
   // Number the plan's partitions in the order of their first window.
   uint32_t domains = 0;
   for (const abi::Window_entry& window : windows) {
-    if (window.partition >= abi::max_partitions || domain_plus_one_[window.partition] != 0) continue;
-    if (domains == unplanned_domain) break;
+    if (window.partition >= map_size_ || domain_plus_one_[window.partition] != 0) continue;
+    if (domains == unplanned_domain()) break;
     domain_plus_one_[window.partition] = static_cast<uint8_t>(++domains);
   }
   window_ = plan_.at(epoch);

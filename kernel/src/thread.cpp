@@ -14,8 +14,10 @@ constexpr uint64_t spsr_el1h_masked = 0x3c5;
 
 }  // namespace
 
-// Every thread, created once at boot from boot-info; no allocation after.
-Thread thread_pool[abi::max_threads];
+// Every thread, carved at boot (kernel_objects.cpp) and created from
+// boot-info; no allocation after.
+Thread* thread_pool = nullptr;
+uint32_t thread_count = 0;
 
 void Thread::start_vcpu(uint64_t entry, uint64_t context_id) {
   context = {};
@@ -57,7 +59,7 @@ const Thread* Thread::donor_of_passive() const {
   return nullptr;
 }
 
-Thread& thread_object(uint32_t index) { return thread_pool[index < abi::max_threads ? index : 0]; }
+Thread& thread_object(uint32_t index) { return thread_pool[index < thread_count ? index : 0]; }
 
 void Thread::create(const abi::Thread_entry& entry, const char* name, Partition& partition, uint32_t number) {
   partition_ = &partition;

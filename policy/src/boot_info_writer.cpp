@@ -91,8 +91,9 @@ std::vector<uint8_t> Boot_info_writer::finish() const {
   append_section<abi::Digest_entry>(blob, header, Section::digests, digests_);
   append_section<abi::Pristine_entry>(blob, header, Section::pristine, pristine_);
   append_section<abi::Guest_seed_entry>(blob, header, Section::guest_seeds, guest_seeds_);
+  append_section<abi::Kernel_memory_entry>(blob, header, Section::kernel_memory, kernel_memory_);
   append_section<char>(blob, header, Section::strings, strings_);
-  static_assert(abi::section_count == 15, "every section is laid out above");
+  static_assert(abi::section_count == 16, "every section is laid out above");
 
   if (blob.size() > std::numeric_limits<uint32_t>::max()) {
     throw std::length_error("boot-info exceeds the format's 4 GiB");

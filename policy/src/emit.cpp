@@ -128,7 +128,8 @@ void emit_schedule(const Model& model, Boot_info_writer& writer) {
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements,
                                     std::span<const abi::Digest_entry> digests,
                                     std::span<const abi::Pristine_entry> pristine,
-                                    std::span<const abi::Guest_seed_entry> guest_seeds) {
+                                    std::span<const abi::Guest_seed_entry> guest_seeds,
+                                    const Kernel_memory_plan* kernel_memory) {
   Boot_info_writer writer;
   writer.set_system_name(model.name);
   if (model.power_off_when_no_thread_left) writer.set_system_flags(abi::system_power_off_when_no_thread_left);
@@ -140,6 +141,12 @@ std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Mea
   for (const auto& digest : digests) writer.add(digest);
   for (const auto& copy : pristine) writer.add(copy);
   for (const auto& seed : guest_seeds) writer.add(seed);
+  if (kernel_memory != nullptr) {
+    for (uint32_t p = 0; p < kernel_memory->table_pages.size() && p < writer.partitions().size(); ++p) {
+      writer.partition(p).table_pages = kernel_memory->table_pages[p];
+    }
+    writer.add(kernel_memory->area);
+  }
   return writer.finish();
 }
 

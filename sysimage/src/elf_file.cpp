@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <string_view>
 
 #include <kestrel/policy/text.hpp>
 
@@ -27,6 +28,35 @@ struct Elf_closer {
 };
 
 Elf_error error(std::string message) { return Elf_error{std::move(message)}; }
+
+// The .kestrel.* sections' contents and the symbol table's data objects'
+// sizes. A file without section headers has neither (which is fine).
+bool read_sections(Elf* elf, std::span<const uint8_t> file, Elf_image& image) {
+  size_t names = 0;
+  if (elf_getshdrstrndx(elf, &names) != 0) return true;
+  for (Elf_Scn* section = elf_nextscn(elf, nullptr); section != nullptr; section = elf_nextscn(elf, section)) {
+    GElf_Shdr header;
+    if (gelf_getshdr(section, &header) == nullptr) return false;
+    const char* name = elf_strptr(elf, names, header.sh_name);
+    if (name == nullptr) return false;
+    if (std::string_view(name).starts_with(".kestrel.") && header.sh_type == SHT_PROGBITS) {
+      if (header.sh_offset > file.size() || header.sh_size > file.size() - header.sh_offset) return false;
+      const auto* begin = file.data() + header.sh_offset;
+      image.kestrel_sections[name].assign(begin, begin + header.sh_size);
+    }
+    if (header.sh_type != SHT_SYMTAB || header.sh_entsize == 0) continue;
+    Elf_Data* data = elf_getdata(section, nullptr);
+    if (data == nullptr) return false;
+    for (size_t i = 0; i < header.sh_size / header.sh_entsize; ++i) {
+      GElf_Sym symbol;
+      if (gelf_getsym(data, static_cast<int>(i), &symbol) == nullptr) return false;
+      if (GELF_ST_TYPE(symbol.st_info) != STT_OBJECT) continue;
+      const char* symbol_name = elf_strptr(elf, header.sh_link, symbol.st_name);
+      if (symbol_name != nullptr) image.object_sizes[symbol_name] = symbol.st_size;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -90,6 +120,7 @@ std::variant<Elf_image, Elf_error> parse_elf(std::span<const uint8_t> file) {
     return s.executable && image.entry >= s.virtual_address && image.entry - s.virtual_address < s.memory_size;
   });
   if (!entry_executable) return error("entry point " + hex(image.entry) + " is not in an executable segment");
+  if (!read_sections(elf.get(), file, image)) return error(std::string("bad section headers: ") + elf_errmsg(-1));
   return image;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include <kestrel/abi/boot_info.hpp>
+#include <kestrel/kernel_objects.hpp>
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/policy/text.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
@@ -15,6 +16,7 @@
 #include <kestrel/sysimage/signing.hpp>
 
 #include "guest_placement.hpp"
+#include "kernel_memory.hpp"
 
 namespace kestrel::sysimage {
 namespace {
@@ -156,6 +158,58 @@ class Layout {
     }
     image_.entry = kernel.entry;
     image_.boot_info_address = align_up(kernel_end, abi::boot_info_alignment);
+    std::string problem;
+    object_sizes_ = kernel_object_sizes_of(kernel, problem);
+    if (!object_sizes_) error("kernel " + inputs_.kernel_path + " " + problem);
+    Kernel_memory_report& report = image_.kernel_memory;
+    for (const Elf_segment& segment : kernel.segments) {
+      const uint64_t file_bytes = segment.bytes.size();
+      if (segment.executable) {
+        report.text += segment.memory_size;
+      } else if (!segment.writable) {
+        report.read_only_data += segment.memory_size;
+      } else {
+        report.data += file_bytes;
+        report.bss += segment.memory_size - file_bytes;
+      }
+    }
+    // Two parts of .bss by their symbols: the CPUs' stacks, and the pool of
+    // the kernel's own (EL2 stage 1) page tables, in an unnamed namespace.
+    for (const auto& [name, size] : kernel.object_sizes) {
+      if (name == "kernel_cpu_stacks") report.stacks += size;
+      if (name.find("kernel_table_pool") != std::string::npos) report.kernel_tables += size;
+    }
+    report.bss -= std::min(report.bss, report.stacks + report.kernel_tables);
+  }
+
+  // Each partition's stage-2 table pages and the kernel objects area for
+  // the boot-info `blob` (emitted without them): counted from the blob as
+  // the kernel reads it, laid out with the kernel's own object sizes.
+  std::optional<policy::Kernel_memory_plan> plan_kernel_memory(const std::vector<uint8_t>& blob) {
+    if (!object_sizes_) return std::nullopt;
+    const Boot_info_result read = read_boot_info(blob.data(), blob.size());
+    if (!read.ok()) {
+      error(std::string("boot-info rejected by the kernel's reader: ") + to_string(read.problem().error) +
+            " (section " + to_string(read.problem().section) + ")");
+      return std::nullopt;
+    }
+    const Boot_info& info = read.info();
+    policy::Kernel_memory_plan plan;
+    abi::Kernel_object_counts counts = kernel_object_counts(info);
+    for (const abi::Partition_entry& partition : info.partitions()) {
+      const auto pages = stage2_table_pages(info.regions_of(partition));
+      if (!pages) {
+        error("partition \"" + std::string(info.name(partition.name)) + "\": its regions cannot be mapped at stage 2");
+        return std::nullopt;
+      }
+      plan.table_pages.push_back(*pages);
+      counts.table_pages += *pages;
+    }
+    const abi::Kernel_objects_layout layout = abi::layout_kernel_objects(*object_sizes_, counts);
+    plan.area.size = layout.size;
+    plan.area.table_pages = counts.table_pages;
+    image_.kernel_memory.objects = layout;
+    return plan;
   }
 
   // Native partition: every program segment must fall inside one memory
@@ -262,13 +316,27 @@ class Layout {
       std::copy(std::begin(digest.bytes), std::end(digest.bytes), entry.sha256);
       digests.push_back(entry);
     }
-    image_.boot_info = policy::emit_boot_info(model, measurements, digests, pristine, guest_seeds_);
+    // Boot-info's size does not depend on where the kernel objects area
+    // goes: emitted once to learn it, then again with the area's address.
+    auto plan = plan_kernel_memory(policy::emit_boot_info(model, measurements, digests, pristine, guest_seeds_));
+    if (!plan) return;
+    image_.boot_info = policy::emit_boot_info(model, measurements, digests, pristine, guest_seeds_, &*plan);
+    const uint64_t signature_size =
+        inputs_.secret_key_path.empty()
+            ? 0
+            : align_up(image_.boot_info.size(), 8) - image_.boot_info.size() + sizeof(abi::Boot_info_signature);
+    plan->area.base =
+        align_up(image_.boot_info_address + image_.boot_info.size() + signature_size, abi::kernel_objects_alignment);
+    image_.kernel_memory.objects_base = plan->area.base;
+    image_.boot_info = policy::emit_boot_info(model, measurements, digests, pristine, guest_seeds_, &*plan);
     std::vector<uint8_t> loaded = image_.boot_info;
     if (!inputs_.secret_key_path.empty() && !append_signature(loaded)) return;
     const auto& reserved = model.platform.kernel_reserved;
-    if (image_.boot_info_address + loaded.size() > reserved.end()) {
-      error("the kernel and boot-info (" + std::to_string(image_.boot_info.size()) + " bytes at " +
-            hex(image_.boot_info_address) + ") do not fit in kernelReserved, which ends at " + hex(reserved.end()));
+    if (plan->area.base + plan->area.size > reserved.end()) {
+      error("the kernel, boot-info (" + std::to_string(image_.boot_info.size()) + " bytes at " +
+            hex(image_.boot_info_address) + ") and the kernel objects (" + std::to_string(plan->area.size) +
+            " bytes at " + hex(plan->area.base) + ") do not fit in kernelReserved, which ends at " +
+            hex(reserved.end()));
       return;
     }
     const std::string what = image_.signing_public_key.empty() ? "boot-info" : "boot-info and its signature";
@@ -302,6 +370,7 @@ class Layout {
   const Image_inputs& inputs_;
   Image_result& result_;
   System_image image_;
+  std::optional<abi::Object_sizes> object_sizes_;  // the kernel's
   // Where each VM's device tree holds its seed placeholders (in partition
   // order, as the VMs are placed).
   std::vector<abi::Guest_seed_entry> guest_seeds_;

@@ -78,6 +78,54 @@ std::vector<uint8_t> image_elf(const System_image& image) {
   return out;
 }
 
+namespace {
+
+// One line of the kernel memory table: what, bytes, and how they add up.
+void memory_line(std::ostringstream& out, const char* what, uint64_t bytes, const std::string& how = {}) {
+  char line[160];
+  std::snprintf(line, sizeof line, "  %-16s %9llu", what, static_cast<unsigned long long>(bytes));
+  out << line << (how.empty() ? "" : "  " + how) << '\n';
+}
+
+std::string times(const abi::Pool_place& pool) {
+  return std::to_string(pool.count) + " x " + std::to_string(pool.size);
+}
+
+// Every line is there even when its figure is zero: tools and tests read
+// them by name (tests/tools/kernel_memory_report_test).
+void kernel_memory_report(std::ostringstream& out, const Kernel_memory_report& memory) {
+  const abi::Kernel_objects_layout& objects = memory.objects;
+  out << "\nkernel memory (bytes; objects carved at boot from " << memory.objects.size << " bytes at "
+      << hex(memory.objects_base) << "):\n";
+  memory_line(out, "text", memory.text);
+  memory_line(out, "read-only data", memory.read_only_data);
+  memory_line(out, "data", memory.data);
+  memory_line(out, "bss", memory.bss, "without the stacks and the kernel's tables");
+  memory_line(out, "stacks", memory.stacks, "every CPU the kernel supports");
+  memory_line(out, "kernel tables", memory.kernel_tables, "the kernel's own map (EL2 stage 1)");
+  memory_line(out, "threads", objects.threads.bytes(), times(objects.threads));
+  memory_line(out, "partitions", objects.partitions.bytes(), times(objects.partitions));
+  memory_line(out, "endpoints", objects.endpoints.bytes(), times(objects.endpoints));
+  memory_line(out, "notifications", objects.notifications.bytes(), times(objects.notifications));
+  memory_line(out, "irqs", objects.irqs.bytes(), times(objects.irqs));
+  uint64_t scheduler = 0;
+  for (const abi::Cpu_pools& cpu : objects.cpus) {
+    scheduler += cpu.domains.bytes() + cpu.domain_map.bytes() + cpu.refill_slots.bytes() + cpu.wakeup_slots.bytes();
+  }
+  memory_line(out, "schedulers", scheduler, "ready queues, domain maps, timer heaps");
+  memory_line(out, "stage-2 tables", objects.table_roots.bytes() + objects.table_pages.bytes(),
+              times(objects.table_roots) + " roots + " + times(objects.table_pages) + " pages");
+  uint64_t counted = objects.threads.bytes() + objects.partitions.bytes() + objects.endpoints.bytes() +
+                     objects.notifications.bytes() + objects.irqs.bytes() + scheduler + objects.table_roots.bytes() +
+                     objects.table_pages.bytes();
+  memory_line(out, "alignment", objects.size - counted, "padding between pools");
+  char kib[32];
+  std::snprintf(kib, sizeof kib, "%.1f KiB", static_cast<double>(memory.total()) / 1024);
+  memory_line(out, "total", memory.total(), kib);
+}
+
+}  // namespace
+
 std::string image_report(const System_image& image, const std::string& summary) {
   const policy::Model& model = *image.model;
   std::ostringstream out;
@@ -100,6 +148,7 @@ std::string image_report(const System_image& image, const std::string& summary) 
     }
     out << '\n';
   }
+  kernel_memory_report(out, image.kernel_memory);
   out << "\nmeasurements (SHA-256 of each partition's loaded memory, checked by the kernel before it starts it):\n";
   for (size_t p = 0; p < image.digests.size(); ++p) {
     char text[sha256_hex_buffer_size];

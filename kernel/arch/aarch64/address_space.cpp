@@ -20,12 +20,6 @@ extern "C" [[noreturn]] void enter_frame(kestrel::arch::Exception_frame* frame);
 namespace kestrel::arch {
 namespace {
 
-// Every partition's stage-2 tables come from here, all built at boot. 2 MiB:
-// a partition with a few regions needs about four pages (an 8 KiB root, one
-// level-2 and one level-3 table).
-constexpr size_t stage2_table_pages = 512;
-Static_table_pool<stage2_table_pages> stage2_pool;
-
 // HCR_EL2 while a native thread runs.
 using Hcr_vm = Bitflag<0>;    // stage 2 translation on
 using Hcr_swio = Bitflag<1>;  // set/way invalidation becomes clean+invalidate
@@ -54,8 +48,14 @@ Attributes attributes_of(const abi::Region_entry& region) {
 
 }  // namespace
 
+// A partition's stage-2 tables come from its own slice of the kernel
+// objects area, all built at boot: the image builder counted its pages with
+// this same code (sysimage/src/kernel_memory.cpp), so it never runs short
+// and never takes another partition's.
 bool build_address_space(Partition& partition) {
-  auto created = Stage2_table<Static_table_pool<stage2_table_pages>>::create(stage2_pool);
+  Table_slice memory{partition.table_root, Stage2_regime::root_tables, partition.table_pages,
+                     partition.table_page_count};
+  auto created = Stage2_table<Table_slice>::create(memory);
   if (created.status != Map_status::ok) {
     log("partition {}: not started: {}\n", partition.name(), to_string(created.status));
     return false;

@@ -13,8 +13,6 @@ namespace kestrel::arch {
 
 Fp_cpu_state fp_cpu_states[abi::max_cpus];
 
-namespace {
-
 // Offsets: fp_registers.hpp (V0 at 0, 16 bytes each; FPCR 512, FPSR 520).
 void save_fp_registers(Fp_registers& registers) {
   uint64_t base = reinterpret_cast<uint64_t>(&registers);
@@ -61,8 +59,6 @@ void load_fp_registers(const Fp_registers& registers) {
       :
       : "memory");
 }
-
-}  // namespace
 
 void prepare_fp(unsigned cpu) {
   fp_cpu_states[cpu] = {nullptr, true};

@@ -104,6 +104,10 @@ enum class Boot_info_error : uint8_t {
   seed_misaligned,
   seed_outside_measurements,
   seeds_unsorted,
+  // The kernel objects area (boot-info version 6).
+  table_pages_mismatch,
+  kernel_memory_outside_ram,
+  kernel_memory_overlaps_partition,
 };
 
 // A short English description, for the kernel log.
@@ -156,6 +160,10 @@ class Boot_info {
   Span<const abi::Pristine_entry> pristine() const { return section<abi::Pristine_entry>(abi::Section::pristine); }
   Span<const abi::Guest_seed_entry> guest_seeds() const {
     return section<abi::Guest_seed_entry>(abi::Section::guest_seeds);
+  }
+  // The kernel objects area: none, or one (an image).
+  Span<const abi::Kernel_memory_entry> kernel_memory() const {
+    return section<abi::Kernel_memory_entry>(abi::Section::kernel_memory);
   }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 

@@ -47,12 +47,14 @@ class Endpoint final {
   Thread* last_ = nullptr;
 };
 
-// Every endpoint (endpoint.cpp), and how many boot-info has (set at boot).
-extern Endpoint endpoint_pool[abi::max_endpoints];
+// Every endpoint (endpoint.cpp): endpoint_capacity of them (at least one),
+// carved at boot; endpoint_count is how many boot-info has.
+extern Endpoint* endpoint_pool;
+extern uint32_t endpoint_capacity;
 extern uint32_t endpoint_count;
 
 // Endpoint `index` of boot-info (the boot-info reader has checked every
 // index that refers to one; a bad one names endpoint 0, never past the pool).
-inline Endpoint& endpoint_object(uint32_t index) { return endpoint_pool[index < abi::max_endpoints ? index : 0]; }
+inline Endpoint& endpoint_object(uint32_t index) { return endpoint_pool[index < endpoint_capacity ? index : 0]; }
 
 }  // namespace kestrel

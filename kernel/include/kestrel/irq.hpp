@@ -18,6 +18,11 @@ struct Irq_binding {
   uint64_t badge;
 };
 
+// Every binding: irq_capacity of them (at least one), carved at boot
+// (kernel_objects.cpp).
+extern Irq_binding* irq_pool;
+extern uint32_t irq_capacity;
+
 // The binding of `intid`, nullptr if no partition owns it. Constant time:
 // a table by INTID.
 const Irq_binding* irq_binding(uint32_t intid);

@@ -62,4 +62,9 @@ class Notification final {
 // Notification `index` of boot-info (checked by its reader).
 Notification& notification_object(uint32_t index);
 
+// Every notification: notification_count of them (at least one), carved at
+// boot (kernel_objects.cpp).
+extern Notification* notification_pool;
+extern uint32_t notification_count;
+
 }  // namespace kestrel

@@ -59,6 +59,11 @@ class Partition final {
   // byte gets no name prefix). False, not true, by default: the object pools
   // must be all zero so they stay in .bss.
   bool console_mid_line = false;
+  // Its stage-2 table memory, carved at boot (kernel_objects.cpp): its
+  // root, and the table_page_count pages below it that its regions need.
+  uint8_t* table_root = nullptr;
+  uint8_t* table_pages = nullptr;
+  uint32_t table_page_count = 0;
   // A VMM thread waiting in vm_restart for this VM's vCPUs to leave their
   // CPUs; nullptr when no restart is under way.
   class Thread* restart_waiter = nullptr;
@@ -72,5 +77,10 @@ class Partition final {
   Span<const abi::Region_entry> regions_;
   Span<const abi::Capability_entry> capabilities_;
 };
+
+// Every partition (partition.cpp): partition_count of them, carved at boot
+// (kernel_objects.cpp; the pool has at least one).
+extern Partition* partition_pool;
+extern uint32_t partition_count;
 
 }  // namespace kestrel

@@ -39,6 +39,21 @@ namespace kestrel {
 
 class Scheduler final {
  public:
+  // Its memory, carved at boot (kernel_objects.cpp) before configure: one
+  // ready queue per domain (abi::domains_of_cpu), a map of domains by
+  // partition (planned, non-exclusive CPUs; empty otherwise), and a slot in
+  // each timer heap per thread of the CPU. All zero.
+  struct Memory {
+    void* domains;  // domain_count ready queues (Scheduler::Domain_queue)
+    uint32_t domain_count;
+    uint8_t* domain_map;  // map_size bytes
+    uint32_t map_size;
+    uint16_t* refill_slots;  // heap_capacity each
+    uint16_t* wakeup_slots;
+    uint32_t heap_capacity;
+  };
+  void give_memory(const Memory& memory);
+
   // The CPU's plan and the counter frequency (Hz) that budgets convert at.
   // Without a plan every ready thread may run (as on CPUs no plan names).
   void configure(const abi::Cpu_plan_entry& plan, Span<const abi::Window_entry> windows, uint64_t frequency,
@@ -176,17 +191,21 @@ class Scheduler final {
   uint32_t window_partition() const { return plan_.configured() ? window_.partition : abi::no_index; }
 
  private:
-  // One domain per partition of the plan (at most one per window), and
-  // the last for partitions it never names.
-  static constexpr uint32_t max_domains = abi::max_windows_per_cpu + 1;
-  static constexpr uint32_t unplanned_domain = max_domains - 1;
   // Threads by their place in the thread pool (thread.hpp), in 16 bits.
   struct Pool_index {
     static uint32_t index_of(const Thread& thread) { return static_cast<uint32_t>(&thread - thread_pool); }
     static Thread& at(uint32_t index) { return thread_pool[index]; }
   };
   static_assert(abi::max_threads <= 0x10000 - 1, "queues keep thread numbers in 16 bits");
-  using Queue = Ready_queue<Thread, &Thread::queue_links, Pool_index>;
+
+ public:
+  using Domain_queue = Ready_queue<Thread, &Thread::queue_links, Pool_index>;
+
+ private:
+  using Queue = Domain_queue;
+  // One domain per partition of the plan (at most one per window), and
+  // the last for partitions it never names.
+  uint32_t unplanned_domain() const { return domain_count_ - 1; }
   using Parked = Ring<Thread, &Thread::queue_links>;
   static uint64_t refill_time(const Thread& thread) { return thread.period_end; }
   static uint64_t wakeup_time(const Thread& thread) { return thread.wake_at; }
@@ -194,8 +213,8 @@ class Scheduler final {
   // The domain of threads running on `partition`'s time.
   uint32_t domain_of(uint32_t partition) const {
     if (!plan_.configured() || plan_.exclusive()) return 0;
-    const uint32_t plus_one = partition < abi::max_partitions ? domain_plus_one_[partition] : 0;
-    return plus_one != 0 ? plus_one - 1 : unplanned_domain;
+    const uint32_t plus_one = partition < map_size_ ? domain_plus_one_[partition] : 0;
+    return plus_one != 0 ? plus_one - 1 : unplanned_domain();
   }
   static uint32_t queue_priority(const Thread& thread) {
     return thread.priority() < Priority_bitmap::levels ? thread.priority() : Priority_bitmap::levels - 1;
@@ -212,11 +231,13 @@ class Scheduler final {
   uint32_t window_domain_ = 0;
   uint64_t frequency_ = 0;
   uint64_t now_ = 0;
-  uint32_t queued_ = 0;                                // threads in the ready queues or on donors' rings
-  uint8_t domain_plus_one_[abi::max_partitions] = {};  // 0: not in the plan
-  Queue domains_[max_domains] = {};
-  Timer_heap<Thread, &Thread::refill_slot, refill_time, Pool_index, abi::max_threads> refills_;
-  Timer_heap<Thread, &Thread::wakeup_slot, wakeup_time, Pool_index, abi::max_threads> wakeups_;
+  uint32_t queued_ = 0;                 // threads in the ready queues or on donors' rings
+  uint8_t* domain_plus_one_ = nullptr;  // by partition; 0: not in the plan
+  uint32_t map_size_ = 0;
+  Queue* domains_ = nullptr;
+  uint32_t domain_count_ = 0;
+  Timer_heap<Thread, &Thread::refill_slot, refill_time, Pool_index> refills_;
+  Timer_heap<Thread, &Thread::wakeup_slot, wakeup_time, Pool_index> wakeups_;
 };
 
 // Every CPU's scheduler (scheduler.cpp).

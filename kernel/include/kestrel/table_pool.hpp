@@ -43,4 +43,40 @@ class Static_table_pool {
   size_t next_ = 0;
 };
 
+// One partition's stage-2 table memory, carved at boot (kernel_objects.cpp):
+// its root (`root_pages` contiguous pages, aligned to their size), handed
+// out by the first allocation, then `page_count` single pages. Zero at boot
+// and never reused, like Static_table_pool's.
+class Table_slice {
+ public:
+  Table_slice(uint8_t* root, size_t root_pages, uint8_t* pages, size_t page_count)
+      : root_{root}, root_pages_{root_pages}, pages_{pages}, page_count_{page_count} {}
+
+  Table_pages allocate_pages(size_t count) {
+    if (root_ != nullptr) {
+      if (count != root_pages_) return {false, Paddr{}};
+      const Paddr root{reinterpret_cast<uintptr_t>(root_)};
+      root_ = nullptr;
+      return {true, root};
+    }
+    if (count != 1 || next_ == page_count_) return {false, Paddr{}};
+    return {true, Paddr{reinterpret_cast<uintptr_t>(pages_ + page_size * next_++)}};
+  }
+
+  size_t free_pages() const { return page_count_ - next_; }
+
+  uint64_t read_descriptor(Paddr address) const { return *reinterpret_cast<const volatile uint64_t*>(address.value()); }
+  void write_descriptor(Paddr address, uint64_t value) {
+    *reinterpret_cast<volatile uint64_t*>(address.value()) = value;
+  }
+
+ private:
+  static constexpr size_t page_size = arch::vmsa::entries_per_table * sizeof(uint64_t);
+  uint8_t* root_;
+  size_t root_pages_;
+  uint8_t* pages_;
+  size_t page_count_;
+  size_t next_ = 0;
+};
+
 }  // namespace kestrel

@@ -158,8 +158,10 @@ class Thread final {
 // has checked).
 Thread& thread_object(uint32_t index);
 
-// Every thread (thread.cpp). Only the scheduler's queues use it directly:
-// they name threads by their place in it.
-extern Thread thread_pool[abi::max_threads];
+// Every thread (thread.cpp): thread_count of them (at least one), carved at
+// boot. Only the scheduler's queues use it directly: they name threads by
+// their place in it.
+extern Thread* thread_pool;
+extern uint32_t thread_count;
 
 }  // namespace kestrel

@@ -15,9 +15,17 @@
 
 namespace kestrel {
 
-template <typename Node, uint32_t Node::*Slot, uint64_t (*Key)(const Node&), typename Index, uint32_t Capacity>
-class Timer_heap final {
+template <typename Node, uint32_t Node::*Slot, uint64_t (*Key)(const Node&), typename Index>
+class Timer_heap {
  public:
+  // Its storage: `capacity` slots at `slots`, before the first insert.
+  void give_slots(uint16_t* slots, uint32_t capacity) {
+    nodes_ = slots;
+    capacity_ = capacity;
+    count_ = 0;
+  }
+  uint32_t capacity() const { return capacity_; }
+
   bool empty() const { return count_ == 0; }
   uint32_t size() const { return count_; }
   bool contains(const Node& some) const { return some.*Slot != 0; }
@@ -29,7 +37,7 @@ class Timer_heap final {
   // Adds `added`; nothing if it is in already. False if the heap is full.
   bool insert(Node& added) {
     if (contains(added)) return true;
-    if (count_ == Capacity) return false;
+    if (count_ == capacity_) return false;
     place(added, count_++);
     sift_up(count_ - 1);
     return true;
@@ -77,7 +85,8 @@ class Timer_heap final {
     }
   }
 
-  uint16_t nodes_[Capacity] = {};
+  uint16_t* nodes_ = nullptr;
+  uint32_t capacity_ = 0;
   uint32_t count_ = 0;
 };
 

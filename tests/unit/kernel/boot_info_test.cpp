@@ -154,6 +154,16 @@ Boot_info_writer seeded_system() {
   return writer;
 }
 
+// measured_system() as an image has it: the partitions' stage-2 table
+// pages and the kernel objects area (in RAM, outside their memory).
+Boot_info_writer kernel_memory_system() {
+  Boot_info_writer writer = measured_system();
+  writer.partition(0).table_pages = 3;
+  writer.partition(1).table_pages = 2;
+  writer.add(Kernel_memory_entry{.base = 0x4020'0000, .size = 0x3'1000, .table_pages = 5});
+  return writer;
+}
+
 Boot_info_header header_of(const Blob& blob) {
   Boot_info_header header;
   std::memcpy(&header, blob.data(), sizeof header);
@@ -365,6 +375,15 @@ TEST(BootInfo, AcceptsRestartableVmsWithoutCopiesBeforeTheImage) {
   EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
 }
 
+TEST(BootInfo, AcceptsKernelMemoryAndReadsItBack) {
+  const Blob blob = kernel_memory_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  ASSERT_EQ(result.info().kernel_memory().size(), 1u);
+  EXPECT_EQ(result.info().kernel_memory()[0].base, 0x4020'0000u);
+  EXPECT_EQ(result.info().partitions()[0].table_pages, 3u);
+}
+
 TEST(BootInfo, AcceptsSeedPlaceholdersAndReadsThemBack) {
   const Blob blob = seeded_system().finish();
   const auto result = read_boot_info(blob.data(), blob.size());
@@ -459,7 +478,7 @@ TEST(BootInfo, RejectsUnterminatedStringTable) {
 }
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::seeds_unsorted);
+  const auto last = static_cast<uint32_t>(Boot_info_error::kernel_memory_overlaps_partition);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -986,6 +1005,55 @@ const Broken_field broken_fields[] = {
      seeds_unsorted,
      {Section::guest_seeds, 2},
      seeded_system},
+
+    // The kernel objects area (boot-info version 6).
+    {"KernelMemoryWithoutDigests",
+     [](W w) { w.add(Kernel_memory_entry{.base = 0x4020'0000, .size = 0x1'0000}); },
+     digest_count_invalid,
+     {Section::digests}},
+    {"TablePagesWithoutKernelMemory",
+     [](W w) { w.partition(1).table_pages = 1; },
+     table_pages_mismatch,
+     {Section::kernel_memory},
+     measured_system},
+    {"TwoKernelMemoryAreas",
+     [](W w) { w.add(Kernel_memory_entry{.base = 0x4030'0000, .size = 0x1'0000}); },
+     too_many_entries,
+     {Section::kernel_memory},
+     kernel_memory_system},
+    {"KernelMemoryMisaligned",
+     [](W w) { w.kernel_memory(0).base = 0x4020'1000; },
+     address_misaligned,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"KernelMemoryEmpty",
+     [](W w) { w.kernel_memory(0).size = 0; },
+     size_zero,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"KernelMemoryWraps",
+     [](W w) {
+       w.kernel_memory(0).base = 0xffff'ffff'fff0'0000;
+       w.kernel_memory(0).size = 0x20'0000;
+     },
+     address_overflow,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"TablePagesDoNotAddUp",
+     [](W w) { w.partition(0).table_pages = 4; },
+     table_pages_mismatch,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"KernelMemoryOutsideRam",
+     [](W w) { w.kernel_memory(0).base = 0x7fff'0000; },
+     kernel_memory_outside_ram,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"KernelMemoryOverlapsAPartition",
+     [](W w) { w.kernel_memory(0).base = 0x43ff'0000; },
+     kernel_memory_overlaps_partition,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
 };
 
 template <typename Row>

@@ -177,13 +177,17 @@ INSTANTIATE_TEST_SUITE_P(Messages, CallShapes,
                                          Call_shape{64, true, false, 20, true}, Call_shape{4, false, true, 20, false},
                                          Call_shape{9, true, true, 30, false}));
 
-// Partition "app": "signaller" (priority 10) runs; "waiter" (20) waits on
-// the notification; "idle" (1). The signaller's slot 0 signals (badge 0b100).
-Thread& stage_signal(Ipc_system& system, bool passive_waiter) {
+// Partition "app": "signaller" (priority 10) runs on CPU 0; "waiter" waits
+// on the notification; "idle" (1) beside the waiter. The signaller's slot
+// signals with badge 0b100. A waiter on CPU 0 has priority 20 (it preempts
+// the signaller); one on CPU 1 has 5 (priorities do not matter across CPUs).
+Thread& stage_signal(Ipc_system& system, bool passive_waiter, uint32_t waiter_cpu = 0) {
   const uint32_t app = system.add_partition("app");
   const uint32_t signaller = system.add_thread(app, "signaller", {.priority = 10});
-  const uint32_t waiter = system.add_thread(app, "waiter", {.priority = 20, .passive = passive_waiter});
-  system.add_thread(app, "idle", {.priority = 1});
+  const uint32_t waiter_priority = waiter_cpu == 0 ? 20 : 5;
+  const uint32_t waiter =
+      system.add_thread(app, "waiter", {.priority = waiter_priority, .cpu = waiter_cpu, .passive = passive_waiter});
+  system.add_thread(app, "idle", {.priority = 1, .cpu = waiter_cpu});
   const uint32_t notification = system.add_notification(app);
   const uint32_t send_slot =
       system.add_capability(app, Capability_kind::notification, notification, abi::right_send, 0b100);
@@ -205,37 +209,14 @@ TEST(FastpathEquivalence, SignalToAWaiterLeavesTheSameStateOnBothPaths) {
   expect_paths_agree([](Ipc_system& system) -> Thread& { return stage_signal(system, false); }, fastpath_signal);
 }
 
-// "signaller" (priority 10) on CPU 0 rings "waiter" (priority 5: lower, as
-// priorities do not matter across CPUs), which waits on CPU 1.
-Thread& stage_signal_across_cpus(Ipc_system& system) {
-  const uint32_t app = system.add_partition("app");
-  const uint32_t signaller = system.add_thread(app, "signaller", {.priority = 10});
-  const uint32_t waiter = system.add_thread(app, "waiter", {.priority = 5, .cpu = 1});
-  system.add_thread(app, "idle", {.priority = 1, .cpu = 1});
-  const uint32_t notification = system.add_notification(app);
-  const uint32_t send_slot =
-      system.add_capability(app, Capability_kind::notification, notification, abi::right_send, 0b10);
-  const uint32_t wait_slot =
-      system.add_capability(app, Capability_kind::notification, notification, abi::right_receive);
-  system.start();
-  Thread& waiting = system.thread(waiter);
-  system.run(waiting);
-  Ipc_system::set_arguments(waiting, Syscall::wait, {wait_slot});
-  EXPECT_TRUE(handle_syscall(waiting, waiting.context));
-  Thread& signalling = system.thread(signaller);
-  system.run(signalling);
-  Ipc_system::set_arguments(signalling, Syscall::signal, {send_slot});
-  return signalling;
-}
-
 TEST(FastpathEquivalence, SignalToAWaiterOnAnotherCpuLeavesTheSameStateOnBothPaths) {
-  expect_paths_agree([](Ipc_system& system) -> Thread& { return stage_signal_across_cpus(system); }, fastpath_signal);
+  expect_paths_agree([](Ipc_system& system) -> Thread& { return stage_signal(system, false, 1); }, fastpath_signal);
   Ipc_system system;
-  Thread& signaller = stage_signal_across_cpus(system);
+  Thread& signaller = stage_signal(system, false, 1);
   arch::fake::machine.kicked_cpus.clear();
   EXPECT_EQ(fastpath_signal(signaller), &signaller) << "the signaller goes on";
   EXPECT_EQ(arch::fake::machine.kicked_cpus, std::vector<unsigned>{1}) << "the waiter's CPU is kicked";
-  EXPECT_EQ(cpu_scheduler(1).pick_next()->context.x[1], 0b10u) << "the waiter is queued on its CPU with the word";
+  EXPECT_EQ(cpu_scheduler(1).pick_next()->context.x[1], 0b100u) << "the waiter is queued on its CPU with the word";
 }
 
 TEST(FastpathEquivalence, SignalToAPassiveWaiterLeavesTheSameStateOnBothPaths) {

@@ -9,6 +9,7 @@
 #include <kestrel/fastpath.hpp>
 #include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
+#include <kestrel/kernel_objects.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/user_exception.hpp>
 
@@ -127,12 +128,19 @@ void Ipc_system::start() {
   }
   info_.emplace(read.info());
 
-  // The kernel's state as before boot: static pools of zeros.
+  // The kernel's state as boot makes it: every pool carved from a kernel
+  // objects area (here a host buffer) exactly as kernel_main carves it.
   arch::fake::reset();
-  for (uint32_t i = 0; i < abi::max_threads; ++i) thread_object(i) = Thread{};
-  for (Endpoint& endpoint : endpoint_pool) endpoint = Endpoint{};
-  for (uint32_t i = 0; i < abi::max_notifications; ++i) notification_object(i) = Notification{};
   for (Scheduler& scheduler : cpu_schedulers) scheduler = Scheduler{};
+  const abi::Kernel_object_counts counts = kernel_object_counts(*info_);
+  const abi::Kernel_objects_layout layout = abi::layout_kernel_objects(kernel_object_sizes, counts);
+  kernel_memory_.assign(layout.size + abi::kernel_objects_alignment, 0xa5);  // not zero: carving zeroes it
+  const uintptr_t start = reinterpret_cast<uintptr_t>(kernel_memory_.data());
+  uint8_t* area = kernel_memory_.data() + ((abi::kernel_objects_alignment - start % abi::kernel_objects_alignment) %
+                                           abi::kernel_objects_alignment);
+  const Carve_status carved = carve_kernel_objects(area, layout.size, counts, info_->partitions());
+  if (carved != Carve_status::ok) throw std::runtime_error(std::string("kernel objects: ") + to_string(carved));
+  partitions_ = partition_pool;
   the_kernel_lock = Kernel_lock{};
   for (auto& memory : ram) std::fill(std::begin(memory), std::end(memory), uint8_t{0});
 
@@ -141,8 +149,7 @@ void Ipc_system::start() {
     arch::fake::machine.cpus[cpu].online = true;
     cpu_scheduler(cpu).configure(abi::Cpu_plan_entry{}, {}, arch::fake::machine.frequency, arch::fake::machine.counter);
   }
-  partitions_.assign(partition_entries_.size(), Partition{});
-  for (uint32_t p = 0; p < partitions_.size(); ++p) {
+  for (uint32_t p = 0; p < kestrel::partition_count; ++p) {
     partitions_[p].create(*info_, p);
     partitions_[p].may_start = true;
     (void)arch::build_address_space(partitions_[p]);

@@ -112,7 +112,8 @@ class Ipc_system {
   std::vector<uint32_t> thread_index_;  // add_thread's number -> boot-info index
   std::vector<uint8_t> blob_;
   std::optional<Boot_info> info_;
-  std::vector<Partition> partitions_;
+  std::vector<uint8_t> kernel_memory_;  // the kernel objects area, carved by start()
+  Partition* partitions_ = nullptr;     // the carved partition pool
 };
 
 }  // namespace kestrel::test

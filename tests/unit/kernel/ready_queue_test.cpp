@@ -114,6 +114,21 @@ TEST(ReadyQueue, RoundRobinAmongEquals) {
   EXPECT_EQ(ran, (std::vector<int>{0, 1, 2, 0, 1, 2}));
 }
 
+TEST(ReadyQueue, PushFrontGoesBeforeItsEqualsOnly) {
+  // A preempted thread resumes before its equals, never before a better one.
+  Node* nodes = fresh_nodes(5);
+  Queue queue;
+  for (int i = 0; i < 5; ++i) nodes[i].id = i;
+  queue.push_front(nodes[0], 7);  // into an empty priority
+  queue.push_back(nodes[1], 7);
+  queue.push_back(nodes[2], 9);
+  queue.push_front(nodes[3], 7);
+  queue.push_front(nodes[4], 3);
+  EXPECT_EQ(queue.first(7), &nodes[3]);
+  EXPECT_EQ(queue.after(nodes[3], 7), &nodes[0]);
+  EXPECT_EQ(drain(queue), (std::vector<int>{2, 3, 0, 1, 4}));
+}
+
 TEST(ReadyQueue, RemovalFromTheMiddleEndsAndTheLastOfAPriority) {
   Node* nodes = fresh_nodes(6);
   Queue queue;

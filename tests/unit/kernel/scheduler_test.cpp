@@ -16,6 +16,8 @@
 #include <kestrel/scheduler.hpp>
 #include <kestrel/thread.hpp>
 
+#include "test_pools.hpp"
+
 // Designated initializers leave the fields a test does not care about zero.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -145,6 +147,7 @@ class WindowSchedulerTest : public testing::Test {
     info_.emplace(read.info());
     for (uint32_t p = 0; p < 2; ++p) partitions_[p].create(*info_, p);
     const Cpu_plan_entry& plan = info_->cpu_plans()[0];
+    scheduler_.give_memory(memory_.memory());
     scheduler_.configure(plan, info_->windows_of(plan), frequency, epoch);
     for (uint32_t t = 0; t < 4; ++t) {
       const Thread_entry& entry = info_->threads()[t];
@@ -172,7 +175,8 @@ class WindowSchedulerTest : public testing::Test {
   std::vector<uint8_t> blob_ = two_window_blob();
   std::optional<Boot_info> info_;
   Partition partitions_[2];
-  Thread* threads_ = &thread_object(0);
+  Thread* threads_ = test::use_test_threads(8);
+  test::Test_scheduler_memory memory_{8, 8, 64};
   Scheduler scheduler_;
 };
 
@@ -386,6 +390,7 @@ class ManyThreadsTest : public testing::Test {
     for (uint32_t p = 0; p < partitions; ++p) partitions_[p].create(*info_, p);
     const Cpu_plan_entry& plan = info_->cpu_plans()[0];
     scheduler_ = std::make_unique<Scheduler>();
+    scheduler_->give_memory(memory_.memory());
     scheduler_->configure(plan, info_->windows_of(plan), frequency, epoch);
     for (uint32_t t = 0; t < partitions * per_partition; ++t) {
       const Thread_entry& entry = info_->threads()[t];
@@ -407,7 +412,8 @@ class ManyThreadsTest : public testing::Test {
   std::vector<uint8_t> blob_;
   std::optional<Boot_info> info_;
   Partition partitions_[partitions];
-  Thread* threads_ = &thread_object(0);  // the kernel's pool
+  Thread* threads_ = test::use_test_threads(partitions * per_partition);  // the kernel's pool
+  test::Test_scheduler_memory memory_{partitions + 1, partitions, partitions* per_partition};
   std::unique_ptr<Scheduler> scheduler_;
 };
 

@@ -12,6 +12,8 @@
 #include <kestrel/scheduler.hpp>
 #include <kestrel/thread.hpp>
 
+#include "test_pools.hpp"
+
 // Designated initializers leave the fields a test does not care about zero.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -104,7 +106,7 @@ class ThreadTest : public testing::Test {
   std::optional<Boot_info> info_;
   Partition partitions_[2];
   // The kernel's pool: the scheduler's queues name threads by their place in it.
-  Thread* threads_ = thread_pool;
+  Thread* threads_ = test::use_test_threads(8);
 };
 
 constexpr uint64_t spsr_mode_mask = 0xf;
@@ -180,8 +182,10 @@ TEST_F(ThreadTest, StartingAVcpuResetsItsFpRegisters) {
 }
 
 TEST(ThreadObject, OutOfRangeIndexesNameAThreadInsteadOfOverrunning) {
+  test::use_test_threads(4);  // the carved pool's size, not abi::max_threads, bounds it
+  EXPECT_EQ(&thread_object(4), &thread_object(0));
   EXPECT_EQ(&thread_object(max_threads), &thread_object(0));
-  EXPECT_NE(&thread_object(1), &thread_object(0));
+  EXPECT_NE(&thread_object(3), &thread_object(0));
 }
 
 // Scheduler decisions over threads made ready by hand.
@@ -196,6 +200,8 @@ class SchedulerTest : public ThreadTest {
     scheduler_.advance(now);
     scheduler_.wake_due();
   }
+  SchedulerTest() { scheduler_.give_memory(memory_.memory()); }
+  test::Test_scheduler_memory memory_{8, 8, 64};
   Scheduler scheduler_;
 };
 

@@ -35,8 +35,13 @@ Node* fresh_nodes(uint32_t count) {
   return pool;
 }
 
+// A heap with room for Capacity nodes, given the way the kernel gives its
+// heaps their slots.
 template <uint32_t Capacity>
-using Heap = Timer_heap<Node, &Node::slot, time_of, Pool_index, Capacity>;
+struct Heap : Timer_heap<Node, &Node::slot, time_of, Pool_index> {
+  Heap() { this->give_slots(slots, Capacity); }
+  uint16_t slots[Capacity] = {};
+};
 
 template <uint32_t Capacity>
 std::vector<uint64_t> drain(Heap<Capacity>& heap) {

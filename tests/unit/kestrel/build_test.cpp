@@ -48,8 +48,9 @@ size_t occurrences(const std::string& text, const std::string& part) {
 TEST(Build, CompilesThePolicyOnceAndPrintsItsWarningOnce) {
   Scratch_directory scratch;
   write_file(scratch.path() / "system.capnp", policy_text);
-  write_file(scratch.path() / "kernel.elf",
-             as_text(make_elf(0x40080000, {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X}})));
+  write_file(
+      scratch.path() / "kernel.elf",
+      as_text(make_kernel_elf(0x40080000, {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X}})));
   write_file(scratch.path() / "alpha.elf",
              as_text(make_elf(0x200000, {{0x200000, std::vector<uint8_t>(0x40, 0xa1), 0x40, PF_R | PF_X},
                                          {0x400000, std::vector<uint8_t>(8, 0xa1), 0x100, PF_R | PF_W}})));

@@ -10,6 +10,7 @@
 
 #include <kestrel/boot_info.hpp>
 #include <kestrel/guest_seeds.hpp>
+#include <kestrel/kernel_objects.hpp>
 #include <kestrel/measurement.hpp>
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/policy/text.hpp>
@@ -55,8 +56,8 @@ std::vector<uint8_t> program(uint8_t fill, uint64_t data_address = 0x400000, uin
 }
 
 std::vector<uint8_t> kernel() {
-  return make_elf(0x40080000, {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X},
-                               {0x40081000, {}, 0x2345, PF_R | PF_W}});
+  return make_kernel_elf(0x40080000, {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X},
+                                      {0x40081000, {}, 0x2345, PF_R | PF_W}});
 }
 
 std::string as_text(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
@@ -238,7 +239,7 @@ TEST_F(ImageTest, RefusesInputsThatAreNotAArch64Executables) {
 
 TEST_F(ImageTest, RefusesAKernelOutsideKernelReserved) {
   write_file(dir() / "kernel.elf",
-             as_text(make_elf(0x50000000, {{0x50000000, std::vector<uint8_t>(16, 1), 16, PF_R | PF_X}})));
+             as_text(make_kernel_elf(0x50000000, {{0x50000000, std::vector<uint8_t>(16, 1), 16, PF_R | PF_X}})));
   EXPECT_NE(only_error(build_image(inputs())).find("lies outside the platform's kernelReserved"), std::string::npos);
 }
 
@@ -250,10 +251,65 @@ TEST_F(ImageTest, PolicyErrorsAreReportedAsDiagnostics) {
   EXPECT_TRUE(result.diagnostics.contains(policy::Code::region_size_unaligned));
 }
 
+// The kernel objects area: after boot-info, inside kernelReserved, exactly
+// the size the kernel's own layout gives for the system's counts with the
+// sizes in the kernel's ELF, and each partition's table pages what the
+// kernel's page-table code needs for its regions.
+TEST_F(ImageTest, ReservesTheKernelObjectsAreaTheKernelWillCarve) {
+  const auto result = build_image(inputs());
+  ASSERT_TRUE(result.ok()) << (result.errors.empty() ? diagnostics_text(result.diagnostics) : result.errors[0]);
+  const auto& image = *result.image;
+  const auto read = kestrel::read_boot_info(image.boot_info.data(), image.boot_info.size());
+  ASSERT_TRUE(read.ok()) << kestrel::to_string(read.problem().error);
+  const auto& info = read.info();
+  ASSERT_EQ(info.kernel_memory().size(), 1u);
+  const kestrel::abi::Kernel_memory_entry& area = info.kernel_memory()[0];
+  EXPECT_EQ(area.base % kestrel::abi::kernel_objects_alignment, 0u);
+  EXPECT_GE(area.base, image.boot_info_address + image.boot_info.size());
+  EXPECT_LE(area.base + area.size, 0x4080'0000u) << "inside Virt's kernelReserved";
+  kestrel::abi::Kernel_object_counts counts = kestrel::kernel_object_counts(info);
+  EXPECT_EQ(counts.threads, 2u);
+  EXPECT_EQ(counts.partitions, 2u);
+  for (const kestrel::abi::Partition_entry& partition : info.partitions()) {
+    // Code at 2 MiB, data at 4 MiB and the stack at 8 MiB, in the first
+    // GiB: one level-2 table and a level-3 table for each (none is a 2 MiB
+    // block).
+    EXPECT_EQ(partition.table_pages, 4u) << info.name(partition.name);
+  }
+  EXPECT_EQ(counts.table_pages, 8u);
+  const auto layout = kestrel::abi::layout_kernel_objects(test_object_sizes(), counts);
+  EXPECT_EQ(area.size, layout.size);
+  EXPECT_EQ(layout.threads.bytes(), 2u * 1664);
+  EXPECT_EQ(image.kernel_memory.objects.size, area.size);
+  EXPECT_EQ(image.kernel_memory.objects_base, area.base);
+}
+
+TEST_F(ImageTest, RefusesAKernelWithoutItsObjectSizes) {
+  write_file(dir() / "kernel.elf",
+             as_text(make_elf(0x40080000, {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X}})));
+  EXPECT_NE(only_error(build_image(inputs())).find("has no .kestrel.object_sizes section"), std::string::npos);
+}
+
+TEST_F(ImageTest, RefusesKernelObjectsThatDoNotFitInKernelReserved) {
+  kestrel::abi::Object_sizes huge = test_object_sizes();
+  huge.objects[static_cast<uint32_t>(kestrel::abi::Kernel_object::thread)] = {0x40'0000, 16};  // 4 MiB a thread
+  write_file(dir() / "kernel.elf",
+             as_text(make_kernel_elf(0x40080000,
+                                     {{0x40080000, std::vector<uint8_t>(0x1000, 0x11), 0x1000, PF_R | PF_X}}, huge)));
+  EXPECT_NE(only_error(build_image(inputs())).find("do not fit in kernelReserved"), std::string::npos);
+}
+
 TEST_F(ImageTest, ReportAndGraphDescribeTheSystem) {
   const auto result = build_image(inputs());
   ASSERT_TRUE(result.ok());
   const auto report = image_report(*result.image, "SUMMARY");
+  for (const char* line : {"  text ", "  read-only data ", "  data ", "  bss ", "  stacks ", "  kernel tables ",
+                           "  threads ", "  partitions ", "  endpoints ", "  notifications ", "  irqs ",
+                           "  schedulers ", "  stage-2 tables ", "  alignment ", "  total "}) {
+    EXPECT_NE(report.find(line), std::string::npos) << "kernel memory line '" << line << "' in\n" << report;
+  }
+  EXPECT_NE(report.find("2 x 1664"), std::string::npos) << "the threads' line counts them";
+  EXPECT_NE(report.find("2 x 8192 roots + 8 x 4096 pages"), std::string::npos) << report;
   EXPECT_NE(report.find("boot-info"), std::string::npos);
   EXPECT_NE(report.find("alpha: alpha.elf segment 0"), std::string::npos);
   char digest[sha256_hex_buffer_size];

@@ -19,7 +19,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 5;                       // 5: guests' seed placeholders
+inline constexpr uint32_t boot_info_version = 6;                       // 6: the kernel objects area
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -45,6 +45,7 @@ enum class Section : uint32_t {
   digests,        // Digest_entry: one per partition, or none at all
   pristine,       // Pristine_entry: restartable VMs' copies of what the image loaded
   guest_seeds,    // Guest_seed_entry: random-seed placeholders in VMs' device trees
+  kernel_memory,  // Kernel_memory_entry: where the kernel carves its objects
   strings,        // char: NUL-terminated names
   count
 };
@@ -105,7 +106,10 @@ struct Partition_entry {
   uint32_t first_capability;
   uint32_t capability_count;
   uint32_t flags;  // Partition_flags
-  uint32_t reserved;
+  // Stage-2 table pages its regions need below its root (the image builder
+  // counts them with the kernel's own page-table code; 0 from the policy
+  // compiler alone). The kernel gives the partition exactly these.
+  uint32_t table_pages;
 };
 static_assert(sizeof(Partition_entry) == 40);
 
@@ -295,6 +299,20 @@ inline constexpr uint32_t max_guest_seed_size = 512;
 constexpr uint64_t guest_seed_property_size(const Guest_seed_entry& seed) {
   return guest_seed_header_size + ((uint64_t{seed.size} + 3) & ~uint64_t{3});
 }
+
+// The kernel objects area (abi/kernel_memory.hpp): `size` bytes at `base`,
+// which the image builder reserved after boot-info (and its signature) inside
+// the platform's kernelReserved range, sized by layout_kernel_objects() for
+// this system's counts and the kernel's object sizes. The kernel zeroes it
+// and carves every pool from it at boot; nothing else uses it. Boot-info
+// from the policy compiler alone has none; an image exactly one.
+struct Kernel_memory_entry {
+  uint64_t base;         // physical; aligned to kernel_objects_alignment
+  uint64_t size;         // bytes; what the kernel's layout gives, exactly
+  uint32_t table_pages;  // every partition's table_pages together
+  uint32_t reserved;
+};
+static_assert(sizeof(Kernel_memory_entry) == 24);
 
 // An Ed25519 signature of the whole boot-info blob (total_size bytes, as
 // loaded), placed right after it at the next 8-byte boundary. Optional: a

@@ -53,6 +53,7 @@ class Boot_info_writer {
   uint32_t add(const abi::Digest_entry& digest) { return append(digests_, digest); }
   uint32_t add(const abi::Pristine_entry& pristine) { return append(pristine_, pristine); }
   uint32_t add(const abi::Guest_seed_entry& seed) { return append(guest_seeds_, seed); }
+  uint32_t add(const abi::Kernel_memory_entry& area) { return append(kernel_memory_, area); }
 
   // The entries added so far.
   std::span<const abi::Memory_range> ram_ranges() const { return ram_ranges_; }
@@ -69,6 +70,7 @@ class Boot_info_writer {
   std::span<const abi::Digest_entry> digests() const { return digests_; }
   std::span<const abi::Pristine_entry> pristine() const { return pristine_; }
   std::span<const abi::Guest_seed_entry> guest_seeds() const { return guest_seeds_; }
+  std::span<const abi::Kernel_memory_entry> kernel_memory() const { return kernel_memory_; }
 
   // One entry, to patch in place (for example a partition's ranges once its
   // regions are placed). An index past the end is a bug in the caller:
@@ -83,6 +85,7 @@ class Boot_info_writer {
   abi::Capability_entry& capability(uint32_t index) { return capabilities_.at(index); }
   abi::Window_entry& window(uint32_t index) { return windows_.at(index); }
   abi::Cpu_plan_entry& cpu_plan(uint32_t index) { return cpu_plans_.at(index); }
+  abi::Kernel_memory_entry& kernel_memory(uint32_t index) { return kernel_memory_.at(index); }
 
   // The string table so far: every interned string followed by a NUL.
   const std::string& strings() const { return strings_; }
@@ -116,6 +119,7 @@ class Boot_info_writer {
   std::vector<abi::Digest_entry> digests_;
   std::vector<abi::Pristine_entry> pristine_;
   std::vector<abi::Guest_seed_entry> guest_seeds_;
+  std::vector<abi::Kernel_memory_entry> kernel_memory_;
   std::string strings_;
   std::unordered_map<std::string, uint32_t> string_offsets_;
 };

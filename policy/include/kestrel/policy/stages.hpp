@@ -47,13 +47,23 @@ inline void validate(const Model& model, Diagnostics& diagnostics) {
 // capability slots.
 void allocate(Model& model, Diagnostics& diagnostics);
 
+// What only an image knows of the kernel's memory: each partition's stage-2
+// table pages (Partition_entry::table_pages, by partition) and the kernel
+// objects area (abi::Kernel_memory_entry).
+struct Kernel_memory_plan {
+  std::vector<uint32_t> table_pages;
+  abi::Kernel_memory_entry area{};
+};
+
 // The boot-info blob for an allocated model; an image adds what it loaded
 // for each partition (sorted by partition), one digest per partition, the
-// restartable VMs' pristine copies and the VMs' seed placeholders.
+// restartable VMs' pristine copies, the VMs' seed placeholders and the
+// kernel's memory.
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements = {},
                                     std::span<const abi::Digest_entry> digests = {},
                                     std::span<const abi::Pristine_entry> pristine = {},
-                                    std::span<const abi::Guest_seed_entry> guest_seeds = {});
+                                    std::span<const abi::Guest_seed_entry> guest_seeds = {},
+                                    const Kernel_memory_plan* kernel_memory = nullptr);
 
 // A readable account of the compiled system: memory map, capabilities,
 // threads and schedule.

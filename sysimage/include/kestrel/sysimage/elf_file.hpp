@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <variant>
@@ -23,6 +24,12 @@ struct Elf_segment {
 struct Elf_image {
   uint64_t entry = 0;
   std::vector<Elf_segment> segments;  // PT_LOAD only, in file order
+  // Sections whose name starts with ".kestrel." (the kernel's object size
+  // table), by name, with their contents.
+  std::map<std::string, std::vector<uint8_t>> kestrel_sections;
+  // The size of every data object in the symbol table, by name (the
+  // kernel's stacks and tables, for the image report).
+  std::map<std::string, uint64_t> object_sizes;
 };
 
 struct Elf_error {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <kestrel/abi/kernel_memory.hpp>
 #include <kestrel/policy/compiler.hpp>
 #include <kestrel/policy/model.hpp>
 #include <kestrel/sha256.hpp>
@@ -38,6 +39,20 @@ struct Image_inputs {
   std::string secret_key_path;
 };
 
+// The kernel's memory in this system, for the report: its ELF's parts and
+// the kernel objects area the image reserved (abi/kernel_memory.hpp).
+struct Kernel_memory_report {
+  uint64_t text = 0;
+  uint64_t read_only_data = 0;
+  uint64_t data = 0;
+  uint64_t bss = 0;            // without the stacks and the kernel's tables
+  uint64_t stacks = 0;         // the CPUs' kernel stacks (in the ELF's .bss)
+  uint64_t kernel_tables = 0;  // the kernel's own page tables (in the ELF's .bss)
+  uint64_t objects_base = 0;
+  abi::Kernel_objects_layout objects;
+  uint64_t total() const { return text + read_only_data + data + bss + stacks + kernel_tables + objects.size; }
+};
+
 struct System_image {
   std::shared_ptr<policy::Loaded_policy> policy;  // keeps `model` valid
   std::shared_ptr<policy::Model> model;
@@ -47,6 +62,7 @@ struct System_image {
   std::vector<uint8_t> signing_public_key;  // empty if unsigned
   std::vector<Loaded_piece> pieces;         // in physical address order
   std::vector<Sha256_digest> digests;       // one per partition
+  Kernel_memory_report kernel_memory;
 };
 
 struct Image_result {

@@ -38,6 +38,11 @@ inline void write_cptr(bool trap) {
 // traps.
 void prepare_fp(unsigned cpu);
 
+// Stores V0-V31, FPCR and FPSR into `registers`, or loads them from it
+// (fp.cpp; the caller has made sure FP/SIMD does not trap).
+void save_fp_registers(Fp_registers& registers);
+void load_fp_registers(const Fp_registers& registers);
+
 // FP/SIMD traps unless the thread that runs next owns the registers; since
 // only the owner ever runs with TFP clear, CPTR_EL2 is written only when
 // that changes. No ISB: the kernel itself uses no FP/SIMD, and the

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// Kernel memory: the kernel's object sizes from its ELF, and each
+// partition's stage-2 table pages counted by building its tables on the host.
+#include "kernel_memory.hpp"
+
+#include <array>
+#include <cstring>
+
+#include <arch/page_table_format.hpp>
+#include <kestrel/page_table.hpp>
+
+namespace kestrel::sysimage {
+namespace {
+
+// Table pages in host memory at made-up physical addresses from `base`,
+// allocated like the kernel's Table_slice (root first, then single pages),
+// counting them. Never runs out.
+class Counting_table_memory {
+ public:
+  Table_pages allocate_pages(size_t count) {
+    const Paddr first{base + pages_.size() * page_size};
+    pages_.resize(pages_.size() + count, Page{});
+    return {true, first};
+  }
+  size_t free_pages() const { return SIZE_MAX / 2; }
+  uint64_t read_descriptor(Paddr address) const { return slot(address); }
+  void write_descriptor(Paddr address, uint64_t value) { slot(address) = value; }
+  size_t pages() const { return pages_.size(); }
+
+ private:
+  static constexpr uint64_t base = 0x4000'0000;  // aligned to any root
+  static constexpr uint64_t page_size = arch::Stage2_regime::page_size;
+  using Page = std::array<uint64_t, arch::Stage2_regime::entries_per_table>;
+  uint64_t& slot(Paddr address) const {
+    const uint64_t offset = address.value() - base;
+    return pages_.at(offset / page_size).at(offset % page_size / sizeof(uint64_t));
+  }
+  mutable std::vector<Page> pages_;
+};
+
+}  // namespace
+
+std::optional<abi::Object_sizes> kernel_object_sizes_of(const Elf_image& kernel, std::string& error) {
+  const auto found = kernel.kestrel_sections.find(".kestrel.object_sizes");
+  if (found == kernel.kestrel_sections.end()) {
+    error = "has no .kestrel.object_sizes section (a kernel older than this kestrel-image?)";
+    return std::nullopt;
+  }
+  abi::Object_sizes sizes{};
+  if (found->second.size() != sizeof sizes) {
+    error = "has a .kestrel.object_sizes section of " + std::to_string(found->second.size()) + " bytes, not " +
+            std::to_string(sizeof sizes) + " (a kernel of another version?)";
+    return std::nullopt;
+  }
+  std::memcpy(&sizes, found->second.data(), sizeof sizes);
+  if (!abi::layout_kernel_objects(sizes, abi::Kernel_object_counts{}).ok) {
+    error = "has a malformed object size table (.kestrel.object_sizes)";
+    return std::nullopt;
+  }
+  return sizes;
+}
+
+std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions) {
+  Counting_table_memory memory;
+  auto created = arch::Stage2_table<Counting_table_memory>::create(memory);
+  if (created.status != Map_status::ok) return std::nullopt;
+  // Only where tables and blocks go matters for the count, not the
+  // attributes: any valid ones do.
+  constexpr Attributes any{Access::read_only, false, Memory_type::normal_write_back};
+  for (const abi::Region_entry& region : regions) {
+    if (created.table.map(Ipa{region.ipa}, Paddr{region.pa}, region.size, any) != Map_status::ok) return std::nullopt;
+  }
+  return static_cast<uint32_t>(memory.pages() - arch::Stage2_regime::root_tables);
+}
+
+}  // namespace kestrel::sysimage

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// Kernel memory: what the image builder reserves for the kernel's objects
+// (abi/kernel_memory.hpp), counted with the kernel's own sizes and its own
+// page-table code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <kestrel/abi/kernel_memory.hpp>
+#include <kestrel/boot_info.hpp>
+#include <kestrel/sysimage/elf_file.hpp>
+
+namespace kestrel::sysimage {
+
+// The kernel's object size table (its .kestrel.object_sizes section), or
+// nullopt with `error` saying why not.
+std::optional<abi::Object_sizes> kernel_object_sizes_of(const Elf_image& kernel, std::string& error);
+
+// The stage-2 table pages below the root that mapping `regions` takes, as
+// the kernel's build_address_space maps them (same code, same order); nullopt
+// if the kernel would refuse a region (then boot-info's reader would too).
+std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions);
+
+}  // namespace kestrel::sysimage
