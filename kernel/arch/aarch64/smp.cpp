@@ -19,6 +19,17 @@ void secondary_entry();
 }
 
 namespace kestrel::arch {
+
+uint32_t kernel_stack_use(unsigned cpu) {
+  if (cpu >= board::max_cpus) return 0;
+  const uint8_t* const stack = kernel_cpu_stacks[cpu];
+  uint32_t untouched = 0;
+  while (untouched < KERNEL_STACK_SIZE && stack[untouched] == 0) ++untouched;
+  return KERNEL_STACK_SIZE - untouched;
+}
+
+uint32_t kernel_stack_size() { return KERNEL_STACK_SIZE; }
+
 namespace {
 
 static_assert(board::max_cpus <= 16, "boot.S keeps the CPU index in the low four bits of TPIDR_EL2");

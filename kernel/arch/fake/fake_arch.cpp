@@ -145,4 +145,8 @@ void power_off() {
 
 void halt() { throw fake::Cpu_left_kernel("the CPU halts"); }
 
+// The host has no kernel stacks of its own.
+uint32_t kernel_stack_use(unsigned) { return 0; }
+uint32_t kernel_stack_size() { return 0; }
+
 }  // namespace kestrel::arch

@@ -156,6 +156,14 @@ void release_secondary_cpus();
 // Turns the machine off through PSCI SYSTEM_OFF.
 [[noreturn]] void power_off();
 
+// The deepest use of CPU `cpu`'s kernel stack so far, in bytes (0 for a
+// CPU without one), and the size of each stack. A lower bound: the stacks
+// start zeroed (.bss) and the bytes below the deepest non-zero one count
+// as unused (each frame's lowest words, the saved frame pointer and link
+// register, are never zero).
+uint32_t kernel_stack_use(unsigned cpu);
+uint32_t kernel_stack_size();
+
 // Parks this CPU forever with interrupts masked.
 [[noreturn]] void halt();
 

@@ -13,4 +13,4 @@
 #define FRAME_ACKNOWLEDGED 296 /* an interrupt the vector acknowledged (vector 16 only) */
 #define FRAME_SIZE 304         /* keeps sp 16-byte aligned */
 
-#define KERNEL_STACK_SIZE 0x4000 /* per CPU */
+#define KERNEL_STACK_SIZE 0x2000 /* per CPU: the deepest use seen is 3,344 bytes (docs/kernel.md, Memory) */
