@@ -135,6 +135,28 @@ Thread* fastpath_answer_exit(Thread& replier, Thread& vcpu) {
   return answer_exit(scheduler, replier, vcpu, endpoint);
 }
 
+// These two are forced inline: left to GCC, Send and Signal move by a few
+// instructions either way.
+//
+// The thread whose time `woken` runs on once woken by `waker` (a send or a
+// signal): its own, or for a passive thread that has reached its first
+// receive the waker's, if the waker has time of its own. nullptr: the slow
+// path's (keeps_accounting_to_donor refuses it).
+[[gnu::always_inline]] inline const Thread* donor_once_woken(const Thread& waker, const Thread& woken) {
+  if (!woken.is_passive()) return &woken;
+  if (!woken.waited_for_call || waker.is_passive()) return nullptr;
+  return &waker;
+}
+
+// `woken` preempts `running`, which stays ready: the switch, and `running`
+// back in its queue, first of its priority (send, signal, interrupt).
+[[gnu::always_inline]] inline Thread* switch_preempting(Scheduler& scheduler, Thread& running, Thread& woken) {
+  ++scheduler.generation;  // a thread woke
+  Thread* const next = switch_to(scheduler, running, woken);
+  scheduler.requeue_preempted(running);
+  return next;
+}
+
 // A signal to a thread waiting on another CPU: it gets the word and is
 // queued there, its CPU is kicked (make_ready), and the signaller goes on,
 // as the general path would leave them. A passive waiter would run on the
@@ -266,25 +288,17 @@ Thread* fastpath_send(Thread& sender) {
     return nullptr;
   }
   Scheduler& scheduler = cpu_scheduler(sender.cpu());
-  // A passive receiver runs on the sender's time (as for a call); one that
-  // never reached its receive, or a passive sender, is the slow path's.
-  const Thread* donor = receiver;
-  if (receiver->is_passive()) {
-    if (!receiver->waited_for_call || sender.is_passive()) return nullptr;
-    donor = &sender;
-  }
-  if (!scheduler.keeps_accounting_to_donor(sender, donor)) return nullptr;
+  // A passive receiver runs on the sender's time (as for a call).
+  const Thread* const donor = donor_once_woken(sender, *receiver);
+  if (donor == nullptr || !scheduler.keeps_accounting_to_donor(sender, donor)) return nullptr;
   (void)endpoint.take_receiver();  // the receiver checked above
   receiver->serving = &sender;
   copy_message(sender, *receiver, capability->badge);
   sender.sent_badge = capability->badge;
   sender.kernel_message = false;
   sender.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
-  ++scheduler.generation;  // a thread woke
   count_taken(taken.send);
-  Thread* const next = switch_to(scheduler, sender, *receiver);
-  scheduler.requeue_preempted(sender);  // still ready: first of its priority
-  return next;
+  return switch_preempting(scheduler, sender, *receiver);
 }
 
 Thread* fastpath_interrupt(Thread& current, uint32_t intid) {
@@ -303,11 +317,8 @@ Thread* fastpath_interrupt(Thread& current, uint32_t intid) {
   waiter->serving = nullptr;
   waiter->context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   waiter->context.x[1] = notification.signal_to_waiter(irq->badge);
-  ++scheduler.generation;  // a thread woke
   count_taken(taken.interrupt);
-  Thread* const next = switch_to(scheduler, current, *waiter);
-  scheduler.requeue_preempted(current);  // interrupted, still ready: first of its priority
-  return next;
+  return switch_preempting(scheduler, current, *waiter);
 }
 
 Thread* fastpath_signal(Thread& signaller) {
@@ -324,23 +335,15 @@ Thread* fastpath_signal(Thread& signaller) {
   if (waiter->cpu() != signaller.cpu()) return signal_across_cpus(signaller, *waiter, notification, capability->badge);
   if (waiter->priority() <= signaller.priority()) return nullptr;
   Scheduler& scheduler = cpu_scheduler(signaller.cpu());
-  // A passive waiter runs on the signaller's time once woken: its donor is
-  // then the signaller, if that has time of its own (else the slow path's).
-  const Thread* donor = waiter;
-  if (waiter->is_passive()) {
-    if (!waiter->waited_for_call || signaller.is_passive()) return nullptr;
-    donor = &signaller;
-  }
-  if (!scheduler.keeps_accounting_to_donor(signaller, donor)) return nullptr;
+  // A passive waiter runs on the signaller's time once woken.
+  const Thread* const donor = donor_once_woken(signaller, *waiter);
+  if (donor == nullptr || !scheduler.keeps_accounting_to_donor(signaller, donor)) return nullptr;
   waiter->serving = &signaller;
   waiter->context.x[0] = static_cast<uint64_t>(abi::Status::ok);
   waiter->context.x[1] = notification.signal_to_waiter(capability->badge);
   signaller.context.x[0] = static_cast<uint64_t>(abi::Status::ok);
-  ++scheduler.generation;  // a thread woke
   count_taken(taken.signal);
-  Thread* const next = switch_to(scheduler, signaller, *waiter);
-  scheduler.requeue_preempted(signaller);  // still ready: back to its ready queue
-  return next;
+  return switch_preempting(scheduler, signaller, *waiter);
 }
 
 void log_fastpath_counts() {
