@@ -33,10 +33,10 @@ bool some_thread_will_run() {
   return false;
 }
 
-// Loads `thread` and runs it: never returns.
-[[noreturn]] void start(Scheduler& scheduler, Thread& thread) {
+// Loads `thread`, which the scheduler has just switched to (its callers
+// need it current to program the timer), and runs it: never returns.
+[[noreturn]] void start(Thread& thread) {
   arch::load_thread(thread);
-  scheduler.switch_current(&thread);
   if (thread.is_vcpu()) arch::vcpu_before_return(thread);
   kernel_lock().release();
   arch::enter_thread(thread);
@@ -75,7 +75,7 @@ void timer_event(Scheduler& scheduler) {
       --cpus_idle;
       scheduler.switch_current(next);
       arch::set_kernel_timer(scheduler.next_event());
-      start(scheduler, *next);
+      start(*next);
     }
     if (cpus_idle == cpus_running_threads && !some_thread_will_run()) {
       if (power_off_when_no_thread_left) {
@@ -108,7 +108,7 @@ void run_threads() {
   if (Thread* first = scheduler.pick_next(); first != nullptr) {
     scheduler.switch_current(first);
     arch::set_kernel_timer(scheduler.next_event());
-    start(scheduler, *first);
+    start(*first);
   }
   idle(scheduler);
 }
