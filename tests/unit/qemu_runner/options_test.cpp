@@ -107,6 +107,17 @@ TEST(Options, InputAfterALineTakesEscapedBytesInOrder) {
   EXPECT_FALSE(options.test_mode()) << "typing is not a check";
 }
 
+TEST(Options, HoldInputUntilCollectsItsLinesAndNeedsInputToHold) {
+  const auto options =
+      parsed({"--hold-input-until", "one", "--input-after", "a", "x", "--hold-input-until", "two", "k.elf"});
+  EXPECT_EQ(options.hold_input_until, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(usage_error({"--hold-input-until", "one", "k.elf"}),
+            "--hold-input-until holds --input-after steps, and there are none");
+  EXPECT_EQ(usage_error({"--hold-input-until", "", "--input-after", "a", "x", "k.elf"}),
+            "--hold-input-until needs non-empty text");
+  EXPECT_EQ(usage_error({"k.elf", "--hold-input-until"}), "--hold-input-until needs a value");
+}
+
 TEST(Options, InputAfterRefusesWhatItCannotType) {
   const std::string bad = "' is not bytes to type (escapes: \\n \\r \\t \\\\ \\xHH)";
   EXPECT_EQ(usage_error({"--input-after", "a", "\\q", "k.elf"}), "--input-after: '\\q" + bad);

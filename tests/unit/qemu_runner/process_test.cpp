@@ -113,6 +113,37 @@ TEST(Process, InputsAreTypedOnceTheirLinesHaveCome) {
   EXPECT_EQ(lines, (std::vector<std::string>{"first?", "got one", "second?", "got two three"}));
 }
 
+TEST(Process, HeldInputWaitsForItsLinesWhicheverComesFirst) {
+  // "answer?" comes before "other done", so "42" waits for it: the shell
+  // finds no input for a while after "answer?" (had it been typed then, head
+  // would print it and "too early"). "next?" comes after both holds: it is
+  // answered at once. "early" came before any step's line and still counts.
+  std::vector<std::string> lines;
+  Process_options options{.timeout_seconds = 10};
+  options.inputs = {{"answer?", "42\n"}, {"next?", "43\n"}};
+  options.hold_input_until = {"other done", "early"};
+  const auto result = run_process(
+      {"/bin/sh", "-c",
+       "echo early; echo answer?; sleep 0.3; if timeout 0.3 head -n 1; then echo too early; fi; echo other done; "
+       "read a; echo got $a; echo next?; read b; echo got $b"},
+      options, [&](std::string_view line) { lines.emplace_back(line); });
+  const auto* end = std::get_if<Run_end>(&result);
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(end->kind, Run_end::Kind::exited);
+  EXPECT_EQ(lines, (std::vector<std::string>{"early", "answer?", "other done", "got 42", "next?", "got 43"}));
+}
+
+TEST(Process, InputHeldByALineThatNeverComesIsNotTyped) {
+  std::vector<std::string> lines;
+  Process_options options{.timeout_seconds = 1};
+  options.inputs = {{"waiting", "x\n"}};
+  options.hold_input_until = {"never"};
+  const auto result = run_process({"/bin/sh", "-c", "echo waiting; read a; echo got $a"}, options,
+                                  [&](std::string_view line) { lines.emplace_back(line); });
+  EXPECT_EQ(std::get<Run_end>(result).kind, Run_end::Kind::timed_out);
+  EXPECT_EQ(lines, std::vector<std::string>{"waiting"});
+}
+
 TEST(Process, AnInputWhoseLineNeverComesIsNotTyped) {
   std::vector<std::string> lines;
   Process_options options{.timeout_seconds = 1};

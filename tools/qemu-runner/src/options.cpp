@@ -98,6 +98,11 @@ options:
                      guest's serial console (repeatable; in order, each
                      after the one before; BYTES may use \n \r \t \\ and
                      \xHH, e.g. \x1d for Ctrl-])
+  --hold-input-until TEXT
+                     type nothing before a console line containing TEXT
+                     has come (repeatable; an --input-after step whose
+                     line came earlier waits for it): for input that must
+                     not overtake a line printed by another partition
   --icount           deterministic instruction counting
                      (-icount shift=0,sleep=off)
   --qemu PATH        QEMU binary (default qemu-system-aarch64)
@@ -129,7 +134,8 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
     }
     const bool takes_value = argument == "--name" || argument == "--expect" || argument == "--forbid" ||
                              argument == "--smp" || argument == "--memory" || argument == "--timeout" ||
-                             argument == "--qemu" || argument == "--end-after" || argument == "--cpu";
+                             argument == "--qemu" || argument == "--end-after" || argument == "--cpu" ||
+                             argument == "--hold-input-until";
     if (takes_value && !value(text)) return Usage_error{argument + " needs a value"};
     if (argument == "--input-after") {
       std::string bytes;
@@ -167,6 +173,9 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
     } else if (argument == "--end-after") {
       if (text.empty()) return Usage_error{"--end-after needs non-empty text"};
       options.end_after = text;
+    } else if (argument == "--hold-input-until") {
+      if (text.empty()) return Usage_error{"--hold-input-until needs non-empty text"};
+      options.hold_input_until.push_back(text);
     } else if (argument == "--ktest") {
       options.checks.in_image_tests = true;
     } else if (argument == "--icount") {
@@ -181,6 +190,8 @@ std::variant<Options, Usage_error, Help_requested> parse_arguments(const std::ve
       positional.push_back(argument);
     }
   }
+  if (!options.hold_input_until.empty() && options.inputs.empty())
+    return Usage_error{"--hold-input-until holds --input-after steps, and there are none"};
   if (positional.empty()) return Usage_error{"no image given"};
   if (positional.size() > 1) return Usage_error{"more than one image given: '" + positional[1] + "'"};
   options.image = positional[0];

@@ -57,15 +57,17 @@ Run_end end_from_status(int status) {
   return {Run_end::Kind::exited, WEXITSTATUS(status), 0};
 }
 
-// Types Process_options::inputs into the child's stdin as their lines come.
+// Types Process_options::inputs into the child's stdin as their lines come,
+// once every Process_options::hold_input_until line has come too.
 class Typist {
  public:
-  Typist(const std::vector<Input_step>& steps, int fd) : steps_{steps}, fd_{fd} {}
+  Typist(const Process_options& options, int fd) : steps_{options.inputs}, holds_{options.hold_input_until}, fd_{fd} {}
 
   void observe_line(std::string_view line) {
-    while (next_ < steps_.size() && line.find(steps_[next_].after) != std::string_view::npos) {
-      type(steps_[next_++].bytes);
-    }
+    std::erase_if(holds_, [&](const std::string& hold) { return line.find(hold) != std::string_view::npos; });
+    while (due_ < steps_.size() && line.find(steps_[due_].after) != std::string_view::npos) ++due_;
+    if (!holds_.empty()) return;
+    while (typed_ < due_) type(steps_[typed_++].bytes);
   }
 
  private:
@@ -82,8 +84,10 @@ class Typist {
   }
 
   const std::vector<Input_step>& steps_;
+  std::vector<std::string> holds_;  // lines still awaited
   int fd_;
-  size_t next_ = 0;
+  size_t due_ = 0;    // steps whose lines have come, in order
+  size_t typed_ = 0;  // of those, the ones typed
 };
 
 [[noreturn]] void exec_child(const std::vector<std::string>& command, const Process_options& options, pid_t parent,
@@ -142,7 +146,7 @@ std::variant<Run_end, Launch_error> run_process_until(const std::vector<std::str
       if (fd >= 0) close(fd);
     }
   } input_closer{input[0]};
-  Typist typist{options.inputs, input[0]};
+  Typist typist{options, input[0]};
 
   int child_errno = 0;
   const bool exec_failed = read(exec_error[0], &child_errno, sizeof child_errno) == sizeof child_errno;

@@ -26,8 +26,10 @@ int run_qemu(const Options& options, std::string_view tool) {
   }
 
   Judge judge{options.checks};
-  const Process_options process{
-      .inherit_stdin = !options.test_mode(), .timeout_seconds = options.effective_timeout(), .inputs = options.inputs};
+  const Process_options process{.inherit_stdin = !options.test_mode(),
+                                .timeout_seconds = options.effective_timeout(),
+                                .inputs = options.inputs,
+                                .hold_input_until = options.hold_input_until};
   const auto result = run_process_until(command, process, [&](std::string_view line) {
     if (!options.quiet) std::cout << line << std::endl;
     judge.observe_line(line);

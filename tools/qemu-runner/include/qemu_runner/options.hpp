@@ -38,6 +38,9 @@ struct Options {
   // --input-after: bytes typed into the guest's serial console once a line
   // appears, in order (then stdin is not the terminal).
   std::vector<Input_step> inputs;
+  // --hold-input-until: none of `inputs` is typed before lines containing
+  // these have come (at any moment of the run).
+  std::vector<std::string> hold_input_until;
   Checks checks;
 
   // Test mode (judge the run) when anything is to be checked; otherwise run

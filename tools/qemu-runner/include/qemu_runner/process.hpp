@@ -33,6 +33,11 @@ struct Process_options {
   // the steps are typed in order, each once its line has come (after the
   // step before it; one line may trigger several steps in a row).
   std::vector<Input_step> inputs = {};
+  // Nothing is typed before a line containing each of these has come (at
+  // any moment of the run): a step whose line came earlier waits for them.
+  // For input whose effect must not come before another partition's line
+  // that races with the one the input answers.
+  std::vector<std::string> hold_input_until = {};
 };
 
 // Runs `command`, calling `on_line` with each line of its standard output and
