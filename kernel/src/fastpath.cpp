@@ -15,6 +15,7 @@
 #include <kestrel/fastpath.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/irq.hpp>
+#include <kestrel/kernel_lock.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/partition.hpp>
@@ -28,7 +29,7 @@ using abi::Capability_kind;
 // A message the sender may send that arrives whole: it fits in registers,
 // or both threads have IPC buffers for the rest (otherwise the slow path
 // decides what is refused or cut). No kernel label.
-bool arrives_whole(const Thread& sender, const Thread& receiver) {
+[[gnu::always_inline]] inline bool arrives_whole(const Thread& sender, const Thread& receiver) {
   const uint64_t info = sender.context.x[2];
   if (abi::message_label(info) >= abi::kernel_label_base) return false;
   const uint64_t length = abi::message_length(info);
@@ -38,7 +39,7 @@ bool arrives_whole(const Thread& sender, const Thread& receiver) {
 
 // Copies the sender's message (x2-x7, then its IPC buffer) to the receiver,
 // as ipc.cpp's deliver() does: only the message's words.
-void copy_message(const Thread& sender, Thread& receiver, uint64_t badge) {
+[[gnu::always_inline]] inline void copy_message(const Thread& sender, Thread& receiver, uint64_t badge) {
   const arch::Exception_frame& from = sender.context;
   arch::Exception_frame& to = receiver.context;
   const uint64_t info = from.x[2];
@@ -48,15 +49,35 @@ void copy_message(const Thread& sender, Thread& receiver, uint64_t badge) {
   // Rebuilt from label and length, as deliver() does: the bits between
   // them are not passed on, so a receiver cannot tell the paths apart.
   to.x[2] = abi::message_info(abi::message_label(info), length);
-  if (length <= abi::message_register_words) {
-    for (uint64_t i = 0; i < length; ++i) to.x[3 + i] = from.x[3 + i];
-    return;
+  // Unrolled: a loop costs a one-word message (the common case) twice its
+  // copy.
+  static_assert(abi::message_register_words == 5);
+  switch (length) {
+    case 5:
+      to.x[7] = from.x[7];
+      [[fallthrough]];
+    case 4:
+      to.x[6] = from.x[6];
+      [[fallthrough]];
+    case 3:
+      to.x[5] = from.x[5];
+      [[fallthrough]];
+    case 2:
+      to.x[4] = from.x[4];
+      [[fallthrough]];
+    case 1:
+      to.x[3] = from.x[3];
+      [[fallthrough]];
+    case 0:
+      return;
+    default:
+      break;
   }
   for (uint64_t i = 0; i < abi::message_register_words; ++i) to.x[3 + i] = from.x[3 + i];
   for (uint64_t i = abi::message_register_words; i < length; ++i) receiver.ipc_buffer[i] = sender.ipc_buffer[i];
 }
 
-Thread* switch_to(Scheduler& scheduler, Thread& from, Thread& to) {
+[[gnu::always_inline]] inline Thread* switch_to(Scheduler& scheduler, Thread& from, Thread& to) {
   to.state = Thread::State::ready;
   scheduler.set_current(&to);
   arch::switch_native_threads(from, to);
@@ -76,7 +97,7 @@ struct Fastpath_counts {
 };
 [[maybe_unused]] Fastpath_counts taken{};
 
-inline void count_taken([[maybe_unused]] uint64_t& counter) {
+[[gnu::always_inline]] inline void count_taken([[maybe_unused]] uint64_t& counter) {
 #ifdef KESTREL_COUNT_FASTPATHS
   ++counter;
 #endif
@@ -84,7 +105,7 @@ inline void count_taken([[maybe_unused]] uint64_t& counter) {
 
 // A thread that has replied waits on `endpoint` again, as ipc_receive
 // leaves it (reply_recv's receive half).
-void wait_in_receive(Thread& replier, Endpoint& endpoint) {
+[[gnu::always_inline]] inline void wait_in_receive(Thread& replier, Endpoint& endpoint) {
   replier.reply_to = nullptr;
   replier.serving = nullptr;
   replier.waited_for_call = true;
@@ -209,7 +230,12 @@ Thread* fastpath_vm_exit(Thread& vcpu) {
   return vmm;
 }
 
-Thread* fastpath_call(Thread& caller) {
+namespace {
+
+// The two bodies are forced inline into both their callers: the vectors'
+// entries (one prologue for the lock and the path) and the plain functions
+// the host tests call.
+[[gnu::always_inline]] inline Thread* call_body(Thread& caller) {
   const abi::Capability_entry* capability =
       caller.partition().capability(caller.context.x[0], Capability_kind::endpoint, abi::right_send);
   if (capability == nullptr) return nullptr;
@@ -243,7 +269,7 @@ Thread* fastpath_call(Thread& caller) {
   return switch_to(scheduler, caller, *receiver);
 }
 
-Thread* fastpath_reply_recv(Thread& replier) {
+[[gnu::always_inline]] inline Thread* reply_recv_body(Thread& replier) {
   // A receive that also waits on a notification is the slow path's.
   if (replier.context.x[1] != 0) return nullptr;
   Thread* const caller = replier.reply_to;
@@ -273,6 +299,24 @@ Thread* fastpath_reply_recv(Thread& replier) {
   wait_in_receive(replier, *endpoint);
   count_taken(taken.reply_recv);
   return switch_to(scheduler, replier, *caller);
+}
+}  // namespace
+
+Thread* fastpath_call(Thread& caller) { return call_body(caller); }
+Thread* fastpath_reply_recv(Thread& replier) { return reply_recv_body(replier); }
+
+extern "C" Thread* call_fastpath_locked(Thread* caller) {
+  kernel_lock().acquire();
+  Thread* const next = call_body(*caller);
+  kernel_lock().release();
+  return next;
+}
+
+extern "C" Thread* reply_recv_fastpath_locked(Thread* replier) {
+  kernel_lock().acquire();
+  Thread* const next = reply_recv_body(*replier);
+  kernel_lock().release();
+  return next;
 }
 
 Thread* fastpath_send(Thread& sender) {

@@ -4,12 +4,14 @@
 // Exceptions from native threads (EL0) go to generic code, which contains
 // them to the thread; an exception taken at EL2 itself is a kernel bug and
 // panics, unless an in-kernel test claimed it.
+#include <arch/frame_layout.h>
 #include <arch/cpu_state.hpp>
 #include <arch/exception.hpp>
 #include <arch/fp.hpp>
 #include <arch/gic.hpp>
 #include <arch/sysreg.hpp>
 #include <arch/vgic.hpp>
+#include <cstddef>
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/cpu.hpp>
 #include <kestrel/fastpath.hpp>
@@ -172,9 +174,8 @@ Thread* try_interrupt_fastpath(Exception_frame& frame, Vector& vector, Thread& t
   return next;
 }
 
-// `svc #0` from a native thread with call, reply_recv, send or signal in
-// x8, a vCPU's exit, or an interrupt while a native thread ran: the fast
-// path's, if its conditions hold.
+// `svc #0` from a native thread with send or signal in x8, a vCPU's exit, or an interrupt while a native thread ran:
+// the fast path's, if its conditions hold.
 Thread* try_fastpath(Exception_frame& frame, Vector& vector) {
   Thread* const thread = this_cpu_scheduler().current();
   if (thread == nullptr) return nullptr;
@@ -186,11 +187,9 @@ Thread* try_fastpath(Exception_frame& frame, Vector& vector) {
       (Esr_iss::get(frame.esr) & 0xffff) != 0 || thread->is_vcpu()) {
     return thread->is_vcpu() ? try_vm_exit_fastpath(frame, *thread) : nullptr;
   }
-  // The round trip's two calls first, tested one by one: a jump table
-  // costs the call more than it saves the others.
+  // Call and reply_recv come here only when their fast paths, which the
+  // vector tried, declined.
   const auto number = static_cast<abi::Syscall>(frame.x[8]);
-  if (number == abi::Syscall::call) return fastpath_call(*thread);
-  if (number == abi::Syscall::reply_recv) return fastpath_reply_recv(*thread);
   if (number == abi::Syscall::send) return fastpath_send(*thread);
   if (number == abi::Syscall::signal) return fastpath_signal(*thread);
   return nullptr;
@@ -224,6 +223,14 @@ namespace {
 }
 
 }  // namespace
+
+static_assert(ESR_SVC_0 == (static_cast<uint64_t>(Exception_class::svc_aarch64) << 26 | 1u << 25));
+static_assert(SYSCALL_CALL == static_cast<uint64_t>(abi::Syscall::call));
+static_assert(SYSCALL_REPLY_RECV == static_cast<uint64_t>(abi::Syscall::reply_recv));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // Thread is not standard-layout; GCC lays it out plainly
+static_assert(THREAD_CONTEXT == offsetof(Thread, context));
+#pragma GCC diagnostic pop
 
 extern "C" Exception_frame* handle_exception(Exception_frame* frame, uint64_t vector) {
   if (vector < static_cast<uint64_t>(Vector::lower64_sync)) return handle_kernel_exception(frame, vector);

@@ -22,6 +22,8 @@
   stp x0, x1, [sp, #FRAME_X0]
   .if \index == 9
   b guest_irq
+  .elseif \index == 8
+  b thread_sync
   .else
   mov x1, #\index
   .if \index < 8
@@ -40,9 +42,9 @@ exception_vectors:
   vector_entry \index
   .endr
 
-/* Saves x2-x30 and the exception registers into the frame at sp (x0 and x1
- * are saved already; x1 holds the vector index). */
-.macro save_rest
+/* Saves x2-x30, the return state and a native thread's stack and thread
+ * pointers into the frame at sp (x0 and x1 are saved already). */
+.macro save_registers
   stp x2, x3, [sp, #16]
   stp x4, x5, [sp, #32]
   stp x6, x7, [sp, #48]
@@ -61,13 +63,60 @@ exception_vectors:
   mrs x2, elr_el2
   mrs x3, spsr_el2
   stp x2, x3, [sp, #FRAME_ELR]
-  mrs x2, esr_el2
-  mrs x3, far_el2
-  stp x2, x3, [sp, #FRAME_ESR]
   mrs x2, sp_el0
   mrs x3, tpidr_el0
   stp x2, x3, [sp, #FRAME_SP_EL0]
 .endm
+
+/* save_registers, then the syndrome and fault address too (x1 holds the
+ * vector index). */
+.macro save_rest
+  save_registers
+  mrs x2, esr_el2
+  mrs x3, far_el2
+  stp x2, x3, [sp, #FRAME_ESR]
+.endm
+
+/* A synchronous exception from a thread. `svc #0` with call or reply_recv
+ * in x8 (still the thread's own: nothing above changes it) goes straight to
+ * its fast path, which takes the kernel lock itself; the round trip's two
+ * calls skip handle_exception's dispatch and the FAR, which a system call
+ * does not set. The thread is the one whose context the frame is (a vCPU's
+ * svc never reaches EL2). Anything else, and a call or reply_recv the fast
+ * path declines, goes to handle_exception as vector 8. */
+thread_sync:
+  save_registers
+  mrs x2, esr_el2
+  mov x19, sp /* the frame: x19 is saved, and the C++ calls keep it */
+  mrs x3, tpidr_el2 /* this CPU's kernel stack (empty) | its index */
+  and x3, x3, #0xfffffffffffffff0
+  mov sp, x3
+  mov w3, #ESR_SVC_0
+  cmp w2, w3
+  b.ne 2f
+  sub x0, x19, #THREAD_CONTEXT
+  cmp x8, #SYSCALL_CALL
+  b.eq 1f
+  cmp x8, #SYSCALL_REPLY_RECV
+  b.ne 2f
+  bl reply_recv_fastpath_locked
+  cbz x0, 3f
+  add x0, x0, #THREAD_CONTEXT
+  b restore_frame
+1:
+  bl call_fastpath_locked
+  cbz x0, 3f
+  add x0, x0, #THREAD_CONTEXT
+  b restore_frame
+3:
+  mrs x2, esr_el2
+2:
+  mrs x3, far_el2
+  stp x2, x3, [x19, #FRAME_ESR]
+  mov x0, x19
+  mov x1, #8
+  bl handle_exception
+  b restore_frame
 
 /* An IRQ from a thread. With HCR_EL2.TGE clear a vCPU was running, and if
  * the interrupt is its virtual timer's (the only PPI 27 of this CPU is the

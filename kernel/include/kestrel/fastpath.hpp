@@ -28,6 +28,13 @@ namespace kestrel {
 // return the caller as the thread to resume.
 [[nodiscard]] Thread* fastpath_reply_recv(Thread& replier);
 
+// The same two for the exception vectors, which take them without any other
+// dispatch (vectors.S, thread_sync): under the kernel lock, which they
+// release either way. nullptr: the general path's, which takes the lock
+// again.
+extern "C" Thread* call_fastpath_locked(Thread* caller);
+extern "C" Thread* reply_recv_fastpath_locked(Thread* replier);
+
 // `sender` made a send: if its endpoint's receiver waits (a native thread
 // of this CPU, the message arriving whole) and is better than the sender,
 // hand the message over and return the receiver as the thread to resume;
