@@ -8,6 +8,7 @@
 // window, with budget: Scheduler::keeps_accounting) is as good as any. A
 // thread of lower priority is, if no other thread that may run is better
 // (Scheduler::none_better_than, a look at the priorities above it).
+#include <arch/native_switch.hpp>
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/cpu.hpp>
@@ -25,6 +26,15 @@ namespace kestrel {
 namespace {
 
 using abi::Capability_kind;
+
+// The endpoint a capability names and the scheduler of a thread's CPU,
+// without endpoint_object's and cpu_scheduler's clamps (four and three
+// instructions on every fast path): the boot-info reader refused any
+// capability whose object index is out of range (capability_object_invalid)
+// and any thread whose CPU is not one of the platform's (cpu_out_of_range),
+// and neither changes after boot.
+Endpoint& endpoint_named_by(const abi::Capability_entry& capability) { return endpoint_pool[capability.object]; }
+Scheduler& scheduler_of(const Thread& thread) { return cpu_schedulers[thread.cpu()]; }
 
 // A message the sender may send that arrives whole: it fits in registers,
 // or both threads have IPC buffers for the rest (otherwise the slow path
@@ -49,29 +59,21 @@ using abi::Capability_kind;
   // Rebuilt from label and length, as deliver() does: the bits between
   // them are not passed on, so a receiver cannot tell the paths apart.
   to.x[2] = abi::message_info(abi::message_label(info), length);
-  // Unrolled: a loop costs a one-word message (the common case) twice its
-  // copy.
+  // Unrolled, shortest first: a loop, or a switch's jump, costs a one-word
+  // message (the common case) twice its copy.
   static_assert(abi::message_register_words == 5);
-  switch (length) {
-    case 5:
-      to.x[7] = from.x[7];
-      [[fallthrough]];
-    case 4:
-      to.x[6] = from.x[6];
-      [[fallthrough]];
-    case 3:
-      to.x[5] = from.x[5];
-      [[fallthrough]];
-    case 2:
-      to.x[4] = from.x[4];
-      [[fallthrough]];
-    case 1:
-      to.x[3] = from.x[3];
-      [[fallthrough]];
-    case 0:
-      return;
-    default:
-      break;
+  if (length <= abi::message_register_words) {
+    if (length == 0) return;
+    to.x[3] = from.x[3];
+    if (length == 1) return;
+    to.x[4] = from.x[4];
+    if (length == 2) return;
+    to.x[5] = from.x[5];
+    if (length == 3) return;
+    to.x[6] = from.x[6];
+    if (length == 4) return;
+    to.x[7] = from.x[7];
+    return;
   }
   for (uint64_t i = 0; i < abi::message_register_words; ++i) to.x[3 + i] = from.x[3 + i];
   for (uint64_t i = abi::message_register_words; i < length; ++i) receiver.ipc_buffer[i] = sender.ipc_buffer[i];
@@ -144,9 +146,9 @@ Thread* fastpath_answer_exit(Thread& replier, Thread& vcpu) {
   const abi::Capability_entry* capability =
       replier.partition().capability(replier.context.x[0], Capability_kind::endpoint, abi::right_receive);
   if (capability == nullptr) return nullptr;
-  Endpoint& endpoint = endpoint_object(capability->object);
+  Endpoint& endpoint = endpoint_named_by(*capability);
   if (endpoint.has_senders() || (endpoint.receiver != nullptr && endpoint.receiver != &replier)) return nullptr;
-  Scheduler& scheduler = cpu_scheduler(replier.cpu());
+  Scheduler& scheduler = scheduler_of(replier);
   // As for a native caller: still the best choice if nothing woke on this
   // CPU since the exit; otherwise look.
   const bool unchanged = vcpu.call_generation == scheduler.generation;
@@ -209,7 +211,7 @@ Thread* fastpath_vm_exit(Thread& vcpu) {
       vmm->priority() < vcpu.priority() || vcpu.is_passive()) {
     return nullptr;
   }
-  Scheduler& scheduler = cpu_scheduler(vcpu.cpu());
+  Scheduler& scheduler = scheduler_of(vcpu);
   (void)endpoint.take_receiver();  // the receiver checked above
   arch::Exception_frame& to = vmm->context;
   to.x[0] = static_cast<uint64_t>(abi::Status::ok);
@@ -232,20 +234,22 @@ Thread* fastpath_vm_exit(Thread& vcpu) {
 
 namespace {
 
-// The two bodies are forced inline into both their callers: the vectors'
-// entries (one prologue for the lock and the path) and the plain functions
-// the host tests call.
+// The two bodies, forced inline into both their callers: the plain
+// functions (fastpath.hpp, which the host tests call) and the vectors'
+// entries, which add the kernel lock. Neither calls a function on its way
+// (the switch is inline too), so the common case keeps its values in
+// scratch registers, without a prologue that saves a dozen of them.
 [[gnu::always_inline]] inline Thread* call_body(Thread& caller) {
   const abi::Capability_entry* capability =
       caller.partition().capability(caller.context.x[0], Capability_kind::endpoint, abi::right_send);
   if (capability == nullptr) return nullptr;
-  Endpoint& endpoint = endpoint_object(capability->object);
+  Endpoint& endpoint = endpoint_named_by(*capability);
   Thread* const receiver = endpoint.receiver;
   if (receiver == nullptr || receiver->cpu() != caller.cpu() || receiver->is_vcpu() ||
       !arrives_whole(caller, *receiver)) {
     return nullptr;
   }
-  Scheduler& scheduler = cpu_scheduler(caller.cpu());
+  Scheduler& scheduler = scheduler_of(caller);
   // A passive receiver runs on the caller's time once it serves the call:
   // the same budget, the window the caller runs in. A thread with time of
   // its own is checked in full (its donor is itself, whoever it serves). A
@@ -253,13 +257,16 @@ namespace {
   // should one not have, the slow path lends it time.
   const bool donated = receiver->is_passive() && receiver->waited_for_call;
   if (receiver->is_passive() && !donated) return nullptr;
-  if ((!donated && !scheduler.keeps_accounting(caller, *receiver)) ||
-      (receiver->priority() < caller.priority() && !scheduler.none_better_than(*receiver, caller))) {
-    return nullptr;
-  }
+  // A receiver of lower priority may still be the best choice, but finding
+  // out is a look at the ready queues: the slow path's. So is the
+  // accounting of a passive caller (whose donor is found by a walk). Each
+  // would cost the common case a function call, and with it a dozen
+  // registers saved and restored.
+  if (receiver->priority() < caller.priority()) return nullptr;
+  if (!donated && (caller.is_passive() || !scheduler.keeps_accounting_to_donor(caller, receiver))) return nullptr;
+  (void)endpoint.take_receiver();  // the receiver checked above
   receiver->serving = &caller;
   receiver->reply_to = &caller;
-  (void)endpoint.take_receiver();  // the receiver checked above
   copy_message(caller, *receiver, capability->badge);
   caller.sent_badge = capability->badge;
   caller.kernel_message = false;
@@ -279,20 +286,25 @@ namespace {
   const abi::Capability_entry* capability =
       replier.partition().capability(replier.context.x[0], Capability_kind::endpoint, abi::right_receive);
   if (capability == nullptr) return nullptr;
-  Endpoint* const endpoint = &endpoint_object(capability->object);
+  Endpoint* const endpoint = &endpoint_named_by(*capability);
   if (endpoint->has_senders() || (endpoint->receiver != nullptr && endpoint->receiver != &replier)) {
     return nullptr;
   }
-  Scheduler& scheduler = cpu_scheduler(replier.cpu());
+  Scheduler& scheduler = scheduler_of(replier);
   // A passive replier ran on this caller's time: giving it back changes
   // neither budget nor window. Anything else is checked in full.
   const bool returned = replier.serving == caller && replier.is_passive() && !caller->is_passive();
-  if (!returned && !scheduler.keeps_accounting(replier, *caller)) return nullptr;
   // The caller must be the best choice once the replier blocks. It was
   // when it called; if the replier serves that very call and nothing has
   // woken or timed out on this CPU since, it still is. Otherwise look.
   const bool unchanged = replier.serving == caller && caller->call_generation == scheduler.generation;
-  if (caller->priority() < replier.priority() && !unchanged && !scheduler.none_better_than(*caller, replier)) {
+  // As for a call, what would need a look at the ready queues or a donor
+  // walk is the slow path's: a caller of lower priority after something
+  // changed, and the accounting when either is passive but not returning
+  // time lent (otherwise each is its own donor).
+  if (caller->priority() < replier.priority() && !unchanged) return nullptr;
+  if (!returned &&
+      (replier.is_passive() || caller->is_passive() || !scheduler.keeps_accounting_to_donor(replier, caller))) {
     return nullptr;
   }
   copy_message(replier, *caller, 0);
@@ -300,6 +312,7 @@ namespace {
   count_taken(taken.reply_recv);
   return switch_to(scheduler, replier, *caller);
 }
+
 }  // namespace
 
 Thread* fastpath_call(Thread& caller) { return call_body(caller); }
@@ -323,7 +336,7 @@ Thread* fastpath_send(Thread& sender) {
   const abi::Capability_entry* capability =
       sender.partition().capability(sender.context.x[0], Capability_kind::endpoint, abi::right_send);
   if (capability == nullptr) return nullptr;
-  Endpoint& endpoint = endpoint_object(capability->object);
+  Endpoint& endpoint = endpoint_named_by(*capability);
   Thread* const receiver = endpoint.receiver;
   // A native receiver of this CPU that preempts the sender: it is then
   // better than every thread that may run, as the sender was.
@@ -331,7 +344,7 @@ Thread* fastpath_send(Thread& sender) {
       receiver->priority() <= sender.priority() || !arrives_whole(sender, *receiver)) {
     return nullptr;
   }
-  Scheduler& scheduler = cpu_scheduler(sender.cpu());
+  Scheduler& scheduler = scheduler_of(sender);
   // A passive receiver runs on the sender's time (as for a call).
   const Thread* const donor = donor_once_woken(sender, *receiver);
   if (donor == nullptr || !scheduler.keeps_accounting_to_donor(sender, donor)) return nullptr;
@@ -356,7 +369,7 @@ Thread* fastpath_interrupt(Thread& current, uint32_t intid) {
       waiter->is_vcpu() || waiter->is_passive() || waiter->priority() <= current.priority()) {
     return nullptr;
   }
-  Scheduler& scheduler = cpu_scheduler(current.cpu());
+  Scheduler& scheduler = scheduler_of(current);
   if (!scheduler.keeps_accounting_to_donor(current, waiter)) return nullptr;
   waiter->serving = nullptr;
   waiter->context.x[0] = static_cast<uint64_t>(abi::Status::ok);
@@ -378,7 +391,7 @@ Thread* fastpath_signal(Thread& signaller) {
   if (waiter == nullptr || waiter->state != Thread::State::blocked_notification || waiter->is_vcpu()) return nullptr;
   if (waiter->cpu() != signaller.cpu()) return signal_across_cpus(signaller, *waiter, notification, capability->badge);
   if (waiter->priority() <= signaller.priority()) return nullptr;
-  Scheduler& scheduler = cpu_scheduler(signaller.cpu());
+  Scheduler& scheduler = scheduler_of(signaller);
   // A passive waiter runs on the signaller's time once woken.
   const Thread* const donor = donor_once_woken(signaller, *waiter);
   if (donor == nullptr || !scheduler.keeps_accounting_to_donor(signaller, donor)) return nullptr;

@@ -129,11 +129,18 @@ void write_exit_answer(Thread& sender, uint64_t value) {
 Result ipc_call(Thread& caller, arch::Exception_frame& frame, Endpoint& endpoint, uint64_t badge) {
   caller.sent_badge = badge;
   caller.kernel_message = false;
+  // The caller runs, so it is the best choice of its CPU now; while no
+  // thread but the receiver wakes there (the generation stays), it still is
+  // when the receiver answers, and the reply_recv fast path may go straight
+  // back to it (fastpath.cpp, as after a fast call).
+  Scheduler& scheduler = cpu_scheduler(caller.cpu());
   if (Thread* receiver = endpoint.take_receiver(); receiver != nullptr) {
     hand_over(caller, registers_of(caller, frame), *receiver, receiver->context, true);
     make_ready(*receiver);
+    caller.call_generation = scheduler.generation;
     return Result::blocked();
   }
+  caller.call_generation = scheduler.generation;
   queue(caller, endpoint, Thread::State::blocked_call);
   return Result::blocked();
 }

@@ -92,16 +92,6 @@ void load_thread(Thread& thread) {
   instruction_barrier();
 }
 
-void switch_native_threads(const Thread& from, const Thread& to) {
-  switch_fp(from, to);
-  const Partition& partition = to.partition();
-  if (&from.partition() == &partition) return;
-  const uint64_t vttbr =
-      vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
-  // No barrier: the exception return to the thread synchronises the context.
-  asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
-}
-
 void save_thread(Thread& thread) {
   if (!thread.is_vcpu()) return;
   save_vcpu_registers(thread.vcpu_registers);

@@ -95,16 +95,16 @@ thread_sync:
   cmp w2, w3
   b.ne 2f
   sub x0, x19, #THREAD_CONTEXT
-  cmp x8, #SYSCALL_CALL
-  b.eq 1f
   cmp x8, #SYSCALL_REPLY_RECV
+  b.eq 1f
+  cmp x8, #SYSCALL_CALL
   b.ne 2f
-  bl reply_recv_fastpath_locked
+  bl call_fastpath_locked
   cbz x0, 3f
   add x0, x0, #THREAD_CONTEXT
   b restore_frame
 1:
-  bl call_fastpath_locked
+  bl reply_recv_fastpath_locked
   cbz x0, 3f
   add x0, x0, #THREAD_CONTEXT
   b restore_frame

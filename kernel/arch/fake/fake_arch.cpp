@@ -4,6 +4,7 @@
 // CPU state the IPC core's outcome depends on: which thread is loaded,
 // whose stage-2 translation is in force, whether FP/SIMD traps.
 #include <arch/fake_arch.hpp>
+#include <arch/native_switch.hpp>
 #include <kestrel/irq.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/thread.hpp>

@@ -67,10 +67,8 @@ void load_thread(Thread& thread);
 // the CPU idles.
 void save_thread(Thread& thread);
 
-// load_thread for a switch between two native threads: only the stage-2
-// translation changes, and only if they are in different partitions, and
-// whether FP/SIMD traps.
-void switch_native_threads(const Thread& from, const Thread& to);
+// switch_native_threads (load_thread for a switch between two native
+// threads): arch/native_switch.hpp, inline on aarch64 for the fast paths.
 
 // `thread`, which is not running, has just had its saved FP/SIMD state
 // reset: if the registers of its CPU still hold its old values, they are

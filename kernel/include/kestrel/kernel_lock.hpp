@@ -26,8 +26,8 @@ class Kernel_lock final {
     // the read saw); otherwise the load in the loop does.
     const uint64_t before = __atomic_fetch_add(&tickets_.word, next_ticket_one, __ATOMIC_ACQUIRE);
     const auto ticket = static_cast<uint32_t>(before >> 32);
-    if (static_cast<uint32_t>(before) == ticket) return;
-    while (__atomic_load_n(&tickets_.halves.now_serving, __ATOMIC_ACQUIRE) != ticket) arch::spin_wait_hint();
+    if (static_cast<uint32_t>(before) != ticket) [[unlikely]]
+      wait_for(ticket);
   }
 
   void release() {
@@ -40,6 +40,11 @@ class Kernel_lock final {
   }
 
  private:
+  // Out of line: the uncontended path keeps no ticket for the loop.
+  [[gnu::noinline, gnu::cold]] void wait_for(uint32_t ticket) {
+    while (__atomic_load_n(&tickets_.halves.now_serving, __ATOMIC_ACQUIRE) != ticket) arch::spin_wait_hint();
+  }
+
   static constexpr uint64_t next_ticket_one = uint64_t{1} << 32;
   union Tickets {
     uint64_t word;

@@ -115,7 +115,8 @@ class Thread final {
   uint64_t message[6] = {};
   // Its message words 5 and up (a kernel address), or none.
   uint64_t* ipc_buffer = nullptr;
-  // Its CPU's scheduler generation when it last called on the fast path.
+  // Its CPU's scheduler generation when it last called (ipc_call or the
+  // fast path): the reply_recv fast path's proof that it is still the best.
   uint64_t call_generation = 0;
   // In recv with a notification too (x1): the one it also waits on, and
   // the endpoint.
