@@ -46,16 +46,15 @@ Attributes attributes_of(const abi::Region_entry& region) {
   return attributes;
 }
 
-}  // namespace
+// Every partition's IPA size, from boot-info (the image builder picks 39
+// bits, a one-page root, when all fit below 512 GiB). VTCR_EL2 holds it for
+// every partition, so a partition switch writes only VTTBR_EL2.
+unsigned stage2_input_bits = vmsa::Vtcr_el2::max_input_bits;
 
-// A partition's stage-2 tables come from its own slice of the kernel
-// objects area, all built at boot: the image builder counted its pages with
-// this same code (sysimage/src/kernel_memory.cpp), so it never runs short
-// and never takes another partition's.
-bool build_address_space(Partition& partition) {
-  Table_slice memory{partition.table_root, Stage2_regime::root_tables, partition.table_pages,
-                     partition.table_page_count};
-  auto created = Stage2_table<Table_slice>::create(memory);
+template <typename Regime>
+bool build_tables(Partition& partition) {
+  Table_slice memory{partition.table_root, Regime::root_tables, partition.table_pages, partition.table_page_count};
+  auto created = Stage2_table<Table_slice, Regime>::create(memory);
   if (created.status != Map_status::ok) {
     log("partition {}: not started: {}\n", partition.name(), to_string(created.status));
     return false;
@@ -72,6 +71,23 @@ bool build_address_space(Partition& partition) {
   partition.translation_root = table.root().value();
   data_sync_barrier();  // the tables are complete before any walk can use them
   return true;
+}
+
+}  // namespace
+
+bool select_stage2_input_bits(unsigned bits) {
+  if (bits != vmsa::Vtcr_el2::min_input_bits && bits != vmsa::Vtcr_el2::max_input_bits) return false;
+  stage2_input_bits = bits;
+  return true;
+}
+
+// A partition's stage-2 tables come from its own slice of the kernel
+// objects area, all built at boot: the image builder counted its pages with
+// this same code (sysimage/src/kernel_memory.cpp), so it never runs short
+// and never takes another partition's.
+bool build_address_space(Partition& partition) {
+  return stage2_input_bits == Stage2_39_regime::input_bits ? build_tables<Stage2_39_regime>(partition)
+                                                           : build_tables<Stage2_regime>(partition);
 }
 
 uint64_t hcr_for_guests();
@@ -113,7 +129,7 @@ void save_thread(Thread& thread) {
 
 void prepare_native_threads() {
   prepare_cpu_state();
-  asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value));
+  asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value(stage2_input_bits)));
   prepare_fp(current_cpu());
   asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   // No stage-2 entries are cached yet for any VMID, but a firmware or a
