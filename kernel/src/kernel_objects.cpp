@@ -120,13 +120,12 @@ Carve_status carve_kernel_objects(uint8_t* area, uint64_t size, const abi::Kerne
 }
 
 Carve_status take_kernel_table_pages(uint8_t* area, const Boot_info& info, Kernel_table_pages& taken) {
-  const abi::Kernel_objects_layout layout = abi::layout_kernel_objects(kernel_object_sizes, kernel_object_counts(info));
-  if (const Carve_status status = check_area(area, info.kernel_memory()[0].size, layout); status != Carve_status::ok) {
-    return status;
-  }
-  taken.pages = area + layout.kernel_tables.offset;
-  taken.count = layout.kernel_tables.count;
-  for (uint64_t i = 0; i < layout.kernel_tables.bytes(); ++i) taken.pages[i] = 0;
+  // The first pool (abi::layout_kernel_objects), inside the area (boot-info's
+  // reader checks); carving checks the rest of the layout.
+  if (reinterpret_cast<uintptr_t>(area) % abi::kernel_objects_alignment != 0) return Carve_status::misaligned;
+  taken.pages = area;
+  taken.count = info.kernel_memory()[0].kernel_table_pages;
+  for (uint64_t i = 0; i < uint64_t{taken.count} * table_page_size; ++i) taken.pages[i] = 0;
   return Carve_status::ok;
 }
 

@@ -51,10 +51,29 @@ Attributes attributes_of(const abi::Region_entry& region) {
 // every partition, so a partition switch writes only VTTBR_EL2.
 unsigned stage2_input_bits = vmsa::Vtcr_el2::max_input_bits;
 
-template <typename Regime>
-bool build_tables(Partition& partition) {
-  Table_slice memory{partition.table_root, Regime::root_tables, partition.table_pages, partition.table_page_count};
-  auto created = Stage2_table<Table_slice, Regime>::create(memory);
+}  // namespace
+
+bool select_stage2_input_bits(unsigned bits) {
+  if (bits != vmsa::Vtcr_el2::min_input_bits && bits != vmsa::Vtcr_el2::max_input_bits) return false;
+  stage2_input_bits = bits;
+  return true;
+}
+
+// A partition's stage-2 tables come from its own slice of the kernel
+// objects area, all built at boot: the image builder counted its pages with
+// this same code (sysimage/src/kernel_memory.cpp), so it never runs short
+// and never takes another partition's.
+//
+// One walker for both IPA sizes (a second would cost the kernel 1.3 KiB of
+// text): both start at level 1, and the 40-bit walker indexes its root by
+// IPA bits [39:30], which below 512 GiB are the 39-bit root's [38:30]. So
+// with a 39-bit IPA the root is one page, and the walker never reaches the
+// second page it would have, because boot-info's reader refuses a 39-bit
+// system with a region at or above 512 GiB (check_kernel_memory).
+bool build_address_space(Partition& partition) {
+  Table_slice memory{partition.table_root, Stage2_regime::root_tables, partition.table_pages,
+                     partition.table_page_count};
+  auto created = Stage2_table<Table_slice>::create(memory);
   if (created.status != Map_status::ok) {
     log("partition {}: not started: {}\n", partition.name(), to_string(created.status));
     return false;
@@ -71,23 +90,6 @@ bool build_tables(Partition& partition) {
   partition.translation_root = table.root().value();
   data_sync_barrier();  // the tables are complete before any walk can use them
   return true;
-}
-
-}  // namespace
-
-bool select_stage2_input_bits(unsigned bits) {
-  if (bits != vmsa::Vtcr_el2::min_input_bits && bits != vmsa::Vtcr_el2::max_input_bits) return false;
-  stage2_input_bits = bits;
-  return true;
-}
-
-// A partition's stage-2 tables come from its own slice of the kernel
-// objects area, all built at boot: the image builder counted its pages with
-// this same code (sysimage/src/kernel_memory.cpp), so it never runs short
-// and never takes another partition's.
-bool build_address_space(Partition& partition) {
-  return stage2_input_bits == Stage2_39_regime::input_bits ? build_tables<Stage2_39_regime>(partition)
-                                                           : build_tables<Stage2_regime>(partition);
 }
 
 uint64_t hcr_for_guests();

@@ -10,7 +10,6 @@ namespace kestrel {
 // Explicit instantiations compile every member; the linker's --gc-sections
 // drops whatever the kernel does not call.
 template class Page_table<arch::Stage2_regime, Static_table_pool<4>>;
-template class Page_table<arch::Stage2_39_regime, Static_table_pool<4>>;
 template class Page_table<arch::El2_regime, Static_table_pool<4>>;
 
 }  // namespace kestrel
