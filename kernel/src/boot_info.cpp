@@ -601,6 +601,17 @@ Verdict check_kernel_memory(const Boot_info& info) {
   if (area.size == 0) return fail(size_zero, where, 0);
   if (area.base > UINT64_MAX - area.size) return fail(address_overflow, where, 0);
   if (area.table_pages != table_pages || area.reserved != 0) return fail(table_pages_mismatch, where, 0);
+  if ((area.stage2_input_bits != 39 && area.stage2_input_bits != 40) || area.kernel_table_pages == 0 ||
+      uint64_t{area.kernel_table_pages} * 4096 > area.size) {
+    return fail(kernel_memory_malformed, where, 0);
+  }
+  // A 39-bit IPA (one root page) only where every region fits below 512 GiB.
+  constexpr uint64_t ipa_39_limit = uint64_t{1} << 39;
+  for (const Region_entry& region : info.regions()) {
+    if (area.stage2_input_bits == 39 && (region.ipa >= ipa_39_limit || region.size > ipa_39_limit - region.ipa)) {
+      return fail(kernel_memory_malformed, where, 0);
+    }
+  }
   bool in_ram = false;
   for (const Memory_range& ram : info.ram_ranges()) in_ram = in_ram || inside(area.base, area.size, ram.base, ram.size);
   if (!in_ram) return fail(kernel_memory_outside_ram, where, 0);
@@ -730,6 +741,8 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::table_pages_mismatch, "partitions' table pages do not add up to the kernel memory's"},
     {Boot_info_error::kernel_memory_outside_ram, "kernel objects area outside RAM"},
     {Boot_info_error::kernel_memory_overlaps_partition, "kernel objects area overlaps a partition's memory"},
+    {Boot_info_error::kernel_memory_malformed,
+     "kernel memory without kernel table pages, or an IPA size not 39 or 40 bits or too small for a region"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -741,8 +754,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::kernel_memory_overlaps_partition) + 1,
-              "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::kernel_memory_malformed) + 1, "one per error");
 
 }  // namespace
 

@@ -17,6 +17,16 @@ abi::Kernel_object_counts kernel_object_counts(const Boot_info& info) {
   for (const abi::Thread_entry& thread : info.threads()) {
     if (thread.cpu < abi::max_cpus) ++counts.threads_of_cpu[thread.cpu];
   }
+  // CPU 0 boots on a stack in the kernel's .bss; every other CPU the
+  // system runs threads on gets one here, and the rest are never started.
+  for (uint32_t cpu = 1; cpu < counts.cpus && cpu < abi::max_cpus; ++cpu) {
+    counts.stack_of_cpu[cpu] = counts.threads_of_cpu[cpu] != 0;
+  }
+  if (!info.kernel_memory().empty()) {
+    const abi::Kernel_memory_entry& area = info.kernel_memory()[0];
+    counts.kernel_table_pages = area.kernel_table_pages;
+    counts.stage2_root_tables = area.stage2_input_bits > 39 ? 2 : 1;
+  }
   for (const abi::Cpu_plan_entry& plan : info.cpu_plans()) {
     if (plan.cpu >= abi::max_cpus) continue;
     counts.windows_of_cpu[plan.cpu] = plan.window_count;

@@ -3,6 +3,7 @@
 // objects area, and the size table the image builder reads.
 #include <kestrel/kernel_objects.hpp>
 
+#include <arch/frame_layout.h>
 #include <arch/page_table_format.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/irq.hpp>
@@ -25,7 +26,9 @@ constexpr abi::Object_size size_of() {
 }
 
 constexpr uint32_t table_page_size = static_cast<uint32_t>(arch::Stage2_regime::page_size);
-constexpr uint32_t table_root_size = arch::Stage2_regime::root_tables * table_page_size;
+
+// The stacks carved for secondary CPUs (CPU 0's is in .bss, smp.cpp).
+uint8_t* kernel_stacks[abi::max_cpus];
 
 template <typename Object>
 Object* construct(uint8_t* area, const abi::Pool_place& pool, Kernel_object kind) {
@@ -43,7 +46,7 @@ Object* construct(uint8_t* area, const abi::Pool_place& pool, Kernel_object kind
     abi::object_sizes_version,
     abi::kernel_object_count,
     {
-        {table_root_size, table_root_size},  // concatenated root tables: aligned to their size
+        {table_page_size, table_page_size},  // one level-1 table of a root (the layout aligns a root to its size)
         {table_page_size, table_page_size},
         size_of<Thread>(),
         size_of<Partition>(),
@@ -53,16 +56,30 @@ Object* construct(uint8_t* area, const abi::Pool_place& pool, Kernel_object kind
         size_of<Scheduler::Domain_queue>(),
         size_of<uint8_t>(),
         size_of<uint16_t>(),
+        {table_page_size, table_page_size},
+        {KERNEL_STACK_SIZE, 16},
     },
 };
+
+namespace {
+
+Carve_status check_area(uint8_t* area, uint64_t size, const abi::Kernel_objects_layout& layout) {
+  if (!layout.ok) return Carve_status::bad_sizes;
+  if (reinterpret_cast<uintptr_t>(area) % abi::kernel_objects_alignment != 0) return Carve_status::misaligned;
+  if (layout.size != size) return Carve_status::size_mismatch;
+  return Carve_status::ok;
+}
+
+}  // namespace
 
 Carve_status carve_kernel_objects(uint8_t* area, uint64_t size, const abi::Kernel_object_counts& counts,
                                   Span<const abi::Partition_entry> partitions) {
   const abi::Kernel_objects_layout layout = abi::layout_kernel_objects(kernel_object_sizes, counts);
-  if (!layout.ok) return Carve_status::bad_sizes;
-  if (reinterpret_cast<uintptr_t>(area) % abi::kernel_objects_alignment != 0) return Carve_status::misaligned;
-  if (layout.size != size || partitions.size() != counts.partitions) return Carve_status::size_mismatch;
-  for (uint64_t i = 0; i < size; ++i) area[i] = 0;  // table pages must be zero; objects start from zero
+  if (const Carve_status status = check_area(area, size, layout); status != Carve_status::ok) return status;
+  if (partitions.size() != counts.partitions) return Carve_status::size_mismatch;
+  // Table pages must be zero, objects start from zero, and stack depth is
+  // measured as the bytes no longer zero. The kernel's own tables are in use.
+  for (uint64_t i = layout.kernel_tables.offset + layout.kernel_tables.bytes(); i < size; ++i) area[i] = 0;
 
   thread_pool = construct<Thread>(area, layout.threads, Kernel_object::thread);
   thread_count = layout.threads.count;
@@ -79,12 +96,13 @@ Carve_status carve_kernel_objects(uint8_t* area, uint64_t size, const abi::Kerne
   uint64_t next_page = 0;
   for (uint32_t p = 0; p < partitions.size(); ++p) {
     Partition& partition = partition_pool[p];
-    partition.table_root = area + layout.table_roots.offset + uint64_t{p} * table_root_size;
+    partition.table_root = area + layout.table_roots.offset + uint64_t{p} * layout.table_roots.size;
     partition.table_pages = area + layout.table_pages.offset + next_page * table_page_size;
     partition.table_page_count = partitions[p].table_pages;
     next_page += partitions[p].table_pages;
   }
 
+  for (uint8_t*& stack : kernel_stacks) stack = nullptr;
   for (uint32_t cpu = 0; cpu < counts.cpus; ++cpu) {
     const abi::Cpu_pools& pools = layout.cpus[cpu];
     Scheduler::Memory memory{};
@@ -96,9 +114,22 @@ Carve_status carve_kernel_objects(uint8_t* area, uint64_t size, const abi::Kerne
     memory.wakeup_slots = reinterpret_cast<uint16_t*>(area + pools.wakeup_slots.offset);
     memory.heap_capacity = pools.refill_slots.count;
     cpu_scheduler(cpu).give_memory(memory);
+    kernel_stacks[cpu] = pools.stack.count != 0 ? area + pools.stack.offset : nullptr;
   }
   return Carve_status::ok;
 }
+
+Carve_status take_kernel_table_pages(uint8_t* area, const Boot_info& info, Kernel_table_pages& taken) {
+  // The first pool (abi::layout_kernel_objects), inside the area (boot-info's
+  // reader checks); carving checks the rest of the layout.
+  if (reinterpret_cast<uintptr_t>(area) % abi::kernel_objects_alignment != 0) return Carve_status::misaligned;
+  taken.pages = area;
+  taken.count = info.kernel_memory()[0].kernel_table_pages;
+  for (uint64_t i = 0; i < uint64_t{taken.count} * table_page_size; ++i) taken.pages[i] = 0;
+  return Carve_status::ok;
+}
+
+uint8_t* carved_kernel_stack(unsigned cpu) { return cpu < abi::max_cpus ? kernel_stacks[cpu] : nullptr; }
 
 Carve_status carve_kernel_objects(uint8_t* area, const Boot_info& info) {
   const abi::Kernel_memory_entry& entry = info.kernel_memory()[0];

@@ -44,28 +44,69 @@ const uint8_t* find_boot_info(size_t& size) {
   return reinterpret_cast<const uint8_t*>(address);
 }
 
-// Carves every object pool from the kernel objects area boot-info names,
-// which must lie after the boot-info blob (and its signature: any bytes
-// after the blob up to the area are the image's, not the kernel's).
-bool carve_objects(const Boot_info& info, const uint8_t* blob, size_t size) {
+// The kernel objects area boot-info names, which must lie after the
+// boot-info blob (and its signature: any bytes after the blob up to the
+// area are the image's, not the kernel's); nullptr if there is none.
+uint8_t* kernel_objects_area(const Boot_info& info, const uint8_t* blob, size_t size) {
   if (info.kernel_memory().empty()) {
     log("boot: boot-info names no kernel objects area: boot an image made by kestrel-image to run partitions\n");
-    return false;
+    return nullptr;
   }
   const abi::Kernel_memory_entry& area = info.kernel_memory()[0];
   const uint64_t signature_end =
       ((reinterpret_cast<uint64_t>(blob) + size + 7) & ~uint64_t{7}) + sizeof(abi::Boot_info_signature);
   if (area.base < signature_end) {
     log("boot: the kernel objects area at {:#x} overlaps the kernel or boot-info\n", area.base);
+    return nullptr;
+  }
+  return reinterpret_cast<uint8_t*>(area.base);
+}
+
+// Turns the kernel's MMU on, its tables in the area's first pages: exactly
+// as many as the image builder counted, or the builder and this kernel
+// disagree about the map, and nothing runs.
+bool enable_mmu(const Boot_info& info, uint8_t* area) {
+  Kernel_table_pages tables;
+  if (const Carve_status status = take_kernel_table_pages(area, info, tables); status != Carve_status::ok) {
+    log("boot: kernel objects not created: {} ({:#x} bytes at {:#x})\n", to_string(status),
+        info.kernel_memory()[0].size, reinterpret_cast<uint64_t>(area));
     return false;
   }
-  const Carve_status status = carve_kernel_objects(reinterpret_cast<uint8_t*>(area.base), info);
-  if (status != Carve_status::ok) {
-    log("boot: kernel objects not created: {} ({:#x} bytes at {:#x})\n", to_string(status), area.size, area.base);
+  const uint32_t used = arch::enable_kernel_mmu(info.ram_ranges(), info.pristine(), tables.pages, tables.count);
+  if (used == 0) {
+    log("boot: the EL2 MMU could not be turned on, so no partition will run\n");
     return false;
   }
-  log("boot: kernel objects: {:#x} bytes at {:#x}\n", area.size, area.base);
+  if (used != tables.count) {
+    log("boot: the kernel's map took {} table pages, but the image reserved {}; no partition will run\n", used,
+        tables.count);
+    return false;
+  }
+  log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable ({} table pages)\n",
+      used);
   return true;
+}
+
+// Carves every object pool from the kernel objects area.
+bool carve_objects(const Boot_info& info, uint8_t* area) {
+  const Carve_status status = carve_kernel_objects(area, info);
+  if (status != Carve_status::ok) {
+    log("boot: kernel objects not created: {} ({:#x} bytes at {:#x})\n", to_string(status),
+        info.kernel_memory()[0].size, reinterpret_cast<uint64_t>(area));
+    return false;
+  }
+  log("boot: kernel objects: {:#x} bytes at {:#x}\n", info.kernel_memory()[0].size, reinterpret_cast<uint64_t>(area));
+  if (!arch::select_stage2_input_bits(info.kernel_memory()[0].stage2_input_bits)) return false;
+  return true;
+}
+
+// Starts the CPUs the system runs threads on, each on its carved stack.
+unsigned start_cpus() {
+  uint8_t* stacks[abi::max_cpus];
+  for (unsigned cpu = 0; cpu < abi::max_cpus; ++cpu) stacks[cpu] = carved_kernel_stack(cpu);
+  const unsigned online = arch::start_secondary_cpus(Span<uint8_t* const>{stacks, abi::max_cpus});
+  log("smp: {} {} online: the CPUs the system runs threads on\n", online, online == 1 ? "CPU" : "CPUs");
+  return online;
 }
 
 // The boot figure (docs/benchmarks.md, "Boot"): counter ticks spent in
@@ -203,8 +244,8 @@ extern "C" [[noreturn]] void kernel_main() {
     panic("Kestrel must be entered at EL2 (hypervisor mode), not EL{}", el);
   }
   const auto psci = arch::psci_version();
-  const unsigned cpus = arch::start_secondary_cpus();
-  log("smp: PSCI {}.{}, {} {} online\n", psci.major, psci.minor, cpus, cpus == 1 ? "CPU" : "CPUs");
+  const unsigned present = arch::present_cpus();
+  log("smp: PSCI {}.{}, {} {} present\n", psci.major, psci.minor, present, present == 1 ? "CPU" : "CPUs");
   log("boot: SHA-256 {}\n", arch::select_sha256_blocks() ? "with the Armv8 SHA-2 instructions"
                                                          : "in portable code (the CPU has no SHA-2 instructions)");
 
@@ -221,10 +262,9 @@ extern "C" [[noreturn]] void kernel_main() {
       // cacheable, like the stage-2 tables about to be written. The kernel
       // lock needs it too (exclusive access works on Normal memory only).
       keep_boot_info_for_restarts(blob, size);
-      if (!arch::enable_kernel_mmu(info.ram_ranges(), info.pristine())) {
-        log("boot: the EL2 MMU could not be turned on, so no partition will run\n");
-      } else if (carve_objects(info, blob, size)) {
-        log("boot: EL2 MMU on: kernel text r-x, read-only data r--, data rw-, RAM rw- never executable\n");
+      uint8_t* const area = kernel_objects_area(info, blob, size);
+      if (area != nullptr && enable_mmu(info, area) && carve_objects(info, area)) {
+        const unsigned cpus = start_cpus();
         const unsigned verified = verify_partitions(info);
         log("boot: {} of {} partitions verified\n", verified, info.partitions().size());
         give_guests_their_seeds(info);

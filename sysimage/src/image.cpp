@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <arch/page_table_format.hpp>
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/kernel_objects.hpp>
 #include <kestrel/policy/stages.hpp>
@@ -173,13 +174,12 @@ class Layout {
         report.bss += segment.memory_size - file_bytes;
       }
     }
-    // Two parts of .bss by their symbols: the CPUs' stacks, and the pool of
-    // the kernel's own (EL2 stage 1) page tables, in an unnamed namespace.
+    // The boot CPU's stack is part of .bss, by its symbol (smp.cpp).
     for (const auto& [name, size] : kernel.object_sizes) {
-      if (name == "kernel_cpu_stacks") report.stacks += size;
-      if (name.find("kernel_table_pool") != std::string::npos) report.kernel_tables += size;
+      if (name == "kernel_boot_stack") report.boot_stack += size;
     }
-    report.bss -= std::min(report.bss, report.stacks + report.kernel_tables);
+    report.bss -= std::min(report.bss, report.boot_stack);
+    kernel_image_ = kernel;
   }
 
   // Each partition's stage-2 table pages and the kernel objects area for
@@ -196,8 +196,16 @@ class Layout {
     const Boot_info& info = read.info();
     policy::Kernel_memory_plan plan;
     abi::Kernel_object_counts counts = kernel_object_counts(info);
+    const auto kernel_tables = kernel_table_pages(kernel_image_, info.ram_ranges(), info.pristine());
+    if (!kernel_tables) {
+      error("the kernel's own map of itself, RAM and devices cannot be built (a kernel of another layout?)");
+      return std::nullopt;
+    }
+    counts.kernel_table_pages = *kernel_tables;
+    const unsigned ipa_bits = stage2_input_bits(info.regions());
+    counts.stage2_root_tables = ipa_bits > arch::Stage2_39_regime::input_bits ? 2 : 1;
     for (const abi::Partition_entry& partition : info.partitions()) {
-      const auto pages = stage2_table_pages(info.regions_of(partition));
+      const auto pages = stage2_table_pages(info.regions_of(partition), ipa_bits);
       if (!pages) {
         error("partition \"" + std::string(info.name(partition.name)) + "\": its regions cannot be mapped at stage 2");
         return std::nullopt;
@@ -208,6 +216,8 @@ class Layout {
     const abi::Kernel_objects_layout layout = abi::layout_kernel_objects(*object_sizes_, counts);
     plan.area.size = layout.size;
     plan.area.table_pages = counts.table_pages;
+    plan.area.kernel_table_pages = counts.kernel_table_pages;
+    plan.area.stage2_input_bits = ipa_bits;
     image_.kernel_memory.objects = layout;
     return plan;
   }
@@ -371,6 +381,7 @@ class Layout {
   Image_result& result_;
   System_image image_;
   std::optional<abi::Object_sizes> object_sizes_;  // the kernel's
+  Elf_image kernel_image_;                         // its segments bound its own map
   // Where each VM's device tree holds its seed placeholders (in partition
   // order, as the VMs are placed).
   std::vector<abi::Guest_seed_entry> guest_seeds_;

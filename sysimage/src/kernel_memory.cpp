@@ -3,9 +3,11 @@
 // partition's stage-2 table pages counted by building its tables on the host.
 #include "kernel_memory.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
+#include <arch/kernel_map.hpp>
 #include <arch/page_table_format.hpp>
 #include <kestrel/page_table.hpp>
 
@@ -60,9 +62,20 @@ std::optional<abi::Object_sizes> kernel_object_sizes_of(const Elf_image& kernel,
   return sizes;
 }
 
-std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions) {
+unsigned stage2_input_bits(Span<const abi::Region_entry> regions) {
+  constexpr uint64_t limit = uint64_t{1} << arch::Stage2_39_regime::input_bits;
+  for (const abi::Region_entry& region : regions) {
+    if (region.ipa >= limit || region.size > limit - region.ipa) return arch::Stage2_regime::input_bits;
+  }
+  return arch::Stage2_39_regime::input_bits;
+}
+
+namespace {
+
+template <typename Regime>
+std::optional<uint32_t> count_stage2_pages(Span<const abi::Region_entry> regions) {
   Counting_table_memory memory;
-  auto created = arch::Stage2_table<Counting_table_memory>::create(memory);
+  auto created = arch::Stage2_table<Counting_table_memory, Regime>::create(memory);
   if (created.status != Map_status::ok) return std::nullopt;
   // Only where tables and blocks go matters for the count, not the
   // attributes: any valid ones do.
@@ -70,7 +83,37 @@ std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions
   for (const abi::Region_entry& region : regions) {
     if (created.table.map(Ipa{region.ipa}, Paddr{region.pa}, region.size, any) != Map_status::ok) return std::nullopt;
   }
-  return static_cast<uint32_t>(memory.pages() - arch::Stage2_regime::root_tables);
+  return static_cast<uint32_t>(memory.pages() - Regime::root_tables);
+}
+
+}  // namespace
+
+std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions, unsigned input_bits) {
+  return input_bits == arch::Stage2_39_regime::input_bits ? count_stage2_pages<arch::Stage2_39_regime>(regions)
+                                                          : count_stage2_pages<arch::Stage2_regime>(regions);
+}
+
+std::optional<uint32_t> kernel_table_pages(const Elf_image& kernel, Span<const abi::Memory_range> ram,
+                                           Span<const abi::Pristine_entry> pristine) {
+  // The linker script's bounds: text, read-only data and data+.bss each
+  // start their own segment on a page, and the image ends on one. (A kernel
+  // of fewer segments maps the rest read-write; the kernel checks at boot
+  // that its map took exactly the pages counted here.)
+  if (kernel.segments.empty()) return std::nullopt;
+  constexpr uint64_t page = arch::vmsa::page_size;
+  auto page_end = [&](const Elf_segment& segment) {
+    return (segment.physical_address + segment.memory_size + page - 1) & ~(page - 1);
+  };
+  const auto& segments = kernel.segments;
+  const uint64_t text_end = segments.size() > 1 ? segments[1].physical_address : page_end(segments[0]);
+  const uint64_t rodata_end = segments.size() > 2 ? segments[2].physical_address : text_end;
+  const arch::Kernel_image_bounds image{segments[0].physical_address, text_end, rodata_end,
+                                        std::max(rodata_end, page_end(segments.back()))};
+  Counting_table_memory memory;
+  auto created = arch::Kernel_table<Counting_table_memory>::create(memory);
+  if (created.status != Map_status::ok) return std::nullopt;
+  if (!arch::map_kernel(created.table, image, ram, pristine).ok()) return std::nullopt;
+  return static_cast<uint32_t>(memory.pages());
 }
 
 }  // namespace kestrel::sysimage

@@ -100,9 +100,18 @@ void kernel_memory_report(std::ostringstream& out, const Kernel_memory_report& m
   memory_line(out, "text", memory.text);
   memory_line(out, "read-only data", memory.read_only_data);
   memory_line(out, "data", memory.data);
-  memory_line(out, "bss", memory.bss, "without the stacks and the kernel's tables");
-  memory_line(out, "stacks", memory.stacks, "every CPU the kernel supports");
-  memory_line(out, "kernel tables", memory.kernel_tables, "the kernel's own map (EL2 stage 1)");
+  memory_line(out, "bss", memory.bss, "without the boot CPU's stack");
+  uint64_t carved_stacks = 0;
+  uint32_t carved_stack_count = 0;
+  for (const abi::Cpu_pools& cpu : objects.cpus) {
+    carved_stacks += cpu.stack.bytes();
+    carved_stack_count += cpu.stack.count;
+  }
+  memory_line(
+      out, "stacks", memory.boot_stack + carved_stacks,
+      "CPU 0's in .bss + " + std::to_string(carved_stack_count) + " carved: the CPUs the system runs threads on");
+  memory_line(out, "kernel tables", objects.kernel_tables.bytes(),
+              times(objects.kernel_tables) + ": the kernel's own map (EL2 stage 1)");
   memory_line(out, "threads", objects.threads.bytes(), times(objects.threads));
   memory_line(out, "partitions", objects.partitions.bytes(), times(objects.partitions));
   memory_line(out, "endpoints", objects.endpoints.bytes(), times(objects.endpoints));
@@ -113,11 +122,13 @@ void kernel_memory_report(std::ostringstream& out, const Kernel_memory_report& m
     scheduler += cpu.domains.bytes() + cpu.domain_map.bytes() + cpu.refill_slots.bytes() + cpu.wakeup_slots.bytes();
   }
   memory_line(out, "schedulers", scheduler, "ready queues, domain maps, timer heaps");
+  const uint32_t root_bytes = objects.table_roots.size;
   memory_line(out, "stage-2 tables", objects.table_roots.bytes() + objects.table_pages.bytes(),
-              times(objects.table_roots) + " roots + " + times(objects.table_pages) + " pages");
-  uint64_t counted = objects.threads.bytes() + objects.partitions.bytes() + objects.endpoints.bytes() +
-                     objects.notifications.bytes() + objects.irqs.bytes() + scheduler + objects.table_roots.bytes() +
-                     objects.table_pages.bytes();
+              times(objects.table_roots) + " roots (" + (root_bytes > 4096 ? "40" : "39") + "-bit IPA) + " +
+                  times(objects.table_pages) + " pages");
+  uint64_t counted = carved_stacks + objects.kernel_tables.bytes() + objects.threads.bytes() +
+                     objects.partitions.bytes() + objects.endpoints.bytes() + objects.notifications.bytes() +
+                     objects.irqs.bytes() + scheduler + objects.table_roots.bytes() + objects.table_pages.bytes();
   memory_line(out, "alignment", objects.size - counted, "padding between pools");
   char kib[32];
   std::snprintf(kib, sizeof kib, "%.1f KiB", static_cast<double>(memory.total()) / 1024);

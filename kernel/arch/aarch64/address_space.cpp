@@ -46,12 +46,30 @@ Attributes attributes_of(const abi::Region_entry& region) {
   return attributes;
 }
 
+// Every partition's IPA size, from boot-info (the image builder picks 39
+// bits, a one-page root, when all fit below 512 GiB). VTCR_EL2 holds it for
+// every partition, so a partition switch writes only VTTBR_EL2.
+unsigned stage2_input_bits = vmsa::Vtcr_el2::max_input_bits;
+
 }  // namespace
+
+bool select_stage2_input_bits(unsigned bits) {
+  if (bits != vmsa::Vtcr_el2::min_input_bits && bits != vmsa::Vtcr_el2::max_input_bits) return false;
+  stage2_input_bits = bits;
+  return true;
+}
 
 // A partition's stage-2 tables come from its own slice of the kernel
 // objects area, all built at boot: the image builder counted its pages with
 // this same code (sysimage/src/kernel_memory.cpp), so it never runs short
 // and never takes another partition's.
+//
+// One walker for both IPA sizes (a second would cost the kernel 1.3 KiB of
+// text): both start at level 1, and the 40-bit walker indexes its root by
+// IPA bits [39:30], which below 512 GiB are the 39-bit root's [38:30]. So
+// with a 39-bit IPA the root is one page, and the walker never reaches the
+// second page it would have, because boot-info's reader refuses a 39-bit
+// system with a region at or above 512 GiB (check_kernel_memory).
 bool build_address_space(Partition& partition) {
   Table_slice memory{partition.table_root, Stage2_regime::root_tables, partition.table_pages,
                      partition.table_page_count};
@@ -103,7 +121,7 @@ void save_thread(Thread& thread) {
 
 void prepare_native_threads() {
   prepare_cpu_state();
-  asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value));
+  asm volatile("msr vtcr_el2, %0" : : "r"(vmsa::Vtcr_el2::value(stage2_input_bits)));
   prepare_fp(current_cpu());
   asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   // No stage-2 entries are cached yet for any VMID, but a firmware or a

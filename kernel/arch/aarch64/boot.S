@@ -19,34 +19,34 @@ _start:
   str xzr, [x1], #8
   b 1b
 2:
-  mov x0, #0 /* the boot CPU uses stack slot 0 */
+  /* The boot CPU is CPU 0, on the stack in .bss (smp.cpp). */
+  adrp x0, kernel_boot_stack
+  add x0, x0, :lo12:kernel_boot_stack
+  add x0, x0, #KERNEL_STACK_SIZE
   bl set_stack_and_vectors
   bl kernel_main
   b park
 
-/* Entered through PSCI CPU_ON with x0 = CPU index (the context id). */
+/* Entered through PSCI CPU_ON with x0 = the context id: the top of the
+ * CPU's stack, carved by the boot CPU, with its index in the low four
+ * bits (smp.cpp). */
 .global secondary_entry
 secondary_entry:
   msr daifset, #0xf
   mov x19, x0
   bl set_stack_and_vectors
-  mov x0, x19
+  and x0, x19, #0xf
   bl secondary_main
   b park
 
-/* sp = top of the stack of CPU x0; TPIDR_EL2 = the same with the CPU's index
- * in its low four bits (the top is 16-byte aligned): the vectors find the
- * kernel stack there, current_cpu() the index. VBAR_EL2 = exception_vectors.
- * Uses x0-x2 and returns through x30 without touching the (old) stack. */
+/* x0 = the top of this CPU's stack (16-byte aligned) | its index. sp = the
+ * top; TPIDR_EL2 = x0: the vectors find the kernel stack there,
+ * current_cpu() the index. VBAR_EL2 = exception_vectors. Uses x0-x1 and
+ * returns through x30 without touching the (old) stack. */
 set_stack_and_vectors:
-  adrp x1, kernel_cpu_stacks
-  add x1, x1, :lo12:kernel_cpu_stacks
-  mov x2, #KERNEL_STACK_SIZE
-  madd x1, x0, x2, x1
-  add sp, x1, x2
-  mov x1, sp
-  orr x1, x1, x0
-  msr tpidr_el2, x1
+  and x1, x0, #~0xf
+  mov sp, x1
+  msr tpidr_el2, x0
   adrp x1, exception_vectors
   add x1, x1, :lo12:exception_vectors
   msr vbar_el2, x1

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Kernel MMU: the kernel's own EL2 stage-1 translation, an identity map that
-// is W^X: text read-execute, read-only data read-only, data and .bss
-// read-write, RAM read-write and never executable, the console UART as
-// device memory. Anything unmapped faults, which catches wild kernel
-// pointers.
+// Kernel MMU: turns on the kernel's own EL2 stage-1 translation (what it
+// maps: arch/kernel_map.hpp). Anything unmapped faults, which catches wild
+// kernel pointers. The tables are pages of the kernel objects area, as many
+// as the image builder counted with the same code.
+#include <arch/kernel_map.hpp>
 #include <arch/page_table_format.hpp>
 #include <arch/sysreg.hpp>
-#include <board/board.hpp>
 #include <kestrel/arch.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/table_pool.hpp>
@@ -15,12 +14,6 @@ extern "C" char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
 namespace kestrel::arch {
 namespace {
-
-// The identity map of 1 GiB of RAM around the kernel with 4 KiB pages at its
-// edges needs a root, a level-2 table and two level-3 tables; room to spare
-// for a few more RAM ranges.
-constexpr size_t kernel_table_pages = 16;
-Static_table_pool<kernel_table_pages> kernel_table_pool;
 
 // SCTLR_EL2 (non-VHE): RES1 bits, then M (MMU), C (data cache), SA (stack
 // alignment check), I (instruction cache) and WXN (writable means never
@@ -36,7 +29,9 @@ constexpr uint64_t sctlr_el2_mmu_on =
 
 uint64_t address_of(const char* symbol) { return reinterpret_cast<uint64_t>(symbol); }
 
-using Kernel_translation = Kernel_table<Static_table_pool<kernel_table_pages>>;
+// The root first (one page: stage 1 cannot concatenate), then single pages.
+using Kernel_translation = Kernel_table<Table_slice>;
+static_assert(El2_regime::root_tables == 1);
 
 // The root of the kernel's translation, shared by every CPU.
 uint64_t kernel_translation_root = 0;
@@ -51,76 +46,36 @@ void turn_mmu_on() {
   asm volatile("msr sctlr_el2, %0\n isb" : : "r"(sctlr_el2_mmu_on) : "memory");
 }
 
-bool map(Kernel_translation& table, uint64_t base, uint64_t end, Attributes attributes, const char* what) {
-  if (end <= base) return true;
-  const Map_status status = table.map(Vaddr{base}, Paddr{base}, end - base, attributes);
-  if (status != Map_status::ok) {
-    log("boot: cannot map {} [{:#x}, {:#x}): {}\n", what, base, end, to_string(status));
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
-bool enable_kernel_mmu(Span<const abi::Memory_range> ram, Span<const abi::Pristine_entry> pristine) {
-  auto created = Kernel_translation::create(kernel_table_pool);
-  if (created.status != Map_status::ok) return false;
-  auto& table = created.table;
-  const uint64_t start = address_of(__kernel_start);
-  const uint64_t end = address_of(__kernel_end);
-  constexpr Attributes text{Access::read_only, true, Memory_type::normal_write_back};
-  constexpr Attributes read_only{Access::read_only, false, Memory_type::normal_write_back};
-  constexpr Attributes read_write{Access::read_write, false, Memory_type::normal_write_back};
-  constexpr Attributes device{Access::read_write, false, Memory_type::device_ngnre};
-  bool ok = map(table, start, address_of(__text_end), text, "kernel text") &&
-            map(table, address_of(__text_end), address_of(__rodata_end), read_only, "kernel read-only data") &&
-            map(table, address_of(__rodata_end), end, read_write, "kernel data") &&
-            map(table, board::uart_base, board::uart_base + 0x1000, device, "the console UART") &&
-            map(table, board::gic_distributor_base, board::gic_distributor_base + board::gic_distributor_size, device,
-                "the GIC distributor") &&
-            map(table, board::gic_redistributor_base,
-                board::gic_redistributor_base + board::max_cpus * board::gic_redistributor_stride, device,
-                "the GIC redistributors");
-  // The rest of RAM: boot-info, partitions' memory (the kernel reads their
-  // buffers), never executable; the VMs' pristine copies read-only, so that
-  // no kernel bug can change what a VM restarts from.
-  for (const abi::Memory_range& range : ram) {
-    const uint64_t range_end = range.base + range.size;
-    uint64_t next = range.base;  // mapped up to here
-    auto map_hole = [&](uint64_t hole_begin, uint64_t hole_end, bool is_kernel) {
-      if (hole_end <= next || hole_begin >= range_end) return;
-      ok = ok && map(table, next, hole_begin, read_write, "RAM");
-      if (!is_kernel) ok = ok && map(table, hole_begin, hole_end, read_only, "a pristine copy");
-      next = hole_end;
-    };
-    bool kernel_done = false;
-    // Sorted and page-aligned (boot-info's reader checks); adjacent copies
-    // are mapped as one range, so only the ends need 4 KiB pages.
-    for (uint32_t i = 0; i < pristine.size();) {
-      const uint64_t begin = pristine[i].pa;
-      uint64_t hole_end = (begin + pristine[i].size + 0xfff) & ~uint64_t{0xfff};
-      for (++i; i < pristine.size() && pristine[i].pa == hole_end; ++i) {
-        hole_end = (pristine[i].pa + pristine[i].size + 0xfff) & ~uint64_t{0xfff};
-      }
-      if (!kernel_done && start < begin) {
-        map_hole(start, end, true);
-        kernel_done = true;
-      }
-      map_hole(begin, hole_end, false);
-    }
-    if (!kernel_done) map_hole(start, end, true);
-    if (next < range_end) ok = ok && map(table, next, range_end, read_write, "RAM");
+uint32_t enable_kernel_mmu(Span<const abi::Memory_range> ram, Span<const abi::Pristine_entry> pristine,
+                           uint8_t* table_pages, uint32_t page_count) {
+  if (page_count == 0) {
+    log("boot: no pages for the kernel's own tables\n");
+    return 0;
   }
-  if (!ok) return false;
-
+  Table_slice memory{table_pages, 1, table_pages + vmsa::page_size, page_count - 1};
+  auto created = Kernel_translation::create(memory);
+  if (created.status != Map_status::ok) return 0;
+  const Kernel_image_bounds image{address_of(__kernel_start), address_of(__text_end), address_of(__rodata_end),
+                                  address_of(__kernel_end)};
+  const Kernel_map_result mapped = map_kernel(created.table, image, ram, pristine);
+  if (!mapped.ok()) {
+    log("boot: cannot map {} [{:#x}, {:#x}): {} ({} table pages)\n", mapped.what, mapped.base, mapped.end,
+        to_string(mapped.status), page_count);
+    return 0;
+  }
   // Written while this CPU's MMU (and so its data cache) is still off, so
   // secondary CPUs, whose MMUs are off too, read the value from memory.
-  kernel_translation_root = table.root().value();
+  kernel_translation_root = created.table.root().value();
   turn_mmu_on();
-  return true;
+  return static_cast<uint32_t>(page_count - memory.free_pages());
 }
 
-void enable_kernel_mmu_this_cpu() { turn_mmu_on(); }
+// A secondary CPU's, before it checks in: the same tables, if the boot CPU
+// has built them (the in-kernel tests start CPUs without).
+void enable_kernel_mmu_this_cpu() {
+  if (kernel_translation_root != 0) turn_mmu_on();
+}
 
 }  // namespace kestrel::arch

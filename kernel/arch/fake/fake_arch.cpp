@@ -38,7 +38,9 @@ using fake::machine;
 
 unsigned current_exception_level() { return 2; }
 
-unsigned start_secondary_cpus() {
+unsigned present_cpus() { return abi::max_cpus; }
+
+unsigned start_secondary_cpus(Span<uint8_t* const>) {
   unsigned online = 0;
   for (const fake::Cpu& cpu : machine.cpus) online += cpu.online ? 1 : 0;
   return online;
@@ -48,7 +50,12 @@ bool cpu_is_online(unsigned cpu) { return cpu < abi::max_cpus && machine.cpus[cp
 
 Psci_version psci_version() { return {1, 1}; }
 
-bool enable_kernel_mmu(Span<const abi::Memory_range>, Span<const abi::Pristine_entry>) { return true; }
+uint32_t enable_kernel_mmu(Span<const abi::Memory_range>, Span<const abi::Pristine_entry>, uint8_t*,
+                           uint32_t page_count) {
+  return page_count;
+}
+
+bool select_stage2_input_bits(unsigned bits) { return bits == 39 || bits == 40; }
 
 void clean_data_cache_to_poc(uint64_t pa, uint64_t) { machine.cleaned_to_poc.push_back(pa); }
 

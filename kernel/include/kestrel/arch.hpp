@@ -21,9 +21,15 @@ unsigned current_exception_level();
 // entry).
 inline unsigned current_cpu();
 
-// Starts every CPU the firmware reports and waits until each has checked in;
-// returns how many CPUs (including the boot CPU) are online.
-unsigned start_secondary_cpus();
+// How many CPUs the firmware reports (the boot CPU included).
+unsigned present_cpus();
+
+// Starts each secondary CPU with a stack in `stacks` (by CPU index,
+// kernel_stack_size() zeroed bytes each; nullptr: the CPU stays off) that
+// the firmware reports, and waits until each has checked in; returns how
+// many CPUs (including the boot CPU) are online. Called once the kernel's
+// MMU is on, so that the new CPUs turn theirs on before they check in.
+unsigned start_secondary_cpus(Span<uint8_t* const> stacks);
 
 // True once CPU `cpu` has checked in.
 bool cpu_is_online(unsigned cpu);
@@ -37,9 +43,12 @@ Psci_version psci_version();
 
 // Turns on the kernel's own MMU: a W^X identity map of the kernel image,
 // the given RAM (read-write, never executable; the pages of the VMs'
-// pristine copies read-only) and the console. False (after a
-// log line) if it cannot be built; the MMU then stays off.
-[[nodiscard]] bool enable_kernel_mmu(Span<const abi::Memory_range> ram, Span<const abi::Pristine_entry> read_only);
+// pristine copies read-only) and the console, in tables from the
+// `page_count` zeroed, page-aligned pages at `table_pages`. Returns how many
+// it took; 0 (after a log line) if the map cannot be built, and the MMU
+// then stays off.
+[[nodiscard]] uint32_t enable_kernel_mmu(Span<const abi::Memory_range> ram, Span<const abi::Pristine_entry> read_only,
+                                         uint8_t* table_pages, uint32_t page_count);
 
 // vm_restart (guest_memory.cpp): writes the kernel made to [pa, pa + size)
 // through its cacheable map reach memory, where a guest whose MMU and
@@ -54,6 +63,10 @@ void forget_guest_translations(const Partition& vm);
 // its root in the partition. False (after a log line) if the kernel's
 // page-table memory is exhausted.
 [[nodiscard]] bool build_address_space(Partition& partition);
+
+// Every partition's IPA size, 39 or 40 bits (boot-info's kernel memory
+// entry), before the first build_address_space; false for another.
+[[nodiscard]] bool select_stage2_input_bits(unsigned bits);
 
 // Makes `thread` the one this CPU runs: its partition's stage-2
 // translation, the hypervisor controls for its kind (native or vCPU) and a
@@ -156,7 +169,7 @@ void release_secondary_cpus();
 
 // The deepest use of CPU `cpu`'s kernel stack so far, in bytes (0 for a
 // CPU without one), and the size of each stack. A lower bound: the stacks
-// start zeroed (.bss) and the bytes below the deepest non-zero one count
+// start zeroed (.bss, the kernel objects area) and the bytes below the deepest non-zero one count
 // as unused (each frame's lowest words, the saved frame pointer and link
 // register, are never zero).
 uint32_t kernel_stack_use(unsigned cpu);

@@ -108,6 +108,8 @@ enum class Boot_info_error : uint8_t {
   table_pages_mismatch,
   kernel_memory_outside_ram,
   kernel_memory_overlaps_partition,
+  // Version 7: the kernel's own table pages and the stage-2 IPA size.
+  kernel_memory_malformed,
 };
 
 // A short English description, for the kernel log.

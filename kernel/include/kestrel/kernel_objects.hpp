@@ -31,10 +31,11 @@ enum class Carve_status : uint8_t {
 
 [[nodiscard]] const char* to_string(Carve_status status);
 
-// Zeroes [area, area + size) and carves every pool from it for `counts`:
-// threads, partitions (with each one's stage-2 root and its entry's
+// Zeroes [area, area + size) but the kernel's table pages (its first pool)
+// and carves every pool from it for `counts`: threads, partitions (with each one's stage-2 root and its entry's
 // table_pages below it; `partitions` has counts.partitions entries),
-// endpoints, notifications, IRQs and each CPU's scheduler memory. Nothing is
+// endpoints, notifications, IRQs and each CPU's scheduler memory and
+// kernel stack. Nothing is
 // touched unless the area's address and size are exactly what the layout
 // needs. Pools of a kind the system has none of still get one object, so
 // index 0 (what a bad index falls back to) always exists.
@@ -44,5 +45,18 @@ enum class Carve_status : uint8_t {
 // The same for a checked boot-info and the area it names (which the caller
 // has mapped at `area`).
 [[nodiscard]] Carve_status carve_kernel_objects(uint8_t* area, const Boot_info& info);
+
+// The area's first pool: the pages of the kernel's own map, which it builds
+// with its MMU off before anything is carved, and which carving leaves
+// alone. Checked like carving (the same statuses); zeroed here.
+struct Kernel_table_pages {
+  uint8_t* pages = nullptr;
+  uint32_t count = 0;
+};
+[[nodiscard]] Carve_status take_kernel_table_pages(uint8_t* area, const Boot_info& info, Kernel_table_pages& taken);
+
+// After carving: the kernel stack (KERNEL_STACK_SIZE bytes, zero) of each
+// secondary CPU the system runs threads on; nullptr for the others.
+[[nodiscard]] uint8_t* carved_kernel_stack(unsigned cpu);
 
 }  // namespace kestrel

@@ -3,6 +3,7 @@
 // return, PSCI and secondary CPU bring-up.
 #include "ktest.hpp"
 
+#include <arch/frame_layout.h>
 #include <arch/exception.hpp>
 #include <arch/psci.hpp>
 #include <arch/sysreg.hpp>
@@ -71,14 +72,25 @@ KTEST(psci, affinity_info_rejects_absent_cpu) {
   KEXPECT_EQ(arch::psci::affinity_info(0xff'0000'0000), static_cast<int64_t>(arch::psci::Status::invalid_parameters));
 }
 
-KTEST(smp, every_present_cpu_comes_online) {
+// Stacks for the secondary CPUs, as the kernel objects area would give them.
+alignas(16) uint8_t secondary_stacks[board::max_cpus][KERNEL_STACK_SIZE];
+
+KTEST(smp, only_cpus_with_a_stack_come_online) {
   unsigned present = 0;
   for (unsigned cpu = 0; cpu < board::max_cpus; ++cpu) {
     if (arch::psci::affinity_info(board::mpidr_of_cpu(cpu)) >= 0) ++present;
   }
-  const unsigned online = arch::start_secondary_cpus();
+  KEXPECT_EQ(arch::present_cpus(), present);
+  // No stacks: a CPU the system does not use is never started.
+  uint8_t* stacks[board::max_cpus] = {};
+  KEXPECT_EQ(arch::start_secondary_cpus(Span<uint8_t* const>{stacks, board::max_cpus}), 1u);
+  for (unsigned cpu = 1; cpu < board::max_cpus; ++cpu) KEXPECT_TRUE(!arch::cpu_is_online(cpu));
+  for (unsigned cpu = 1; cpu < board::max_cpus; ++cpu) stacks[cpu] = secondary_stacks[cpu];
+  const unsigned online = arch::start_secondary_cpus(Span<uint8_t* const>{stacks, board::max_cpus});
   log("[ktest]   {} CPUs present, {} online\n", present, online);
   KEXPECT_EQ(online, present);
   for (unsigned cpu = 0; cpu < present; ++cpu) KEXPECT_TRUE(arch::cpu_is_online(cpu));
   KEXPECT_TRUE(!arch::cpu_is_online(board::max_cpus));
+  // Each started CPU ran on its own stack (its first frames are there).
+  for (unsigned cpu = 1; cpu < present; ++cpu) KEXPECT_TRUE(arch::kernel_stack_use(cpu) != 0);
 }

@@ -39,8 +39,16 @@ uint32_t data_code[1] = {0xd65f03c0};
 
 }  // namespace
 
+// Table pages, as the kernel objects area would give them (zero, .bss).
+alignas(4096) uint8_t too_few_pages[5][4096];
+alignas(4096) uint8_t table_pages[8][4096];
+
 KTEST(mmu, kernel_text_is_not_writable_and_data_not_executable) {
-  KEXPECT_TRUE(arch::enable_kernel_mmu({}, {}));
+  // Without RAM: a root, a level-2 table and a level-3 table each for the
+  // devices' GiB and the kernel's, and one more level-3 table for the GIC
+  // (the UART is in another 2 MiB). One page short, the MMU stays off.
+  KEXPECT_EQ(arch::enable_kernel_mmu({}, {}, &too_few_pages[0][0], 5), 0u);
+  KEXPECT_EQ(arch::enable_kernel_mmu({}, {}, &table_pages[0][0], 8), 6u);
   arch::set_kernel_exception_hook(claim_permission_fault);
   faults = 0;
   auto* text = reinterpret_cast<volatile uint32_t*>(__kernel_start);

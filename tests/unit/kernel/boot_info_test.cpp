@@ -160,7 +160,8 @@ Boot_info_writer kernel_memory_system() {
   Boot_info_writer writer = measured_system();
   writer.partition(0).table_pages = 3;
   writer.partition(1).table_pages = 2;
-  writer.add(Kernel_memory_entry{.base = 0x4020'0000, .size = 0x3'1000, .table_pages = 5});
+  writer.add(Kernel_memory_entry{
+      .base = 0x4020'0000, .size = 0x3'1000, .table_pages = 5, .kernel_table_pages = 6, .stage2_input_bits = 39});
   return writer;
 }
 
@@ -478,7 +479,7 @@ TEST(BootInfo, RejectsUnterminatedStringTable) {
 }
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::kernel_memory_overlaps_partition);
+  const auto last = static_cast<uint32_t>(Boot_info_error::kernel_memory_malformed);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -1008,7 +1009,7 @@ const Broken_field broken_fields[] = {
 
     // The kernel objects area (boot-info version 6).
     {"KernelMemoryWithoutDigests",
-     [](W w) { w.add(Kernel_memory_entry{.base = 0x4020'0000, .size = 0x1'0000}); },
+     [](W w) { w.add(Kernel_memory_entry{.base = 0x4020'0000, .size = 0x1'0000, .kernel_table_pages = 6, .stage2_input_bits = 39}); },
      digest_count_invalid,
      {Section::digests}},
     {"TablePagesWithoutKernelMemory",
@@ -1017,9 +1018,24 @@ const Broken_field broken_fields[] = {
      {Section::kernel_memory},
      measured_system},
     {"TwoKernelMemoryAreas",
-     [](W w) { w.add(Kernel_memory_entry{.base = 0x4030'0000, .size = 0x1'0000}); },
+     [](W w) { w.add(Kernel_memory_entry{.base = 0x4030'0000, .size = 0x1'0000, .kernel_table_pages = 6, .stage2_input_bits = 40}); },
      too_many_entries,
      {Section::kernel_memory},
+     kernel_memory_system},
+    {"KernelMemoryIpaOf41Bits",
+     [](W w) { w.kernel_memory(0).stage2_input_bits = 41; },
+     kernel_memory_malformed,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"KernelMemoryIpaTooSmallForARegion",
+     [](W w) { w.region(0).ipa += uint64_t{1} << 39; },
+     kernel_memory_malformed,
+     {Section::kernel_memory, 0},
+     kernel_memory_system},
+    {"KernelMemoryWithoutKernelTables",
+     [](W w) { w.kernel_memory(0).kernel_table_pages = 0; },
+     kernel_memory_malformed,
+     {Section::kernel_memory, 0},
      kernel_memory_system},
     {"KernelMemoryMisaligned",
      [](W w) { w.kernel_memory(0).base = 0x4020'1000; },

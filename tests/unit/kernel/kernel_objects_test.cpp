@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Kernel objects: carving every pool from the kernel objects area, exactly
 // as kernel_main does at boot, and refusing an area that does not fit.
+#include <arch/frame_layout.h>
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -45,6 +46,9 @@ kestrel::abi::Kernel_object_counts two_partitions() {
   counts.threads_of_cpu[0] = 2;
   counts.threads_of_cpu[1] = 1;
   counts.windows_of_cpu[0] = 2;
+  counts.stage2_root_tables = 2;  // a 40-bit IPA
+  counts.kernel_table_pages = 6;
+  counts.stack_of_cpu[1] = true;
   return counts;
 }
 
@@ -76,6 +80,16 @@ TEST(KernelObjects, CarvesEveryPoolInsideTheAreaAndZeroesIt) {
   EXPECT_EQ(endpoint_capacity, 1u);
   EXPECT_TRUE(inside(endpoint_pool, sizeof(Endpoint)));
   EXPECT_EQ(&thread_object(3), &thread_object(0)) << "an index past the carved pool falls back to 0";
+  // The other CPU's stack, zeroed (stack depth is measured against zero).
+  EXPECT_EQ(carved_kernel_stack(0), nullptr) << "CPU 0 boots on its own";
+  ASSERT_NE(carved_kernel_stack(1), nullptr);
+  EXPECT_TRUE(inside(carved_kernel_stack(1), KERNEL_STACK_SIZE));
+  for (uint32_t i = 0; i < KERNEL_STACK_SIZE; ++i) ASSERT_EQ(carved_kernel_stack(1)[i], 0) << i;
+  // The kernel's own tables are first, and carving leaves them as they are
+  // (in use: the kernel built its map there before).
+  EXPECT_EQ(layout.kernel_tables.offset, 0u);
+  EXPECT_EQ(layout.kernel_tables.bytes(), 6u * 4096);
+  for (uint64_t i = 0; i < layout.kernel_tables.bytes(); ++i) ASSERT_EQ(begin[i], 0xa5) << i;
   // Each partition's own root (aligned to its size) and run of pages.
   EXPECT_EQ(reinterpret_cast<uintptr_t>(partition_pool[0].table_root) % 8192, 0u);
   EXPECT_EQ(partition_pool[1].table_root, partition_pool[0].table_root + 8192);
@@ -115,7 +129,24 @@ TEST(KernelObjects, TheSizeTableDescribesThisKernel) {
   EXPECT_EQ(kernel_object_sizes.magic, kestrel::abi::object_sizes_magic);
   EXPECT_EQ(kernel_object_sizes.of(kestrel::abi::Kernel_object::thread).size, sizeof(Thread));
   EXPECT_EQ(kernel_object_sizes.of(kestrel::abi::Kernel_object::partition).size, sizeof(Partition));
-  EXPECT_EQ(kernel_object_sizes.of(kestrel::abi::Kernel_object::table_root).size, 8192u);
+  EXPECT_EQ(kernel_object_sizes.of(kestrel::abi::Kernel_object::table_root).size, 4096u) << "one level-1 table";
+  EXPECT_EQ(kernel_object_sizes.of(kestrel::abi::Kernel_object::kernel_table).size, 4096u);
+  EXPECT_EQ(kernel_object_sizes.of(kestrel::abi::Kernel_object::kernel_stack).size, uint32_t{KERNEL_STACK_SIZE});
+}
+
+// A 39-bit IPA: roots of one page each, aligned to a page.
+TEST(KernelObjects, ThirtyNineBitRootsTakeOnePage) {
+  auto counts = two_partitions();
+  counts.stage2_root_tables = 1;
+  const auto layout = kestrel::abi::layout_kernel_objects(kernel_object_sizes, counts);
+  ASSERT_TRUE(layout.ok);
+  EXPECT_EQ(layout.table_roots.bytes(), 2u * 4096);
+  Area area(layout.size);
+  const auto entries = partition_entries();
+  ASSERT_EQ(carve_kernel_objects(area.start(), layout.size, counts, {entries.data(), entries.size()}),
+            Carve_status::ok);
+  EXPECT_EQ(partition_pool[1].table_root, partition_pool[0].table_root + 4096);
+  EXPECT_LT(layout.size, kestrel::abi::layout_kernel_objects(kernel_object_sizes, two_partitions()).size);
 }
 
 }  // namespace

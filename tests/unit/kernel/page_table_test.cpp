@@ -581,15 +581,30 @@ TEST(PageTableStage1, InputRangeIs39Bits) {
   EXPECT_FALSE(table.lookup(Vaddr{uint64_t{1} << 39}).mapped);
 }
 
+// A 39-bit IPA: one level-1 root page, and nothing at or above 512 GiB.
+TEST(PageTableStage2, ThirtyNineBitIpaHasOneRootPage) {
+  Fake_memory memory{16};
+  auto table = create<kestrel::arch::Stage2_table<Fake_memory, kestrel::arch::Stage2_39_regime>>(memory);
+  EXPECT_EQ(memory.pages_used(), 1u) << "one level-1 table";
+  ASSERT_EQ(table.map(Ipa{0x8000'1000}, Paddr{0x12'3456'7000}, 4 * KiB, ram), Map_status::ok);
+  EXPECT_EQ(memory.entry(root, 2), Fake_memory::page_address(1).value() | 0b11) << "level 2 right after the root";
+  EXPECT_EQ(table.lookup(Ipa{0x8000'1000}).physical.value(), 0x12'3456'7000u);
+  EXPECT_NE(table.map(Ipa{uint64_t{1} << 39}, Paddr{0x4000'0000}, 4 * KiB, ram), Map_status::ok);
+  EXPECT_NE(table.map(Ipa{(uint64_t{1} << 39) - 4 * KiB}, Paddr{0x4000'0000}, 8 * KiB, ram), Map_status::ok);
+}
+
 TEST(PageTableRegisters, TranslationControlValues) {
   using kestrel::arch::vmsa::Mair_el2;
   using kestrel::arch::vmsa::Tcr_el2;
   using kestrel::arch::vmsa::Vtcr_el2;
-  EXPECT_EQ(Vtcr_el2::T0sz::get(Vtcr_el2::value), 24u);
-  EXPECT_EQ(Vtcr_el2::Sl0::get(Vtcr_el2::value), 1u) << "start at level 1";
-  EXPECT_EQ(Vtcr_el2::Tg0::get(Vtcr_el2::value), 0u) << "4 KiB granule";
-  EXPECT_EQ(Vtcr_el2::Ps::get(Vtcr_el2::value), 0b010u) << "40-bit PA";
-  EXPECT_EQ(Vtcr_el2::value, 0x8002'3558u);
+  EXPECT_EQ(Vtcr_el2::T0sz::get(Vtcr_el2::value(40)), 24u);
+  EXPECT_EQ(Vtcr_el2::T0sz::get(Vtcr_el2::value(39)), 25u);
+  EXPECT_EQ(Vtcr_el2::Sl0::get(Vtcr_el2::value(39)), 1u) << "start at level 1";
+  EXPECT_EQ(Vtcr_el2::Sl0::get(Vtcr_el2::value(40)), 1u) << "start at level 1";
+  EXPECT_EQ(Vtcr_el2::Tg0::get(Vtcr_el2::value(40)), 0u) << "4 KiB granule";
+  EXPECT_EQ(Vtcr_el2::Ps::get(Vtcr_el2::value(40)), 0b010u) << "40-bit PA";
+  EXPECT_EQ(Vtcr_el2::value(40), 0x8002'3558u);
+  EXPECT_EQ(Vtcr_el2::value(39), 0x8002'3559u);
   EXPECT_EQ(Tcr_el2::T0sz::get(Tcr_el2::value), 25u);
   EXPECT_EQ(Tcr_el2::value, 0x8082'3519u);
   EXPECT_EQ(Mair_el2::value, 0x44'04ffu);

@@ -61,11 +61,21 @@ inline Elf64_Phdr& program_header(std::vector<uint8_t>& elf, size_t index) {
 // kernel's: the image builder only lays out what the table says).
 inline kestrel::abi::Object_sizes test_object_sizes() {
   using kestrel::abi::Object_sizes;
-  return Object_sizes{
-      kestrel::abi::object_sizes_magic,
-      kestrel::abi::object_sizes_version,
-      kestrel::abi::kernel_object_count,
-      {{8192, 8192}, {4096, 4096}, {1664, 16}, {96, 8}, {32, 8}, {24, 8}, {16, 8}, {552, 8}, {1, 1}, {2, 2}}};
+  return Object_sizes{kestrel::abi::object_sizes_magic,
+                      kestrel::abi::object_sizes_version,
+                      kestrel::abi::kernel_object_count,
+                      {{4096, 4096},
+                       {4096, 4096},
+                       {1664, 16},
+                       {96, 8},
+                       {32, 8},
+                       {24, 8},
+                       {16, 8},
+                       {552, 8},
+                       {1, 1},
+                       {2, 2},
+                       {4096, 4096},
+                       {8192, 16}}};
 }
 
 // `elf` with a section `name` holding `contents` (and the section name

@@ -277,9 +277,19 @@ TEST_F(ImageTest, ReservesTheKernelObjectsAreaTheKernelWillCarve) {
     EXPECT_EQ(partition.table_pages, 4u) << info.name(partition.name);
   }
   EXPECT_EQ(counts.table_pages, 8u);
+  // Every region below 512 GiB: a 39-bit IPA, one page a root.
+  EXPECT_EQ(area.stage2_input_bits, 39u);
+  EXPECT_EQ(counts.stage2_root_tables, 1u);
+  // The kernel's own map: a root; a level-2 and two level-3 tables for the
+  // devices' GiB (the UART, the GIC); a level-2 and a level-3 table for the
+  // kernel's 2 MiB (it starts at 0x4008'0000, not on a block).
+  EXPECT_EQ(area.kernel_table_pages, 6u);
+  EXPECT_EQ(counts.kernel_table_pages, 6u);
   const auto layout = kestrel::abi::layout_kernel_objects(test_object_sizes(), counts);
   EXPECT_EQ(area.size, layout.size);
   EXPECT_EQ(layout.threads.bytes(), 2u * 1664);
+  EXPECT_EQ(layout.kernel_tables.offset, 0u) << "first: the kernel maps itself before it carves the rest";
+  EXPECT_EQ(layout.table_roots.bytes(), 2u * 4096);
   EXPECT_EQ(image.kernel_memory.objects.size, area.size);
   EXPECT_EQ(image.kernel_memory.objects_base, area.base);
 }
@@ -309,7 +319,7 @@ TEST_F(ImageTest, ReportAndGraphDescribeTheSystem) {
     EXPECT_NE(report.find(line), std::string::npos) << "kernel memory line '" << line << "' in\n" << report;
   }
   EXPECT_NE(report.find("2 x 1664"), std::string::npos) << "the threads' line counts them";
-  EXPECT_NE(report.find("2 x 8192 roots + 8 x 4096 pages"), std::string::npos) << report;
+  EXPECT_NE(report.find("2 x 4096 roots (39-bit IPA) + 8 x 4096 pages"), std::string::npos) << report;
   EXPECT_NE(report.find("boot-info"), std::string::npos);
   EXPECT_NE(report.find("alpha: alpha.elf segment 0"), std::string::npos);
   char digest[sha256_hex_buffer_size];

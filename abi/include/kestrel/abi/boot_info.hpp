@@ -19,7 +19,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 6;                       // 6: the kernel objects area
+inline constexpr uint32_t boot_info_version = 7;                       // 7: kernel tables, IPA size
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -307,12 +307,14 @@ constexpr uint64_t guest_seed_property_size(const Guest_seed_entry& seed) {
 // and carves every pool from it at boot; nothing else uses it. Boot-info
 // from the policy compiler alone has none; an image exactly one.
 struct Kernel_memory_entry {
-  uint64_t base;         // physical; aligned to kernel_objects_alignment
-  uint64_t size;         // bytes; what the kernel's layout gives, exactly
-  uint32_t table_pages;  // every partition's table_pages together
+  uint64_t base;                // physical; aligned to kernel_objects_alignment
+  uint64_t size;                // bytes; what the kernel's layout gives, exactly
+  uint32_t table_pages;         // every partition's table_pages together
+  uint32_t kernel_table_pages;  // the kernel's own EL2 map, as the builder counted it
+  uint32_t stage2_input_bits;   // every partition's IPA size (VTCR_EL2): 39 (one root table) or 40 (two)
   uint32_t reserved;
 };
-static_assert(sizeof(Kernel_memory_entry) == 24);
+static_assert(sizeof(Kernel_memory_entry) == 32);
 
 // An Ed25519 signature of the whole boot-info blob (total_size bytes, as
 // loaded), placed right after it at the next 8-byte boundary. Optional: a

@@ -45,12 +45,11 @@ struct Kernel_memory_report {
   uint64_t text = 0;
   uint64_t read_only_data = 0;
   uint64_t data = 0;
-  uint64_t bss = 0;            // without the stacks and the kernel's tables
-  uint64_t stacks = 0;         // the CPUs' kernel stacks (in the ELF's .bss)
-  uint64_t kernel_tables = 0;  // the kernel's own page tables (in the ELF's .bss)
+  uint64_t bss = 0;         // without the boot CPU's stack
+  uint64_t boot_stack = 0;  // the boot CPU's kernel stack (in the ELF's .bss; the others' are objects)
   uint64_t objects_base = 0;
-  abi::Kernel_objects_layout objects;
-  uint64_t total() const { return text + read_only_data + data + bss + stacks + kernel_tables + objects.size; }
+  abi::Kernel_objects_layout objects;  // the kernel's own tables and the other CPUs' stacks included
+  uint64_t total() const { return text + read_only_data + data + bss + boot_stack + objects.size; }
 };
 
 struct System_image {

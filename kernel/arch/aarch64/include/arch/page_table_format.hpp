@@ -10,13 +10,17 @@
 // 2 MiB, a level-3 entry 4 KiB; 9 bits of input address per level. Both
 // regimes start at level 1 and take three lookups:
 //
-// - Stage 2: 40-bit IPA (VTCR_EL2.T0SZ = 24). A single level-1 table
-//   resolves only 39 bits, so the initial lookup uses two concatenated
-//   level-1 tables (1024 entries, 8 KiB, and VTTBR_EL2.BADDR aligned to
-//   8 KiB), selected by VTCR_EL2.SL0 = 0b01. The Arm ARM allows up to 16
-//   concatenated tables at the initial stage-2 level, and for a 40..43-bit
-//   input lets the walk start at level 0 or level 1; level 1 saves a lookup
-//   on every TLB miss, at the price of one extra 4 KiB page per partition.
+// - Stage 2: a 39-bit IPA (VTCR_EL2.T0SZ = 25) where every partition of the
+//   system fits below 512 GiB, which one 4 KiB level-1 root resolves; else a
+//   40-bit IPA (T0SZ = 24): a single level-1 table resolves only 39 bits, so
+//   the initial lookup uses two concatenated level-1 tables (1024 entries,
+//   8 KiB, and VTTBR_EL2.BADDR aligned to 8 KiB). Both start at level 1
+//   (VTCR_EL2.SL0 = 0b01). The Arm ARM allows up to 16 concatenated tables
+//   at the initial stage-2 level, and for a 40..43-bit input lets the walk
+//   start at level 0 or level 1; level 1 saves a lookup on every TLB miss,
+//   at the price of one extra 4 KiB page per partition. The image builder
+//   picks the size for the whole system (VTCR_EL2 is written once per CPU,
+//   so a VTTBR switch is all a partition switch costs).
 // - EL2 stage 1 (TTBR0_EL2, non-VHE: one VA range): stage 1 cannot
 //   concatenate, and with the 4 KiB granule a walk starting at level 1 covers
 //   at most 39 bits (TCR_EL2.T0SZ 25..33). So the kernel's identity map uses
@@ -162,18 +166,21 @@ struct Translation_control {
                                      Sh0::bits(descriptor::sh_inner) | Tg0::bits(granule_4k) | Ps::bits(size_40_bits);
 };
 
-// Stage 2 of the EL1&0 regime: 40-bit IPA, start at level 1, 8-bit VMIDs (VS = 0).
+// Stage 2 of the EL1&0 regime: a 39- or 40-bit IPA, start at level 1, 8-bit VMIDs (VS = 0).
 struct Vtcr_el2 : Translation_control {
   using Sl0 = Bitfield<6, 2>;  // with TG0 = 4 KiB: 0b00 level 2, 0b01 level 1, 0b10 level 0
   using Vs = Bitflag<19>;      // 16-bit VMIDs (Armv8.1); 0 here
   using Res1 = Bitflag<31>;
 
-  static constexpr unsigned input_bits = 40;
+  static constexpr unsigned min_input_bits = 39;  // one level-1 root table
+  static constexpr unsigned max_input_bits = 40;  // two, concatenated
   static constexpr uint64_t start_at_level1 = 0b01;
-  static constexpr uint64_t value = common | T0sz::bits(64 - input_bits) | Sl0::bits(start_at_level1) | Res1::bits(1);
+  static constexpr uint64_t value(unsigned input_bits) {
+    return common | T0sz::bits(64 - input_bits) | Sl0::bits(start_at_level1) | Res1::bits(1);
+  }
 };
-static_assert(Vtcr_el2::T0sz::get(Vtcr_el2::value) == 24);
-static_assert(Vtcr_el2::value == 0x8002'3558);
+static_assert(Vtcr_el2::T0sz::get(Vtcr_el2::value(40)) == 24 && Vtcr_el2::T0sz::get(Vtcr_el2::value(39)) == 25);
+static_assert(Vtcr_el2::value(40) == 0x8002'3558 && Vtcr_el2::value(39) == 0x8002'3559);
 
 // Stage 1 of the non-VHE EL2 regime: 39-bit VA, which starts at level 1 by T0SZ alone.
 struct Tcr_el2 : Translation_control {
@@ -241,12 +248,16 @@ struct Vmsa_4k_format {
   }
 };
 
-// Stage 2: a partition's address space. Writable and executable is allowed:
-// a guest's own stage 1 (or the policy) decides about W^X inside it.
-struct Stage2_regime : Vmsa_4k_format {
+// Stage 2: a partition's address space, with an IPA of Input_bits (39 or
+// 40). Writable and executable is allowed: a guest's own stage 1 (or the
+// policy) decides about W^X inside it.
+template <unsigned Input_bits>
+struct Stage2_regime_of : Vmsa_4k_format {
+  static_assert(Input_bits >= vmsa::Vtcr_el2::min_input_bits && Input_bits <= vmsa::Vtcr_el2::max_input_bits);
   using Input = Ipa;
-  static constexpr unsigned input_bits = vmsa::Vtcr_el2::input_bits;
-  static constexpr unsigned root_tables = 2;  // concatenated at level 1
+  static constexpr unsigned input_bits = Input_bits;
+  // Level-1 tables concatenated at the root: each resolves 39 bits.
+  static constexpr unsigned root_tables = 1U << (Input_bits - vmsa::level_shift(first_level) - 9);
 
   static constexpr Map_status check(Attributes attributes) { return check_attributes(attributes); }
 
@@ -312,14 +323,21 @@ struct El2_regime : Vmsa_4k_format {
   }
 };
 
-static_assert(Translation_regime<Stage2_regime> && Translation_regime<El2_regime>);
+// The widest, which every other use of the name means (the unit tests, the
+// alignment below).
+using Stage2_regime = Stage2_regime_of<vmsa::Vtcr_el2::max_input_bits>;
+using Stage2_39_regime = Stage2_regime_of<vmsa::Vtcr_el2::min_input_bits>;
+
+static_assert(Translation_regime<Stage2_regime> && Translation_regime<Stage2_39_regime> &&
+              Translation_regime<El2_regime>);
+static_assert(Stage2_regime::root_tables == 2 && Stage2_39_regime::root_tables == 1);
 static_assert(Stage2_regime::root_tables <= 16, "at most 16 concatenated tables at the initial stage-2 level");
 
 // A table pool's pages must be able to hold either regime's root.
 inline constexpr size_t table_pool_alignment = Stage2_regime::root_tables * vmsa::page_size;
 
-template <typename Memory>
-using Stage2_table = Page_table<Stage2_regime, Memory>;
+template <typename Memory, typename Regime = Stage2_regime>
+using Stage2_table = Page_table<Regime, Memory>;
 template <typename Memory>
 using Kernel_table = Page_table<El2_regime, Memory>;
 
