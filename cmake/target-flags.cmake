@@ -19,8 +19,13 @@ set(KESTREL_TARGET_COMPILE_OPTIONS
 # C++ only: GCC warns about them for C (partition programs may have C
 # sources), and -Werror makes that an error.
 set(KESTREL_TARGET_CXX_OPTIONS -fno-rtti -fno-threadsafe-statics)
+# Cortex-A53 erratum 843419: Debian's GCC has ld fix it, by default with
+# stubs as well as ADR rewrites; a stub may push the code after it to the
+# next 4 KiB page (4 KiB of the kernel's 64 KiB of text, depending on where
+# an ADRP happens to fall). Everything an image links is within ADR's
+# +-1 MiB, so the rewrites alone fix every site, at no cost in size.
 set(KESTREL_TARGET_LINK_OPTIONS -nostdlib -nostartfiles -static -no-pie
-  -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)
+  -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--fix-cortex-a53-843419=adr)
 add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${KESTREL_TARGET_COMPILE_OPTIONS}>"
                     "$<$<COMPILE_LANGUAGE:CXX>:${KESTREL_TARGET_CXX_OPTIONS}>")
 # For the kernel and the bare-metal test guests only (target_compile_options;

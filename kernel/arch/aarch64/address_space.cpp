@@ -88,6 +88,8 @@ bool build_address_space(Partition& partition) {
     }
   }
   partition.translation_root = table.root().value();
+  partition.translation_register =
+      vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
   data_sync_barrier();  // the tables are complete before any walk can use them
   return true;
 }
@@ -102,10 +104,7 @@ void load_thread(Thread& thread) {
   } else {
     asm volatile("msr hcr_el2, %0" : : "r"(hcr_native));
   }
-  const Partition& partition = thread.partition();
-  const uint64_t vttbr =
-      vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
-  asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
+  asm volatile("msr vttbr_el2, %0" : : "r"(thread.partition().translation_register));
   switch_fp(thread);
   instruction_barrier();
 }

@@ -44,8 +44,7 @@ void forget_guest_translations(const Partition& vm) {
   // then the calling thread's again.
   uint64_t current = 0;
   asm volatile("mrs %0, vttbr_el2" : "=r"(current));
-  const uint64_t vttbr = vmsa::Vttbr_el2::value(Paddr{vm.translation_root}, static_cast<uint16_t>(vm.vmid()));
-  asm volatile("msr vttbr_el2, %0\n isb" : : "r"(vttbr));
+  asm volatile("msr vttbr_el2, %0\n isb" : : "r"(vm.translation_register));
   asm volatile("tlbi vmalls12e1is\n dsb ish\n ic ialluis\n dsb ish" ::: "memory");
   asm volatile("msr vttbr_el2, %0\n isb" : : "r"(current) : "memory");
 }

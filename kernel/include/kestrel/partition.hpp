@@ -58,6 +58,10 @@ class Partition final {
   // down). At zero nothing can ever receive on its endpoints.
   uint32_t live_threads = 0;
   uint64_t translation_root = 0;  // physical address of its stage-2 root table
+  // What a switch to it writes (aarch64: VTTBR_EL2, the root and the VMID),
+  // composed once when its address space is built: the fast paths' switch
+  // is a load and a write.
+  uint64_t translation_register = 0;
   // The partition's console output is in the middle of a line (so the next
   // byte gets no name prefix). False, not true, by default: the object pools
   // must be all zero so they stay in .bss.

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <arch/fp.hpp>
-#include <arch/page_table_format.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/thread.hpp>
 
@@ -16,10 +15,8 @@ inline void switch_native_threads(const Thread& from, const Thread& to) {
   switch_fp(from, to);
   const Partition& partition = to.partition();
   if (&from.partition() == &partition) return;
-  const uint64_t vttbr =
-      vmsa::Vttbr_el2::value(Paddr{partition.translation_root}, static_cast<uint16_t>(partition.vmid()));
   // No barrier: the exception return to the thread synchronises the context.
-  asm volatile("msr vttbr_el2, %0" : : "r"(vttbr));
+  asm volatile("msr vttbr_el2, %0" : : "r"(partition.translation_register));
 }
 
 }  // namespace kestrel::arch
