@@ -2,6 +2,7 @@
 // Compiler: parse -> resolve -> validate -> allocate -> emit.
 #include <kestrel/policy/compiler.hpp>
 #include <kestrel/policy/stages.hpp>
+#include <kestrel/policy/tunnel_table_writer.hpp>
 
 #include <atomic>
 
@@ -32,6 +33,7 @@ Compile_result compile_policy(const std::string& path, const Load_options& optio
       if (!diagnostics.has_errors()) {
         result.boot_info = emit_boot_info(model);
         result.summary = summarize(model);
+        result.tunnel_table = emit_tunnel_table(model);
         result.model = std::make_shared<Model>(std::move(model));
         result.policy = std::move(policy);
       }

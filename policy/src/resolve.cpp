@@ -27,6 +27,8 @@ Model Resolver::run(schema::System::Reader system, const Source_ref& root) {
   resolve_endpoints(system.getEndpoints(), root.field("endpoints"));
   resolve_notifications(system.getNotifications(), root.field("notifications"));
   resolve_channels(system.getChannels(), root.field("channels"));
+  resolve_ipcm(system, root);
+  resolve_tunnels(system.getTunnels(), root.field("tunnels"));
   resolve_schedule(system.getSchedule(), root.field("schedule"));
   add_vm_exit_endpoints();
   add_vmm_ram_views();
@@ -124,7 +126,7 @@ void Resolver::declare_partitions(capnp::List<schema::Partition>::Reader partiti
   }
 }
 
-// Endpoints, notifications and channels share one namespace.
+// Endpoints, notifications, channels and tunnels share one namespace.
 void Resolver::declare_objects(schema::System::Reader system, const Source_ref& root) {
   auto declare_list = [&](auto list, std::string_view field, std::string_view what,
                           std::map<std::string, uint32_t, std::less<>>& index) {
@@ -138,6 +140,7 @@ void Resolver::declare_objects(schema::System::Reader system, const Source_ref& 
   declare_list(system.getEndpoints(), "endpoints", "endpoint", endpoint_index_);
   declare_list(system.getNotifications(), "notifications", "notification", notification_index_);
   declare_list(system.getChannels(), "channels", "channel", channel_index_);
+  declare_list(system.getTunnels(), "tunnels", "tunnel", tunnel_index_);
 }
 
 Model resolve(schema::System::Reader system, const Source_ref& root, Diagnostics& diagnostics) {

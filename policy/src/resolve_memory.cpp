@@ -15,6 +15,7 @@ void Resolver::resolve_partition(Partition& partition, schema::Partition::Reader
   partition.program = reader.getProgram();
   partition.kernel_console = reader.getKernelConsole();
   partition.may_power_off = reader.getMayPowerOff();
+  partition.tunnel_window = range(reader.getTunnelWindow(), src.field("tunnelWindow"));
   const Name_index regions = resolve_regions(partition, reader.getMemory(), src.field("memory"));
   resolve_threads(partition, reader.getThreads(), src.field("threads"), regions);
   const auto grants = reader.getDevices();

@@ -65,6 +65,11 @@ class Resolver {
   void resolve_notifications(capnp::List<schema::Notification>::Reader notifications, const Source_ref& src);
   void resolve_channels(capnp::List<schema::Channel>::Reader channels, const Source_ref& src);
 
+  // The IPCM and its tunnels (resolve_tunnels.cpp).
+  void resolve_ipcm(schema::System::Reader system, const Source_ref& root);
+  void resolve_tunnels(capnp::List<schema::Tunnel>::Reader tunnels, const Source_ref& src);
+  void add_tunnel_doorbells();
+
   // Virtual machines (resolve_vm.cpp).
   void resolve_vm(Partition& partition, schema::VirtualMachine::Reader reader, const Source_ref& src);
   void add_vm_exit_endpoints();
@@ -76,7 +81,7 @@ class Resolver {
   Model model_;
   Name_index object_names_;
   std::map<std::string, Location> object_first_seen_;
-  Name_index endpoint_index_, notification_index_, channel_index_;
+  Name_index endpoint_index_, notification_index_, channel_index_, tunnel_index_;
   std::vector<Name_index> threads_by_partition_;
   std::vector<std::pair<uint32_t, Thread>> vcpus_;
 };

@@ -47,6 +47,16 @@ struct System {
   # machine stays on; `powerOff` turns it off through PSCI, as a test or a
   # batch system wants. Partitions holding a `mayPowerOff` capability can
   # always power off with `system_off`; nothing else ever does.
+
+  tunnels @8 :List(Tunnel);
+  # Shared-memory tunnels the IPCM may open at run time between two
+  # partitions, each only when one end asks and the other accepts
+  # (docs/ipcm.md). Nothing is mapped at boot: a tunnel's pages come from
+  # the IPCM's pool when it opens and go back, zeroed, when it closes.
+
+  ipcm @9 :Ipcm;
+  # The inter-partition communication manager that opens the tunnels.
+  # Required as soon as there is a tunnel.
 }
 
 enum NoThreadLeft {
@@ -131,6 +141,13 @@ struct Partition {
   # May power the machine off (a capability after all others, the kernel
   # console's included): for the partition that ends a system, such as a
   # health monitor or a demo's last step.
+
+  tunnelWindow @8 :AddressRange;
+  # Where this partition sees the tunnels it is an end of: a range of its
+  # own addresses, 4 KiB aligned, clear of all its other mappings, large
+  # enough for every tunnel that may be open there at once (the sum of
+  # size x maxOpen over its tunnels). The IPCM maps tunnels only inside it.
+  # Size 0 (the default): the partition cannot be a tunnel end.
 }
 
 enum Access {
@@ -307,4 +324,59 @@ struct CpuSchedule {
   exclusive @3 :Text;
   # Instead of windows: the partition that owns this CPU alone, with no
   # timer tick (majorFrameUs and windows stay empty).
+}
+
+enum TunnelAccess {
+  # Who may write a tunnel's memory. Both ends always read it.
+  bothWays @0;
+  # Both ends map it read-write.
+  firstWrites @1;
+  # `ends[0]` maps it read-write, `ends[1]` read-only.
+  secondWrites @2;
+  # `ends[1]` maps it read-write, `ends[0]` read-only.
+}
+
+struct Tunnel {
+  name @0 :Text;
+  # Shares one namespace with endpoints, notifications and channels.
+
+  ends @1 :List(Text);
+  # Exactly two different partitions, each with a tunnelWindow. Either may
+  # open the tunnel; the other accepts. Each must be a client of the
+  # IPCM's endpoint (its badge there is how the IPCM knows it).
+
+  size @2 :UInt64;
+  # Bytes; a non-zero multiple of 4 KiB.
+
+  access @3 :TunnelAccess = bothWays;
+
+  doorbell @4 :Bool;
+  # If true, each end gets a notification of its own, named
+  # "<tunnel>.doorbell.<end>", which the other end may signal (badge 1)
+  # and the IPCM signals (badge 2) when the tunnel opens or closes. Each
+  # end must have a thread to wait on it (not a VM).
+
+  maxOpen @5 :UInt32 = 1;
+  # How many instances of this tunnel may be open at once (1 or more).
+  # The IPCM refuses one more; windows and the pool are sized for them all.
+}
+
+struct Ipcm {
+  partition @0 :Text;
+  # The partition that is the IPCM. Its thread that serves `endpoint` must
+  # be passive: it runs on its callers' time, so a request costs the
+  # caller, never another partition.
+
+  endpoint @1 :Text;
+  # The endpoint (served by `partition`) that tunnel ends call with
+  # open, accept and close.
+
+  pool @2 :Text;
+  # A memory region of `partition` (readWrite, write-back): the pages the
+  # IPCM gives to tunnels. At least the sum of size x maxOpen over all
+  # tunnels.
+
+  maxOpenPerEnd @3 :UInt32 = 8;
+  # How many tunnels (asked for or open) one partition may hold at once;
+  # the IPCM refuses one more to that partition and no other.
 }

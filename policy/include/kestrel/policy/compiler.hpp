@@ -18,6 +18,10 @@ struct Compile_result {
   Diagnostics diagnostics;         // sorted by location
   std::vector<uint8_t> boot_info;  // empty if there were errors
   std::string summary;
+  // The IPCM's tunnel table (kestrel/abi/tunnel_table.hpp); empty without
+  // an IPCM or with errors. For the image builder to give the IPCM
+  // (docs/ipcm.md, "How the table reaches the IPCM").
+  std::vector<uint8_t> tunnel_table;
   // The allocated model, for the image builder; set when there are no errors.
   // It points into `policy`, which is kept alive with it.
   std::shared_ptr<Loaded_policy> policy;

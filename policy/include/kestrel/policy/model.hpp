@@ -144,6 +144,10 @@ struct Partition {
   std::optional<Virtual_machine> vm;
   bool kernel_console = false;
   bool may_power_off = false;
+  // Where the IPCM may map its tunnels (Partition.tunnelWindow); size 0:
+  // the partition cannot be a tunnel end. Never a Region: nothing is mapped
+  // there at boot.
+  Address_range tunnel_window;
   Source_ref src;
   // Its name is invalid or taken, so nothing can refer to it: checks that
   // look partitions up by name skip it rather than report follow-on errors.
@@ -197,6 +201,39 @@ struct Channel {
   Source_ref src;
 };
 
+// Who may write a tunnel (schema::TunnelAccess, in its order).
+enum class Tunnel_access : uint8_t { both_ways, first_writes, second_writes };
+
+struct Tunnel_end {
+  uint32_t partition = none;
+  uint32_t doorbell = none;  // notification the end waits on (Tunnel.doorbell), or none
+  Location at;               // the end's name in `ends`
+};
+
+// A tunnel the IPCM may open at run time; nothing of it is mapped at boot.
+struct Tunnel {
+  std::string name;
+  std::vector<Tunnel_end> ends;  // two when written correctly (KP1001)
+  uint64_t size = 0;
+  Tunnel_access access = Tunnel_access::both_ways;
+  bool doorbell = false;
+  uint32_t max_open = 1;
+  Source_ref src;
+  // Bytes every instance that may be open at once takes, in a window and
+  // in the pool; 0 if that does not fit 64 bits (KP1002 reports it).
+  uint64_t footprint() const { return max_open != 0 && size > UINT64_MAX / max_open ? 0 : size * max_open; }
+};
+
+// The IPCM (System.ipcm); `declared` is false without one.
+struct Ipcm {
+  bool declared = false;
+  uint32_t partition = none;
+  uint32_t endpoint = none;
+  uint32_t pool_region = none;  // index into the IPCM partition's regions
+  uint32_t max_open_per_end = 0;
+  Source_ref src;
+};
+
 struct Window {
   uint32_t partition = none;
   uint64_t duration_us = 0;
@@ -233,6 +270,8 @@ struct Model {
   std::vector<Notification> notifications;
   std::vector<Channel> channels;
   std::vector<Cpu_plan> schedule;
+  std::vector<Tunnel> tunnels;
+  Ipcm ipcm;
   std::map<std::string, uint32_t, std::less<>> partition_index;
   Unresolved_references unresolved;
   Source_ref src;
