@@ -56,6 +56,8 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Pristine_entry), max_partitions* max_measurements_per_partition},
     {sizeof(Guest_seed_entry), max_partitions* max_guest_seeds_per_partition},
     {sizeof(Kernel_memory_entry), 1},
+    {sizeof(Memory_pool_entry), max_partitions},
+    {sizeof(Map_window_entry), max_partitions},
     {1, max_string_bytes},
 };
 
@@ -364,6 +366,10 @@ bool capability_object_exists(const Boot_info& info, Capability_kind kind, uint3
     case Capability_kind::console:
     case Capability_kind::power:
       return object == 0;
+    case Capability_kind::memory_pool:
+      return object < info.memory_pools().size();
+    case Capability_kind::map_into:
+      return object < info.map_windows().size();
   }
   return false;
 }
@@ -375,7 +381,7 @@ Verdict check_capabilities(const Boot_info& info) {
   for (uint32_t i = 0; i < capabilities.size(); ++i) {
     const Capability_entry& capability = capabilities[i];
     if (capability.kind < static_cast<uint32_t>(Capability_kind::endpoint) ||
-        capability.kind > static_cast<uint32_t>(Capability_kind::power)) {
+        capability.kind > static_cast<uint32_t>(Capability_kind::map_into)) {
       return fail(capability_kind_invalid, where, i);
     }
     const auto kind = static_cast<Capability_kind>(capability.kind);
@@ -623,13 +629,86 @@ Verdict check_kernel_memory(const Boot_info& info) {
   return passed;
 }
 
+// Memory pools: each inside one of its owner's own read-write, cacheable
+// regions that no other partition maps (so memory_map can hand out nothing
+// but memory the policy gave the owner for this), and only its owner holds
+// a capability to it.
+Verdict check_memory_pools(const Boot_info& info) {
+  const auto pools = info.memory_pools();
+  const Section where = Section::memory_pools;
+  using enum Boot_info_error;
+  constexpr uint32_t wanted = region_read | region_write;
+  constexpr uint32_t refused = region_device | region_non_cacheable | region_shared_channel;
+  for (uint32_t i = 0; i < pools.size(); ++i) {
+    const Memory_pool_entry& pool = pools[i];
+    if (pool.partition >= info.partitions().size()) return fail(partition_index_invalid, where, i);
+    if (pool.pages > UINT64_MAX / page_size) return fail(address_overflow, where, i);
+    if (const Verdict v = check_memory(pool.pa, pool.pages * page_size, where, i); v.failed) return v;
+    bool owned = false;
+    for (const Region_entry& region : info.regions_of(info.partitions()[pool.partition])) {
+      owned = owned || ((region.attributes & (wanted | refused)) == wanted &&
+                        inside(pool.pa, pool.pages * page_size, region.pa, region.size));
+    }
+    if (!owned) return fail(pool_outside_owner, where, i);
+  }
+  const auto partitions = info.partitions();
+  for (uint32_t p = 0; p < partitions.size(); ++p) {
+    const auto own = info.capabilities_of(partitions[p]);
+    for (uint32_t c = 0; c < own.size(); ++c) {
+      if (own[c].kind == static_cast<uint32_t>(Capability_kind::memory_pool) && pools[own[c].object].partition != p) {
+        return fail(capability_not_owner, Section::capabilities, partitions[p].first_capability + c);
+      }
+    }
+  }
+  return passed;
+}
+
+// [a, a + a_size) and [b, b + b_size) share a byte; neither wraps.
+constexpr bool overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size) {
+  return a < b + b_size && b < a + a_size;
+}
+
+// Map windows: aligned, of known rights, and addresses of their partition
+// that nothing else uses, inside its IPA size (so the tables built for a
+// window at boot never meet a region's, and a page is mapped only by
+// memory_map).
+Verdict check_map_windows(const Boot_info& info) {
+  const auto windows = info.map_windows();
+  const Section where = Section::map_windows;
+  using enum Boot_info_error;
+  const bool ipa_39 = !info.kernel_memory().empty() && info.kernel_memory()[0].stage2_input_bits == 39;
+  const uint64_t ipa_limit = uint64_t{1} << (ipa_39 ? 39 : 40);
+  for (uint32_t i = 0; i < windows.size(); ++i) {
+    const Map_window_entry& window = windows[i];
+    if (window.partition >= info.partitions().size()) return fail(partition_index_invalid, where, i);
+    if (window.max_rights != map_read && window.max_rights != (map_read | map_write)) {
+      return fail(window_rights_invalid, where, i);
+    }
+    if (window.pages > max_map_window_pages) return fail(window_too_large, where, i);
+    const uint64_t size = window.pages * page_size;
+    if (const Verdict v = check_memory(window.ipa, size, where, i); v.failed) return v;
+    bool overlaps = window.ipa >= ipa_limit || size > ipa_limit - window.ipa;
+    for (const Region_entry& region : info.regions_of(info.partitions()[window.partition])) {
+      overlaps = overlaps || overlap(window.ipa, size, region.ipa, region.size);
+    }
+    for (uint32_t earlier = 0; earlier < i; ++earlier) {
+      const Map_window_entry& other = windows[earlier];
+      overlaps = overlaps ||
+                 (other.partition == window.partition && overlap(window.ipa, size, other.ipa, other.pages * page_size));
+    }
+    if (overlaps) return fail(window_overlaps_memory, where, i);
+  }
+  return passed;
+}
+
 using Check = Verdict (*)(const Boot_info&);
 
 // In dependency order: each check may rely on those before it.
 constexpr Check entry_checks[] = {
-    check_platform,     check_strings,       check_ram_ranges,  check_regions,       check_partitions, check_threads,
-    check_endpoints,    check_notifications, check_irqs,        check_capabilities,  check_windows,    check_cpu_plans,
-    check_measurements, check_pristine,      check_guest_seeds, check_kernel_memory,
+    check_platform,      check_strings,      check_ram_ranges,    check_regions,  check_partitions,
+    check_threads,       check_endpoints,    check_notifications, check_irqs,     check_capabilities,
+    check_windows,       check_cpu_plans,    check_measurements,  check_pristine, check_guest_seeds,
+    check_kernel_memory, check_memory_pools, check_map_windows,
 };
 
 }  // namespace
@@ -655,9 +734,9 @@ namespace {
 
 // Indexed by Section; the last is for Section::count.
 constexpr const char* section_names[section_count + 1] = {
-    "ram_ranges", "partitions",   "regions",       "threads",   "endpoints",    "notifications",
-    "irqs",       "capabilities", "windows",       "cpu_plans", "measurements", "digests",
-    "pristine",   "guest_seeds",  "kernel_memory", "strings",   "header",
+    "ram_ranges",    "partitions",   "regions",     "threads",      "endpoints", "notifications", "irqs",
+    "capabilities",  "windows",      "cpu_plans",   "measurements", "digests",   "pristine",      "guest_seeds",
+    "kernel_memory", "memory_pools", "map_windows", "strings",      "header",
 };
 
 struct Error_text {
@@ -743,6 +822,12 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::kernel_memory_overlaps_partition, "kernel objects area overlaps a partition's memory"},
     {Boot_info_error::kernel_memory_malformed,
      "kernel memory without kernel table pages, or an IPA size not 39 or 40 bits or too small for a region"},
+    {Boot_info_error::pool_outside_owner, "memory pool outside its owner's own read-write, cacheable memory"},
+    {Boot_info_error::window_rights_invalid, "map window's rights neither read nor read-write"},
+    {Boot_info_error::window_too_large, "map window larger than max_map_window_pages"},
+    {Boot_info_error::window_overlaps_memory,
+     "map window overlaps its partition's memory or another window, or lies beyond its IPA size"},
+    {Boot_info_error::capability_not_owner, "memory pool capability held by another partition than its owner"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -754,7 +839,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::kernel_memory_malformed) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::capability_not_owner) + 1, "one per error");
 
 }  // namespace
 

@@ -13,6 +13,7 @@ abi::Kernel_object_counts kernel_object_counts(const Boot_info& info) {
   counts.endpoints = static_cast<uint32_t>(info.endpoints().size());
   counts.notifications = static_cast<uint32_t>(info.notifications().size());
   counts.irqs = static_cast<uint32_t>(info.irqs().size());
+  for (const abi::Map_window_entry& window : info.map_windows()) counts.map_bitmap_words += map_bitmap_words(window);
   counts.cpus = info.platform().cpu_count;
   for (const abi::Thread_entry& thread : info.threads()) {
     if (thread.cpu < abi::max_cpus) ++counts.threads_of_cpu[thread.cpu];

@@ -7,6 +7,7 @@
 #include <arch/page_table_format.hpp>
 #include <kestrel/endpoint.hpp>
 #include <kestrel/irq.hpp>
+#include <kestrel/memory_map.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/scheduler.hpp>
@@ -58,6 +59,7 @@ Object* construct(uint8_t* area, const abi::Pool_place& pool, Kernel_object kind
         size_of<uint16_t>(),
         {table_page_size, table_page_size},
         {KERNEL_STACK_SIZE, 16},
+        size_of<uint64_t>(),
     },
 };
 
@@ -91,6 +93,7 @@ Carve_status carve_kernel_objects(uint8_t* area, uint64_t size, const abi::Kerne
   notification_count = layout.notifications.count;
   irq_pool = construct<Irq_binding>(area, layout.irqs, Kernel_object::irq);
   irq_capacity = layout.irqs.count;
+  map_window_bitmap = reinterpret_cast<uint64_t*>(area + layout.map_bitmap.offset);
 
   // Each partition's stage-2 memory: its root, then its own run of pages.
   uint64_t next_page = 0;

@@ -12,6 +12,7 @@
 #include <kestrel/kernel_random.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
+#include <kestrel/memory_map.hpp>
 #include <kestrel/partition.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/thread.hpp>
@@ -187,7 +188,7 @@ unsigned create_objects(const Boot_info& info) {
     partition.create(info, p);
     partition.may_start = verified;
     if (!partition.may_start) continue;
-    if (!arch::build_address_space(partition)) {
+    if (!arch::build_address_space(partition, info.map_windows())) {
       partition.may_start = false;
     }
   }
@@ -262,6 +263,7 @@ extern "C" [[noreturn]] void kernel_main() {
       // cacheable, like the stage-2 tables about to be written. The kernel
       // lock needs it too (exclusive access works on Normal memory only).
       keep_boot_info_for_restarts(blob, size);
+      keep_memory_map_tables(info);
       uint8_t* const area = kernel_objects_area(info, blob, size);
       if (area != nullptr && enable_mmu(info, area) && carve_objects(info, area)) {
         const unsigned cpus = start_cpus();

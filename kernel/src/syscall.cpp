@@ -12,6 +12,7 @@
 #include <kestrel/ipc.hpp>
 #include <kestrel/irq.hpp>
 #include <kestrel/log.hpp>
+#include <kestrel/memory_map.hpp>
 #include <kestrel/notification.hpp>
 #include <kestrel/result.hpp>
 #include <kestrel/scheduler.hpp>
@@ -329,6 +330,12 @@ Result other_syscall(abi::Syscall number, Thread& thread, arch::Exception_frame&
                            acknowledge_irq(irq->object);
                            return Result::done();
                          });
+    case abi::Syscall::memory_map:
+      return then_invoke(decode_memory_map(partition, syscall::Memory_map_arguments::from(frame)),
+                         [](const Memory_map& call) { return invoke_memory_map(call); });
+    case abi::Syscall::memory_unmap:
+      return then_invoke(decode_memory_unmap(partition, syscall::Memory_unmap_arguments::from(frame)),
+                         [](const Memory_unmap& call) { return invoke_memory_unmap(call); });
     case abi::Syscall::set_ipc_buffer:
       return then_invoke(decode_ipc_buffer(partition, syscall::Ipc_buffer_arguments::from(frame)),
                          [&](uint64_t* buffer) {

@@ -23,6 +23,26 @@ Numbering number_objects(const Model& model) {
   return numbering;
 }
 
+std::vector<Map_window> map_windows_of(const Model& model) {
+  std::vector<uint32_t> rights(model.partitions.size(), 0);
+  if (!model.ipcm.declared) return {};
+  for (const auto& tunnel : model.tunnels) {
+    for (size_t e = 0; e < tunnel.ends.size(); ++e) {
+      const uint32_t end = tunnel.ends[e].partition;
+      if (end >= rights.size()) continue;
+      const bool writes = tunnel.access == Tunnel_access::both_ways ||
+                          (tunnel.access == Tunnel_access::first_writes && e == 0) ||
+                          (tunnel.access == Tunnel_access::second_writes && e == 1);
+      rights[end] |= static_cast<uint32_t>(abi::map_read | (writes ? abi::map_write : 0));
+    }
+  }
+  std::vector<Map_window> windows;
+  for (uint32_t p = 0; p < rights.size(); ++p) {
+    if (rights[p] != 0) windows.push_back({p, rights[p]});
+  }
+  return windows;
+}
+
 std::vector<std::vector<Capability>> capabilities_of_all(const Model& model, const Numbering& numbering) {
   using abi::Capability_kind;
   // Group by group, each in policy order, appended to its partition's list:
@@ -81,6 +101,16 @@ std::vector<std::vector<Capability>> capabilities_of_all(const Model& model, con
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     if (model.partitions[p].may_power_off)
       add(p, Capability_kind::power, 0, abi::right_control, 0, "power the machine off");
+  }
+  if (model.ipcm.declared && model.ipcm.partition < model.partitions.size()) {
+    const uint32_t ipcm = model.ipcm.partition;
+    add(ipcm, Capability_kind::memory_pool, 0, abi::right_control, 0, "map pages of the tunnel pool");
+    const auto windows = map_windows_of(model);
+    for (uint32_t w = 0; w < windows.size(); ++w) {
+      const bool writable = (windows[w].max_rights & abi::map_write) != 0;
+      add(ipcm, Capability_kind::map_into, w, abi::right_control, 0,
+          "map tunnels into " + model.partitions[windows[w].partition].name + (writable ? " (read-write)" : " (read)"));
+    }
   }
   return slots;
 }

@@ -3,6 +3,7 @@
 #include <kestrel/policy/boot_info_writer.hpp>
 #include <kestrel/policy/stages.hpp>
 
+#include "capabilities.hpp"
 #include "validate_util.hpp"
 
 namespace kestrel::policy {
@@ -123,6 +124,21 @@ void emit_schedule(const Model& model, Boot_info_writer& writer) {
   }
 }
 
+// The IPCM's pool and each tunnel end's window (docs/ipcm.md), in the
+// order of the IPCM's capabilities to them.
+void emit_map_tables(const Model& model, Boot_info_writer& writer) {
+  if (!model.ipcm.declared || model.ipcm.partition >= model.partitions.size()) return;
+  const Partition& ipcm = model.partitions[model.ipcm.partition];
+  if (model.ipcm.pool_region < ipcm.regions.size()) {
+    const Region& pool = ipcm.regions[model.ipcm.pool_region];
+    writer.add(abi::Memory_pool_entry{model.ipcm.partition, 0, pool.pa, pool.size / 4096});
+  }
+  for (const Map_window& window : map_windows_of(model)) {
+    const Address_range& range = model.partitions[window.partition].tunnel_window;
+    writer.add(abi::Map_window_entry{window.partition, window.max_rights, range.base, range.size / 4096});
+  }
+}
+
 }  // namespace
 
 std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Measurement_entry> measurements,
@@ -137,6 +153,7 @@ std::vector<uint8_t> emit_boot_info(const Model& model, std::span<const abi::Mea
   for (uint32_t p = 0; p < model.partitions.size(); ++p) emit_partition(model, p, writer);
   emit_objects(model, writer);
   emit_schedule(model, writer);
+  emit_map_tables(model, writer);
   for (const auto& measurement : measurements) writer.add(measurement);
   for (const auto& digest : digests) writer.add(digest);
   for (const auto& copy : pristine) writer.add(copy);

@@ -22,6 +22,15 @@ void append(std::vector<uint8_t>& bytes, const T& value) {
 
 uint32_t pages(uint64_t bytes) { return static_cast<uint32_t>(bytes / page_size); }
 
+// The IPCM's slot of the capability of `kind` to `object`, or tunnel_no_slot.
+uint32_t slot_of(const Partition& ipcm, abi::Capability_kind kind, uint32_t object) {
+  for (uint32_t slot = 0; slot < ipcm.capabilities.size(); ++slot) {
+    const Capability& capability = ipcm.capabilities[slot];
+    if (capability.kind == static_cast<uint32_t>(kind) && capability.object == object) return slot;
+  }
+  return abi::tunnel_no_slot;
+}
+
 // The IPCM's slot for signalling `notification`, or tunnel_no_slot.
 uint32_t signal_slot(const Partition& ipcm, uint32_t notification) {
   for (uint32_t slot = 0; slot < ipcm.capabilities.size(); ++slot) {
@@ -66,7 +75,7 @@ Tunnel_table_contents tunnel_table_contents(const Model& model) {
   contents.header.max_open_per_end = ipcm.max_open_per_end;
   contents.header.pool_address = pool.ipa;
   contents.header.pool_pages = pages(pool.size);
-  contents.header.pool_slot = abi::tunnel_no_slot;
+  contents.header.pool_slot = slot_of(ipcm_partition, abi::Capability_kind::memory_pool, 0);
   // Clients: every partition that is an end, in partition order.
   std::vector<uint32_t> client_of(model.partitions.size(), abi::tunnel_no_slot);
   for (const auto& tunnel : model.tunnels) {
@@ -84,7 +93,10 @@ Tunnel_table_contents tunnel_table_contents(const Model& model) {
     entry.window_address = partition.tunnel_window.base;
     entry.window_pages = pages(partition.tunnel_window.size);
     entry.flags = partition.vm ? static_cast<uint32_t>(abi::tunnel_client_is_vm) : 0U;
-    entry.map_into_slot = abi::tunnel_no_slot;
+    // Clients and map windows are both every end in partition order
+    // (map_windows_of), so client i's window is window i.
+    entry.map_into_slot =
+        slot_of(ipcm_partition, abi::Capability_kind::map_into, static_cast<uint32_t>(contents.clients.size()));
     client_of[p] = static_cast<uint32_t>(contents.clients.size());
     contents.clients.push_back(entry);
   }

@@ -202,12 +202,14 @@ class Layout {
       return std::nullopt;
     }
     counts.kernel_table_pages = *kernel_tables;
-    const unsigned ipa_bits = stage2_input_bits(info.regions());
+    const unsigned ipa_bits = stage2_input_bits(info.regions(), info.map_windows());
     counts.stage2_root_tables = ipa_bits > arch::Stage2_39_regime::input_bits ? 2 : 1;
     for (const abi::Partition_entry& partition : info.partitions()) {
-      const auto pages = stage2_table_pages(info.regions_of(partition), ipa_bits);
+      const uint32_t index = static_cast<uint32_t>(plan.table_pages.size());
+      const auto pages = stage2_table_pages(info.regions_of(partition), info.map_windows(), index, ipa_bits);
       if (!pages) {
-        error("partition \"" + std::string(info.name(partition.name)) + "\": its regions cannot be mapped at stage 2");
+        error("partition \"" + std::string(info.name(partition.name)) +
+              "\": its regions and map windows cannot be mapped at stage 2");
         return std::nullopt;
       }
       plan.table_pages.push_back(*pages);

@@ -62,10 +62,15 @@ std::optional<abi::Object_sizes> kernel_object_sizes_of(const Elf_image& kernel,
   return sizes;
 }
 
-unsigned stage2_input_bits(Span<const abi::Region_entry> regions) {
+unsigned stage2_input_bits(Span<const abi::Region_entry> regions, Span<const abi::Map_window_entry> windows) {
   constexpr uint64_t limit = uint64_t{1} << arch::Stage2_39_regime::input_bits;
   for (const abi::Region_entry& region : regions) {
     if (region.ipa >= limit || region.size > limit - region.ipa) return arch::Stage2_regime::input_bits;
+  }
+  for (const abi::Map_window_entry& window : windows) {
+    if (window.ipa >= limit || window.pages > (limit - window.ipa) / arch::vmsa::page_size) {
+      return arch::Stage2_regime::input_bits;
+    }
   }
   return arch::Stage2_39_regime::input_bits;
 }
@@ -73,7 +78,8 @@ unsigned stage2_input_bits(Span<const abi::Region_entry> regions) {
 namespace {
 
 template <typename Regime>
-std::optional<uint32_t> count_stage2_pages(Span<const abi::Region_entry> regions) {
+std::optional<uint32_t> count_stage2_pages(Span<const abi::Region_entry> regions,
+                                           Span<const abi::Map_window_entry> windows, uint32_t partition) {
   Counting_table_memory memory;
   auto created = arch::Stage2_table<Counting_table_memory, Regime>::create(memory);
   if (created.status != Map_status::ok) return std::nullopt;
@@ -83,14 +89,22 @@ std::optional<uint32_t> count_stage2_pages(Span<const abi::Region_entry> regions
   for (const abi::Region_entry& region : regions) {
     if (created.table.map(Ipa{region.ipa}, Paddr{region.pa}, region.size, any) != Map_status::ok) return std::nullopt;
   }
+  for (const abi::Map_window_entry& window : windows) {
+    if (window.partition != partition) continue;
+    if (window.pages > UINT64_MAX / Regime::page_size) return std::nullopt;
+    if (created.table.reserve(Ipa{window.ipa}, window.pages * Regime::page_size) != Map_status::ok) return std::nullopt;
+  }
   return static_cast<uint32_t>(memory.pages() - Regime::root_tables);
 }
 
 }  // namespace
 
-std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions, unsigned input_bits) {
-  return input_bits == arch::Stage2_39_regime::input_bits ? count_stage2_pages<arch::Stage2_39_regime>(regions)
-                                                          : count_stage2_pages<arch::Stage2_regime>(regions);
+std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions,
+                                           Span<const abi::Map_window_entry> windows, uint32_t partition,
+                                           unsigned input_bits) {
+  return input_bits == arch::Stage2_39_regime::input_bits
+             ? count_stage2_pages<arch::Stage2_39_regime>(regions, windows, partition)
+             : count_stage2_pages<arch::Stage2_regime>(regions, windows, partition);
 }
 
 std::optional<uint32_t> kernel_table_pages(const Elf_image& kernel, Span<const abi::Memory_range> ram,

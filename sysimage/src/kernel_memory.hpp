@@ -19,15 +19,19 @@ namespace kestrel::sysimage {
 std::optional<abi::Object_sizes> kernel_object_sizes_of(const Elf_image& kernel, std::string& error);
 
 // The IPA size the system's partitions need: 39 bits (a one-page stage-2
-// root) if every region of `regions` (all partitions') lies below 512 GiB,
-// else 40.
-unsigned stage2_input_bits(Span<const abi::Region_entry> regions);
+// root) if every region of `regions` and every map window of `windows`
+// (all partitions') lies below 512 GiB, else 40.
+unsigned stage2_input_bits(Span<const abi::Region_entry> regions, Span<const abi::Map_window_entry> windows);
 
-// The stage-2 table pages below the root that mapping `regions` takes with
-// an IPA of `input_bits`, as the kernel's build_address_space maps them
-// (same code, same order); nullopt if the kernel would refuse a region
-// (then boot-info's reader would too).
-std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions, unsigned input_bits);
+// The stage-2 table pages below the root that mapping `regions`, then
+// building the tables of partition `partition`'s map windows among
+// `windows` (all partitions'), takes with an IPA of `input_bits`, as the
+// kernel's build_address_space does (same code, same order); nullopt if the
+// kernel would refuse a region or a window (then boot-info's reader would
+// too).
+std::optional<uint32_t> stage2_table_pages(Span<const abi::Region_entry> regions,
+                                           Span<const abi::Map_window_entry> windows, uint32_t partition,
+                                           unsigned input_bits);
 
 // The pages of the kernel's own EL2 map (root included) for this kernel
 // image and boot-info's RAM and pristine copies, as its kernel_mmu.cpp maps

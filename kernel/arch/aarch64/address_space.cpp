@@ -70,7 +70,7 @@ bool select_stage2_input_bits(unsigned bits) {
 // with a 39-bit IPA the root is one page, and the walker never reaches the
 // second page it would have, because boot-info's reader refuses a 39-bit
 // system with a region at or above 512 GiB (check_kernel_memory).
-bool build_address_space(Partition& partition) {
+bool build_address_space(Partition& partition, Span<const abi::Map_window_entry> windows) {
   Table_slice memory{partition.table_root, Stage2_regime::root_tables, partition.table_pages,
                      partition.table_page_count};
   auto created = Stage2_table<Table_slice>::create(memory);
@@ -84,6 +84,18 @@ bool build_address_space(Partition& partition) {
     if (status != Map_status::ok) {
       log("partition {}: not started: cannot map {:#x} to {:#x} ({:#x} bytes): {}\n", partition.name(), region.ipa,
           region.pa, region.size, to_string(status));
+      return false;
+    }
+  }
+  // Its map windows' tables, after its regions in the order the image
+  // builder counted them: memory_map then writes entries, never tables.
+  for (const abi::Map_window_entry& window : windows) {
+    if (window.partition != partition.index()) continue;
+    const Map_status status = table.reserve(Ipa{window.ipa}, window.pages * vmsa::page_size);
+    if (status != Map_status::ok) {
+      log("partition {}: not started: no tables for its map window at {:#x}: {}
+          ", partition.name(), window.ipa,
+          to_string(status));
       return false;
     }
   }

@@ -62,9 +62,17 @@ void clean_data_cache_to_poc(uint64_t pa, uint64_t) { machine.cleaned_to_poc.pus
 void forget_guest_translations(const Partition& vm) { machine.forgotten_translations.push_back(&vm); }
 
 // A root that names its partition, so tests can tell translations apart.
-bool build_address_space(Partition& partition) {
+bool build_address_space(Partition& partition, Span<const abi::Map_window_entry>) {
   partition.translation_root = 0x1'0000'0000 + (uint64_t{partition.index()} + 1) * 0x1000;
   return true;
+}
+
+void map_window_pages(Partition& target, uint64_t ipa, uint64_t pa, uint64_t pages, bool writable) {
+  machine.window_maps.push_back({&target, ipa, pa, pages, writable});
+}
+
+void unmap_window_pages(Partition& target, uint64_t ipa, uint64_t pages) {
+  machine.window_unmaps.push_back({&target, ipa, 0, pages, false});
 }
 
 void load_thread(Thread& thread) {

@@ -60,9 +60,22 @@ void clean_data_cache_to_poc(uint64_t pa, uint64_t size);
 void forget_guest_translations(const Partition& vm);
 
 // Builds the partition's stage-2 translation from its regions and records
-// its root in the partition. False (after a log line) if the kernel's
-// page-table memory is exhausted.
-[[nodiscard]] bool build_address_space(Partition& partition);
+// its root in the partition; then the tables that cover each of `windows`
+// that is the partition's (abi::Map_window_entry), their last-level entries
+// invalid. False (after a log line) if the kernel's page-table memory is
+// exhausted.
+[[nodiscard]] bool build_address_space(Partition& partition, Span<const abi::Map_window_entry> windows);
+
+// memory_map (map_window.cpp): `pages` pages from `ipa` of `target`'s map
+// window (whose tables build_address_space built, entries invalid) map
+// [pa, ...) as Normal write-back memory, never executable, read-only or
+// read-write; usable by every CPU when this returns. Only writes
+// last-level entries.
+void map_window_pages(Partition& target, uint64_t ipa, uint64_t pa, uint64_t pages, bool writable);
+
+// memory_unmap: those entries invalid again, and no CPU's TLB holds a
+// translation through them when this returns.
+void unmap_window_pages(Partition& target, uint64_t ipa, uint64_t pages);
 
 // Every partition's IPA size, 39 or 40 bits (boot-info's kernel memory
 // entry), before the first build_address_space; false for another.

@@ -110,6 +110,12 @@ enum class Boot_info_error : uint8_t {
   kernel_memory_overlaps_partition,
   // Version 7: the kernel's own table pages and the stage-2 IPA size.
   kernel_memory_malformed,
+  // Version 8: memory pools and map windows (memory_map).
+  pool_outside_owner,      // not inside one of its owner's own read-write, cacheable, unshared regions
+  window_rights_invalid,   // max_rights neither read nor read-write
+  window_too_large,        // more than max_map_window_pages
+  window_overlaps_memory,  // overlaps its partition's regions or another of its windows, or beyond its IPA size
+  capability_not_owner,    // a memory_pool capability held by another partition than the pool's owner
 };
 
 // A short English description, for the kernel log.
@@ -166,6 +172,12 @@ class Boot_info {
   // The kernel objects area: none, or one (an image).
   Span<const abi::Kernel_memory_entry> kernel_memory() const {
     return section<abi::Kernel_memory_entry>(abi::Section::kernel_memory);
+  }
+  Span<const abi::Memory_pool_entry> memory_pools() const {
+    return section<abi::Memory_pool_entry>(abi::Section::memory_pools);
+  }
+  Span<const abi::Map_window_entry> map_windows() const {
+    return section<abi::Map_window_entry>(abi::Section::map_windows);
   }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 

@@ -169,15 +169,28 @@ class Page_table final {
   // largest blocks alignment allows. On any status but ok nothing changed.
   [[nodiscard]] Map_status map(Input address, Paddr physical, uint64_t size, Attributes attributes);
 
+  // Builds the tables that cover [address, address + size) down to the
+  // last level and maps nothing: the last-level entries stay invalid, for
+  // later writes that must not allocate (memory_map). Checked like map();
+  // overlap if part of the range is mapped already.
+  [[nodiscard]] Map_status reserve(Input address, uint64_t size);
+
   // Walks the tables for `address`, as the hardware would.
   [[nodiscard]] Translation lookup(Input address) const;
+
+  // The last-level entry for `address` below `root` (a reserve()d range),
+  // or a null Paddr where the tables end above the last level.
+  [[nodiscard]] static Paddr last_level_entry(const Memory& memory, Paddr root, Input address);
 
  private:
   Page_table(Memory* memory, Paddr root) : memory_{memory}, root_{root} {}
 
-  template <bool Apply>
+  template <bool Apply, bool Reserve = false>
   Map_status walk(unsigned level, Paddr table, bool exists, uint64_t input, uint64_t output, uint64_t end,
                   uint64_t leaf_attributes, size_t& new_tables);
+
+  template <bool Reserve>
+  Map_status place(Input address, Paddr physical, uint64_t size, Attributes attributes);
 
   static constexpr uint64_t level_size(unsigned level) { return uint64_t{1} << Regime::level_shift(level); }
   static constexpr unsigned index(unsigned level, uint64_t input) {
@@ -205,6 +218,19 @@ auto Page_table<Regime, Memory>::create(Memory& memory) -> Create_result {
 
 template <Translation_regime Regime, Table_memory Memory>
 Map_status Page_table<Regime, Memory>::map(Input address, Paddr physical, uint64_t size, Attributes attributes) {
+  return place<false>(address, physical, size, attributes);
+}
+
+template <Translation_regime Regime, Table_memory Memory>
+Map_status Page_table<Regime, Memory>::reserve(Input address, uint64_t size) {
+  return place<true>(address, Paddr{}, size, Attributes{});
+}
+
+// map() and reserve(): check everything, then walk once without writing
+// (overlaps, tables needed), then once writing.
+template <Translation_regime Regime, Table_memory Memory>
+template <bool Reserve>
+Map_status Page_table<Regime, Memory>::place(Input address, Paddr physical, uint64_t size, Attributes attributes) {
   constexpr uint64_t page_size = Regime::page_size;
   if (memory_ == nullptr) return Map_status::out_of_tables;
   if (size == 0) return Map_status::size_zero;
@@ -222,10 +248,11 @@ Map_status Page_table<Regime, Memory>::map(Input address, Paddr physical, uint64
   const uint64_t leaf_attributes = Regime::leaf_attributes(attributes);
   size_t new_tables = 0;
   const Map_status planned =
-      walk<false>(Regime::first_level, root_, true, input, output, input + size, leaf_attributes, new_tables);
+      walk<false, Reserve>(Regime::first_level, root_, true, input, output, input + size, leaf_attributes, new_tables);
   if (planned != Map_status::ok) return planned;
   if (new_tables > memory_->free_pages()) return Map_status::out_of_tables;
-  return walk<true>(Regime::first_level, root_, true, input, output, input + size, leaf_attributes, new_tables);
+  return walk<true, Reserve>(Regime::first_level, root_, true, input, output, input + size, leaf_attributes,
+                             new_tables);
 }
 
 // One pass over [input, end) inside `table` at `level`. The checking pass
@@ -236,7 +263,7 @@ Map_status Page_table<Regime, Memory>::map(Input address, Paddr physical, uint64
 // its out_of_tables return is only for a Memory policy that broke its
 // free_pages() promise.
 template <Translation_regime Regime, Table_memory Memory>
-template <bool Apply>
+template <bool Apply, bool Reserve>
 Map_status Page_table<Regime, Memory>::walk(unsigned level, Paddr table, bool exists, uint64_t input, uint64_t output,
                                             uint64_t end, uint64_t leaf_attributes, size_t& new_tables) {
   // A last-level table still to be created gets only pages: nothing to check or count.
@@ -251,24 +278,27 @@ Map_status Page_table<Regime, Memory>::walk(unsigned level, Paddr table, bool ex
 
     if (Regime::is_valid(level, current)) {
       if (!Regime::is_table(level, current)) return Map_status::overlap;
-      const Map_status status = walk<Apply>(level + 1, Paddr{Regime::address_of(current)}, true, input, output,
-                                            chunk_end, leaf_attributes, new_tables);
+      const Map_status status = walk<Apply, Reserve>(level + 1, Paddr{Regime::address_of(current)}, true, input, output,
+                                                     chunk_end, leaf_attributes, new_tables);
       if (status != Map_status::ok) return status;
-    } else if (Regime::leaf_allowed(level) && input % entry_size == 0 && output % entry_size == 0 &&
-               chunk_end - input == entry_size) {
-      // Always taken at the last level, where every chunk is one aligned page.
-      if constexpr (Apply) memory_->write_descriptor(entry, Regime::leaf_descriptor(level, output, leaf_attributes));
+    } else if (Reserve ? level == Regime::last_level
+                       : Regime::leaf_allowed(level) && input % entry_size == 0 && output % entry_size == 0 &&
+                             chunk_end - input == entry_size) {
+      // Always taken at the last level, where every chunk is one aligned
+      // page; a reserved page stays invalid.
+      if constexpr (Apply && !Reserve)
+        memory_->write_descriptor(entry, Regime::leaf_descriptor(level, output, leaf_attributes));
     } else if constexpr (Apply) {
       const Table_pages pages = memory_->allocate_pages(1);
       if (!pages.ok) return Map_status::out_of_tables;
       const Map_status status =
-          walk<true>(level + 1, pages.base, true, input, output, chunk_end, leaf_attributes, new_tables);
+          walk<true, Reserve>(level + 1, pages.base, true, input, output, chunk_end, leaf_attributes, new_tables);
       if (status != Map_status::ok) return status;
       memory_->write_descriptor(entry, Regime::table_descriptor(pages.base));  // linked only once filled
     } else {
       ++new_tables;
       const Map_status status =
-          walk<false>(level + 1, Paddr{}, false, input, output, chunk_end, leaf_attributes, new_tables);
+          walk<false, Reserve>(level + 1, Paddr{}, false, input, output, chunk_end, leaf_attributes, new_tables);
       if (status != Map_status::ok) return status;
     }
     output += chunk_end - input;
@@ -295,6 +325,19 @@ Translation Page_table<Regime, Memory>::lookup(Input address) const {
     return {true, base + (input & (size - 1)), size, level, Regime::attributes_of(descriptor), descriptor};
   }
   return unmapped;
+}
+
+template <Translation_regime Regime, Table_memory Memory>
+Paddr Page_table<Regime, Memory>::last_level_entry(const Memory& memory, Paddr root, Input address) {
+  const uint64_t input = address.value();
+  if (input >= input_limit) return Paddr{};
+  Paddr table = root;
+  for (unsigned level = Regime::first_level; level < Regime::last_level; ++level) {
+    const uint64_t descriptor = memory.read_descriptor(table + index(level, input) * sizeof(uint64_t));
+    if (!Regime::is_valid(level, descriptor) || !Regime::is_table(level, descriptor)) return Paddr{};
+    table = Paddr{Regime::address_of(descriptor)};
+  }
+  return table + index(Regime::last_level, input) * sizeof(uint64_t);
 }
 
 }  // namespace kestrel

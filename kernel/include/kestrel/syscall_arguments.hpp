@@ -84,6 +84,30 @@ struct Ipc_buffer_arguments {
   static Ipc_buffer_arguments from(const arch::Exception_frame& frame) { return {frame.x[0]}; }
 };
 
+// memory_map: x0 the pool, x1 its first page, x2 the page count, x3 the
+// map_into window, x4 its first page, x5 the rights.
+struct Memory_map_arguments {
+  Capability_slot pool;
+  uint64_t pool_page;
+  uint64_t pages;
+  Capability_slot window;
+  uint64_t window_page;
+  uint64_t rights;
+  static Memory_map_arguments from(const arch::Exception_frame& frame) {
+    return {{frame.x[0]}, frame.x[1], frame.x[2], {frame.x[3]}, frame.x[4], frame.x[5]};
+  }
+};
+
+// memory_unmap: x0 the map_into window, x1 its first page, x2 the page count.
+struct Memory_unmap_arguments {
+  Capability_slot window;
+  uint64_t window_page;
+  uint64_t pages;
+  static Memory_unmap_arguments from(const arch::Exception_frame& frame) {
+    return {{frame.x[0]}, frame.x[1], frame.x[2]};
+  }
+};
+
 // What a decode step gives (result.hpp).
 using kestrel::Decoded;
 

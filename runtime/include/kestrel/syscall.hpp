@@ -196,6 +196,22 @@ inline abi::Status vcpu_stop(uint64_t vcpu) { return syscall(abi::Syscall::vcpu_
 // VM stays stopped). The VMM resets its own device models.
 inline abi::Status vm_restart(uint64_t vcpu_slot) { return syscall(abi::Syscall::vm_restart, vcpu_slot).status; }
 
+// Maps `pages` pages of the pool in `pool_slot` (a memory_pool capability),
+// from `pool_page`, into the window in `map_into_slot` (a map_into
+// capability) at `window_page`, with `rights` (abi::map_read, or
+// abi::map_read | abi::map_write); the IPCM opening a tunnel (docs/ipcm.md).
+inline abi::Status memory_map(uint64_t pool_slot, uint64_t pool_page, uint64_t pages, uint64_t map_into_slot,
+                              uint64_t window_page, uint64_t rights) {
+  return syscall(abi::Syscall::memory_map, pool_slot, pool_page, pages, map_into_slot, window_page, rights).status;
+}
+
+// Unmaps `pages` window pages from `window_page` that memory_map mapped
+// through `map_into_slot`; when it returns (ok), no CPU can reach them
+// through the window any more.
+inline abi::Status memory_unmap(uint64_t map_into_slot, uint64_t window_page, uint64_t pages) {
+  return syscall(abi::Syscall::memory_unmap, map_into_slot, window_page, pages).status;
+}
+
 // Powers the machine off through the power capability in slot `power`
 // (mayPowerOff in the policy); returns only with the status of a refusal.
 inline abi::Status system_off(uint64_t power) { return syscall(abi::Syscall::system_off, power).status; }

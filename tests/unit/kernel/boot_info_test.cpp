@@ -165,6 +165,19 @@ Boot_info_writer kernel_memory_system() {
   return writer;
 }
 
+// valid_system() with a memory pool in the VMM's RAM (its capabilities 6
+// and 7: the pool and a map_into the guest) and a map window in the guest
+// above its RAM.
+Boot_info_writer map_system() {
+  Boot_info_writer writer = valid_system();
+  writer.add(Memory_pool_entry{.partition = 1, .pa = 0x4408'0000, .pages = 8});
+  writer.add(Map_window_entry{.partition = 0, .max_rights = map_read | map_write, .ipa = 0x5000'0000, .pages = 8});
+  writer.add(Capability_entry{.kind = static_cast<uint32_t>(Capability_kind::memory_pool), .rights = right_control});
+  writer.add(Capability_entry{.kind = static_cast<uint32_t>(Capability_kind::map_into), .rights = right_control});
+  writer.partition(1).capability_count = 7;
+  return writer;
+}
+
 Boot_info_header header_of(const Blob& blob) {
   Boot_info_header header;
   std::memcpy(&header, blob.data(), sizeof header);
@@ -374,6 +387,17 @@ TEST(BootInfo, AcceptsRestartableVmsWithoutCopiesBeforeTheImage) {
   compiled.partition(0).flags |= partition_restartable;
   const Blob blob = compiled.finish();
   EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
+}
+
+TEST(BootInfo, AcceptsMemoryPoolsAndMapWindowsAndReadsThemBack) {
+  const Blob blob = map_system().finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  ASSERT_EQ(result.info().memory_pools().size(), 1u);
+  EXPECT_EQ(result.info().memory_pools()[0].pa, 0x4408'0000u);
+  ASSERT_EQ(result.info().map_windows().size(), 1u);
+  EXPECT_EQ(result.info().map_windows()[0].ipa, 0x5000'0000u);
+  EXPECT_EQ(map_bitmap_words(result.info().map_windows()[0]), 1u);
 }
 
 TEST(BootInfo, AcceptsKernelMemoryAndReadsItBack) {
@@ -1070,6 +1094,108 @@ const Broken_field broken_fields[] = {
      kernel_memory_overlaps_partition,
      {Section::kernel_memory, 0},
      kernel_memory_system},
+
+    // Memory pools and map windows (boot-info version 8).
+    {"PoolCapabilityWithoutPool",
+     [](W w) { w.capability(6).object = 1; },
+     capability_object_invalid,
+     {Section::capabilities, 6},
+     map_system},
+    {"MapIntoCapabilityWithoutWindow",
+     [](W w) { w.capability(7).object = 1; },
+     capability_object_invalid,
+     {Section::capabilities, 7},
+     map_system},
+    {"PoolOfAnotherPartition",
+     [](W w) { w.memory_pool(0).partition = 0; w.memory_pool(0).pa = 0x4800'0000; },
+     capability_not_owner,
+     {Section::capabilities, 6},
+     map_system},
+    {"PoolOutsideItsOwnersMemory",
+     [](W w) { w.memory_pool(0).pa = 0x4800'0000; },
+     pool_outside_owner,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolReachingPastItsRegion",
+     [](W w) { w.memory_pool(0).pa = 0x440f'9000; },
+     pool_outside_owner,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolInDeviceMemory",
+     [](W w) { w.memory_pool(0).partition = 0; w.memory_pool(0).pa = 0x0900'0000; w.memory_pool(0).pages = 1; },
+     pool_outside_owner,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolInSharedMemory",
+     [](W w) { w.region(2).attributes |= region_shared_channel; },
+     pool_outside_owner,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolMisaligned",
+     [](W w) { w.memory_pool(0).pa += 0x800; },
+     address_misaligned,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolEmpty",
+     [](W w) { w.memory_pool(0).pages = 0; },
+     size_zero,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolPagesOverflow",
+     [](W w) { w.memory_pool(0).pages = uint64_t{1} << 60; },
+     address_overflow,
+     {Section::memory_pools, 0},
+     map_system},
+    {"PoolOfNoPartition",
+     [](W w) { w.memory_pool(0).partition = 2; },
+     partition_index_invalid,
+     {Section::memory_pools, 0},
+     map_system},
+    {"WindowOfNoPartition",
+     [](W w) { w.map_window(0).partition = 2; },
+     partition_index_invalid,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowWriteOnly",
+     [](W w) { w.map_window(0).max_rights = map_write; },
+     window_rights_invalid,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowExecutable",
+     [](W w) { w.map_window(0).max_rights = map_read | map_write | 4; },
+     window_rights_invalid,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowMisaligned",
+     [](W w) { w.map_window(0).ipa += 0x10; },
+     address_misaligned,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowEmpty",
+     [](W w) { w.map_window(0).pages = 0; },
+     size_zero,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowTooLarge",
+     [](W w) { w.map_window(0).pages = max_map_window_pages + 1; },
+     window_too_large,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowOverlapsItsPartitionsRegion",
+     [](W w) { w.map_window(0).ipa = 0x40ff'c000; },
+     window_overlaps_memory,
+     {Section::map_windows, 0},
+     map_system},
+    {"WindowOverlapsAnotherOfItsWindows",
+     [](W w) { w.add(Map_window_entry{.partition = 0, .max_rights = map_read, .ipa = 0x5000'7000, .pages = 1}); },
+     window_overlaps_memory,
+     {Section::map_windows, 1},
+     map_system},
+    {"WindowBeyondTheIpaSpace",
+     [](W w) { w.map_window(0).ipa = uint64_t{1} << 40; },
+     window_overlaps_memory,
+     {Section::map_windows, 0},
+     map_system},
 };
 
 template <typename Row>

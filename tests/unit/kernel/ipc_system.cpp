@@ -10,6 +10,7 @@
 #include <kestrel/irq.hpp>
 #include <kestrel/kernel_lock.hpp>
 #include <kestrel/kernel_objects.hpp>
+#include <kestrel/memory_map.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/user_exception.hpp>
 
@@ -74,6 +75,16 @@ uint32_t Ipc_system::add_irq(uint32_t intid, uint32_t notification, uint64_t bad
   return static_cast<uint32_t>(irqs_.size() - 1);
 }
 
+uint32_t Ipc_system::add_memory_pool(uint32_t owner, uint64_t first_page, uint64_t pages) {
+  pools_.push_back({.partition = owner, .pa = address_of(ram[owner]) + first_page * 4096, .pages = pages});
+  return static_cast<uint32_t>(pools_.size() - 1);
+}
+
+uint32_t Ipc_system::add_map_window(uint32_t target, uint64_t ipa, uint64_t pages, uint32_t max_rights) {
+  windows_.push_back({.partition = target, .max_rights = max_rights, .ipa = ipa, .pages = pages});
+  return static_cast<uint32_t>(windows_.size() - 1);
+}
+
 void Ipc_system::start() {
   uint32_t cpu_count = 1;
   for (const Pending_thread& thread : threads_) cpu_count = std::max(cpu_count, thread.entry.cpu + 1);
@@ -120,6 +131,8 @@ void Ipc_system::start() {
   for (const abi::Endpoint_entry& endpoint : endpoints_) writer_.add(endpoint);
   for (const abi::Notification_entry& notification : notifications_) writer_.add(notification);
   for (const abi::Irq_entry& irq : irqs_) writer_.add(irq);
+  for (const abi::Memory_pool_entry& pool : pools_) writer_.add(pool);
+  for (const abi::Map_window_entry& window : windows_) writer_.add(window);
   blob_ = writer_.finish();
   const Boot_info_result read = read_boot_info(blob_.data(), blob_.size());
   if (!read.ok()) {
@@ -152,8 +165,9 @@ void Ipc_system::start() {
   for (uint32_t p = 0; p < kestrel::partition_count; ++p) {
     partitions_[p].create(*info_, p);
     partitions_[p].may_start = true;
-    (void)arch::build_address_space(partitions_[p]);
+    (void)arch::build_address_space(partitions_[p], info_->map_windows());
   }
+  keep_memory_map_tables(*info_);
   kestrel::endpoint_count = static_cast<uint32_t>(endpoints_.size());
   for (uint32_t e = 0; e < endpoints_.size(); ++e)
     endpoint_object(e).server = &partitions_[endpoints_[e].server_partition];

@@ -53,6 +53,11 @@ class Ipc_system {
   uint32_t add_capability(uint32_t partition, abi::Capability_kind kind, uint32_t object, uint32_t rights,
                           uint64_t badge = 0);
   uint32_t add_irq(uint32_t intid, uint32_t notification, uint64_t badge, uint32_t partition);
+  // A memory pool of `pages` pages of `owner`'s region from `first_page`,
+  // and a map window of `pages` pages at `ipa` in `target` (outside its
+  // region); each returns its index (a capability's object).
+  uint32_t add_memory_pool(uint32_t owner, uint64_t first_page, uint64_t pages);
+  uint32_t add_map_window(uint32_t target, uint64_t ipa, uint64_t pages, uint32_t max_rights);
 
   // Resets the kernel's pools, schedulers and the fake machine, then
   // creates every object as boot does: every thread ready on its CPU (a
@@ -109,6 +114,8 @@ class Ipc_system {
   std::vector<abi::Endpoint_entry> endpoints_;
   std::vector<abi::Notification_entry> notifications_;
   std::vector<abi::Irq_entry> irqs_;
+  std::vector<abi::Memory_pool_entry> pools_;
+  std::vector<abi::Map_window_entry> windows_;
   std::vector<uint32_t> thread_index_;  // add_thread's number -> boot-info index
   std::vector<uint8_t> blob_;
   std::optional<Boot_info> info_;

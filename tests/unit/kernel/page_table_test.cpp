@@ -395,6 +395,42 @@ TEST(PageTableStage2, RefusesOverlap) {
   EXPECT_EQ(p.table.map(Ipa{0x3fe0'0000}, Paddr{0x5000'0000}, 2 * MiB, ram), Map_status::ok);
 }
 
+// A map window's tables (memory_map): every level down to the last, the
+// last-level entries left invalid, even where a 2 MiB block would fit; the
+// entries last_level_entry finds are those tables' and nothing else.
+TEST(PageTableStage2, ReserveBuildsTablesButMapsNothing) {
+  Fake_memory memory{16};
+  Stage2_table table = create<Stage2_table>(memory);
+  ASSERT_EQ(table.reserve(Ipa{0x4000'0000}, 2 * MiB + 0x1000), Map_status::ok);
+  EXPECT_EQ(memory.pages_used(), 5u) << "root (2), a level-2 and two level-3 tables";
+  EXPECT_EQ(memory.valid_entries(), 3u) << "only table descriptors";
+  EXPECT_FALSE(table.lookup(Ipa{0x4000'0000}).mapped);
+  EXPECT_EQ(memory.entry(root, 1), table2.value() | 0b11);
+  EXPECT_EQ(memory.entry(table2, 0), table3.value() | 0b11);
+  EXPECT_EQ(memory.entry(table2, 1), table4.value() | 0b11);
+  EXPECT_EQ(Stage2_table::last_level_entry(memory, root, Ipa{0x4000'2000}).value(), (table3 + 2 * 8).value());
+  EXPECT_EQ(Stage2_table::last_level_entry(memory, root, Ipa{0x4020'0000}).value(), table4.value());
+  EXPECT_EQ(Stage2_table::last_level_entry(memory, root, Ipa{0x8000'0000}).value(), 0u) << "no tables there";
+  // Mapping a page there afterwards takes no new table.
+  ASSERT_EQ(table.map(Ipa{0x4000'1000}, Paddr{0x5000'0000}, 0x1000, ram), Map_status::ok);
+  EXPECT_EQ(memory.pages_used(), 5u);
+}
+
+TEST(PageTableStage2, ReserveRefusesWhatIsMappedAndChangesNothing) {
+  Fake_memory memory{16};
+  Stage2_table table = create<Stage2_table>(memory);
+  ASSERT_EQ(table.map(Ipa{0x20'0000}, Paddr{0x5000'0000}, 2 * MiB, ram), Map_status::ok);
+  ASSERT_EQ(table.map(Ipa{0x40'1000}, Paddr{0x5000'0000}, 0x1000, ram), Map_status::ok);
+  const Fake_memory::Snapshot before = memory.snapshot();
+  EXPECT_EQ(table.reserve(Ipa{0x30'0000}, 0x1000), Map_status::overlap) << "inside a block";
+  EXPECT_EQ(table.reserve(Ipa{0x40'0000}, 0x3000), Map_status::overlap) << "over a page";
+  EXPECT_EQ(table.reserve(Ipa{0x40'0000}, 0), Map_status::size_zero);
+  EXPECT_EQ(table.reserve(Ipa{0x40'0800}, 0x1000), Map_status::misaligned);
+  EXPECT_EQ(memory.snapshot(), before);
+  EXPECT_EQ(table.reserve(Ipa{0x40'2000}, 0x1000), Map_status::ok) << "beside the page, in its table";
+  EXPECT_EQ(memory.pages_used(), before.pages_used);
+}
+
 TEST(PageTableStage2, RunningOutOfTablePagesFailsCleanly) {
   Fake_memory memory{3};  // the root and one more page
   Stage2_table table = create<Stage2_table>(memory);

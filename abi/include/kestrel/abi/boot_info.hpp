@@ -16,10 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <kestrel/abi/syscall.hpp>
+
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 7;                       // 7: kernel tables, IPA size
+inline constexpr uint32_t boot_info_version = 8;                       // 8: memory pools, map windows
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -46,6 +48,8 @@ enum class Section : uint32_t {
   pristine,       // Pristine_entry: restartable VMs' copies of what the image loaded
   guest_seeds,    // Guest_seed_entry: random-seed placeholders in VMs' device trees
   kernel_memory,  // Kernel_memory_entry: where the kernel carves its objects
+  memory_pools,   // Memory_pool_entry: memory a partition may map into others (the IPCM's pool)
+  map_windows,    // Map_window_entry: where in a partition others may map it (tunnel windows)
   strings,        // char: NUL-terminated names
   count
 };
@@ -196,6 +200,13 @@ enum class Capability_kind : uint32_t {
   console = 5,  // object 0: write to the kernel's console (bring-up and
                 // tests; systems have a console driver partition)
   power = 6,    // object 0: power the machine off (system_off)
+  // object: a Memory_pool_entry: its pages may be mapped into map_into
+  // windows (memory_map; control right). The IPCM's pool.
+  memory_pool = 7,
+  // object: a Map_window_entry: pool pages may be mapped into that window of
+  // its partition, with at most its rights (memory_map, memory_unmap;
+  // control right). One per tunnel end, held by the IPCM.
+  map_into = 8,
 };
 
 enum Capability_rights : uint32_t {
@@ -315,6 +326,40 @@ struct Kernel_memory_entry {
   uint32_t reserved;
 };
 static_assert(sizeof(Kernel_memory_entry) == 32);
+
+// Memory a partition may map into other partitions' map windows (the
+// IPCM's pool, docs/ipcm.md): `pages` pages at `pa`, inside one of its
+// owner's own read-write, cacheable regions that no other partition maps
+// (region_shared_channel clear). Only its owner may hold a memory_pool
+// capability to it.
+struct Memory_pool_entry {
+  uint32_t partition;  // the owner
+  uint32_t reserved;
+  uint64_t pa;     // 4 KiB aligned
+  uint64_t pages;  // non-zero
+};
+static_assert(sizeof(Memory_pool_entry) == 24);
+
+// Addresses of a partition where pool pages may be mapped at run time (a
+// tunnel window): `pages` pages at `ipa`, 4 KiB aligned, overlapping none of
+// its regions and none of its other windows, inside its IPA size. Nothing
+// is mapped there at boot; the kernel builds the stage-2 tables that cover
+// it (Partition_entry::table_pages counts them), so memory_map only writes
+// last-level entries. `max_rights`: Map_rights (syscall.hpp), map_read or
+// map_read | map_write; never executable.
+struct Map_window_entry {
+  uint32_t partition;  // the target
+  uint32_t max_rights;
+  uint64_t ipa;
+  uint64_t pages;  // 1 .. max_map_window_pages
+};
+static_assert(sizeof(Map_window_entry) == 24);
+
+// The kernel's words of "mapped by memory_map" bits for a window, one bit per
+// page (carved from the kernel objects area, abi/kernel_memory.hpp).
+constexpr uint32_t map_bitmap_words(const Map_window_entry& window) {
+  return static_cast<uint32_t>((window.pages + 63) / 64);
+}
 
 // An Ed25519 signature of the whole boot-info blob (total_size bytes, as
 // loaded), placed right after it at the next 8-byte boundary. Optional: a

@@ -23,18 +23,19 @@ namespace kestrel::abi {
 
 // What the kernel carves, one pool each (the per-CPU ones once per CPU).
 enum class Kernel_object : uint32_t {
-  table_root,    // one level-1 table of a partition's stage-2 root (stage2_root_tables of them per partition)
-  table_page,    // a stage-2 table page below a root (Partition_entry::table_pages)
-  thread,        // native thread or vCPU
-  partition,     //
-  endpoint,      //
-  notification,  //
-  irq,           // an interrupt bound to a notification
-  ready_queue,   // one scheduling domain of one CPU (one per window of its plan, and one more)
-  domain_slot,   // a partition's entry in a planned CPU's map of domains
-  timer_slot,    // one thread's slot in one of a CPU's two timer heaps
-  kernel_table,  // a page of the kernel's own EL2 stage-1 map (Kernel_object_counts::kernel_table_pages)
-  kernel_stack,  // the kernel stack of a secondary CPU the system runs threads on
+  table_root,       // one level-1 table of a partition's stage-2 root (stage2_root_tables of them per partition)
+  table_page,       // a stage-2 table page below a root (Partition_entry::table_pages)
+  thread,           // native thread or vCPU
+  partition,        //
+  endpoint,         //
+  notification,     //
+  irq,              // an interrupt bound to a notification
+  ready_queue,      // one scheduling domain of one CPU (one per window of its plan, and one more)
+  domain_slot,      // a partition's entry in a planned CPU's map of domains
+  timer_slot,       // one thread's slot in one of a CPU's two timer heaps
+  kernel_table,     // a page of the kernel's own EL2 stage-1 map (Kernel_object_counts::kernel_table_pages)
+  kernel_stack,     // the kernel stack of a secondary CPU the system runs threads on
+  map_bitmap_word,  // 64 map-window pages' "mapped by memory_map" bits (Kernel_object_counts::map_bitmap_words)
   count
 };
 inline constexpr uint32_t kernel_object_count = static_cast<uint32_t>(Kernel_object::count);
@@ -46,7 +47,7 @@ struct Object_size {
 
 // The kernel ELF's .kestrel.object_sizes section holds exactly one.
 inline constexpr uint64_t object_sizes_magic = 0x534a'424f'4c54'534bULL;  // "KSTLOBJS" in memory
-inline constexpr uint32_t object_sizes_version = 2;  // 2: kernel tables and stacks; a root is one table
+inline constexpr uint32_t object_sizes_version = 3;                       // 3: map windows' bitmap
 struct Object_sizes {
   uint64_t magic;
   uint32_t version;
@@ -71,6 +72,7 @@ struct Kernel_object_counts {
   uint32_t endpoints = 0;
   uint32_t notifications = 0;
   uint32_t irqs = 0;
+  uint32_t map_bitmap_words = 0;           // each map window's pages, rounded up to 64, / 64
   uint32_t cpus = 0;                       // the platform's
   uint32_t threads_of_cpu[max_cpus] = {};  // pinned to it: its timer heaps' capacity
   uint32_t windows_of_cpu[max_cpus] = {};  // of its plan: 0 without one
@@ -99,7 +101,7 @@ struct Kernel_objects_layout {
   bool ok = false;  // sizes malformed (zero, alignment not a power of two or above the area's)
   // kernel_tables first, at offset 0: the kernel builds its map there with
   // the MMU off, before it zeroes and carves the rest.
-  Pool_place kernel_tables, table_roots, table_pages, threads, partitions, endpoints, notifications, irqs;
+  Pool_place kernel_tables, table_roots, table_pages, threads, partitions, endpoints, notifications, irqs, map_bitmap;
   Cpu_pools cpus[max_cpus];
   uint64_t size = 0;  // the whole area, from its aligned start to the last pool's end
 };
@@ -149,6 +151,7 @@ constexpr Kernel_objects_layout layout_kernel_objects(const Object_sizes& sizes,
   layout.endpoints = place(Kernel_object::endpoint, at_least_one(counts.endpoints));
   layout.notifications = place(Kernel_object::notification, at_least_one(counts.notifications));
   layout.irqs = place(Kernel_object::irq, at_least_one(counts.irqs));
+  layout.map_bitmap = place(Kernel_object::map_bitmap_word, counts.map_bitmap_words);
   for (uint32_t cpu = 0; cpu < counts.cpus; ++cpu) {
     Cpu_pools& pools = layout.cpus[cpu];
     pools.domains = place(Kernel_object::ready_queue, domains_of_cpu(counts, cpu));

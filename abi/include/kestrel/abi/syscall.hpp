@@ -85,9 +85,37 @@ enum class Syscall : uint64_t {
   // at boot), is the caller's own, or is being restarted already.
   //   x0 vCPU capability of the VM (control right; any of its vCPUs)
   vm_restart = 17,
+  // Map pool pages into another partition's map window (the IPCM opening a
+  // tunnel, docs/ipcm.md): pages [x1, x1 + x2) of the pool behind a
+  // memory_pool capability go to window pages [x4, x4 + x2) of the
+  // partition a map_into capability names, as normal write-back memory,
+  // never executable, with rights x5 (Map_rights: map_read, or map_read |
+  // map_write). Usable by the target as soon as the call returns.
+  //   x0 memory_pool capability (control right), x1 first pool page,
+  //   x2 page count, x3 map_into capability (control right), x4 first
+  //   window page, x5 rights
+  // invalid_argument: count 0, a range outside the pool or the window,
+  // rights neither 1 nor 3, or a window page already mapped. missing_right:
+  // rights beyond the window's.
+  memory_map = 18,
+  // Unmap window pages that memory_map mapped: once it returns, no CPU can
+  // reach the pages through the target any more (its TLB entries are gone
+  // on every CPU), so the caller may reuse them.
+  //   x0 map_into capability (control right), x1 first window page,
+  //   x2 page count
+  // invalid_argument: count 0, a range outside the window, or a page in it
+  // that is not mapped.
+  memory_unmap = 19,
 };
 // Numbers from here up are not (yet) system calls.
-inline constexpr uint64_t syscall_count = 18;
+inline constexpr uint64_t syscall_count = 20;
+
+// memory_map's rights (x5), and a map window's most (Map_window_entry).
+enum Map_rights : uint64_t {
+  map_read = 1U << 0,
+  map_write = 1U << 1,  // only with map_read
+};
+inline constexpr uint64_t max_map_window_pages = uint64_t{1} << 20;  // 4 GiB
 
 // Messages. A sender puts an info word in x2 and the first
 // message_register_words words in x3-x7; the others follow in its IPC buffer

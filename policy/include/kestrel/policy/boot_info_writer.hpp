@@ -54,6 +54,8 @@ class Boot_info_writer {
   uint32_t add(const abi::Pristine_entry& pristine) { return append(pristine_, pristine); }
   uint32_t add(const abi::Guest_seed_entry& seed) { return append(guest_seeds_, seed); }
   uint32_t add(const abi::Kernel_memory_entry& area) { return append(kernel_memory_, area); }
+  uint32_t add(const abi::Memory_pool_entry& pool) { return append(memory_pools_, pool); }
+  uint32_t add(const abi::Map_window_entry& window) { return append(map_windows_, window); }
 
   // The entries added so far.
   std::span<const abi::Memory_range> ram_ranges() const { return ram_ranges_; }
@@ -71,6 +73,8 @@ class Boot_info_writer {
   std::span<const abi::Pristine_entry> pristine() const { return pristine_; }
   std::span<const abi::Guest_seed_entry> guest_seeds() const { return guest_seeds_; }
   std::span<const abi::Kernel_memory_entry> kernel_memory() const { return kernel_memory_; }
+  std::span<const abi::Memory_pool_entry> memory_pools() const { return memory_pools_; }
+  std::span<const abi::Map_window_entry> map_windows() const { return map_windows_; }
 
   // One entry, to patch in place (for example a partition's ranges once its
   // regions are placed). An index past the end is a bug in the caller:
@@ -86,6 +90,8 @@ class Boot_info_writer {
   abi::Window_entry& window(uint32_t index) { return windows_.at(index); }
   abi::Cpu_plan_entry& cpu_plan(uint32_t index) { return cpu_plans_.at(index); }
   abi::Kernel_memory_entry& kernel_memory(uint32_t index) { return kernel_memory_.at(index); }
+  abi::Memory_pool_entry& memory_pool(uint32_t index) { return memory_pools_.at(index); }
+  abi::Map_window_entry& map_window(uint32_t index) { return map_windows_.at(index); }
 
   // The string table so far: every interned string followed by a NUL.
   const std::string& strings() const { return strings_; }
@@ -120,6 +126,8 @@ class Boot_info_writer {
   std::vector<abi::Pristine_entry> pristine_;
   std::vector<abi::Guest_seed_entry> guest_seeds_;
   std::vector<abi::Kernel_memory_entry> kernel_memory_;
+  std::vector<abi::Memory_pool_entry> memory_pools_;
+  std::vector<abi::Map_window_entry> map_windows_;
   std::string strings_;
   std::unordered_map<std::string, uint32_t> string_offsets_;
 };

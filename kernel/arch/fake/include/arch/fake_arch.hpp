@@ -48,6 +48,15 @@ struct Cpu_left_kernel : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// map_window_pages and unmap_window_pages (pa and writable: map only).
+struct Window_change {
+  const Partition* target;
+  uint64_t ipa;
+  uint64_t pa;
+  uint64_t pages;
+  bool writable;
+};
+
 struct Machine {
   // Answers the arch layer gives.
   uint64_t counter = 1'000'000;  // ticks since boot (counter_now)
@@ -72,6 +81,8 @@ struct Machine {
   std::vector<Injection> injected;                       // vcpu_inject
   std::vector<const Thread*> before_return;              // vcpu_before_return
   std::vector<const Thread*> undefined_taken;            // vcpu_take_undefined
+  std::vector<Window_change> window_maps;                // map_window_pages: entries written
+  std::vector<Window_change> window_unmaps;              // unmap_window_pages: entries cleared, TLBs invalidated
   std::string console;                                   // the kernel console's text
   unsigned power_offs = 0;
 };
