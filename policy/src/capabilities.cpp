@@ -33,7 +33,7 @@ std::vector<Map_window> map_windows_of(const Model& model) {
       const bool writes = tunnel.access == Tunnel_access::both_ways ||
                           (tunnel.access == Tunnel_access::first_writes && e == 0) ||
                           (tunnel.access == Tunnel_access::second_writes && e == 1);
-      rights[end] |= static_cast<uint32_t>(abi::map_read | (writes ? abi::map_write : 0));
+      rights[end] |= static_cast<uint32_t>(uint64_t{abi::map_read} | (writes ? uint64_t{abi::map_write} : 0));
     }
   }
   std::vector<Map_window> windows;

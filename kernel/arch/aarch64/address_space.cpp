@@ -93,8 +93,7 @@ bool build_address_space(Partition& partition, Span<const abi::Map_window_entry>
     if (window.partition != partition.index()) continue;
     const Map_status status = table.reserve(Ipa{window.ipa}, window.pages * vmsa::page_size);
     if (status != Map_status::ok) {
-      log("partition {}: not started: no tables for its map window at {:#x}: {}
-          ", partition.name(), window.ipa,
+      log("partition {}: not started: no tables for its map window at {:#x}: {}\n", partition.name(), window.ipa,
           to_string(status));
       return false;
     }

@@ -53,4 +53,10 @@ const system :K.System = (
   # peer writes, other only reads: other's window is read-only.
   tunnels = [(name = "t", ends = ["peer", "other"], size = 0x2000, access = firstWrites, maxOpen = 2)],
   ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool"),
+  schedule = [
+    (cpu = 0, majorFrameUs = 4000, windows = [
+      (partition = "peer", durationUs = 2000),
+      (partition = "other", durationUs = 2000),
+    ]),
+  ],
 );

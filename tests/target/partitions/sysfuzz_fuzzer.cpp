@@ -461,6 +461,17 @@ Verdict prepare(Thread_state& state, Registers& in) {
     }
     case Syscall::yield:
       break;
+    // The fuzzer holds neither a memory pool nor a map window: refused at
+    // the first capability decode checks (the pool's, for memory_map).
+    case Syscall::memory_map:
+      in.x[0] = slot(random, Capability_kind::memory_pool);
+      in.x[3] = slot(random, Capability_kind::map_into);
+      verdict.need(in.x[0], Capability_kind::memory_pool, kestrel::abi::right_control);
+      break;
+    case Syscall::memory_unmap:
+      in.x[0] = slot(random, Capability_kind::map_into);
+      verdict.need(in.x[0], Capability_kind::map_into, kestrel::abi::right_control);
+      break;
     case Syscall::recv:
     case Syscall::reply_recv:
       in.x[0] = slot(random, Capability_kind::endpoint);

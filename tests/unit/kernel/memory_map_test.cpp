@@ -38,16 +38,16 @@ class MemoryMapTest : public testing::Test {
     caller_ = system_.add_thread(ipcm, "main");
     system_.add_thread(a_, "main");
     const uint32_t pool = system_.add_memory_pool(ipcm, 8, 4);
-    const uint32_t into_a = system_.add_map_window(a_, window_a, 6, read_write);
-    const uint32_t into_b = system_.add_map_window(b_, window_b, 4, read);
+    const uint32_t window_of_a = system_.add_map_window(a_, window_a, 6, read_write);
+    const uint32_t window_of_b = system_.add_map_window(b_, window_b, 4, read);
     system_.add_map_window(c, window_c, 4, read_write);
     const uint32_t endpoint = system_.add_endpoint(ipcm);
-    system_.add_capability(ipcm, Capability_kind::memory_pool, pool, abi::right_control);   // 0
-    system_.add_capability(ipcm, Capability_kind::map_into, into_a, abi::right_control);    // 1
-    system_.add_capability(ipcm, Capability_kind::map_into, into_b, abi::right_control);    // 2
-    system_.add_capability(ipcm, Capability_kind::endpoint, endpoint, abi::right_receive);  // 3
-    system_.add_capability(ipcm, Capability_kind::memory_pool, pool, abi::right_send);      // 4: no control
-    system_.add_capability(ipcm, Capability_kind::map_into, into_a, abi::right_send);       // 5: no control
+    system_.add_capability(ipcm, Capability_kind::memory_pool, pool, abi::right_control);      // 0
+    system_.add_capability(ipcm, Capability_kind::map_into, window_of_a, abi::right_control);  // 1
+    system_.add_capability(ipcm, Capability_kind::map_into, window_of_b, abi::right_control);  // 2
+    system_.add_capability(ipcm, Capability_kind::endpoint, endpoint, abi::right_receive);     // 3
+    system_.add_capability(ipcm, Capability_kind::memory_pool, pool, abi::right_send);         // 4: no control
+    system_.add_capability(ipcm, Capability_kind::map_into, window_of_a, abi::right_send);     // 5: no control
     system_.start();
     system_.run(caller());
   }

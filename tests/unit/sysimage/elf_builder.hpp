@@ -75,7 +75,8 @@ inline kestrel::abi::Object_sizes test_object_sizes() {
                        {1, 1},
                        {2, 2},
                        {4096, 4096},
-                       {8192, 16}}};
+                       {8192, 16},
+                       {8, 8}}};
 }
 
 // `elf` with a section `name` holding `contents` (and the section name

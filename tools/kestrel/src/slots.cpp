@@ -68,6 +68,10 @@ std::string name_of(const Model& model, const Partition& partition, const Capabi
       return "kernel_console";
     case Capability_kind::power:
       return "power";
+    case Capability_kind::memory_pool:
+      return "memory_pool";
+    case Capability_kind::map_into:
+      break;  // named by its slot until the IPCM's hook names its windows
   }
   return {};  // a kind this tool does not know: named by its slot
 }
