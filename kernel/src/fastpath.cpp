@@ -6,8 +6,11 @@
 // its CPU that may run (every wake-up on a CPU is followed by a preemption
 // check), so a thread of at least its priority that may run now (in the
 // window, with budget: Scheduler::keeps_accounting) is as good as any. A
-// thread of lower priority is, if no other thread that may run is better
-// (Scheduler::none_better_than, a look at the priorities above it).
+// thread of lower priority is, if nothing woke on the CPU since it was
+// running itself (Scheduler::generation unchanged), or if no other thread
+// that may run is better (Scheduler::none_better_than, a look at the
+// priorities above it; call and reply_recv leave that look to the slow
+// path, so that they call no function).
 #include <arch/native_switch.hpp>
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
@@ -292,11 +295,11 @@ namespace {
   }
   Scheduler& scheduler = scheduler_of(replier);
   // A passive replier ran on this caller's time: giving it back changes
-  // neither budget nor window. Anything else is checked in full.
+  // neither budget nor window. Anything else is checked (below).
   const bool returned = replier.serving == caller && replier.is_passive() && !caller->is_passive();
   // The caller must be the best choice once the replier blocks. It was
   // when it called; if the replier serves that very call and nothing has
-  // woken or timed out on this CPU since, it still is. Otherwise look.
+  // woken or timed out on this CPU since, it still is.
   const bool unchanged = replier.serving == caller && caller->call_generation == scheduler.generation;
   // As for a call, what would need a look at the ready queues or a donor
   // walk is the slow path's: a caller of lower priority after something

@@ -81,7 +81,11 @@ Carve_status carve_kernel_objects(uint8_t* area, uint64_t size, const abi::Kerne
   if (partitions.size() != counts.partitions) return Carve_status::size_mismatch;
   // Table pages must be zero, objects start from zero, and stack depth is
   // measured as the bytes no longer zero. The kernel's own tables are in use.
-  for (uint64_t i = layout.kernel_tables.offset + layout.kernel_tables.bytes(); i < size; ++i) area[i] = 0;
+  // memset, not a loop: at -Os (this file is boot code) GCC keeps a byte
+  // loop, four instructions a byte; memset stores words (the area and its
+  // pools are 8-byte aligned).
+  const uint64_t in_use = layout.kernel_tables.offset + layout.kernel_tables.bytes();
+  if (in_use < size) __builtin_memset(area + in_use, 0, size - in_use);
 
   thread_pool = construct<Thread>(area, layout.threads, Kernel_object::thread);
   thread_count = layout.threads.count;
@@ -128,7 +132,7 @@ Carve_status take_kernel_table_pages(uint8_t* area, const Boot_info& info, Kerne
   if (reinterpret_cast<uintptr_t>(area) % abi::kernel_objects_alignment != 0) return Carve_status::misaligned;
   taken.pages = area;
   taken.count = info.kernel_memory()[0].kernel_table_pages;
-  for (uint64_t i = 0; i < uint64_t{taken.count} * table_page_size; ++i) taken.pages[i] = 0;
+  __builtin_memset(taken.pages, 0, uint64_t{taken.count} * table_page_size);  // words, as above
   return Carve_status::ok;
 }
 
