@@ -629,6 +629,15 @@ Verdict check_kernel_memory(const Boot_info& info) {
   return passed;
 }
 
+// What memory pools and map windows share: a valid partition and `pages`
+// pages from `base` that are aligned and do not wrap.
+Verdict check_partition_pages(const Boot_info& info, uint32_t partition, uint64_t base, uint64_t pages, Section where,
+                              uint32_t i) {
+  if (partition >= info.partitions().size()) return fail(Boot_info_error::partition_index_invalid, where, i);
+  if (pages > UINT64_MAX / page_size) return fail(Boot_info_error::address_overflow, where, i);
+  return check_memory(base, pages * page_size, where, i);
+}
+
 // Memory pools: each inside one of its owner's own read-write, cacheable
 // regions that no other partition maps (so memory_map can hand out nothing
 // but memory the policy gave the owner for this), and only its owner holds
@@ -641,9 +650,8 @@ Verdict check_memory_pools(const Boot_info& info) {
   constexpr uint32_t refused = region_device | region_non_cacheable | region_shared_channel;
   for (uint32_t i = 0; i < pools.size(); ++i) {
     const Memory_pool_entry& pool = pools[i];
-    if (pool.partition >= info.partitions().size()) return fail(partition_index_invalid, where, i);
-    if (pool.pages > UINT64_MAX / page_size) return fail(address_overflow, where, i);
-    if (const Verdict v = check_memory(pool.pa, pool.pages * page_size, where, i); v.failed) return v;
+    if (const Verdict v = check_partition_pages(info, pool.partition, pool.pa, pool.pages, where, i); v.failed)
+      return v;
     bool owned = false;
     for (const Region_entry& region : info.regions_of(info.partitions()[pool.partition])) {
       owned = owned || ((region.attributes & (wanted | refused)) == wanted &&
@@ -680,13 +688,13 @@ Verdict check_map_windows(const Boot_info& info) {
   const uint64_t ipa_limit = uint64_t{1} << (ipa_39 ? 39 : 40);
   for (uint32_t i = 0; i < windows.size(); ++i) {
     const Map_window_entry& window = windows[i];
-    if (window.partition >= info.partitions().size()) return fail(partition_index_invalid, where, i);
     if (window.max_rights != map_read && window.max_rights != (map_read | map_write)) {
       return fail(window_rights_invalid, where, i);
     }
     if (window.pages > max_map_window_pages) return fail(window_too_large, where, i);
+    if (const Verdict v = check_partition_pages(info, window.partition, window.ipa, window.pages, where, i); v.failed)
+      return v;
     const uint64_t size = window.pages * page_size;
-    if (const Verdict v = check_memory(window.ipa, size, where, i); v.failed) return v;
     bool overlaps = window.ipa >= ipa_limit || size > ipa_limit - window.ipa;
     for (const Region_entry& region : info.regions_of(info.partitions()[window.partition])) {
       overlaps = overlaps || overlap(window.ipa, size, region.ipa, region.size);

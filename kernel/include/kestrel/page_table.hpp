@@ -185,12 +185,20 @@ class Page_table final {
  private:
   Page_table(Memory* memory, Paddr root) : memory_{memory}, root_{root} {}
 
-  template <bool Apply, bool Reserve = false>
-  Map_status walk(unsigned level, Paddr table, bool exists, uint64_t input, uint64_t output, uint64_t end,
-                  uint64_t leaf_attributes, size_t& new_tables);
+  // What one walk does; the same for every level of it. Run-time flags,
+  // not template parameters: map() and reserve() run at boot and on a VM
+  // restart only, and one walk per regime keeps the kernel's text small
+  // (issue #15).
+  struct Pass {
+    bool apply;    // write (else only check and count)
+    bool reserve;  // build tables only, map nothing
+    uint64_t leaf_attributes;
+    size_t new_tables;  // counted by the checking pass
+  };
 
-  template <bool Reserve>
-  Map_status place(Input address, Paddr physical, uint64_t size, Attributes attributes);
+  Map_status walk(unsigned level, Paddr table, bool exists, uint64_t input, uint64_t output, uint64_t end, Pass& pass);
+
+  Map_status place(Input address, Paddr physical, uint64_t size, Attributes attributes, bool reserve);
 
   static constexpr uint64_t level_size(unsigned level) { return uint64_t{1} << Regime::level_shift(level); }
   static constexpr unsigned index(unsigned level, uint64_t input) {
@@ -218,19 +226,19 @@ auto Page_table<Regime, Memory>::create(Memory& memory) -> Create_result {
 
 template <Translation_regime Regime, Table_memory Memory>
 Map_status Page_table<Regime, Memory>::map(Input address, Paddr physical, uint64_t size, Attributes attributes) {
-  return place<false>(address, physical, size, attributes);
+  return place(address, physical, size, attributes, false);
 }
 
 template <Translation_regime Regime, Table_memory Memory>
 Map_status Page_table<Regime, Memory>::reserve(Input address, uint64_t size) {
-  return place<true>(address, Paddr{}, size, Attributes{});
+  return place(address, Paddr{}, size, Attributes{}, true);
 }
 
 // map() and reserve(): check everything, then walk once without writing
 // (overlaps, tables needed), then once writing.
 template <Translation_regime Regime, Table_memory Memory>
-template <bool Reserve>
-Map_status Page_table<Regime, Memory>::place(Input address, Paddr physical, uint64_t size, Attributes attributes) {
+Map_status Page_table<Regime, Memory>::place(Input address, Paddr physical, uint64_t size, Attributes attributes,
+                                             bool reserve) {
   constexpr uint64_t page_size = Regime::page_size;
   if (memory_ == nullptr) return Map_status::out_of_tables;
   if (size == 0) return Map_status::size_zero;
@@ -245,30 +253,26 @@ Map_status Page_table<Regime, Memory>::place(Input address, Paddr physical, uint
   const Map_status allowed = Regime::check(attributes);
   if (allowed != Map_status::ok) return allowed;
 
-  const uint64_t leaf_attributes = Regime::leaf_attributes(attributes);
-  size_t new_tables = 0;
-  const Map_status planned =
-      walk<false, Reserve>(Regime::first_level, root_, true, input, output, input + size, leaf_attributes, new_tables);
+  Pass pass{false, reserve, Regime::leaf_attributes(attributes), 0};
+  const Map_status planned = walk(Regime::first_level, root_, true, input, output, input + size, pass);
   if (planned != Map_status::ok) return planned;
-  if (new_tables > memory_->free_pages()) return Map_status::out_of_tables;
-  return walk<true, Reserve>(Regime::first_level, root_, true, input, output, input + size, leaf_attributes,
-                             new_tables);
+  if (pass.new_tables > memory_->free_pages()) return Map_status::out_of_tables;
+  pass.apply = true;
+  return walk(Regime::first_level, root_, true, input, output, input + size, pass);
 }
 
 // One pass over [input, end) inside `table` at `level`. The checking pass
-// (Apply false) only reads: it finds overlaps and counts the tables to
+// (pass.apply false) only reads: it finds overlaps and counts the tables to
 // create; a table it would create does not exist yet (`exists` false) and
 // reads as empty. The writing pass makes the same decisions on the same
 // entries, so it meets no overlap and allocates exactly the counted tables;
 // its out_of_tables return is only for a Memory policy that broke its
 // free_pages() promise.
 template <Translation_regime Regime, Table_memory Memory>
-template <bool Apply, bool Reserve>
 Map_status Page_table<Regime, Memory>::walk(unsigned level, Paddr table, bool exists, uint64_t input, uint64_t output,
-                                            uint64_t end, uint64_t leaf_attributes, size_t& new_tables) {
+                                            uint64_t end, Pass& pass) {
   // A last-level table still to be created gets only pages: nothing to check or count.
-  if constexpr (!Apply)
-    if (!exists && level == Regime::last_level) return Map_status::ok;
+  if (!exists && level == Regime::last_level) return Map_status::ok;
   const uint64_t entry_size = level_size(level);
   while (input < end) {
     const uint64_t entry_end = (input & ~(entry_size - 1)) + entry_size;
@@ -276,30 +280,34 @@ Map_status Page_table<Regime, Memory>::walk(unsigned level, Paddr table, bool ex
     const Paddr entry = table + index(level, input) * sizeof(uint64_t);
     const uint64_t current = exists ? memory_->read_descriptor(entry) : 0;
 
+    bool descend = true;  // into the table `next` (one still to create unless next_exists)
+    bool next_exists = true;
+    Paddr next{};
     if (Regime::is_valid(level, current)) {
       if (!Regime::is_table(level, current)) return Map_status::overlap;
-      const Map_status status = walk<Apply, Reserve>(level + 1, Paddr{Regime::address_of(current)}, true, input, output,
-                                                     chunk_end, leaf_attributes, new_tables);
-      if (status != Map_status::ok) return status;
-    } else if (Reserve ? level == Regime::last_level
-                       : Regime::leaf_allowed(level) && input % entry_size == 0 && output % entry_size == 0 &&
-                             chunk_end - input == entry_size) {
+      next = Paddr{Regime::address_of(current)};
+    } else if (pass.reserve ? level == Regime::last_level
+                            : Regime::leaf_allowed(level) && input % entry_size == 0 && output % entry_size == 0 &&
+                                  chunk_end - input == entry_size) {
       // Always taken at the last level, where every chunk is one aligned
       // page; a reserved page stays invalid.
-      if constexpr (Apply && !Reserve)
-        memory_->write_descriptor(entry, Regime::leaf_descriptor(level, output, leaf_attributes));
-    } else if constexpr (Apply) {
+      descend = false;
+      if (pass.apply && !pass.reserve)
+        memory_->write_descriptor(entry, Regime::leaf_descriptor(level, output, pass.leaf_attributes));
+    } else if (pass.apply) {
       const Table_pages pages = memory_->allocate_pages(1);
       if (!pages.ok) return Map_status::out_of_tables;
-      const Map_status status =
-          walk<true, Reserve>(level + 1, pages.base, true, input, output, chunk_end, leaf_attributes, new_tables);
-      if (status != Map_status::ok) return status;
-      memory_->write_descriptor(entry, Regime::table_descriptor(pages.base));  // linked only once filled
+      next = pages.base;
     } else {
-      ++new_tables;
-      const Map_status status =
-          walk<false, Reserve>(level + 1, Paddr{}, false, input, output, chunk_end, leaf_attributes, new_tables);
+      ++pass.new_tables;
+      next_exists = false;
+    }
+    if (descend) {
+      const Map_status status = walk(level + 1, next, next_exists, input, output, chunk_end, pass);
       if (status != Map_status::ok) return status;
+      // A new table is linked only once filled.
+      if (pass.apply && !Regime::is_valid(level, current))
+        memory_->write_descriptor(entry, Regime::table_descriptor(next));
     }
     output += chunk_end - input;
     input = chunk_end;
