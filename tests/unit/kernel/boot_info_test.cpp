@@ -503,7 +503,7 @@ TEST(BootInfo, RejectsUnterminatedStringTable) {
 }
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::kernel_memory_malformed);
+  const auto last = static_cast<uint32_t>(Boot_info_error::capability_not_owner);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -783,7 +783,7 @@ const Broken_field broken_fields[] = {
 
     // Capabilities (1..5 are the VMM's: endpoint 0, notification 0, IRQ 0, thread 0, thread 1).
     {"CapabilityKind0", [](W w) { w.capability(3).kind = 0; }, capability_kind_invalid, {Section::capabilities, 3}},
-    {"CapabilityKind7", [](W w) { w.capability(3).kind = 7; }, capability_kind_invalid, {Section::capabilities, 3}},
+    {"CapabilityKind9", [](W w) { w.capability(3).kind = 9; }, capability_kind_invalid, {Section::capabilities, 3}},
     {"ConsoleCapabilityToObject1",
      [](W w) {
        w.capability(3).kind = static_cast<uint32_t>(Capability_kind::console);
