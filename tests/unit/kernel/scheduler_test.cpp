@@ -86,6 +86,15 @@ TEST(Plan, TicksConvertWithoutOverflowOrDrift) {
   EXPECT_EQ(Plan::ticks(1'000'000'000, 62'500'000), 62'500'000u);  // QEMU virt's counter: 62.5 MHz
   EXPECT_EQ(Plan::ticks(16, 62'500'000), 1u);
   EXPECT_EQ(Plan::ticks(UINT64_MAX / 2, 1'000'000'000), UINT64_MAX / 2);
+  // Exactly the 128-bit product's quotient, for awkward frequencies too.
+  for (const uint64_t hertz : {uint64_t{62'500'000}, uint64_t{19'200'000}, uint64_t{1'000'000'000},
+                               uint64_t{24'000'001}, uint64_t{17'999'999'999}}) {
+    for (const uint64_t nanoseconds : {uint64_t{0}, uint64_t{1}, uint64_t{999'999'999}, uint64_t{1'500'000'015},
+                                       uint64_t{123'456'789'012'345}, uint64_t{1} << 40}) {
+      const auto expected = static_cast<uint64_t>(static_cast<unsigned __int128>(nanoseconds) * hertz / 1'000'000'000U);
+      EXPECT_EQ(Plan::ticks(nanoseconds, hertz), expected) << nanoseconds << " ns at " << hertz << " Hz";
+    }
+  }
   // Boundaries from running sums: three 1/3-tick windows still end the frame on time.
   const Window_entry windows[] = {
       {.partition = 0, .duration_ns = 5}, {.partition = 1, .duration_ns = 5}, {.partition = 2, .duration_ns = 6}};
