@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Slots tests: names for every kind of capability, in the compiler's slot
-// order, the guest RAM a VMM sees, and the generated kestrel/slots.hpp.
+// order, the guest RAM a VMM sees, and the generated kestrel/slots.hpp
+// (with the IPCM's tunnel table and each tunnel end's tunnels).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <kestrel/policy/compiler.hpp>
+#include <kestrel/policy/tunnel_table_writer.hpp>
 #include <kestrel_cli/slots.hpp>
 
 #include "../policy/policy_test_support.hpp"
@@ -349,4 +353,102 @@ const system :K.System = (
   const std::string header = slots_header(*result.model, 0, "regions.capnp");
   EXPECT_NE(header.find("constexpr uint64_t buf_1_2_size = 0x2000;"), std::string::npos) << header;
   EXPECT_NE(header.find("constexpr uint64_t int_address = 0xb00000;"), std::string::npos) << header;
+}
+
+namespace {
+
+// tests/unit/policy/cases/valid-tunnels.capnp: a passive IPCM, ends a and
+// b, tunnels "data" (both ways, doorbells) and "log" (a writes, two at once).
+class TunnelSlots : public testing::Test {
+ protected:
+  void SetUp() override {
+    result_ = kestrel::policy::compile_policy((cases_directory() / "valid-tunnels.capnp").string(), {});
+    ASSERT_TRUE(result_.ok()) << diagnostics_text(result_.diagnostics);
+  }
+  const kestrel::policy::Model& model() const { return *result_.model; }
+  uint32_t partition(const std::string& name) const { return model().partition_index.at(name); }
+  std::string header(const std::string& name) const {
+    return slots_header(model(), partition(name), "valid-tunnels.capnp");
+  }
+
+  kestrel::policy::Compile_result result_;
+};
+
+// The bytes of `inline constexpr uint8_t table[] = {...};` in `header`.
+std::vector<uint8_t> table_bytes(const std::string& header) {
+  std::vector<uint8_t> bytes;
+  const auto start = header.find("inline constexpr uint8_t table[] = {");
+  if (start == std::string::npos) return bytes;
+  const auto end = header.find("};", start);
+  std::istringstream words(header.substr(start + 36, end - start - 36));
+  for (std::string word; std::getline(words, word, ',');) {
+    if (word.find_first_not_of(" \n") == std::string::npos) continue;
+    bytes.push_back(static_cast<uint8_t>(std::stoul(word, nullptr, 16)));
+  }
+  return bytes;
+}
+
+}  // namespace
+
+TEST_F(TunnelSlots, TheIpcmsHeaderHoldsTheCompiledTunnelTable) {
+  const std::string text = header("ipcm");
+  const auto expected = kestrel::policy::emit_tunnel_table(model());
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(table_bytes(text), expected) << text;
+  EXPECT_NE(text.find("constexpr uint64_t table_size = " + std::to_string(expected.size()) + ";"), std::string::npos);
+  for (const char* line : {"namespace kestrel::tunnels {", "constexpr uint64_t serve = slots::serve_ipcm;",
+                           "constexpr uint64_t console = ~uint64_t{0};", "constexpr uint32_t tunnel_count = 2;",
+                           "constexpr uint32_t instance_count = 3;", "constexpr uint32_t client_count = 2;",
+                           "constexpr uint32_t pool_pages = 6;"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  }
+  EXPECT_EQ(text.find("Tunnel_end"), std::string::npos) << "the IPCM is no end";
+}
+
+TEST_F(TunnelSlots, OnlyTheIpcmGetsTheTable) {
+  for (const char* other : {"a", "b"}) EXPECT_EQ(table_bytes(header(other)).size(), 0u) << other;
+  EXPECT_EQ(slots_header(model(), partition("a"), "x").find("uint8_t table[]"), std::string::npos);
+}
+
+TEST_F(TunnelSlots, EachEndGetsItsTunnelsPlacesAccessAndDoorbells) {
+  const auto a = tunnel_ends(model(), partition("a"));
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].name, "data");
+  EXPECT_EQ(a[0].id, 0u);
+  EXPECT_EQ(a[0].address, 0x1000'0000u);
+  EXPECT_EQ(a[0].size, 0x2000u);
+  EXPECT_TRUE(a[0].writable);
+  EXPECT_NE(a[0].wait_doorbell, no_tunnel_slot);
+  EXPECT_NE(a[0].ring_doorbell, no_tunnel_slot);
+  EXPECT_EQ(a[1].name, "log");
+  EXPECT_EQ(a[1].id, 1u);
+  EXPECT_EQ(a[1].address, 0x1000'2000u) << "after data's instance";
+  EXPECT_EQ(a[1].max_open, 2u);
+  EXPECT_TRUE(a[1].writable) << "firstWrites: a is the first end";
+  EXPECT_EQ(a[1].wait_doorbell, no_tunnel_slot) << "log has no doorbell";
+  const auto b = tunnel_ends(model(), partition("b"));
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].address, 0x2000'0000u);
+  EXPECT_FALSE(b[1].writable) << "b only reads log";
+  EXPECT_TRUE(tunnel_ends(model(), partition("ipcm")).empty());
+
+  const std::string text = header("a");
+  for (const char* line : {"#include <kestrel/tunnel.hpp>", "constexpr Tunnel_end data_tunnel{", "    .id = 0,",
+                           "    .ipcm = slots::call_ipcm,", "    .address = 0x10000000,", "    .size = 0x2000,",
+                           "    .writable = true,", "    .wait_doorbell = slots::wait_data_doorbell_a,",
+                           "    .ring_doorbell = slots::signal_data_doorbell_b,", "constexpr Tunnel_end log_tunnel{",
+                           "    .address = 0x10002000,", "    .max_open = 2,", "    .wait_doorbell = ~uint64_t{0},"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  }
+  const std::string b_text = header("b");
+  EXPECT_NE(b_text.find("    .wait_doorbell = slots::wait_data_doorbell_b,"), std::string::npos) << b_text;
+  EXPECT_NE(b_text.find("    .ring_doorbell = slots::signal_data_doorbell_a,"), std::string::npos) << b_text;
+  EXPECT_NE(b_text.find("    .writable = false,"), std::string::npos) << b_text;
+}
+
+TEST_F(SlotsTest, WithoutAnIpcmNoPartitionHearsOfTunnels) {
+  for (const char* name : {"server", "client", "vmm"}) {
+    EXPECT_EQ(slots_header(model(), partition(name), "slots.capnp").find("kestrel::tunnels"), std::string::npos);
+    EXPECT_TRUE(tunnel_ends(model(), partition(name)).empty());
+  }
 }

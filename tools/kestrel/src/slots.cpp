@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Slots: names for a partition's capability slots, its memory regions and
-// channels, the VM RAM it maps, and the generated header.
+// channels, the VM RAM it maps, and the generated header (its tunnels part
+// is slots_tunnels.cpp).
 #include <kestrel_cli/slots.hpp>
 
 #include <map>
@@ -9,6 +10,8 @@
 #include <kestrel/policy/policy.capnp.h>
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/policy/text.hpp>
+
+#include "slots_tunnels.hpp"
 
 namespace kestrel_cli {
 namespace {
@@ -458,6 +461,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   out << "}  // namespace kestrel::slots\n";
   mapping_constants(out, model, partition);
   write_vm_descriptions(out, model, partition, slots);
+  write_tunnels(out, model, partition, slots);
   const auto views = guest_ram_views(model, partition);
   if (views.empty()) return out.str();
   // Names with a suffix, so a VM named like a keyword or a macro (int,

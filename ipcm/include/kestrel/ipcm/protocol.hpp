@@ -6,7 +6,9 @@
 // tunnels), [2] instance (close only). The IPCM knows the caller by its
 // badge, never by anything in the message.
 // Reply words: [0] status, then for ok: [1] the tunnel's address in the
-// caller's window, [2] its size in bytes, [3] the instance.
+// caller's window, [2] its size in bytes, [3] the instance. Both directions
+// carry message_label; the encoders and decoders below are the only place
+// that knows which word is which, for the client library and the IPCM alike.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,10 @@ enum class Status : uint64_t {
   not_open = 10,          // close of an instance that is closed, or out of range
   map_failed = 11,        // the kernel refused a map; nothing stays mapped
   unmap_failed = 12,      // the kernel refused an unmap; the pages stay out of use until a close succeeds
+  // Never sent by the IPCM: the client library's verdict on an ok reply that
+  // names a place other than the tunnel's in the caller's window (a wrong
+  // or compromised IPCM must not make a client write into its own memory).
+  bad_reply = 13,
 };
 
 inline constexpr uint32_t request_words = 3;
@@ -50,6 +56,37 @@ struct Reply {
   uint64_t size = 0;
   uint64_t instance = 0;
 };
+
+inline constexpr uint64_t message_label = 0;
+
+// The words of a request, in order.
+constexpr void encode(const Request& request, uint64_t (&words)[request_words]) {
+  words[0] = request.operation;
+  words[1] = request.tunnel;
+  words[2] = request.instance;
+}
+
+// A request from the first `length` words; words it lacks are 0, so a short
+// message decodes to operation 0, which no operation has.
+constexpr Request decode_request(const uint64_t* words, uint64_t length) {
+  auto word = [&](uint64_t index) { return index < length ? words[index] : 0; };
+  return {word(0), word(1), word(2)};
+}
+
+constexpr void encode(const Reply& reply, uint64_t (&words)[reply_words]) {
+  words[0] = static_cast<uint64_t>(reply.status);
+  words[1] = reply.address;
+  words[2] = reply.size;
+  words[3] = reply.instance;
+}
+
+// A reply from the first `length` words; one too short to hold a status is
+// bad_reply, and so is any status the protocol does not have.
+constexpr Reply decode_reply(const uint64_t* words, uint64_t length) {
+  auto word = [&](uint64_t index) { return index < length ? words[index] : 0; };
+  if (length == 0 || words[0] >= static_cast<uint64_t>(Status::bad_reply)) return {Status::bad_reply, 0, 0, 0};
+  return {static_cast<Status>(word(0)), word(1), word(2), word(3)};
+}
 
 // Badges the doorbell notification of a tunnel end receives.
 inline constexpr uint64_t doorbell_from_peer = 1;  // the other end rang

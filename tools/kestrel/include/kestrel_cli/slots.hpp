@@ -62,6 +62,26 @@ std::vector<Named_mapping> named_regions(const kestrel::policy::Model& model, ui
 // the writer. Named as named_regions names regions.
 std::vector<Named_mapping> named_channels(const kestrel::policy::Model& model, uint32_t partition);
 
+// A tunnel `partition` is an end of, as kestrel/slots.hpp gives it
+// (kestrel::tunnels::NAME_tunnel, a kestrel::Tunnel_end: docs/ipcm.md).
+struct Named_tunnel_end {
+  std::string name;         // C++ identifier prefix: identifier(policy_name), position appended on collision
+  std::string policy_name;  // the tunnel's name in the policy
+  uint32_t id = 0;          // its position in the policy's tunnels: what requests name
+  uint64_t address = 0;     // instance 0 in this partition's tunnel window; instance i follows at i x size
+  uint64_t size = 0;        // one instance, in bytes
+  uint32_t max_open = 1;
+  bool writable = false;  // this end writes (access)
+  // Slots of this partition; no_tunnel_slot if it has none.
+  uint64_t ipcm = 0;           // calls the IPCM's endpoint
+  uint64_t wait_doorbell = 0;  // waits on its own doorbell <tunnel>.doorbell.<this end>
+  uint64_t ring_doorbell = 0;  // signals the other end's doorbell <tunnel>.doorbell.<other end>
+};
+inline constexpr uint64_t no_tunnel_slot = ~uint64_t{0};
+
+// The tunnels `partition` is an end of, in policy order; none without an IPCM.
+std::vector<Named_tunnel_end> tunnel_ends(const kestrel::policy::Model& model, uint32_t partition);
+
 // The index in vm.emulated of the device the guest's console input goes to
 // (Vm_description::input_device): the device the last console= of its
 // bootargs names (hvcN: the Nth virtio console, ttyAMAN: the Nth PL011, in

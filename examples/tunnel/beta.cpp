@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Beta: waits until alpha has asked for the tunnel "data", accepts it,
+// reads alpha's greeting once alpha rang, answers and rings back, and waits
+// for the IPCM's ring that says alpha closed the tunnel.
+#include <kestrel/console.hpp>
+#include <kestrel/slots.hpp>
+#include <kestrel/tunnel.hpp>
+
+#include "tunnel_text.hpp"
+
+namespace {
+
+using namespace tunnel_example;
+
+constinit kestrel::Console console = kestrel::Console::kernel(kestrel::slots::kernel_console);
+constexpr const kestrel::Tunnel_end& data = kestrel::tunnels::data_tunnel;
+
+[[noreturn]] void fail(const char* what, const kestrel::Tunnel_answer& answer) {
+  console.printf("%s FAILED (call status %u, ipcm status %u)\n", what, static_cast<unsigned>(answer.ipc),
+                 static_cast<unsigned>(answer.status));
+  kestrel::thread_exit();
+}
+
+// The doorbell's bits so far, waiting until `bits` are among them; those
+// are taken, the others kept for the next wait. Alpha's open and its ring
+// may come in one wake.
+uint64_t rung = 0;
+void wait_for(uint64_t bits) {
+  while ((rung & bits) == 0) {
+    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(data);
+    if (doorbell.status != kestrel::abi::Status::ok) fail("wait", {doorbell.status, kestrel::ipcm::Status::ok, {}});
+    rung |= doorbell.bits;
+  }
+  rung &= ~bits;
+}
+
+}  // namespace
+
+extern "C" int main() {
+  wait_for(kestrel::ipcm::doorbell_from_ipcm);
+  const kestrel::Tunnel_answer accepted = kestrel::tunnel::accept(data);
+  if (!accepted.ok()) fail("accept", accepted);
+  console.printf("accepted tunnel data (instance %lu) at %p\n", accepted.view.instance,
+                 reinterpret_cast<void*>(accepted.view.address));
+  wait_for(kestrel::ipcm::doorbell_from_peer);
+  char greeting[text_max];
+  take(accepted.view, alpha_offset, greeting);
+  console.printf("alpha says \"%s\"%s\n", greeting, same(greeting, "hello from alpha") ? "" : " (WRONG: FAILED)");
+  put(accepted.view, beta_offset, "hello from beta");
+  kestrel::tunnel::ring(data);
+  wait_for(kestrel::ipcm::doorbell_from_ipcm);
+  console.printf("alpha closed tunnel data\n");
+  kestrel::thread_exit();
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Server: what the IPCM answers to one message on its endpoint. The
+// partition's receive loop (ipcm.cpp) hands each call here; the host tests
+// drive it with a fake kernel. Pure: no system call, no heap.
+#pragma once
+
+#include <cstdint>
+
+#include <kestrel/ipcm/protocol.hpp>
+
+namespace kestrel::ipcm {
+
+// The reply words to the message with `label` and the first `length` of
+// `words` from the client with `badge` (the kernel's, never the message's).
+// A message with another label is no request of this protocol: refused
+// before the manager sees it.
+template <typename Manager>
+void answer(Manager& manager, uint64_t badge, uint64_t label, const uint64_t* words, uint64_t length,
+            uint64_t (&reply_words_out)[reply_words]) {
+  const Reply reply = label == message_label ? manager.handle(badge, decode_request(words, length))
+                                             : Reply{Status::bad_operation, 0, 0, 0};
+  encode(reply, reply_words_out);
+}
+
+}  // namespace kestrel::ipcm
