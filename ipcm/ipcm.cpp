@@ -12,7 +12,6 @@
 #include <kestrel/serve.hpp>
 #include <kestrel/slots.hpp>
 
-#include "src/kernel_calls.hpp"
 #include "src/server.hpp"
 
 namespace {
@@ -29,11 +28,11 @@ struct Kernel {
   uint32_t pool_slot = abi::tunnel_no_slot;
 
   bool map(const ipcm::Map_call& call) const {
-    return ipcm::kernel_calls::memory_map(pool_slot, call.pool_page, call.pages, call.map_into_slot, call.window_page,
-                                          call.rights) == abi::Status::ok;
+    return memory_map(pool_slot, call.pool_page, call.pages, call.map_into_slot, call.window_page, call.rights) ==
+           abi::Status::ok;
   }
   bool unmap(const ipcm::Unmap_call& call) const {
-    return ipcm::kernel_calls::memory_unmap(call.map_into_slot, call.window_page, call.pages) == abi::Status::ok;
+    return memory_unmap(call.map_into_slot, call.window_page, call.pages) == abi::Status::ok;
   }
   // The badge is the capability's: the policy gives the IPCM's doorbell
   // capabilities doorbell_from_ipcm.

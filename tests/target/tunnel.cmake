@@ -14,8 +14,8 @@ set_tests_properties(target.image_build_example_tunnel PROPERTIES LABELS target 
 kestrel_add_qemu_test(NAME example_tunnel IMAGE ${CMAKE_CURRENT_BINARY_DIR}/example-tunnel/tunnel.elf
   FIXTURES example_tunnel_image
   EXPECT "ipcm: serving 1 tunnels to 2 clients from a pool of 2 pages"
-         "alpha: opened tunnel data (instance 0) at 0x10000000, 8192 bytes"
-         "beta: accepted tunnel data (instance 0) at 0x20000000"
+         "alpha: opened tunnel data (instance 0) at 0x0000000010000000, 8192 bytes"
+         "beta: accepted tunnel data (instance 0) at 0x0000000020000000"
          "beta: alpha says \"hello from alpha\""
          "alpha: beta answers \"hello from beta\""
          "alpha: closed tunnel data" "beta: alpha closed tunnel data"
