@@ -11,6 +11,7 @@
 #include <kestrel/ipcm/manager.hpp>
 #include <kestrel/serve.hpp>
 #include <kestrel/slots.hpp>
+#include <kestrel/syscall.hpp>
 
 #include "src/server.hpp"
 
@@ -28,11 +29,11 @@ struct Kernel {
   uint32_t pool_slot = abi::tunnel_no_slot;
 
   bool map(const ipcm::Map_call& call) const {
-    return memory_map(pool_slot, call.pool_page, call.pages, call.map_into_slot, call.window_page, call.rights) ==
-           abi::Status::ok;
+    return kestrel::memory_map(pool_slot, call.pool_page, call.pages, call.map_into_slot, call.window_page,
+                               call.rights) == abi::Status::ok;
   }
   bool unmap(const ipcm::Unmap_call& call) const {
-    return memory_unmap(call.map_into_slot, call.window_page, call.pages) == abi::Status::ok;
+    return kestrel::memory_unmap(call.map_into_slot, call.window_page, call.pages) == abi::Status::ok;
   }
   // The badge is the capability's: the policy gives the IPCM's doorbell
   // capabilities doorbell_from_ipcm.
