@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Alpha: opens the tunnel "data", writes a greeting and rings beta's
 // doorbell, waits for beta's answer on its own doorbell, closes the tunnel,
-// then opens it once more to see that the IPCM zeroed it.
+// then opens it once more to see that the IPCM zeroed it, and asks once
+// more, which the IPCM refuses.
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 #include <kestrel/tunnel.hpp>
@@ -57,6 +58,11 @@ extern "C" int main() {
   const kestrel::Tunnel_answer again = kestrel::tunnel::open(data);
   if (!again.ok()) fail("second open", again);
   console.printf("reopened tunnel data: %s\n", all_zero(again.view) ? "every byte is zero" : "FAILED: not zeroed");
+  // Asking again for an instance it has asked for, which beta has not
+  // accepted, is refused (already_open, 5): one request per end and tunnel.
+  const kestrel::Tunnel_answer third = kestrel::tunnel::open(data);
+  console.printf("another open while it is open: %s (ipcm status %u)\n", third.ok() ? "FAILED: granted" : "refused",
+                 static_cast<unsigned>(third.status));
   if (const auto closed = kestrel::tunnel::close(data, again.view); !closed.ok()) fail("second close", closed);
   console.printf("done\n");
   kestrel::thread_exit();

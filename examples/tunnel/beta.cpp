@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Beta: waits until alpha has asked for the tunnel "data", accepts it,
 // reads alpha's greeting once alpha rang, answers and rings back, and waits
-// for the IPCM's ring that says alpha closed the tunnel.
+// for the IPCM's ring that says alpha closed the tunnel; then shows that the
+// tunnel is gone from its address space: a read there is a fault.
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 #include <kestrel/tunnel.hpp>
@@ -49,6 +50,10 @@ extern "C" int main() {
   put(accepted.view, beta_offset, "hello from beta");
   kestrel::tunnel::ring(data);
   wait_for(kestrel::ipcm::doorbell_from_ipcm);
-  console.printf("alpha closed tunnel data\n");
+  console.printf("alpha closed tunnel data; reading its old address now stops this thread\n");
+  // The IPCM unmapped the pages from this partition (and every CPU's TLB)
+  // before it rang: the read is a contained fault, which the kernel reports.
+  const volatile uint8_t* old_view = accepted.view.bytes();
+  console.printf("read %u after the close: FAILED\n", static_cast<unsigned>(old_view[0]));
   kestrel::thread_exit();
 }

@@ -3,7 +3,8 @@
 # `kestrel build` (the IPCM's program ipcm/ipcm.cpp with its compiled tunnel
 # table, alpha and beta with the tunnel client), then booted: alpha opens
 # the tunnel, beta accepts it, each reads what the other wrote after its
-# doorbell rang, alpha closes it and finds it zeroed when it opens it again.
+# doorbell rang, alpha closes it and finds it zeroed when it opens it again
+# (and a repeated request refused); beta's read of its old view faults.
 # It needs the kernel's memory_map and memory_unmap calls (issue 16's kernel
 # step); without them the IPCM's maps are refused and alpha's open FAILs.
 add_test(NAME target.image_build_example_tunnel
@@ -18,6 +19,11 @@ kestrel_add_qemu_test(NAME example_tunnel IMAGE ${CMAKE_CURRENT_BINARY_DIR}/exam
          "beta: accepted tunnel data (instance 0) at 0x0000000020000000"
          "beta: alpha says \"hello from alpha\""
          "alpha: beta answers \"hello from beta\""
-         "alpha: closed tunnel data" "beta: alpha closed tunnel data"
-         "alpha: reopened tunnel data: every byte is zero" "alpha: done"
+         "alpha: closed tunnel data"
+         "alpha: reopened tunnel data: every byte is zero"
+         "alpha: another open while it is open: refused (ipcm status 5)" "alpha: done"
+         # After the close, beta's old view is gone from its address space:
+         # reading it is a fault the kernel contains to beta's thread.
+         "beta: alpha closed tunnel data; reading its old address now stops this thread"
+         "partition beta: thread main stopped: data abort" "address 0x20000000"
   FORBID "FAILED" "WRONG")
