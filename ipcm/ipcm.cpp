@@ -7,6 +7,11 @@
 // zeroes pages. `kestrel build` builds it for a policy whose IPCM partition
 // names `program = ".../ipcm/ipcm.cpp"`: kestrel/slots.hpp then holds the
 // compiled tunnel table (kestrel::tunnels::table) and the sizes below.
+//
+// A second thread, the watcher (Ipcm.watcher), hears from the kernel that
+// tunnel ends stopped or restarted and calls the IPCM like a client, with
+// the IPCM's own badge: so only the serving thread ever touches the manager,
+// one request at a time, and the work runs on the watcher's own time.
 #include <kestrel/console.hpp>
 #include <kestrel/ipcm/manager.hpp>
 #include <kestrel/serve.hpp>
@@ -52,10 +57,37 @@ kestrel::Outgoing request(const kestrel::Incoming& message) {
   for (uint64_t i = 0; i < ipcm::request_words; ++i) words[i] = message.word(i);
   const uint64_t length = message.length() < ipcm::request_words ? message.length() : ipcm::request_words;
   uint64_t reply[ipcm::reply_words];
-  ipcm::answer(manager, message.badge(), message.label(), words, length, reply);
+  ipcm::answer(manager, message.badge(), message.label(), words, length, tunnels::watcher_badge, reply);
   kestrel::Outgoing out(ipcm::message_label);
   for (const uint64_t word : reply) out.add(word);
   return out;
+}
+
+// The watcher's loop: each word from the kernel names the ends (table
+// clients, one bit each) that stopped or restarted since the last one.
+[[noreturn]] void watch() {
+  kestrel::Console watcher_console = kestrel::Console::kernel(tunnels::console);  // one Console per thread
+  for (;;) {
+    const kestrel::Syscall_result word = kestrel::wait(tunnels::ends_stopped);
+    if (word.status != abi::Status::ok) {
+      if (tunnels::console != ~uint64_t{0}) {
+        watcher_console.printf("watcher cannot wait: status %u\n", static_cast<unsigned>(word.status));
+      }
+      kestrel::thread_exit();
+    }
+    kestrel::Outgoing message(ipcm::message_label);
+    message.add(static_cast<uint64_t>(ipcm::Operation::ends_stopped));
+    message.add(word.value);
+    const kestrel::Incoming reply = kestrel::call(tunnels::watcher_call, message);
+    if (tunnels::console == ~uint64_t{0}) continue;
+    if (reply.status() != abi::Status::ok || reply.word(0) != static_cast<uint64_t>(ipcm::Status::ok)) {
+      watcher_console.printf("ends 0x%lx stopped: the IPCM refused to close their tunnels (call %u, status %lu)\n",
+                             word.value, static_cast<unsigned>(reply.status()), reply.word(0));
+    } else {
+      watcher_console.printf("ends 0x%lx stopped or restarted: closed %lu tunnel instances\n", word.value,
+                             reply.word(3));
+    }
+  }
 }
 
 // Says what it serves, or why the table was refused, where there is a
@@ -74,6 +106,9 @@ void report(ipcm::Start_error error, const ipcm::Tunnel_table& table) {
 }  // namespace
 
 extern "C" int main() {
+  if constexpr (tunnels::watcher != ~uint64_t{0}) {
+    if (static_cast<uint64_t>(&kestrel::slots::this_thread() - kestrel::slots::threads) == tunnels::watcher) watch();
+  }
   // The pool's place and capability come from the table; the manager checks
   // it whole before anything else is read from it.
   ipcm::Tunnel_table table;

@@ -24,10 +24,14 @@ const system :K.System = (
         (name = "code", size = 0x10000, address = 0x200000, access = readExecute),
         (name = "data", size = 0x10000, address = 0x400000),
         (name = "stack", size = 0x4000, address = 0x800000),
+        (name = "watcher-stack", size = 0x4000, address = 0x900000),
         # The pages tunnels are made of: one instance of "data".
         (name = "pool", size = 0x2000, address = 0x1000000),
       ],
-      threads = [(name = "main", stack = "stack", priority = 100, passive = true)],
+      # main serves the IPCM's endpoint on its callers' time; the watcher,
+      # with a window of its own, closes the tunnels of an end that stops.
+      threads = [(name = "main", stack = "stack", priority = 100, passive = true),
+                 (name = "watcher", stack = "watcher-stack", priority = 100)],
     ),
     ( name = "alpha",
       program = "alpha.cpp",
@@ -53,17 +57,20 @@ const system :K.System = (
     ),
   ],
 
-  # The IPCM knows its callers by these badges.
+  # The IPCM knows its callers by these badges; its own (3) is its
+  # watcher's, telling it which ends stopped.
   endpoints = [
-    (name = "ipcm", server = "ipcm", clients = [(partition = "alpha", badge = 1), (partition = "beta", badge = 2)]),
+    (name = "ipcm", server = "ipcm", serverThread = "main",
+     clients = [(partition = "alpha", badge = 1), (partition = "beta", badge = 2), (partition = "ipcm", badge = 3)]),
   ],
 
   # Both may write; each end waits on its doorbell data.doorbell.<end>.
   tunnels = [(name = "data", ends = ["alpha", "beta"], size = 0x2000, doorbell = true)],
-  ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool"),
+  ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool", watcher = "watcher"),
 
   schedule = [
-    (cpu = 0, majorFrameUs = 2000, windows = [(partition = "alpha", durationUs = 1000),
-                                              (partition = "beta", durationUs = 1000)]),
+    (cpu = 0, majorFrameUs = 2500, windows = [(partition = "alpha", durationUs = 1000),
+                                              (partition = "beta", durationUs = 1000),
+                                              (partition = "ipcm", durationUs = 500)]),
   ],
 );

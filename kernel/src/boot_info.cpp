@@ -21,7 +21,7 @@ constexpr uint32_t min_spi_intid = 32;
 constexpr uint32_t max_spi_intid = 1019;
 constexpr uint32_t max_priority = 255;
 
-constexpr uint32_t known_partition_flags = partition_is_vm | partition_restartable;
+constexpr uint32_t known_partition_flags = partition_is_vm | partition_restartable | partition_signals_stop;
 constexpr uint32_t known_region_attributes = region_read | region_write | region_execute | region_device |
                                              region_non_cacheable | region_shared_channel | region_write_execute |
                                              region_guest_ram;
@@ -248,6 +248,10 @@ Verdict check_partition(const Boot_info& info, const Partition_entry& partition,
   if (!only_known_bits(partition.flags, known_partition_flags)) return fail(unknown_flags, where, index);
   if ((partition.flags & partition_restartable) != 0 && (partition.flags & partition_is_vm) == 0) {
     return fail(restartable_not_vm, where, index);
+  }
+  if ((partition.flags & partition_signals_stop) != 0 &&
+      (partition.stop_notification >= info.notifications().size() || partition.stop_bit >= 64)) {
+    return fail(stop_signal_invalid, where, index);
   }
   if (partition.vmid == 0) return fail(vmid_zero, where, index);
   if (partition.vmid >= (1U << info.platform().vmid_bits)) return fail(vmid_too_large, where, index);
@@ -836,6 +840,7 @@ constexpr Error_text error_texts[] = {
     {Boot_info_error::window_overlaps_memory,
      "map window overlaps its partition's memory or another window, or lies beyond its IPA size"},
     {Boot_info_error::capability_not_owner, "memory pool capability held by another partition than its owner"},
+    {Boot_info_error::stop_signal_invalid, "stop signal's notification out of range or bit above 63"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -847,7 +852,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::capability_not_owner) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::stop_signal_invalid) + 1, "one per error");
 
 }  // namespace
 

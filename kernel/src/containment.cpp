@@ -65,7 +65,10 @@ void stop_one(Thread& thread) {
   thread.serving = nullptr;                     // a passive server's donated time goes back
   cpu_scheduler(thread.cpu()).requeue(thread);  // off its ready queue
   Partition& partition = thread.partition();
-  if (partition.live_threads > 0 && --partition.live_threads == 0) release_senders_to(partition);
+  if (partition.live_threads > 0 && --partition.live_threads == 0) {
+    release_senders_to(partition);
+    signal_stop(partition);
+  }
 }
 
 }  // namespace
@@ -78,6 +81,12 @@ void stop_thread(Thread& thread) {
     next.next_to_stop = nullptr;
     next.stop_scheduled = false;
     stop_one(next);
+  }
+}
+
+void signal_stop(const Partition& partition) {
+  if (const uint32_t notification = partition.stop_notification(); notification != abi::no_index) {
+    notification_object(notification).signal(partition.stop_badge());
   }
 }
 

@@ -12,6 +12,7 @@
 #include <kestrel/boot_info.hpp>
 #include <kestrel/cpu.hpp>
 #include <kestrel/endpoint.hpp>
+#include <kestrel/ipc.hpp>
 #include <kestrel/kernel_random.hpp>
 #include <kestrel/log.hpp>
 #include <kestrel/measurement.hpp>
@@ -123,6 +124,7 @@ Status restart_now(Partition& vm) {
   give_guest_its_seeds(read.info(), vm.index());
   reset_vcpus(read.info(), vm);
   log("partition {}: restarted from its image (measurement ok)\n", vm.name());
+  signal_stop(vm);  // whatever it held at run time (tunnels) belongs to its former run
   return Status::ok;
 }
 

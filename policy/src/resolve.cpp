@@ -29,6 +29,7 @@ Model Resolver::run(schema::System::Reader system, const Source_ref& root) {
   resolve_channels(system.getChannels(), root.field("channels"));
   resolve_ipcm(system, root);
   resolve_tunnels(system.getTunnels(), root.field("tunnels"));
+  add_ipcm_watch();
   resolve_schedule(system.getSchedule(), root.field("schedule"));
   add_vm_exit_endpoints();
   add_vmm_ram_views();

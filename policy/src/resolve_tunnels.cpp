@@ -25,6 +25,10 @@ void Resolver::resolve_ipcm(schema::System::Reader system, const Source_ref& roo
   }
   // A VM has no memory regions of its own to name (KP1017 reports it).
   if (ipcm.partition == none || model_.partitions[ipcm.partition].vm) return;
+  if (const std::string watcher = reader.getWatcher(); !watcher.empty()) {
+    ipcm.watcher =
+        find_in(threads_by_partition_[ipcm.partition], watcher, ipcm.src.at("watcher"), Code::unknown_thread, "thread");
+  }
   const std::string pool = reader.getPool();
   const auto& regions = model_.partitions[ipcm.partition].regions;
   const auto it = std::find_if(regions.begin(), regions.end(), [&](const Region& region) {

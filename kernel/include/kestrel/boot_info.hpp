@@ -116,6 +116,8 @@ enum class Boot_info_error : uint8_t {
   window_too_large,        // more than max_map_window_pages
   window_overlaps_memory,  // overlaps its partition's regions or another of its windows, or beyond its IPA size
   capability_not_owner,    // a memory_pool capability held by another partition than the pool's owner
+  // Version 9: a partition's stop signal (abi::partition_signals_stop).
+  stop_signal_invalid,  // its notification out of range, or its bit above 63
 };
 
 // A short English description, for the kernel log.

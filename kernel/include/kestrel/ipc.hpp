@@ -57,6 +57,10 @@ void write_exit_answer(Thread& sender, uint64_t value);
 // A passive server's donated time goes back with the caller.
 void stop_thread(Thread& thread);
 
+// Signals the partition's stop notification, if the policy gave it one: its
+// last thread stopped (stop_thread does this) or it was restarted.
+void signal_stop(const Partition& partition);
+
 // The partition that serves `endpoint` has no thread left that could
 // receive (decode-time check for call, send and nb_send).
 [[nodiscard]] bool endpoint_server_stopped(const Endpoint& endpoint);

@@ -379,4 +379,13 @@ struct Ipcm {
   maxOpenPerEnd @3 :UInt32 = 8;
   # How many tunnels (asked for or open) one partition may hold at once;
   # the IPCM refuses one more to that partition and no other.
+
+  watcher @4 :Text;
+  # A thread of `partition`, not passive and not the one that serves
+  # `endpoint`, that closes the tunnels of an end that stops or restarts:
+  # the kernel signals the notification "<partition>.ends-stopped" (one
+  # bit per tunnel end, so at most 64 ends) and the watcher then calls
+  # the IPCM's endpoint, of which the IPCM must be a client itself. It
+  # needs time of its own (a window). Without a watcher a stopped end's
+  # tunnels stay open until the other end closes them (warning KP0907).
 }

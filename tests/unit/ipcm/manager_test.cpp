@@ -278,6 +278,23 @@ TEST_F(IpcmManager, AStoppedEndClosesItsTunnelsAndOnlyThose) {
   EXPECT_EQ(manager_.end_stopped(99), 0u);
 }
 
+// The watcher's word: bit i for the table's client i (a 0, b 1, c 2).
+TEST_F(IpcmManager, TheWatchersWordClosesTheTunnelsOfEveryEndItNames) {
+  ASSERT_EQ(open(a, data).status, Status::ok);
+  ASSERT_EQ(open(a, log).status, Status::ok);
+  ASSERT_EQ(open(b, side).status, Status::ok);
+  EXPECT_EQ(manager_.ends_stopped(0), 0u) << "no bit, nothing closed";
+  EXPECT_EQ(manager_.ends_stopped(1U << 2), 1u) << "c stopped: side, which b asked for";
+  EXPECT_EQ(manager_.state(side, 0), Instance_state::closed);
+  EXPECT_EQ(manager_.state(data, 0), Instance_state::opening);
+  EXPECT_EQ(manager_.held_by(b), 0u);
+  EXPECT_EQ(manager_.ends_stopped(1U << 0 | 1ULL << 63), 2u) << "a: data and log; bits past the clients ignored";
+  EXPECT_EQ(manager_.state(data, 0), Instance_state::closed);
+  EXPECT_EQ(manager_.state(log, 0), Instance_state::closed);
+  EXPECT_EQ(manager_.held_by(a), 0u);
+  EXPECT_EQ(manager_.free_pool_pages(), 6u);
+}
+
 TEST_F(IpcmManager, PagesARefusedUnmapLeftMappedAreNeverReused) {
   ASSERT_EQ(open(a, data).status, Status::ok);
   ASSERT_EQ(accept(b, data).status, Status::ok);

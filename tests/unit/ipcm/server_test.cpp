@@ -38,6 +38,7 @@ struct Fake_kernel {
 };
 
 constexpr uint64_t alpha = 1, beta = 2;  // badges
+constexpr uint64_t watcher = 3;          // the IPCM's own badge: its watcher's
 constexpr uint64_t page = 0x1000;
 constexpr uint32_t rw = abi::tunnel_read | abi::tunnel_write;
 
@@ -84,7 +85,7 @@ class IpcmServer : public testing::Test {
   // The reply words to a message of `length` words.
   std::vector<uint64_t> answer(uint64_t badge, uint64_t label, std::vector<uint64_t> words, uint64_t length) {
     uint64_t reply[ipcm::reply_words] = {~0ULL, ~0ULL, ~0ULL, ~0ULL};
-    ipcm::answer(manager_, badge, label, words.data(), length, reply);
+    ipcm::answer(manager_, badge, label, words.data(), length, watcher, reply);
     return {reply, reply + ipcm::reply_words};
   }
 
@@ -94,7 +95,7 @@ class IpcmServer : public testing::Test {
     uint64_t request[ipcm::request_words];
     ipcm::encode(kestrel::tunnel::request(operation, end, instance), request);
     uint64_t reply[ipcm::reply_words];
-    ipcm::answer(manager_, badge, ipcm::message_label, request, ipcm::request_words, reply);
+    ipcm::answer(manager_, badge, ipcm::message_label, request, ipcm::request_words, watcher, reply);
     return kestrel::tunnel::answer(operation, end, abi::Status::ok, reply, ipcm::reply_words);
   }
 
@@ -157,3 +158,31 @@ TEST_F(IpcmServer, BothEndsThroughTheClientEncoding) {
 }
 
 }  // namespace
+
+// The watcher's word closes the tunnels of the ends whose bits it sets (bit
+// i: the table's client i), and only the watcher's badge may send it: a
+// tunnel end cannot close the other end's tunnels by claiming it stopped.
+TEST_F(IpcmServer, OnlyTheWatcherMayCloseTheTunnelsOfStoppedEnds) {
+  ASSERT_EQ(ask(alpha, Operation::open, alpha_end).status, Status::ok);
+  ASSERT_EQ(ask(beta, Operation::accept, beta_end).status, Status::ok);
+  const uint64_t beta_stopped = 1U << 1;
+  EXPECT_EQ(answer(alpha, ipcm::message_label, {uint64_t(Operation::ends_stopped), beta_stopped, 0}, 3)[0],
+            uint64_t(Status::bad_operation));
+  EXPECT_EQ(answer(beta, ipcm::message_label, {uint64_t(Operation::ends_stopped), beta_stopped, 0}, 3)[0],
+            uint64_t(Status::bad_operation));
+  EXPECT_TRUE(kernel_.unmaps.empty()) << "a refused word closes nothing";
+  EXPECT_EQ(manager_.state(0, 0), ipcm::Instance_state::open);
+  kernel_.signals.clear();
+  const auto reply = answer(watcher, ipcm::message_label, {uint64_t(Operation::ends_stopped), beta_stopped, 0}, 3);
+  EXPECT_EQ(reply, (std::vector<uint64_t>{uint64_t(Status::ok), 0, 0, 1})) << "one instance closed";
+  EXPECT_EQ(kernel_.unmaps.size(), 2u) << "unmapped from both ends";
+  EXPECT_EQ(manager_.state(0, 0), ipcm::Instance_state::closed);
+  EXPECT_EQ(kernel_.signals, std::vector<uint32_t>{7}) << "alpha hears it on its doorbell";
+  EXPECT_EQ(manager_.free_pool_pages(), 2u) << "the pages are back in the pool";
+  // A word naming no client with tunnels, or only bits past the clients, closes nothing.
+  EXPECT_EQ(answer(watcher, ipcm::message_label, {uint64_t(Operation::ends_stopped), 1ULL << 63, 0}, 3),
+            (std::vector<uint64_t>{uint64_t(Status::ok), 0, 0, 0}));
+  // The watcher's badge is no tunnel end's: it cannot open.
+  EXPECT_EQ(answer(watcher, ipcm::message_label, {uint64_t(Operation::open), 0, 0}, 3)[0],
+            uint64_t(Status::unknown_client));
+}

@@ -389,6 +389,17 @@ TEST(BootInfo, AcceptsRestartableVmsWithoutCopiesBeforeTheImage) {
   EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
 }
 
+TEST(BootInfo, AcceptsAStopSignalToAnExistingNotificationAtBit63) {
+  Boot_info_writer compiled = valid_system();
+  compiled.partition(1).flags |= partition_signals_stop;
+  compiled.partition(1).stop_notification = 0;
+  compiled.partition(1).stop_bit = 63;
+  const Blob blob = compiled.finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  EXPECT_EQ(result.info().partitions()[1].stop_bit, 63u);
+}
+
 TEST(BootInfo, AcceptsMemoryPoolsAndMapWindowsAndReadsThemBack) {
   const Blob blob = map_system().finish();
   const auto result = read_boot_info(blob.data(), blob.size());
@@ -503,7 +514,7 @@ TEST(BootInfo, RejectsUnterminatedStringTable) {
 }
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::capability_not_owner);
+  const auto last = static_cast<uint32_t>(Boot_info_error::stop_signal_invalid);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -664,7 +675,22 @@ const Broken_field broken_fields[] = {
      {Section::regions, 1}},
 
     // Partitions.
-    {"UnknownPartitionFlags", [](W w) { w.partition(1).flags = 1U << 2; }, unknown_flags, {Section::partitions, 1}},
+    {"UnknownPartitionFlags", [](W w) { w.partition(1).flags = 1U << 3; }, unknown_flags, {Section::partitions, 1}},
+    // The stop signal: a notification that exists, a bit of a 64-bit word.
+    {"StopSignalNotificationOutOfRange",
+     [](W w) {
+       w.partition(1).flags = partition_signals_stop;
+       w.partition(1).stop_notification = 50;
+     },
+     stop_signal_invalid,
+     {Section::partitions, 1}},
+    {"StopSignalBitAbove63",
+     [](W w) {
+       w.partition(1).flags = partition_signals_stop;
+       w.partition(1).stop_bit = 64;
+     },
+     stop_signal_invalid,
+     {Section::partitions, 1}},
     {"VmidZero", [](W w) { w.partition(1).vmid = 0; }, vmid_zero, {Section::partitions, 1}},
     {"VmidTooLargeFor8Bits", [](W w) { w.partition(0).vmid = 256; }, vmid_too_large, {Section::partitions, 0}},
     {"VmidTooLargeFor16Bits",

@@ -341,3 +341,60 @@ TEST(PolicyCompilerScale, NamesBeyondTheKernelsStringTableAreKP0809) {
   ASSERT_EQ(result.diagnostics.all().size(), 1u) << diagnostics_text(result.diagnostics).substr(0, 2000);
   EXPECT_EQ(result.diagnostics.all()[0].code, Code::too_many_name_bytes) << diagnostics_text(result.diagnostics);
 }
+
+// KP1032: the IPCM's watcher hears of each tunnel end by one bit of a 64-bit
+// notification word. A generated policy (too long for a case file): `ends`
+// partitions in a ring of one-page tunnels and the IPCM with a watcher. Only
+// the first 60 ends have a thread and a window on the IPCM's CPU (a CPU has
+// at most 64 windows); the others are idle (KP0901) and, as callers of a
+// passive server without a window on its CPU, KP0511. So for native ends
+// KP1032 comes with other errors today (VM ends, whose VMMs call for them,
+// will not); what is tested is that it counts ends exactly.
+constexpr unsigned ends_with_threads = 60;
+
+std::string tunnel_ring(unsigned ends) {
+  auto end = [](unsigned i) { return "e" + std::to_string(i); };
+  std::string text =
+      std::string(case_header) +
+      "const stack :List(K.MemoryRegion) = " + "[(name = \"stack\", size = 0x4000, address = 0x100000)];\n" +
+      "const main :List(K.Thread) = [(name = \"main\", stack = \"stack\")];\n" +
+      "const system :K.System = (\n  name = \"ring\",\n  platform = Virt.platform,\n  partitions = [\n" +
+      "    (name = \"ipcm\", program = \"ipcm.elf\",\n" +
+      "     memory = [(name = \"stack\", size = 0x4000, address = 0x100000),\n" +
+      "               (name = \"watcher-stack\", size = 0x4000, address = 0x200000),\n" +
+      "               (name = \"pool\", size = " + std::to_string(ends * 0x1000) + ", address = 0x800000)],\n" +
+      "     threads = [(name = \"main\", stack = \"stack\", passive = true),\n" +
+      "                (name = \"watcher\", stack = \"watcher-stack\")]),\n";
+  for (unsigned i = 0; i < ends; ++i) {
+    text += "    (name = \"" + end(i) + "\", program = \"e.elf\", memory = .stack, " +
+            (i < ends_with_threads ? "threads = .main, " : "") +
+            "tunnelWindow = (base = 0x10000000, size = 0x2000)),\n";
+  }
+  text += "  ],\n  endpoints = [(name = \"ipcm\", server = \"ipcm\", serverThread = \"main\", clients = [\n";
+  for (unsigned i = 0; i < ends; ++i) {
+    text += "    (partition = \"" + end(i) + "\", badge = " + std::to_string(i + 1) + "),\n";
+  }
+  text += "    (partition = \"ipcm\", badge = 1000)])],\n  tunnels = [\n";
+  for (unsigned i = 0; i < ends; ++i) {  // e_i <-> e_i+1: two tunnels per end
+    text += "    (name = \"t" + std::to_string(i) + "\", ends = [\"" + end(i) + "\", \"" + end((i + 1) % ends) +
+            "\"], size = 0x1000),\n";
+  }
+  text += "  ],\n  ipcm = (partition = \"ipcm\", endpoint = \"ipcm\", pool = \"pool\", watcher = \"watcher\"),\n";
+  text += "  schedule = [(cpu = 0, majorFrameUs = " + std::to_string(10 * (ends_with_threads + 1)) +
+          ", windows = [(partition = \"ipcm\", durationUs = 10)";
+  for (unsigned i = 0; i < ends_with_threads; ++i) text += ", (partition = \"" + end(i) + "\", durationUs = 10)";
+  text += "])],\n);\n";
+  return text;
+}
+
+TEST(PolicyCompilerScale, MoreThan64TunnelEndsWithAWatcherAreKP1032) {
+  Scratch_directory scratch;
+  write_file(scratch.path() / "64.capnp", tunnel_ring(64));
+  const auto at_limit = compile(scratch.path() / "64.capnp");
+  EXPECT_EQ(count_code(at_limit, Code::ipcm_too_many_ends), 0u) << diagnostics_text(at_limit.diagnostics);
+  EXPECT_EQ(count_code(at_limit, Code::passive_server_unreachable), 64u - ends_with_threads);
+  write_file(scratch.path() / "65.capnp", tunnel_ring(65));
+  const auto past = compile(scratch.path() / "65.capnp");
+  EXPECT_EQ(count_code(past, Code::ipcm_too_many_ends), 1u) << diagnostics_text(past.diagnostics);
+  EXPECT_EQ(count_code(past, Code::passive_server_unreachable), 65u - ends_with_threads);
+}

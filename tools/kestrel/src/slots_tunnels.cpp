@@ -35,6 +35,35 @@ std::string slot_text(const std::vector<Named_slot>& slots, uint64_t slot) {
   return slot < slots.size() ? "slots::" + slots[slot].name : "~uint64_t{0}";
 }
 
+// The IPCM's watcher (Ipcm.watcher): its thread, the notification the
+// kernel signals when an end stops, its own capability to call the IPCM and
+// the badge that call carries; all ~0 without a watcher.
+std::string watcher_text(const Model& model, uint32_t partition, const std::vector<Named_slot>& slots) {
+  const kestrel::policy::Ipcm& ipcm = model.ipcm;
+  const Partition& self = model.partitions.at(partition);
+  uint64_t badge = ~uint64_t{0};
+  if (ipcm.watcher != none && ipcm.endpoint != none) {
+    for (const auto& client : model.endpoints[ipcm.endpoint].clients) {
+      if (client.partition == partition) badge = client.badge;
+    }
+  }
+  const bool watches = ipcm.watcher != none && ipcm.ends_stopped != none;
+  std::ostringstream out;
+  out << "// The watcher: the thread (its index in kestrel::slots::threads) that\n"
+      << "// waits on ends_stopped (bit i: the table's client i stopped or restarted)\n"
+      << "// and calls the IPCM through watcher_call with watcher_badge. ~0: none.\n"
+      << "constexpr uint64_t watcher = " << (watches ? std::to_string(ipcm.watcher) : "~uint64_t{0}") << ";\n"
+      << "constexpr uint64_t ends_stopped = "
+      << slot_text(slots,
+                   watches ? slot_of(self, Capability_kind::notification, ipcm.ends_stopped, true) : no_tunnel_slot)
+      << ";\n"
+      << "constexpr uint64_t watcher_call = "
+      << slot_text(slots, watches ? slot_of(self, Capability_kind::endpoint, ipcm.endpoint, false) : no_tunnel_slot)
+      << ";\n"
+      << "constexpr uint64_t watcher_badge = " << (watches ? kestrel::policy::hex(badge) : "~uint64_t{0}") << ";\n\n";
+  return out.str();
+}
+
 // The IPCM's table, its endpoint and the sizes of its state. Each size is
 // at least 1, so that no array in the IPCM's program has none.
 void write_ipcm(std::ostringstream& out, const Model& model, uint32_t partition, const std::vector<Named_slot>& slots) {
@@ -67,6 +96,7 @@ void write_ipcm(std::ostringstream& out, const Model& model, uint32_t partition,
                      return no_tunnel_slot;
                    }())
       << ";\n\n"
+      << watcher_text(model, partition, slots)
       << "// What the IPCM sizes its state by (ipcm::Manager's limits), each at least 1.\n"
       << "constexpr uint32_t tunnel_count = " << at_least_one(contents.tunnels.size()) << ";\n"
       << "constexpr uint32_t instance_count = " << at_least_one(instances) << ";\n"

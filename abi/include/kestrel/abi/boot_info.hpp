@@ -21,7 +21,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 8;                       // 8: memory pools, map windows
+inline constexpr uint32_t boot_info_version = 9;                       // 9: stop signals
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -114,14 +114,23 @@ struct Partition_entry {
   // counts them with the kernel's own page-table code; 0 from the policy
   // compiler alone). The kernel gives the partition exactly these.
   uint32_t table_pages;
+  // With partition_signals_stop: the notification (an index into the
+  // notifications) the kernel signals with badge 1 << stop_bit when the
+  // partition's last thread stops, and when its VMM restarts it: how the
+  // IPCM's watcher learns that a tunnel end is gone (docs/ipcm.md).
+  // Otherwise both zero and unused.
+  uint32_t stop_notification;
+  uint32_t stop_bit;  // below 64
 };
-static_assert(sizeof(Partition_entry) == 40);
+static_assert(sizeof(Partition_entry) == 48);
 
 enum Partition_flags : uint32_t {
   partition_is_vm = 1U << 0,  // its threads are vCPUs running a guest at EL1
   // A VM its VMM may restart from its image (vm_restart): an image keeps a
   // pristine copy of what it loaded into the VM's RAM (Pristine_entry).
   partition_restartable = 1U << 1,
+  // The kernel signals stop_notification when the partition stops or restarts.
+  partition_signals_stop = 1U << 2,
 };
 
 // Region_entry::attributes

@@ -96,25 +96,24 @@ class Manager {
         return accept(client, request.tunnel);
       case Operation::close:
         return close(client, request.tunnel, request.instance);
+      case Operation::ends_stopped:  // the watcher's (server.hpp), never a client's
+        break;
     }
     return refuse(Status::bad_operation);
   }
 
   // An end stopped or restarted: closes every instance it is an end of,
   // telling the other ends. Returns how many it closed completely.
-  uint32_t end_stopped(uint64_t badge) {
-    const uint32_t client = client_of(badge);
-    if (client == none) return 0;
+  uint32_t end_stopped(uint64_t badge) { return client_stopped(client_of(badge)); }
+
+  // The watcher's word (docs/ipcm.md, "When an end stops"): bit i set for
+  // each table client i that stopped or restarted. Returns how many
+  // instances it closed completely.
+  uint32_t ends_stopped(uint64_t client_bits) {
+    if (!started_) return 0;
     uint32_t closed = 0;
-    for (uint32_t t = 0; t < table_.tunnel_count(); ++t) {
-      const abi::Tunnel_entry tunnel = table_.tunnel(t);
-      const int end = end_of(tunnel, client);
-      if (end < 0) continue;
-      for (uint32_t i = 0; i < tunnel.max_open; ++i) {
-        if (instance(t, i).state == Instance_state::closed) continue;
-        if (tear_down(tunnel, i)) ++closed;
-        ring(tunnel, 1 - end);
-      }
+    for (uint32_t client = 0; client < table_.client_count() && client < 64; ++client) {
+      if ((client_bits >> client & 1) != 0) closed += client_stopped(client);
     }
     return closed;
   }
@@ -131,6 +130,22 @@ class Manager {
 
  private:
   static constexpr uint32_t none = UINT32_MAX;
+
+  uint32_t client_stopped(uint32_t client) {
+    if (client == none) return 0;
+    uint32_t closed = 0;
+    for (uint32_t t = 0; t < table_.tunnel_count(); ++t) {
+      const abi::Tunnel_entry tunnel = table_.tunnel(t);
+      const int end = end_of(tunnel, client);
+      if (end < 0) continue;
+      for (uint32_t i = 0; i < tunnel.max_open; ++i) {
+        if (instance(t, i).state == Instance_state::closed) continue;
+        if (tear_down(tunnel, i)) ++closed;
+        ring(tunnel, 1 - end);
+      }
+    }
+    return closed;
+  }
 
   struct Instance {
     Instance_state state = Instance_state::closed;

@@ -19,11 +19,15 @@ enum class Operation : uint64_t {
   open = 1,    // ask for a new instance of a tunnel; mapped into the caller at once
   accept = 2,  // take the oldest instance the other end asked for; mapped into the caller
   close = 3,   // close an instance (asked for or open) from either end
+  // The IPCM's own watcher only (its badge): word 1 has bit i set for each
+  // table client i that stopped or restarted; their tunnels close. The
+  // reply's word 3 is how many instances closed.
+  ends_stopped = 4,
 };
 
 enum class Status : uint64_t {
   ok = 0,
-  bad_operation = 1,      // word 0 is no Operation
+  bad_operation = 1,      // word 0 is no Operation (or ends_stopped from a caller that is not the watcher)
   unknown_client = 2,     // the badge is no tunnel end's
   unknown_tunnel = 3,     // no tunnel has that id
   not_an_end = 4,         // the caller is not an end of that tunnel

@@ -148,6 +148,11 @@ struct Partition {
   // the partition cannot be a tunnel end. Never a Region: nothing is mapped
   // there at boot.
   Address_range tunnel_window;
+  // Who the kernel tells when its last thread stops or it restarts
+  // (abi::partition_signals_stop): a notification index and the bit it
+  // sets there; none for nobody. The IPCM's watcher, for a tunnel end.
+  uint32_t stop_notification = none;
+  uint32_t stop_bit = 0;
   Source_ref src;
   // Its name is invalid or taken, so nothing can refer to it: checks that
   // look partitions up by name skip it rather than report follow-on errors.
@@ -231,6 +236,11 @@ struct Ipcm {
   uint32_t endpoint = none;
   uint32_t pool_region = none;  // index into the IPCM partition's regions
   uint32_t max_open_per_end = 0;
+  // Ipcm.watcher: a thread index in the IPCM partition, and the
+  // notification the kernel signals when a tunnel end stops or restarts
+  // (added by the compiler, owned by the IPCM); none without a watcher.
+  uint32_t watcher = none;
+  uint32_t ends_stopped = none;
   Source_ref src;
 };
 

@@ -25,6 +25,8 @@ const system :K.System = (
     (name = "data", ends = ["a", "b"], size = 0x2000, doorbell = true),
     (name = "log", ends = ["a", "b"], size = 0x1800, access = firstWrites),  # expect KP1002 @ "0x1800"
   ],
+  # No watcher: a stopped end's tunnels would stay open.
+  # expect KP0907 @ ""ipcm"" +1
   ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool"),
   schedule = [(cpu = 0, majorFrameUs = 1000,
                windows = [(partition = "a", durationUs = 500), (partition = "b", durationUs = 500)])],

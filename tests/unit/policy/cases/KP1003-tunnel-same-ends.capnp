@@ -25,6 +25,8 @@ const system :K.System = (
     (name = "data", ends = ["a", "a"], size = 0x2000),  # expect KP1003 @ ""a"]"
     (name = "log", ends = ["a", "b"], size = 0x2000, access = firstWrites, maxOpen = 2),
   ],
+  # No watcher: a stopped end's tunnels would stay open.
+  # expect KP0907 @ ""ipcm"" +1
   ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool"),
   schedule = [(cpu = 0, majorFrameUs = 1000,
                windows = [(partition = "a", durationUs = 500), (partition = "b", durationUs = 500)])],

@@ -26,6 +26,8 @@ const system :K.System = (
     (name = "data", ends = ["a", "b"], size = 0x2000, doorbell = true),
     (name = "log", ends = ["a", "b"], size = 0x2000, access = firstWrites, maxOpen = 2),
   ],
+  # No watcher: a stopped end's tunnels would stay open.
+  # expect KP0907 @ ""guest"" +1
   ipcm = (partition = "guest", endpoint = "ipcm", pool = "pool"),  # expect KP1017 @ ""guest""
   schedule = [(cpu = 0, majorFrameUs = 1000,
                windows = [(partition = "a", durationUs = 400), (partition = "b", durationUs = 400), (partition = "guest", durationUs = 200)])],

@@ -1,6 +1,8 @@
 # Two partitions that may open tunnels through a passive IPCM: a data
 # tunnel both ways with a doorbell and a one-way log, two of which may be
-# open at once. The windows and the pool are exactly large enough.
+# open at once. The windows and the pool are exactly large enough. The
+# IPCM's watcher closes the tunnels of an end that stops: it has time of its
+# own and calls the IPCM's endpoint (badge 3).
 @0xd2b7e4a9c1f30b58;
 using K = import "/kestrel/policy.capnp";
 using Virt = import "/kestrel/qemu-virt.capnp";
@@ -10,8 +12,10 @@ const system :K.System = (
   partitions = [
     (name = "ipcm", program = "ipcm.elf",
      memory = [(name = "stack", size = 0x4000, address = 0x100000),
+               (name = "watcher-stack", size = 0x4000, address = 0x200000),
                (name = "pool", size = 0x6000, address = 0x800000)],
-     threads = [(name = "main", stack = "stack", priority = 50, passive = true)]),
+     threads = [(name = "main", stack = "stack", priority = 50, passive = true),
+                (name = "watcher", stack = "watcher-stack", priority = 50)]),
     (name = "a", program = "a.elf",
      memory = [(name = "stack", size = 0x4000, address = 0x100000)],
      threads = [(name = "main", stack = "stack", priority = 10)],
@@ -21,13 +25,15 @@ const system :K.System = (
      threads = [(name = "main", stack = "stack", priority = 10)],
      tunnelWindow = (base = 0x20000000, size = 0x6000)),
   ],
-  endpoints = [(name = "ipcm", server = "ipcm",
-                clients = [(partition = "a", badge = 1), (partition = "b", badge = 2)])],
+  endpoints = [(name = "ipcm", server = "ipcm", serverThread = "main",
+                clients = [(partition = "a", badge = 1), (partition = "b", badge = 2),
+                           (partition = "ipcm", badge = 3)])],
   tunnels = [
     (name = "data", ends = ["a", "b"], size = 0x2000, doorbell = true),
     (name = "log", ends = ["a", "b"], size = 0x2000, access = firstWrites, maxOpen = 2),
   ],
-  ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool"),
-  schedule = [(cpu = 0, majorFrameUs = 1000,
-               windows = [(partition = "a", durationUs = 500), (partition = "b", durationUs = 500)])],
+  ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool", watcher = "watcher"),
+  schedule = [(cpu = 0, majorFrameUs = 1500,
+               windows = [(partition = "a", durationUs = 500), (partition = "b", durationUs = 500),
+                          (partition = "ipcm", durationUs = 500)])],
 );
