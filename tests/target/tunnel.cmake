@@ -27,3 +27,35 @@ kestrel_add_qemu_test(NAME example_tunnel IMAGE ${CMAKE_CURRENT_BINARY_DIR}/exam
          "beta: alpha closed tunnel data; reading its old address now stops this thread"
          "partition beta: thread main stopped: data abort" "address 0x20000000"
   FORBID "FAILED" "WRONG")
+
+# The IPCM's limits and its watcher (tests/target/tunnel-limits/limits.capnp):
+# maxOpen and a tunnel the caller is no end of are refused; a client of the
+# IPCM's endpoint that is no tunnel's end is refused; the flooder's fourth
+# tunnel is refused (maxOpenPerEnd), and while it floods the IPCM, each of
+# alpha's opens waits for at most one of its requests; beta stops holding
+# two tunnels, the kernel tells the IPCM's watcher, which closes them (alpha
+# hears it, its close finds them closed and its read of the old view is a
+# contained fault). Without the kernel's stop signal nothing closes them
+# and alpha waits for ever (the test times out, FAILED).
+add_test(NAME target.image_build_tunnel_limits
+  COMMAND $<TARGET_FILE:kestrel> build ${CMAKE_CURRENT_SOURCE_DIR}/tunnel-limits/limits.capnp
+          -o ${CMAKE_CURRENT_BINARY_DIR}/tunnel-limits/limits.elf)
+set_tests_properties(target.image_build_tunnel_limits PROPERTIES LABELS target TIMEOUT 300
+  FIXTURES_SETUP tunnel_limits_image)
+kestrel_add_qemu_test(NAME tunnel_limits IMAGE ${CMAKE_CURRENT_BINARY_DIR}/tunnel-limits/limits.elf ICOUNT
+  FIXTURES tunnel_limits_image
+  EXPECT "ipcm: serving 6 tunnels to 3 clients from a pool of 7 pages"
+         "alpha: pair instance 0 open, beta accepted it"
+         "alpha: pair instance 1 open, beta accepted it"
+         "alpha: a third open of pair (maxOpen 2): refused (ipcm status 6)"
+         "alpha: an open of f1, which names no end alpha: refused (ipcm status 4)"
+         "outsider: operation 1 on pair: refused (ipcm status 2)"
+         "outsider: operation 2 on pair: refused (ipcm status 2)"
+         "flooder: a fourth open beyond maxOpenPerEnd: refused (ipcm status 7)"
+         "alpha: 32 opens while the flooder called: each waited for at most"
+         "flooder: flooding done; its 3 tunnels closed"
+         "beta: stopping with both instances of pair open"
+         "stopped or restarted: closed 2 tunnel instances"
+         "alpha: after beta stopped, closing pair instance 0: already closed (ipcm status 10)"
+         "partition alpha: thread main stopped: data abort" "address 0x10000000"
+  FORBID "FAILED" "WRONG")

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// Beta (limits.capnp): accepts both instances of pair as alpha opens them,
+// then stops when alpha rings, holding them: the kernel tells the IPCM's
+// watcher, which closes them.
+#include <kestrel/console.hpp>
+#include <kestrel/slots.hpp>
+#include <kestrel/tunnel.hpp>
+
+namespace {
+
+constinit kestrel::Console console = kestrel::Console::kernel(kestrel::slots::kernel_console);
+constexpr const kestrel::Tunnel_end& pair = kestrel::tunnels::pair_tunnel;
+
+uint64_t rung = 0;
+void wait_for(uint64_t bits) {
+  while ((rung & bits) == 0) {
+    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(pair);
+    if (doorbell.status != kestrel::abi::Status::ok) {
+      console.printf("wait FAILED (status %u)\n", static_cast<unsigned>(doorbell.status));
+      kestrel::thread_exit();
+    }
+    rung |= doorbell.bits;
+  }
+  rung &= ~bits;
+}
+
+}  // namespace
+
+extern "C" int main() {
+  for (int i = 0; i < 2; ++i) {
+    wait_for(kestrel::ipcm::doorbell_from_ipcm);
+    const kestrel::Tunnel_answer accepted = kestrel::tunnel::accept(pair);
+    if (!accepted.ok()) {
+      console.printf("accept FAILED (ipcm status %u)\n", static_cast<unsigned>(accepted.status));
+      kestrel::thread_exit();
+    }
+    (void)kestrel::tunnel::ring(pair);
+  }
+  wait_for(kestrel::ipcm::doorbell_from_peer);
+  console.printf("stopping with both instances of pair open\n");
+  kestrel::thread_exit();
+}
