@@ -34,6 +34,13 @@ uint32_t Ipc_system::add_partition(const std::string& name, uint32_t flags) {
   return static_cast<uint32_t>(partition_entries_.size() - 1);
 }
 
+void Ipc_system::set_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit) {
+  abi::Partition_entry& entry = partition_entries_.at(partition);
+  entry.flags |= abi::partition_signals_stop;
+  entry.stop_notification = notification;
+  entry.stop_bit = bit;
+}
+
 uint32_t Ipc_system::add_thread(uint32_t partition, const std::string& name, Thread_options options) {
   const uint32_t flags =
       (options.passive ? uint32_t{abi::thread_passive} : 0U) | (options.vcpu ? uint32_t{abi::thread_vcpu} : 0U);
