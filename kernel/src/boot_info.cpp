@@ -690,8 +690,10 @@ Verdict check_map_windows(const Boot_info& info) {
   using enum Boot_info_error;
   const bool ipa_39 = !info.kernel_memory().empty() && info.kernel_memory()[0].stage2_input_bits == 39;
   const uint64_t ipa_limit = uint64_t{1} << (ipa_39 ? 39 : 40);
+  uint64_t bitmap_words = 0;
   for (uint32_t i = 0; i < windows.size(); ++i) {
     const Map_window_entry& window = windows[i];
+    if (window.first_bitmap_word != bitmap_words) return fail(window_bitmap_misplaced, where, i);
     if (window.max_rights != map_read && window.max_rights != (map_read | map_write)) {
       return fail(window_rights_invalid, where, i);
     }
@@ -709,6 +711,7 @@ Verdict check_map_windows(const Boot_info& info) {
                  (other.partition == window.partition && overlap(window.ipa, size, other.ipa, other.pages * page_size));
     }
     if (overlaps) return fail(window_overlaps_memory, where, i);
+    bitmap_words += map_bitmap_words(window);
   }
   return passed;
 }
@@ -841,6 +844,7 @@ constexpr Error_text error_texts[] = {
      "map window overlaps its partition's memory or another window, or lies beyond its IPA size"},
     {Boot_info_error::capability_not_owner, "memory pool capability held by another partition than its owner"},
     {Boot_info_error::stop_signal_invalid, "stop signal's notification out of range or bit above 63"},
+    {Boot_info_error::window_bitmap_misplaced, "map window's first bitmap word is not the sum of those before"},
 };
 
 constexpr size_t error_text_count = sizeof error_texts / sizeof error_texts[0];
@@ -852,7 +856,7 @@ constexpr bool error_texts_in_order() {
   return true;
 }
 static_assert(error_texts_in_order());
-static_assert(error_text_count == static_cast<size_t>(Boot_info_error::stop_signal_invalid) + 1, "one per error");
+static_assert(error_text_count == static_cast<size_t>(Boot_info_error::window_bitmap_misplaced) + 1, "one per error");
 
 }  // namespace
 

@@ -35,12 +35,9 @@ constexpr bool pages_inside(uint64_t first, uint64_t count, uint64_t size) {
   return first < size && count <= size - first;
 }
 
-// The first bitmap word of window `index`.
-uint64_t* bits_of(uint32_t index) {
-  uint64_t words = 0;
-  for (uint32_t w = 0; w < index; ++w) words += abi::map_bitmap_words(windows[w]);
-  return map_window_bitmap + words;
-}
+// The first bitmap word of window `index` (boot-info's check makes
+// first_bitmap_word the sum of the words of the windows before it).
+uint64_t* bits_of(uint32_t index) { return map_window_bitmap + windows[index].first_bitmap_word; }
 
 // Whether every page of [first, first + count) of the window is `mapped`.
 bool all_pages(uint32_t window, uint64_t first, uint64_t count, bool mapped) {

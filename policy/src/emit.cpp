@@ -138,9 +138,13 @@ void emit_map_tables(const Model& model, Boot_info_writer& writer) {
     const Region& pool = ipcm.regions[model.ipcm.pool_region];
     writer.add(abi::Memory_pool_entry{model.ipcm.partition, 0, pool.pa, pool.size / 4096});
   }
+  uint32_t bitmap_words = 0;  // the kernel's bits of the windows before this one
   for (const Map_window& window : map_windows_of(model)) {
     const Address_range& range = model.partitions[window.partition].tunnel_window;
-    writer.add(abi::Map_window_entry{window.partition, window.max_rights, range.base, range.size / 4096});
+    const abi::Map_window_entry entry{window.partition, window.max_rights, range.base,
+                                      static_cast<uint32_t>(range.size / 4096), bitmap_words};
+    writer.add(entry);
+    bitmap_words += abi::map_bitmap_words(entry);
   }
 }
 

@@ -117,7 +117,8 @@ enum class Boot_info_error : uint8_t {
   window_overlaps_memory,  // overlaps its partition's regions or another of its windows, or beyond its IPA size
   capability_not_owner,    // a memory_pool capability held by another partition than the pool's owner
   // Version 9: a partition's stop signal (abi::partition_signals_stop).
-  stop_signal_invalid,  // its notification out of range, or its bit above 63
+  stop_signal_invalid,      // its notification out of range, or its bit above 63
+  window_bitmap_misplaced,  // Map_window_entry::first_bitmap_word is not the sum of the words before
 };
 
 // A short English description, for the kernel log.

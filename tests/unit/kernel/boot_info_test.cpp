@@ -514,7 +514,7 @@ TEST(BootInfo, RejectsUnterminatedStringTable) {
 }
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::stop_signal_invalid);
+  const auto last = static_cast<uint32_t>(Boot_info_error::window_bitmap_misplaced);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -1203,7 +1203,7 @@ const Broken_field broken_fields[] = {
      {Section::map_windows, 0},
      map_system},
     {"WindowTooLarge",
-     [](W w) { w.map_window(0).pages = max_map_window_pages + 1; },
+     [](W w) { w.map_window(0).pages = static_cast<uint32_t>(max_map_window_pages + 1); },
      window_too_large,
      {Section::map_windows, 0},
      map_system},
@@ -1213,9 +1213,24 @@ const Broken_field broken_fields[] = {
      {Section::map_windows, 0},
      map_system},
     {"WindowOverlapsAnotherOfItsWindows",
-     [](W w) { w.add(Map_window_entry{.partition = 0, .max_rights = map_read, .ipa = 0x5000'7000, .pages = 1}); },
+     [](W w) {
+       w.add(Map_window_entry{.partition = 0, .max_rights = map_read, .ipa = 0x5000'7000, .pages = 1, .first_bitmap_word = 1});
+     },
      window_overlaps_memory,
      {Section::map_windows, 1},
+     map_system},
+    // Each window's bits follow the windows before it, with no gap or overlap.
+    {"WindowBitmapOverlapsTheOneBefore",
+     [](W w) {
+       w.add(Map_window_entry{.partition = 0, .max_rights = map_read, .ipa = 0x6000'0000, .pages = 1, .first_bitmap_word = 0});
+     },
+     window_bitmap_misplaced,
+     {Section::map_windows, 1},
+     map_system},
+    {"FirstWindowBitmapNotAtZero",
+     [](W w) { w.map_window(0).first_bitmap_word = 1; },
+     window_bitmap_misplaced,
+     {Section::map_windows, 0},
      map_system},
     {"WindowBeyondTheIpaSpace",
      [](W w) { w.map_window(0).ipa = uint64_t{1} << 40; },

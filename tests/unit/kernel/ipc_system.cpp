@@ -88,7 +88,13 @@ uint32_t Ipc_system::add_memory_pool(uint32_t owner, uint64_t first_page, uint64
 }
 
 uint32_t Ipc_system::add_map_window(uint32_t target, uint64_t ipa, uint64_t pages, uint32_t max_rights) {
-  windows_.push_back({.partition = target, .max_rights = max_rights, .ipa = ipa, .pages = pages});
+  uint32_t first_word = 0;
+  for (const abi::Map_window_entry& window : windows_) first_word += abi::map_bitmap_words(window);
+  windows_.push_back({.partition = target,
+                      .max_rights = max_rights,
+                      .ipa = ipa,
+                      .pages = static_cast<uint32_t>(pages),
+                      .first_bitmap_word = first_word});
   return static_cast<uint32_t>(windows_.size() - 1);
 }
 

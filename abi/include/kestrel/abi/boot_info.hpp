@@ -360,7 +360,11 @@ struct Map_window_entry {
   uint32_t partition;  // the target
   uint32_t max_rights;
   uint64_t ipa;
-  uint64_t pages;  // 1 .. max_map_window_pages
+  uint32_t pages;  // 1 .. max_map_window_pages
+  // Where its bits start in the kernel's map bitmap: the sum of
+  // map_bitmap_words over the windows before it (the kernel checks it), so
+  // that finding them costs the same whatever the window's index.
+  uint32_t first_bitmap_word;
 };
 static_assert(sizeof(Map_window_entry) == 24);
 
