@@ -180,7 +180,8 @@ enum class Severity : uint8_t { error, warning };
   X(ipcm_pool_invalid, 1015, error, "the IPCM's pool is not a readWrite, write-back memory region")             \
   X(ipcm_pool_too_small, 1016, error, "the IPCM's pool is smaller than the tunnels that may be open at once")   \
   X(ipcm_is_vm, 1017, error, "the IPCM partition is a VM")                                                      \
-  X(ipcm_max_open_per_end_zero, 1018, error, "the IPCM's maxOpenPerEnd is 0, so no tunnel can open")
+  X(ipcm_max_open_per_end_zero, 1018, error, "the IPCM's maxOpenPerEnd is 0, so no tunnel can open")            \
+  X(vm_tunnel_place, 1019, error, "a VM's tunnel window or control page overlaps what it sees, or lacks SPIs")
 
 enum class Code : uint16_t {
 #define KESTREL_POLICY_CODE_ENUM(identifier, number, severity, summary) identifier = number,
