@@ -340,7 +340,7 @@ void report_exit_counts() {
 struct Answer {
   uint64_t value = 0;
   uint64_t flags = kestrel::abi::reply_resume;
-  bool power_off = false;      // end the system, once the output is out (mayPowerOff)
+  bool power_off = false;        // end the system, once the output is out (mayPowerOff)
   vmm::Tunnel_request tunnel{};  // for the IPCM or a doorbell, done without the models lock
 };
 
