@@ -17,7 +17,7 @@ const system :K.System = (
      tunnelWindow = (base = 0x10000000, size = 0x2000)),
     (name = "b", vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "a", priority = 10,
                        emulated = [(name = "uart", kind = pl011, address = 0x20002000, interrupt = 33)]),
-     tunnelWindow = (base = 0x20000000, size = 0x2000)),  # expect KP1019 @ "base"
+     tunnelWindow = (base = 0x20000000, size = 0x2000)),  # expect KP1019 @ "0x20000000"
   ],
   endpoints = [(name = "ipcm", server = "ipcm",
                 clients = [(partition = "a", badge = 1), (partition = "b", badge = 2)])],
