@@ -12,6 +12,8 @@
 //   - system registers the kernel leaves to it, and traps it cannot
 //     emulate: the guest takes an undefined-instruction exception, as on a
 //     CPU without them;
+//   - MMIO to the tunnel control page (kestrel/vmm/tunnel_control.hpp): the
+//     VM's tunnels, for which the VMM calls the IPCM and rings doorbells;
 //   - MMIO anywhere else: reads as zero, writes ignored (one log line per
 //     page), so a wild guest cannot stop it.
 // SGIs, the virtual timer, WFI and FP/SIMD never reach it: the kernel
@@ -19,8 +21,10 @@
 //
 // Threads: one exit thread per CPU the VM's vCPUs run on, each receiving
 // the exits of the vCPUs on its own CPU (the policy compiler gives each CPU
-// its exit endpoint, <vm>.exits-cpuN), so no exit crosses CPUs; and an
-// optional input thread for typed input. They share the device models.
+// its exit endpoint, <vm>.exits-cpuN), so no exit crosses CPUs; an
+// optional input thread for typed input; and a doorbell thread per tunnel
+// of the VM with a doorbell (stack regions named tunnel-stack...), which
+// turns a ring into the tunnel's SPI. They share the device models.
 //
 // Built by `kestrel build` from this file: the VM's description and the
 // threads come from the generated <kestrel/slots.hpp> (kestrel::vms::served,
@@ -28,9 +32,11 @@
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 #include <kestrel/syscall.hpp>
+#include <kestrel/tunnel.hpp>
 #include <kestrel/vmm/gic.hpp>
 #include <kestrel/vmm/pl011.hpp>
 #include <kestrel/vmm/psci.hpp>
+#include <kestrel/vmm/tunnel_control.hpp>
 
 #include "virtio_consoles.hpp"
 
@@ -120,7 +126,47 @@ constexpr uint32_t highest_spi() {
   for (uint32_t i = 0; i < vm.device_count; ++i) {
     if (vm.devices[i].interrupt > highest) highest = vm.devices[i].interrupt;
   }
+  for (uint32_t i = 0; i < vm.tunnel_count; ++i) {
+    if (vm.tunnels[i].interrupt > highest) highest = vm.tunnels[i].interrupt;
+  }
   return highest;
+}
+
+// The VM's tunnels (docs/ipcm.md, "The VM end of a tunnel"): the guest
+// drives them through the control page; the VMM calls the IPCM with the
+// VM's badge and rings doorbells with the VM's signal capabilities.
+constexpr uint32_t tunnel_count = vm.tunnel_count;
+constexpr uint32_t tunnel_slots = tunnel_count > 0 ? tunnel_count : 1;
+
+struct Tunnel_places {
+  vmm::Tunnel_place places[tunnel_slots];
+};
+constexpr Tunnel_places make_places() {
+  Tunnel_places result{};
+  for (uint32_t i = 0; i < tunnel_count; ++i) {
+    const auto& tunnel = vm.tunnels[i];
+    result.places[i] = {tunnel.id, tunnel.address, tunnel.size, tunnel.max_open};
+  }
+  return result;
+}
+constexpr Tunnel_places tunnel_places = make_places();
+
+// Tunnel i as the client library sees an end: the IPCM's answers are
+// checked against the very place the policy gives each instance.
+constexpr kestrel::Tunnel_end tunnel_end(uint32_t i) {
+  const auto& tunnel = vm.tunnels[i];
+  return {.id = tunnel.id,
+          .ipcm = tunnel.ipcm,
+          .address = tunnel.address,
+          .size = tunnel.size,
+          .max_open = tunnel.max_open,
+          .writable = true,
+          .wait_doorbell = tunnel.wait_doorbell,
+          .ring_doorbell = tunnel.ring_doorbell};
+}
+
+bool in_tunnel_control(uint64_t address) {
+  return tunnel_count > 0 && address >= vm.tunnel_control && address - vm.tunnel_control < 0x1000;
 }
 
 constinit vmm::Gic gic{{.vcpu_count = vm.vcpus,
@@ -132,6 +178,7 @@ constinit vmm::Pl011<Guest_output> uart;
 constinit vmm_server::Virtio_consoles<Guest_output,
                                       vmm_server::count_of_kind(vm, kestrel::Emulated_kind::virtio_console)>
     virtio_consoles{vm};
+constinit vmm::Tunnel_control<tunnel_slots> tunnel_control{tunnel_places.places, tunnel_count};
 bool vm_off = false;
 
 // The device models (and vm_off, the counts, the pending input) are shared
@@ -242,17 +289,19 @@ struct Exit_counts {
   uint64_t gic = 0;
   uint64_t uart = 0;
   uint64_t virtio = 0;
+  uint64_t tunnel = 0;
   uint64_t unemulated = 0;
   uint64_t hypercalls = 0;
   uint64_t system_registers = 0;
   uint64_t other = 0;
   uint64_t crossed = 0;
-  uint64_t mmio() const { return gic + uart + virtio + unemulated; }
+  uint64_t mmio() const { return gic + uart + virtio + tunnel + unemulated; }
   void add(const Exit_counts& more) {
     gic += more.gic;
     uart += more.uart;
     unemulated += more.unemulated;
     virtio += more.virtio;
+    tunnel += more.tunnel;
     hypercalls += more.hypercalls;
     system_registers += more.system_registers;
     other += more.other;
@@ -263,9 +312,9 @@ constinit Exit_counts counts_by_thread[thread_slots];
 
 void report_counts(const char* what, const Exit_counts& counts) {
   VMM_LOG(
-      "%s: %lu MMIO (GIC %lu, PL011 %lu, virtio %lu, elsewhere %lu), %lu hypercalls, %lu system registers, %lu "
-      "other\n",
-      what, counts.mmio(), counts.gic, counts.uart, counts.virtio, counts.unemulated, counts.hypercalls,
+      "%s: %lu MMIO (GIC %lu, PL011 %lu, virtio %lu, tunnels %lu, elsewhere %lu), %lu hypercalls, %lu system "
+      "registers, %lu other\n",
+      what, counts.mmio(), counts.gic, counts.uart, counts.virtio, counts.tunnel, counts.unemulated, counts.hypercalls,
       counts.system_registers, counts.other);
 }
 
@@ -291,7 +340,8 @@ void report_exit_counts() {
 struct Answer {
   uint64_t value = 0;
   uint64_t flags = kestrel::abi::reply_resume;
-  bool power_off = false;  // end the system, once the output is out (mayPowerOff)
+  bool power_off = false;        // end the system, once the output is out (mayPowerOff)
+  vmm::Tunnel_request tunnel{};  // for the IPCM or a doorbell, done without the models lock
 };
 
 Answer mmio(const kestrel::Exit_message& exit) {
@@ -317,11 +367,38 @@ Answer mmio(const kestrel::Exit_message& exit) {
   } else if (const uint32_t hvc = virtio_consoles.at(exit.address); hvc != virtio_consoles.none) {
     ++counts_by_thread[holder].virtio;
     answer.value = virtio_consoles.access(hvc, exit.address, write, size, exit.value, raise_spi);
+  } else if (in_tunnel_control(exit.address)) {
+    ++counts_by_thread[holder].tunnel;
+    const uint64_t offset = exit.address - vm.tunnel_control;
+    if (write) {
+      answer.tunnel = tunnel_control.write(offset, size, exit.value);
+    } else {
+      answer.value = tunnel_control.read(offset, size);
+    }
   } else {
     ++counts_by_thread[holder].unemulated;
     report_unemulated(exit.address, write);
   }
   return answer;
+}
+
+// What a write to the tunnel control page asked for, without the models
+// lock: a call to the IPCM (passive, on this vCPU's time; it may ring a
+// doorbell that a doorbell thread takes under the lock meanwhile) or a
+// signal. The guest's write is answered once this is done, so its next
+// read of the status sees the answer.
+void do_tunnel_request(uint64_t self, const vmm::Tunnel_request& request) {
+  if (request.kind == vmm::Tunnel_request_kind::none || request.tunnel >= tunnel_count) return;
+  const kestrel::Tunnel_end end = tunnel_end(request.tunnel);
+  if (request.kind == vmm::Tunnel_request_kind::ring) {
+    kestrel::tunnel::ring(end);
+    return;
+  }
+  const auto operation = static_cast<kestrel::ipcm::Operation>(request.operation);
+  const kestrel::Tunnel_answer answer = kestrel::tunnel::ask(operation, end, request.instance);
+  Locked locked{self};
+  tunnel_control.complete(static_cast<uint32_t>(answer.status), answer.view.address, answer.view.size,
+                          answer.view.instance);
 }
 
 // Ends the VM: every vCPU stops (one waiting for an answer stops when it
@@ -351,6 +428,7 @@ void restart_vm() {
   psci.reset();
   uart.reset();
   virtio_consoles.reset();
+  tunnel_control.reset();
   reported_count = 0;
 }
 
@@ -517,9 +595,60 @@ void take_input(uint64_t self) {
       read_more = feed_input() && reader && reading_stopped;
     }
     if (read_more) take_input(self);
+    do_tunnel_request(self, answer.tunnel);
     outputs[self].send();
     if (answer.power_off) kestrel::system_off(kestrel::vms::power);
     exit = kestrel::reply_recv(exits, answer.value, answer.flags, doorbell);
+  }
+}
+
+// Doorbell threads: the threads whose stack regions are named
+// "tunnel-stack..." (in thread order) serve the VM's tunnels that have a
+// doorbell, one each, in the VM's tunnel order. A passive exit thread has no
+// time of its own when only a doorbell rings, so each has its own window.
+constexpr bool starts_with(const char* text, const char* prefix) {
+  while (*prefix != '\0' && *text == *prefix) {
+    ++text;
+    ++prefix;
+  }
+  return *prefix == '\0';
+}
+constexpr bool is_doorbell_thread(uint64_t thread) {
+  for (uint64_t r = 0; r < kestrel::slots::memory_region_count; ++r) {
+    const auto& region = kestrel::slots::memory_regions[r];
+    if (starts_with(region.name, "tunnel-stack") && region.address == kestrel::slots::threads[thread].stack_address)
+      return true;
+  }
+  return false;
+}
+// The tunnel (index in vm.tunnels) doorbell thread `thread` serves, or
+// tunnel_count if none.
+constexpr uint32_t doorbell_tunnel_of(uint64_t thread) {
+  if (!is_doorbell_thread(thread)) return tunnel_count;
+  uint32_t before = 0;
+  for (uint64_t t = 0; t < thread; ++t) before += is_doorbell_thread(t) ? 1 : 0;
+  for (uint32_t i = 0; i < tunnel_count; ++i) {
+    if (vm.tunnels[i].wait_doorbell == kestrel::no_tunnel_slot) continue;
+    if (before-- == 0) return i;
+  }
+  return tunnel_count;
+}
+
+// Waits on tunnel i's doorbell; each word (1: the other end rang, 2: the
+// IPCM opened, asked for or closed it) goes to the control page's pending
+// bits and raises the tunnel's SPI. The guest may handle the SPI, or leave
+// it pending in the GIC and read it there.
+[[noreturn]] void doorbell_main(uint64_t self, uint32_t i) {
+  const kestrel::Tunnel_end end = tunnel_end(i);
+  for (;;) {
+    const kestrel::Doorbell rung = kestrel::tunnel::wait(end);
+    if (rung.status != Status::ok) kestrel::thread_exit();
+    {
+      Locked locked{self};
+      tunnel_control.rang(i, rung.bits);
+      raise_spi(vm.tunnels[i].interrupt);
+    }
+    outputs[self].send();
   }
 }
 
@@ -529,6 +658,11 @@ extern "C" int main() {
   const kestrel::slots::Thread& thread = kestrel::slots::this_thread();
   const auto self = static_cast<uint64_t>(&thread - kestrel::slots::threads);
   if (has_input_thread && self == input_thread) input_main();
+  if (is_doorbell_thread(self)) {
+    const uint32_t tunnel = doorbell_tunnel_of(self);
+    if (tunnel == tunnel_count) kestrel::thread_exit();  // more doorbell threads than doorbells
+    doorbell_main(self, tunnel);
+  }
   // The exit endpoint the policy compiler gave this thread (its CPU's).
   uint32_t first_exits = 0;
   while (first_exits < vm.exit_endpoint_count && vm.exit_endpoints[first_exits].thread != self) ++first_exits;
@@ -538,6 +672,18 @@ extern "C" int main() {
       VMM_LOG("thread %s receives no exits and has nothing to do\n", thread.name != nullptr ? thread.name : "?");
     } else if (first_exits == 0) {
       VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
+      for (uint32_t i = 0; i < tunnel_count; ++i) {
+        const auto& tunnel = vm.tunnels[i];
+        const bool served = tunnel.wait_doorbell == kestrel::no_tunnel_slot || [&] {
+          for (uint64_t t = 0; t < kestrel::slots::thread_count; ++t) {
+            if (doorbell_tunnel_of(t) == i) return true;
+          }
+          return false;
+        }();
+        VMM_LOG("tunnel %s (id %u) at 0x%lx, SPI %u%s; control page at 0x%lx\n", tunnel.name, tunnel.id, tunnel.address,
+                tunnel.interrupt, served ? "" : " (no tunnel-stack thread waits on its doorbell: it never rings)",
+                vm.tunnel_control);
+      }
     }
   }
   outputs[self].send();

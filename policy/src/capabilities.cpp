@@ -49,9 +49,9 @@ std::vector<std::vector<Capability>> capabilities_of_all(const Model& model, con
   // one pass over the policy per group, not one per partition.
   std::vector<std::vector<Capability>> slots(model.partitions.size());
   auto add = [&](uint32_t partition, Capability_kind kind, uint32_t object, uint32_t rights, uint64_t badge,
-                 std::string description) {
+                 std::string description, uint32_t for_vm = none) {
     if (partition >= slots.size()) return;
-    slots[partition].push_back({static_cast<uint32_t>(kind), object, rights, badge, std::move(description)});
+    slots[partition].push_back({static_cast<uint32_t>(kind), object, rights, badge, std::move(description), for_vm});
   };
   for (uint32_t e = 0; e < model.endpoints.size(); ++e) {
     add(model.endpoints[e].server, Capability_kind::endpoint, e, abi::right_receive, 0,
@@ -59,6 +59,15 @@ std::vector<std::vector<Capability>> capabilities_of_all(const Model& model, con
   }
   for (uint32_t e = 0; e < model.endpoints.size(); ++e) {
     for (const auto& client : model.endpoints[e].clients) {
+      // A VM's vCPUs make no system calls: its VMM holds the capability and
+      // calls for it, with the VM's own badge (so the server tells the VM
+      // from the VMM and from the VMM's other VMs).
+      const Partition* vm = client.partition < model.partitions.size() ? &model.partitions[client.partition] : nullptr;
+      if (vm != nullptr && vm->vm) {
+        add(vm->vm->vmm, Capability_kind::endpoint, e, abi::right_send, client.badge,
+            "call endpoint " + model.endpoints[e].name + " for " + vm->name, client.partition);
+        continue;
+      }
       add(client.partition, Capability_kind::endpoint, e, abi::right_send, client.badge,
           "call endpoint " + model.endpoints[e].name);
     }

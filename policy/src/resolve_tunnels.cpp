@@ -64,10 +64,19 @@ void Resolver::resolve_tunnels(capnp::List<schema::Tunnel>::Reader tunnels, cons
   add_tunnel_doorbells();
 }
 
-// A doorbell is one notification per end, owned by that end and signalled
-// by the other end (badge 1: data) and by the IPCM (badge 2: the tunnel
-// opened or closed). None for a tunnel whose ends are wrong (KP1001,
-// KP1003) or for an end that cannot wait on it (KP1009).
+// The partition that waits and signals for a tunnel end: the end itself,
+// or for a VM its VMM (a VM's vCPUs make no system calls; the VMM turns the
+// doorbell into an interrupt of the guest, docs/ipcm.md "The VM end of a
+// tunnel"). none for a VM without a VMM (KP0608).
+uint32_t Resolver::doorbell_holder(uint32_t end) const {
+  const Partition& partition = model_.partitions[end];
+  return partition.vm ? partition.vm->vmm : end;
+}
+
+// A doorbell is one notification per end, owned by that end (by a VM's
+// VMM) and signalled by the other end (badge 1: data) and by the IPCM
+// (badge 2: the tunnel opened or closed). None for a tunnel whose ends are
+// wrong (KP1001, KP1003) or for an end that cannot wait on it (KP1009).
 void Resolver::add_tunnel_doorbells() {
   for (Tunnel& tunnel : model_.tunnels) {
     if (!tunnel.doorbell || tunnel.ends.size() != 2) continue;
@@ -77,7 +86,9 @@ void Resolver::add_tunnel_doorbells() {
     for (size_t e = 0; e < 2; ++e) {
       Tunnel_end& end = tunnel.ends[e];
       const Partition& owner = model_.partitions[end.partition];
-      if (owner.vm || owner.threads.empty()) continue;
+      const uint32_t holder = doorbell_holder(end.partition);
+      const uint32_t other_holder = doorbell_holder(tunnel.ends[1 - e].partition);
+      if (holder == none || other_holder == none || model_.partitions[holder].threads.empty()) continue;
       Notification doorbell;
       doorbell.name = tunnel.name + ".doorbell." + owner.name;
       if (tunnel.name.size() <= max_name_length)
@@ -85,11 +96,10 @@ void Resolver::add_tunnel_doorbells() {
             doorbell.name, end.at, "the doorbell of tunnel " + quoted(tunnel.name) + " for " + quoted(owner.name),
             "shorten the tunnel's or the end's name: together they may have at most " +
                 std::to_string(max_name_length - std::string_view(".doorbell.").size()) + " characters");
-      doorbell.owner = end.partition;
+      doorbell.owner = holder;
       doorbell.implicit = true;
       doorbell.src = tunnel.src.field("doorbell");
-      const Tunnel_end& other = tunnel.ends[1 - e];
-      doorbell.signallers.push_back({other.partition, 1, tunnel.src});
+      doorbell.signallers.push_back({other_holder, 1, tunnel.src});
       const uint32_t ipcm = model_.ipcm.partition;
       if (ipcm != none && ipcm != first && ipcm != second) doorbell.signallers.push_back({ipcm, 2, model_.ipcm.src});
       end.doorbell = static_cast<uint32_t>(model_.notifications.size());

@@ -70,6 +70,7 @@ class Resolver {
   void resolve_tunnels(capnp::List<schema::Tunnel>::Reader tunnels, const Source_ref& src);
   void add_tunnel_doorbells();
   void add_ipcm_watch();
+  uint32_t doorbell_holder(uint32_t end) const;
 
   // Virtual machines (resolve_vm.cpp).
   void resolve_vm(Partition& partition, schema::VirtualMachine::Reader reader, const Source_ref& src);

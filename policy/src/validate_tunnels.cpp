@@ -5,6 +5,7 @@
 // lets the IPCM and the kernel stay simple: every tunnel that may be open at
 // once fits its ends' windows and the pool (docs/ipcm.md).
 #include <kestrel/policy/stages.hpp>
+#include <kestrel/policy/vm_tunnels.hpp>
 
 #include "validate_util.hpp"
 
@@ -48,10 +49,13 @@ void check_end(const Model& model, const Tunnel& tunnel, const Tunnel_end& end, 
             ", badge = ...) to its clients: the badge is "
             "how the IPCM knows the end");
   }
-  if (tunnel.doorbell && (partition.vm || partition.threads.empty())) {
+  // A VM's doorbell is waited on by its VMM, which raises the guest's SPI.
+  const uint32_t waiter = partition.vm ? partition.vm->vmm : end.partition;
+  if (tunnel.doorbell && waiter != none && model.partitions[waiter].threads.empty()) {
     diagnostics.report(Code::tunnel_doorbell_unreachable, tunnel.src.at("doorbell"),
-                       what + (partition.vm ? " is a VM" : " has no thread") + ", so it cannot wait on a doorbell",
-                       "drop the doorbell, or make the end a native partition with a thread");
+                       what + (partition.vm ? " is a VM whose VMM has no thread" : " has no thread") +
+                           ", so no one can wait on its doorbell",
+                       "drop the doorbell, or give " + quoted(model.partitions[waiter].name) + " a thread");
   }
 }
 
@@ -135,6 +139,49 @@ void check_window(const Model& model, uint32_t index, Diagnostics& diagnostics) 
   }
 }
 
+// A VM's window and the VMM's tunnel control page after it are
+// guest-physical addresses the guest's device tree describes: clear of the
+// GIC, the emulated devices and the VM's mappings (the window alone against
+// the mappings is KP1006's), and each of its tunnels' doorbells needs an SPI.
+void check_vm_window(const Model& model, uint32_t index, Diagnostics& diagnostics) {
+  const Partition& partition = model.partitions[index];
+  const Address_range& window = partition.tunnel_window;
+  if (!partition.vm || window.size == 0 || !page_aligned(window.base) || !page_aligned(window.size)) return;
+  const std::string what = "the tunnel window of VM " + quoted(partition.name) + " " +
+                           range_text(window.base, window.size) + " with its tunnel control page";
+  const uint64_t control = tunnel_control_address(partition);
+  if (window.base >= ipa_limit || window.size >= ipa_limit - window.base || tunnel_control_size > ipa_limit - control) {
+    diagnostics.report(Code::vm_tunnel_place, window.src.at("base"),
+                       what + " lies beyond the 40-bit (1 TiB) guest-physical space",
+                       "keep the window and the page after it below 0x10000000000");
+    return;
+  }
+  const Address_range whole{window.base, window.size + tunnel_control_size, {}};
+  const Address_range control_page{control, tunnel_control_size, {}};
+  auto clash = [&](const std::string& thing) {
+    diagnostics.report(Code::vm_tunnel_place, window.src.at("base"), what + " overlaps " + thing,
+                       "move the window: it and the 4 KiB after it must be guest-physical addresses nothing "
+                       "else of the VM uses");
+  };
+  for (const auto& device : partition.vm->emulated) {
+    if (whole.overlaps({device.address, device.size, {}})) clash("emulated device " + quoted(device.name));
+  }
+  for (const auto* gic : {&model.platform.gic_distributor, &model.platform.gic_redistributors}) {
+    if (gic->size != 0 && !gic->wraps() && whole.overlaps(*gic)) clash("the GIC " + range_text(gic->base, gic->size));
+  }
+  for (const auto& region : partition.regions) {
+    if (control_page.overlaps({region.ipa, region.size, {}})) clash(describe(region));
+  }
+  for (const auto& tunnel : vm_tunnels(model, index)) {
+    if (tunnel.spi <= last_spi) continue;
+    diagnostics.report(Code::vm_tunnel_place, model.tunnels[tunnel.tunnel].src.at("ends"),
+                       "tunnel " + quoted(model.tunnels[tunnel.tunnel].name) + " of VM " + quoted(partition.name) +
+                           " would raise SPI " + std::to_string(tunnel.spi) + ", past the last one (1019)",
+                       "the VM's tunnels take the SPIs above its devices' highest: use lower device interrupts");
+    break;
+  }
+}
+
 void check_ipcm(const Model& model, Diagnostics& diagnostics) {
   const Ipcm& ipcm = model.ipcm;
   if (!ipcm.declared) {
@@ -202,7 +249,10 @@ void check_ipcm(const Model& model, Diagnostics& diagnostics) {
 
 void validate_tunnels(const Model& model, Diagnostics& diagnostics) {
   for (const auto& tunnel : model.tunnels) check_tunnel(model, tunnel, diagnostics);
-  for (uint32_t p = 0; p < model.partitions.size(); ++p) check_window(model, p, diagnostics);
+  for (uint32_t p = 0; p < model.partitions.size(); ++p) {
+    check_window(model, p, diagnostics);
+    check_vm_window(model, p, diagnostics);
+  }
   check_ipcm(model, diagnostics);
 }
 

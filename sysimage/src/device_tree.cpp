@@ -112,6 +112,8 @@ void write_device(Fdt_writer& writer, const Guest_device& device) {
     writer.strings_property("clock-names", device.clock_names);
   }
   if (device.dma_coherent) writer.empty_property("dma-coherent");
+  for (const auto& [name, value] : device.u32_properties) writer.u32_property(name.c_str(), value);
+  for (const auto& [name, value] : device.string_properties) writer.string_property(name.c_str(), value);
   writer.end_node();
 }
 

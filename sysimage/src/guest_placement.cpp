@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include <kestrel/policy/text.hpp>
+#include <kestrel/policy/vm_tunnels.hpp>
 #include <kestrel/sysimage/device_tree.hpp>
 #include <kestrel/sysimage/elf_file.hpp>
 
@@ -102,7 +103,7 @@ class Guest_placement {
       initrd_range = Address_range{next, initrd->size()};
       next = align_up(next + initrd->size(), block_size);
     }
-    const auto tree = guest_device_tree(partition, *ram, initrd_range);
+    const auto tree = guest_device_tree(index, partition, *ram, initrd_range);
     if (!tree) return;
     // The boot protocol wants the tree 8-byte aligned and at most 2 MiB.
     if (tree->size() > block_size || !fits(next, tree->size())) {
@@ -127,7 +128,7 @@ class Guest_placement {
  private:
   // What the guest sees: its RAM, vCPUs, the GICv3 and timer, PSCI over HVC
   // (answered by its VMM), its passed-through and emulated devices.
-  std::optional<Dtb> guest_device_tree(const Partition& partition, const Region& ram,
+  std::optional<Dtb> guest_device_tree(uint32_t index, const Partition& partition, const Region& ram,
                                        const std::optional<Address_range>& initrd) {
     const auto& vm = *partition.vm;
     const auto& platform = context_.platform;
@@ -165,6 +166,7 @@ class Guest_placement {
       if (is_pl011 && guest.stdout_device.empty()) guest.stdout_device = device_node_name(node);
       guest.devices.push_back(std::move(node));
     }
+    describe_tunnels(index, partition, guest);
     auto tree = build_guest_device_tree(guest);
     if (!tree.ok()) {
       error("VM \"" + partition.name + "\": device tree: " + tree.error());
@@ -192,6 +194,32 @@ class Guest_placement {
       return std::nullopt;
     }
     return merged.value();
+  }
+
+  // One node per tunnel the VM is an end of: its instances' range in the
+  // tunnel window, the SPI its doorbell raises (edge: a ring is an event;
+  // no driver claims it, so it stays pending for the guest to read in the
+  // GIC) and its id and name; and the VMM's tunnel control page
+  // (docs/ipcm.md, "The VM end of a tunnel").
+  void describe_tunnels(uint32_t index, const Partition& partition, Guest_description& guest) {
+    const auto tunnels = policy::vm_tunnels(context_.model, index);
+    if (tunnels.empty()) return;
+    for (const auto& tunnel : tunnels) {
+      Guest_device node;
+      node.name = "tunnel";
+      node.compatible = {"kestrel,tunnel"};
+      node.registers = {{tunnel.address, tunnel.size * tunnel.max_open}};
+      node.interrupts = {tunnel.spi};
+      node.trigger = Interrupt_trigger::edge_rising;
+      node.u32_properties = {{"kestrel,tunnel-id", tunnel.tunnel}, {"kestrel,max-open", tunnel.max_open}};
+      node.string_properties = {{"kestrel,tunnel-name", context_.model.tunnels[tunnel.tunnel].name}};
+      guest.devices.push_back(std::move(node));
+    }
+    Guest_device control;
+    control.name = "tunnel-control";
+    control.compatible = {"kestrel,tunnel-control"};
+    control.registers = {{policy::tunnel_control_address(partition), policy::tunnel_control_size}};
+    guest.devices.push_back(std::move(control));
   }
 
   // Linux needs more than a compatible string for some devices: the PL011's

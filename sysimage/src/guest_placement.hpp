@@ -20,6 +20,7 @@ namespace kestrel::sysimage {
 // adds.
 struct Guest_placement_context {
   const policy::Platform& platform;
+  const policy::Model& model;  // for the VM's tunnels (policy/vm_tunnels.hpp)
   // A file named in the policy (or nothing, having reported the error).
   std::function<std::optional<std::string>(const std::string& name, const std::string& what)> find_file;
   std::function<std::optional<std::vector<uint8_t>>(const std::string& path)> read_payload;

@@ -272,6 +272,7 @@ class Layout {
   void place_guest(uint32_t index, Partition& partition) {
     const Guest_placement_context context{
         image_.model->platform,
+        *image_.model,
         [&](const std::string& name, const std::string& what) { return find_file(name, what); },
         [&](const std::string& path) { return read_payload(path); },
         [&](std::string message) { error(std::move(message)); },

@@ -167,6 +167,46 @@ kestrel_add_qemu_test(NAME linux_virtio_console IMAGE ${CMAKE_CURRENT_BINARY_DIR
          "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)" "partition vmm: thread main powers the machine off"
   FORBID "FAILED" "Kernel panic" "Oops" "cannot emulate" "no device there")
 
+# The guest as a tunnel end (docs/ipcm.md, "The VM end of a tunnel"): the
+# scenario tunnel opens the tunnel "door" through the VMM's control page
+# (the VMM calls the IPCM with the guest's badge); the native peer accepts,
+# writes a pattern and rings; the VMM's doorbell thread sets the control
+# page's pending bit and raises the tunnel's SPI, which stays pending in the
+# guest's GIC; the guest reads the pattern through /dev/mem, answers, rings;
+# the peer checks the answer and closes; the guest hears the IPCM's ring,
+# its old view reads 0 (unmapped: the VMM answers), its own close finds
+# nothing open (status 10); the peer's read of its old view is a fault.
+configure_file(${CMAKE_SOURCE_DIR}/tests/target/images/linux-tunnel.capnp.in
+  ${CMAKE_CURRENT_BINARY_DIR}/linux-tunnel/linux-tunnel.capnp @ONLY)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/target/images/linux-tunnel.capnp.in)
+add_test(NAME target.image_build_linux-tunnel
+  COMMAND kestrel build ${CMAKE_CURRENT_BINARY_DIR}/linux-tunnel/linux-tunnel.capnp -P ${KESTREL_GUEST_DIR}
+          -o ${CMAKE_CURRENT_BINARY_DIR}/linux-tunnel/linux-tunnel.elf)
+set_tests_properties(target.image_build_linux-tunnel PROPERTIES LABELS target FIXTURES_SETUP linux-tunnel_image
+  FIXTURES_REQUIRED guest_payloads TIMEOUT 300)
+kestrel_add_qemu_test(NAME linux_tunnel_end IMAGE ${CMAKE_CURRENT_BINARY_DIR}/linux-tunnel/linux-tunnel.elf
+  SMP 2 ICOUNT TIMEOUT 300 FIXTURES linux-tunnel_image
+  EXPECT "ipcm: serving 1 tunnels to 2 clients from a pool of 1 pages"
+         "linux: vmm: tunnel door (id 0) at 0x60000000, SPI 34; control page at 0x60001000"
+         "linux: kestrel-guest: tunnel node tunnel@60000000: kestrel,tunnel name door"
+         "linux: kestrel-guest: tunnel id 0, SPI 34, control page 0x60001000 (kestrel,tunnel-control)"
+         "linux: kestrel-guest: control id 0x4E55544B"
+         "linux: kestrel-guest: open: status 0x00000000, instance 0x00000000, at 0x60000000, 4096 bytes"
+         "peer: accepted tunnel door (instance 0) at 0x0000000010000000"
+         "peer: wrote 0x4b455354 and rang the guest"
+         "linux: kestrel-guest: pending bits 3"
+         "linux: kestrel-guest: GICD_ISPENDR1 0x00000004: SPI 34 pending"
+         "linux: kestrel-guest: the peer wrote 0x4B455354"
+         "peer: the guest answers 0x600dcafe"
+         "peer: closed tunnel door; reading its old address now stops this thread"
+         "partition peer: thread main stopped: data abort" "address 0x10000000"
+         "linux: kestrel-guest: pending bits after the answer 2"
+         "linux: vmm: guest read 0x60000000: no device there"
+         "linux: kestrel-guest: the old view now reads 0x00000000"
+         "linux: kestrel-guest: close: status 10"
+         "linux: vmm: the guest powered off (PSCI SYSTEM_OFF)"
+  FORBID "FAILED" "WRONG" "Kernel panic" "Oops" "cannot emulate" "never rings")
+
 # examples/linux exactly as a user boots it: `kestrel build` of the example's
 # own policy (not a test template), then the shell: a line written to
 # /dev/hvc0 reaches the console through the virtio console, the control

@@ -354,7 +354,8 @@ struct Tunnel {
   # If true, each end gets a notification of its own, named
   # "<tunnel>.doorbell.<end>", which the other end may signal (badge 1)
   # and the IPCM signals (badge 2) when the tunnel opens or closes. Each
-  # end must have a thread to wait on it (not a VM).
+  # end must have a thread to wait on it; a VM's VMM waits on it for the VM
+  # and raises an SPI in the guest (docs/ipcm.md, "The VM end of a tunnel").
 
   maxOpen @5 :UInt32 = 1;
   # How many instances of this tunnel may be open at once (1 or more).

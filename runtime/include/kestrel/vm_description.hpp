@@ -39,6 +39,23 @@ struct Exit_endpoint {
   uint32_t thread;  // the VMM's thread that receives there: its index in kestrel::slots::threads
 };
 
+// A tunnel the VM is an end of (docs/ipcm.md, "The VM end of a tunnel"):
+// the VMM calls the IPCM for the VM, waits on its doorbell and raises
+// `interrupt` in the guest, which sees instance i at address + i x size.
+struct Vm_tunnel {
+  const char* name;
+  uint32_t id;       // the tunnel's id in the IPCM's protocol (its place in the policy)
+  uint64_t address;  // guest-physical: instance 0 in the VM's tunnel window
+  uint64_t size;
+  uint32_t max_open;
+  uint32_t interrupt;      // the SPI the doorbell raises in the guest
+  uint64_t ipcm;           // slot: call the IPCM's endpoint with the VM's badge
+  uint64_t wait_doorbell;  // slot: the VM's doorbell <tunnel>.doorbell.<vm>; ~0 without a doorbell
+  uint64_t ring_doorbell;  // slot: signal the other end's doorbell; ~0 without one
+};
+
+inline constexpr uint32_t max_described_tunnels = 8;
+
 struct Vm_description {
   const char* name;
   uint32_t vcpus;
@@ -68,6 +85,12 @@ struct Vm_description {
   // counted in `devices` order. Without a console= that names one, the
   // first PL011, else the first virtio console. device_count: none.
   uint32_t input_device;
+
+  // The VMM's tunnel control page (guest-physical, 4 KiB), right after the
+  // VM's tunnel window; 0 when the VM is no tunnel end.
+  uint64_t tunnel_control;
+  uint32_t tunnel_count;
+  Vm_tunnel tunnels[max_described_tunnels];
 };
 
 }  // namespace kestrel

@@ -329,4 +329,51 @@ TEST(IpcmManagerStart, RefusesWhatItCannotServe) {
   EXPECT_EQ(small_pool.start(bytes.data(), bytes.size(), pool.data()), ipcm::Start_error::too_large);
 }
 
+// A VM end (the table's flag): its VMM calls with the VM's own badge, and
+// the manager serves it as any client, mapping into the VM's window (its
+// "map into" slot) and ringing the doorbell the VMM waits on. The VMM's
+// own badge, if it is an end itself, is another client.
+TEST(IpcmManagerVm, ServesAVmThroughItsBadge) {
+  constexpr uint64_t vm = 40, vmm = 50;
+  constexpr uint32_t vm_doorbell = 7;
+  policy::Tunnel_table_contents table;
+  table.header.max_open_per_end = 2;
+  table.header.pool_address = 0x800000;
+  table.header.pool_pages = 3;
+  table.header.pool_slot = 1;
+  table.clients.push_back({a, 0x10000000, 3, 0, 11, 0});
+  table.clients.push_back({vm, 0x60000000, 2, abi::tunnel_client_is_vm, 14, 0});
+  table.clients.push_back({vmm, 0x70000000, 1, 0, 15, 0});
+  table.tunnels.push_back({0, 2, 1, abi::tunnel_doorbell, {{0, rw, 0, a_doorbell}, {1, rw, 0, vm_doorbell}}});
+  table.tunnels.push_back({1, 1, 1, 0, {{0, rw, 2, abi::tunnel_no_slot}, {2, rw, 0, abi::tunnel_no_slot}}});
+  const std::vector<uint8_t> bytes = policy::write_tunnel_table(table);
+  std::vector<uint8_t> pool(3 * page);
+  Fake_kernel kernel;
+  ipcm::Manager<Fake_kernel, 2, 2, 3, 3> manager{kernel};
+  ASSERT_EQ(manager.start(bytes.data(), bytes.size(), pool.data()), ipcm::Start_error::none);
+
+  const Reply opened = manager.handle(vm, {uint64_t(Operation::open), 0, 0});
+  ASSERT_EQ(opened.status, Status::ok) << "a VM's request is served, not refused";
+  EXPECT_EQ(opened.address, 0x60000000u);
+  ASSERT_EQ(kernel.maps.size(), 1u);
+  EXPECT_EQ(kernel.maps[0].client, 1u);
+  EXPECT_EQ(kernel.maps[0].map_into_slot, 14u) << "into the VM's window";
+  EXPECT_EQ(kernel.signals.back(), std::make_pair(a_doorbell, ipcm::doorbell_from_ipcm));
+  EXPECT_EQ(manager.held_by(vm), 1u);
+  EXPECT_EQ(manager.held_by(vmm), 0u) << "the VMM's own badge is another client";
+  EXPECT_EQ(manager.handle(vmm, {uint64_t(Operation::accept), 0, 0}).status, Status::not_an_end)
+      << "the VMM cannot take its VM's place";
+
+  ASSERT_EQ(manager.handle(a, {uint64_t(Operation::accept), 0, 0}).status, Status::ok);
+  EXPECT_EQ(kernel.signals.back(), std::make_pair(vm_doorbell, ipcm::doorbell_from_ipcm))
+      << "the VM's doorbell, which its VMM waits on";
+  ASSERT_EQ(manager.handle(a, {uint64_t(Operation::close), 0, 0}).status, Status::ok);
+  ASSERT_EQ(kernel.unmaps.size(), 2u);
+  EXPECT_EQ(kernel.unmaps[1].map_into_slot, 14u) << "unmapped from the VM too";
+  EXPECT_EQ(kernel.signals.back(), std::make_pair(vm_doorbell, ipcm::doorbell_from_ipcm));
+  EXPECT_EQ(manager.handle(vm, {uint64_t(Operation::close), 0, 0}).status, Status::not_open)
+      << "what the guest sees after the other end closed";
+  EXPECT_EQ(manager.end_stopped(vm), 0u);
+}
+
 }  // namespace

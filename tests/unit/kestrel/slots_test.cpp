@@ -452,3 +452,39 @@ TEST_F(SlotsTest, WithoutAnIpcmNoPartitionHearsOfTunnels) {
     EXPECT_TRUE(tunnel_ends(model(), partition(name)).empty());
   }
 }
+
+// tests/unit/policy/cases/valid-vm-tunnel.capnp: the VM b is an end of
+// "data" (doorbells) and "log" through its VMM a, itself an end of both with
+// its own badge. The VMM holds b's capabilities and describes b's tunnels.
+TEST(VmTunnelSlots, TheVmmCallsAndWaitsForItsVmAndDescribesItsTunnels) {
+  const auto result = kestrel::policy::compile_policy((cases_directory() / "valid-vm-tunnel.capnp").string(), {});
+  ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
+  const auto& model = *result.model;
+  const uint32_t vmm = model.partition_index.at("a");
+  const uint32_t vm = model.partition_index.at("b");
+  EXPECT_TRUE(model.partitions[vm].capabilities.empty()) << "a VM's vCPUs make no system calls";
+  const std::string text = slots_header(model, vmm, "valid-vm-tunnel.capnp");
+  for (const char* line :
+       {"constexpr uint64_t call_ipcm = ", "constexpr uint64_t call_ipcm_for_b = ",
+        "constexpr uint64_t wait_data_doorbell_b = ", "constexpr uint64_t signal_data_doorbell_a = ",
+        // The VMM's own end keeps its own badge's capability.
+        "    .ipcm = slots::call_ipcm,", "    .tunnel_control = 0x20006000,", "    .tunnel_count = 2,",
+        "{\"data\", 0, 0x20000000, 0x2000, 1, 32, slots::call_ipcm_for_b, slots::wait_data_doorbell_b, "
+        "slots::signal_data_doorbell_a},",
+        "{\"log\", 1, 0x20002000, 0x2000, 2, 33, slots::call_ipcm_for_b, ~uint64_t{0}, ~uint64_t{0}},"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  }
+  // The badge the VMM calls with for b is b's, which the IPCM's table names.
+  const auto contents = kestrel::policy::tunnel_table_contents(model);
+  ASSERT_EQ(contents.clients.size(), 2u);
+  EXPECT_EQ(contents.clients[1].badge, 2u);
+  EXPECT_EQ(contents.clients[1].flags, kestrel::abi::tunnel_client_is_vm);
+  bool found = false;
+  for (const auto& capability : model.partitions[vmm].capabilities) {
+    if (capability.for_vm == vm) {
+      EXPECT_EQ(capability.badge, 2u);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}

@@ -198,6 +198,28 @@ TEST(GuestDeviceTree, EdgeTriggerIsEncodedWhenAsked) {
   EXPECT_EQ(cells(dtb, "/virtio_mmio@a000000", "interrupts"), (std::vector<uint32_t>{0, virtio_intid - 32, 1}));
 }
 
+// How the image builder describes a VM's tunnel (docs/ipcm.md, "The VM end
+// of a tunnel"): a node with Kestrel's own properties, and a node without
+// interrupts for the control page.
+TEST(GuestDeviceTree, DevicesCarryTheirOwnPropertiesAndMayHaveNoInterrupt) {
+  auto guest = two_cpu_guest();
+  guest.devices.push_back({.name = "tunnel",
+                           .compatible = {"kestrel,tunnel"},
+                           .registers = {{0x60000000, 0x1000}},
+                           .interrupts = {34},
+                           .trigger = Interrupt_trigger::edge_rising,
+                           .u32_properties = {{"kestrel,tunnel-id", 3}},
+                           .string_properties = {{"kestrel,tunnel-name", "door"}}});
+  guest.devices.push_back(
+      {.name = "tunnel-control", .compatible = {"kestrel,tunnel-control"}, .registers = {{0x60001000, 0x1000}}});
+  const Dtb dtb = build(guest);
+  EXPECT_EQ(cells(dtb, "/tunnel@60000000", "kestrel,tunnel-id"), std::vector<uint32_t>{3});
+  EXPECT_EQ(strings(dtb, "/tunnel@60000000", "kestrel,tunnel-name"), std::vector<std::string>{"door"});
+  EXPECT_EQ(cells(dtb, "/tunnel@60000000", "interrupts"), (std::vector<uint32_t>{0, 2, 1}));
+  EXPECT_EQ(strings(dtb, "/tunnel-control@60001000", "compatible"), std::vector<std::string>{"kestrel,tunnel-control"});
+  EXPECT_EQ(property(dtb, "/tunnel-control@60001000", "interrupts"), std::nullopt);
+}
+
 TEST(GuestDeviceTree, ChosenHasBootargsInitrdAndStdoutPath) {
   const Dtb dtb = build(two_cpu_guest());
   EXPECT_EQ(strings(dtb, "/chosen", "bootargs"), std::vector<std::string>{"console=ttyAMA0 earlycon root=/dev/vda"});

@@ -11,6 +11,7 @@
 #include <kestrel/vmm/mmio.hpp>
 #include <kestrel/vmm/pl011.hpp>
 #include <kestrel/vmm/psci.hpp>
+#include <kestrel/vmm/tunnel_control.hpp>
 #include <kestrel/vmm/virtio_console.hpp>
 
 namespace {
@@ -24,6 +25,8 @@ struct Discard {
 constinit kestrel::vmm::Gic gic{{.vcpu_count = 2, .highest_spi = 79}};
 constinit kestrel::vmm::Psci psci{2};
 constinit kestrel::vmm::Pl011<Discard> uart;
+constexpr kestrel::vmm::Tunnel_place places[] = {{0, 0x6000'0000, 0x1000, 1}};
+constinit kestrel::vmm::Tunnel_control<1> tunnels{places, 1};
 constinit kestrel::vmm::Virtio_console<Discard> hvc{kestrel::vmm::Guest_memory{0x4000'0000, 0x1000'0000, 0x8000'0000}};
 
 }  // namespace
@@ -56,5 +59,12 @@ extern "C" uint64_t vmm_models_exit(uint32_t vcpu, uint64_t address, uint64_t va
   result += hvc.receive(&byte, 1);
   result += static_cast<uint64_t>(hvc.take_level_change());
   if (extra == 1) hvc.reset();
+
+  result += tunnels.read(address & 0xfff, size);
+  const auto request = tunnels.write(address & 0xfff, size, value);
+  result += static_cast<uint64_t>(request.kind) + request.tunnel + request.operation + request.instance;
+  tunnels.complete(static_cast<uint32_t>(value), address, extra, size);
+  tunnels.rang(vcpu, value);
+  if (extra == 2) tunnels.reset();
   return result;
 }

@@ -41,7 +41,10 @@ std::string name_of(const Model& model, const Partition& partition, const Capabi
   switch (static_cast<Capability_kind>(capability.kind)) {
     case Capability_kind::endpoint:
       if (capability.object < model.endpoints.size())
-        return (receives ? "serve_" : "call_") + identifier(model.endpoints[capability.object].name);
+        return (receives ? "serve_" : "call_") + identifier(model.endpoints[capability.object].name) +
+               (capability.for_vm < model.partitions.size()
+                    ? "_for_" + identifier(model.partitions[capability.for_vm].name)
+                    : std::string{});
       break;
     case Capability_kind::notification:
       if (capability.object < model.notifications.size())
@@ -187,8 +190,9 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
           << hex(device.address) << ", " << hex(device.size) << ", " << device.interrupt << "},\n";
     }
     out << "    },\n"
-        << "    .input_device = " << input_device(vm) << ",\n"
-        << "};\n\n";
+        << "    .input_device = " << input_device(vm) << ",\n";
+    write_vm_tunnels(out, model, static_cast<uint32_t>(vm_partition - model.partitions.data()), partition, slots);
+    out << "};\n\n";
   }
   // Where the VMM shows its guests' consoles: the console driver's endpoint
   // "console" if it calls it, else the kernel console (or nowhere).

@@ -10,6 +10,7 @@
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/policy/text.hpp>
 #include <kestrel/policy/tunnel_table_writer.hpp>
+#include <kestrel/policy/vm_tunnels.hpp>
 
 namespace kestrel_cli {
 namespace {
@@ -21,14 +22,27 @@ using kestrel::policy::Partition;
 
 // The slot of `partition`'s capability to `object` of `kind`, with the
 // receive right or without it; no_tunnel_slot if it has none.
-uint64_t slot_of(const Partition& partition, Capability_kind kind, uint32_t object, bool receives) {
+// `for_vm`: a capability a VMM holds for that VM (none: its own).
+uint64_t slot_of(const Partition& partition, Capability_kind kind, uint32_t object, bool receives,
+                 uint32_t for_vm = none) {
   for (size_t slot = 0; slot < partition.capabilities.size(); ++slot) {
     const auto& capability = partition.capabilities[slot];
     if (static_cast<Capability_kind>(capability.kind) == kind && capability.object == object &&
-        ((capability.rights & kestrel::abi::right_receive) != 0) == receives)
+        ((capability.rights & kestrel::abi::right_receive) != 0) == receives && capability.for_vm == for_vm)
       return slot;
   }
   return no_tunnel_slot;
+}
+
+// `text` as a C++ string literal (policy names are printable; quotes and
+// backslashes escaped).
+std::string quoted_text(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+  }
+  return out + '"';
 }
 
 std::string slot_text(const std::vector<Named_slot>& slots, uint64_t slot) {
@@ -167,6 +181,33 @@ std::vector<Named_tunnel_end> tunnel_ends(const Model& model, uint32_t partition
     if (uses[end.name] > 1) end.name += "_" + std::to_string(end.id);
   }
   return ends;
+}
+
+void write_vm_tunnels(std::ostringstream& out, const Model& model, uint32_t vm, uint32_t vmm,
+                      const std::vector<Named_slot>& slots) {
+  const Partition& self = model.partitions.at(vmm);
+  const auto tunnels = kestrel::policy::vm_tunnels(model, vm);
+  const uint64_t control = tunnels.empty() ? 0 : kestrel::policy::tunnel_control_address(model.partitions.at(vm));
+  out << "    .tunnel_control = " << kestrel::policy::hex(control) << ",\n"
+      << "    .tunnel_count = " << tunnels.size() << ",\n"
+      << "    .tunnels = {\n";
+  for (const auto& place : tunnels) {
+    const auto& tunnel = model.tunnels.at(place.tunnel);
+    const auto& end = tunnel.ends[place.end];
+    const auto& other = tunnel.ends[1 - place.end];
+    out << "        {" << quoted_text(tunnel.name) << ", " << place.tunnel << ", "
+        << kestrel::policy::hex(place.address) << ", " << kestrel::policy::hex(place.size) << ", " << place.max_open
+        << ", " << place.spi << ", "
+        << slot_text(slots, slot_of(self, Capability_kind::endpoint, model.ipcm.endpoint, false, vm)) << ", "
+        << slot_text(slots, end.doorbell == none ? no_tunnel_slot
+                                                 : slot_of(self, Capability_kind::notification, end.doorbell, true))
+        << ", "
+        << slot_text(slots, other.doorbell == none
+                                ? no_tunnel_slot
+                                : slot_of(self, Capability_kind::notification, other.doorbell, false))
+        << "},\n";
+  }
+  out << "    },\n";
 }
 
 void write_tunnels(std::ostringstream& out, const Model& model, uint32_t partition,

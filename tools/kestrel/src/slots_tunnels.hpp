@@ -18,4 +18,10 @@ namespace kestrel_cli {
 void write_tunnels(std::ostringstream& out, const kestrel::policy::Model& model, uint32_t partition,
                    const std::vector<Named_slot>& slots);
 
+// For a VMM: the tunnel fields of VM `vm`'s Vm_description (its control
+// page and a Vm_tunnel per tunnel it is an end of), as designated
+// initializers.
+void write_vm_tunnels(std::ostringstream& out, const kestrel::policy::Model& model, uint32_t vm, uint32_t vmm,
+                      const std::vector<Named_slot>& slots);
+
 }  // namespace kestrel_cli

@@ -42,7 +42,7 @@ static_assert(sizeof(Tunnel_table_header) == 48);
 
 // Tunnel_client_entry::flags
 enum Tunnel_client_flags : uint32_t {
-  tunnel_client_is_vm = 1U << 0,  // a VM: its VMM acts for it (the VM side of issue 16, not yet served)
+  tunnel_client_is_vm = 1U << 0,  // a VM: its VMM calls for it with the VM's badge (docs/ipcm.md)
 };
 inline constexpr uint32_t known_tunnel_client_flags = tunnel_client_is_vm;
 

@@ -133,6 +133,9 @@ struct Capability {
   uint32_t rights = 0;
   uint64_t badge = 0;
   std::string description;  // for the summary, e.g. "call endpoint db"
+  // The VM a VMM holds it for (a VM's vCPUs make no system calls: its VMM
+  // calls for it, docs/ipcm.md "The VM end of a tunnel"); none: its own.
+  uint32_t for_vm = none;
 };
 
 struct Partition {

@@ -39,6 +39,10 @@ struct Guest_device {
   // reads guest memory through cacheable mappings). Without it Linux maps DMA
   // buffers uncached and the VMM would see stale data.
   bool dma_coherent = false;
+  // Further properties, for devices only Kestrel's guests know (a tunnel's
+  // id and name).
+  std::vector<std::pair<std::string, uint32_t>> u32_properties{};
+  std::vector<std::pair<std::string, std::string>> string_properties{};
 };
 
 struct Guest_description {

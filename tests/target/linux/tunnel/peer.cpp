@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// The native end of the tunnel "door" whose other end is the Linux guest
+// (tests/target/linux/scenarios/tunnel.sh, tests/target/linux-tunnel.capnp.in):
+// waits until the guest has asked for the tunnel through its VMM, accepts
+// it, writes a pattern and rings the guest's doorbell (its VMM raises the
+// tunnel's SPI), checks the answer the guest writes back once the guest
+// rang, closes the tunnel and shows that its own old view is gone (a read
+// there is a contained fault).
+#include <kestrel/console.hpp>
+#include <kestrel/slots.hpp>
+#include <kestrel/tunnel.hpp>
+
+namespace {
+
+constinit kestrel::Console console = kestrel::Console::kernel(kestrel::slots::kernel_console);
+constexpr const kestrel::Tunnel_end& door = kestrel::tunnels::door_tunnel;
+
+constexpr uint32_t pattern = 0x4b455354;  // written by this end at offset 0
+constexpr uint32_t answer = 0x600dcafe;   // what the guest writes at offset 4
+
+[[noreturn]] void fail(const char* what, const kestrel::Tunnel_answer& result) {
+  console.printf("%s FAILED (call status %u, ipcm status %u)\n", what, static_cast<unsigned>(result.ipc),
+                 static_cast<unsigned>(result.status));
+  kestrel::thread_exit();
+}
+
+// Waits until `bits` rang (accumulating the doorbell's words); takes them.
+uint64_t rung = 0;
+void wait_for(uint64_t bits) {
+  while ((rung & bits) == 0) {
+    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(door);
+    if (doorbell.status != kestrel::abi::Status::ok) fail("wait", {doorbell.status, kestrel::ipcm::Status::ok, {}});
+    rung |= doorbell.bits;
+  }
+  rung &= ~bits;
+}
+
+}  // namespace
+
+extern "C" int main() {
+  wait_for(kestrel::ipcm::doorbell_from_ipcm);
+  const kestrel::Tunnel_answer accepted = kestrel::tunnel::accept(door);
+  if (!accepted.ok()) fail("accept", accepted);
+  console.printf("accepted tunnel door (instance %lu) at %p\n", accepted.view.instance,
+                 reinterpret_cast<void*>(accepted.view.address));
+  volatile uint32_t* words = reinterpret_cast<volatile uint32_t*>(accepted.view.address);
+  words[0] = pattern;
+  kestrel::tunnel::ring(door);
+  console.printf("wrote 0x%x and rang the guest\n", pattern);
+  wait_for(kestrel::ipcm::doorbell_from_peer);
+  const uint32_t got = words[1];
+  console.printf("the guest answers 0x%x%s\n", got, got == answer ? "" : " (WRONG: FAILED)");
+  const kestrel::Tunnel_answer closed = kestrel::tunnel::close(door, accepted.view);
+  if (closed.status != kestrel::ipcm::Status::ok) fail("close", closed);
+  console.printf("closed tunnel door; reading its old address now stops this thread\n");
+  console.printf("read 0x%x after the close: FAILED\n", words[0]);
+  kestrel::thread_exit();
+}
