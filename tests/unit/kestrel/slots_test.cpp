@@ -8,7 +8,9 @@
 
 #include <kestrel/policy/compiler.hpp>
 #include <kestrel/policy/tunnel_table_writer.hpp>
+#include <kestrel/policy/vm_tunnels.hpp>
 #include <kestrel_cli/slots.hpp>
+#include "../../../runtime/include/kestrel/vm_description.hpp"
 
 #include "../policy/policy_test_support.hpp"
 
@@ -453,9 +455,14 @@ TEST_F(SlotsTest, WithoutAnIpcmNoPartitionHearsOfTunnels) {
   }
 }
 
+// The compiler refuses a VM with more tunnels than the VMM's description
+// holds (KP1020), so the two limits are one.
+static_assert(kestrel::policy::max_vm_tunnels == kestrel::max_described_tunnels);
+
 // tests/unit/policy/cases/valid-vm-tunnel.capnp: the VM b is an end of
 // "data" (doorbells) and "log" through its VMM a, itself an end of both with
 // its own badge. The VMM holds b's capabilities and describes b's tunnels.
+
 TEST(VmTunnelSlots, TheVmmCallsAndWaitsForItsVmAndDescribesItsTunnels) {
   const auto result = kestrel::policy::compile_policy((cases_directory() / "valid-vm-tunnel.capnp").string(), {});
   ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);

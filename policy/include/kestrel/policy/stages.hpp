@@ -31,6 +31,7 @@ void validate_virtual_machines(const Model& model, Diagnostics& diagnostics);
 void validate_schedule(const Model& model, Diagnostics& diagnostics);
 void validate_tunnels(const Model& model, Diagnostics& diagnostics);
 void validate_ipcm_watch(const Model& model, Diagnostics& diagnostics);
+void validate_vm_tunnel_service(const Model& model, Diagnostics& diagnostics);
 void validate_limits(const Model& model, Diagnostics& diagnostics);
 void validate_warnings(const Model& model, Diagnostics& diagnostics);
 
@@ -43,6 +44,7 @@ inline void validate(const Model& model, Diagnostics& diagnostics) {
   validate_schedule(model, diagnostics);
   validate_tunnels(model, diagnostics);
   validate_ipcm_watch(model, diagnostics);
+  validate_vm_tunnel_service(model, diagnostics);
   validate_limits(model, diagnostics);
   validate_warnings(model, diagnostics);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <kestrel/policy/model.hpp>
@@ -15,6 +16,15 @@ namespace kestrel::policy {
 
 // Highest SPI the GIC has (INTID 1019).
 inline constexpr uint32_t last_spi = 1019;
+
+// How many tunnels a VM may be an end of: the VMM's Vm_description holds
+// that many (kestrel::max_described_tunnels, runtime/include/kestrel/
+// vm_description.hpp; a unit test keeps the two equal). KP1020.
+inline constexpr uint32_t max_vm_tunnels = 8;
+
+// Whether a stack region's name makes its thread one of the VMM's doorbell
+// threads (vmm-server/vmm.cpp): "tunnel-stack", "tunnel-stack-1", ...
+inline bool is_doorbell_stack(const std::string& region_name) { return region_name.rfind("tunnel-stack", 0) == 0; }
 
 struct Vm_tunnel {
   uint32_t tunnel = none;  // index in Model::tunnels: the tunnel's id

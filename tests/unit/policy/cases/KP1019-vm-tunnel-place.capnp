@@ -21,7 +21,7 @@ const system :K.System = (
   ],
   endpoints = [(name = "ipcm", server = "ipcm",
                 clients = [(partition = "a", badge = 1), (partition = "b", badge = 2)])],
-  tunnels = [(name = "data", ends = ["a", "b"], size = 0x2000, doorbell = true)],
+  tunnels = [(name = "data", ends = ["a", "b"], size = 0x2000)],
   # No watcher: a stopped end's tunnels would stay open.
   # expect KP0907 @ ""ipcm"" +1
   ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool"),

@@ -17,8 +17,11 @@ const system :K.System = (
      threads = [(name = "main", stack = "stack", priority = 50, passive = true),
                 (name = "watcher", stack = "watcher-stack", priority = 50)]),
     (name = "a", program = "a.elf",
-     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
-     threads = [(name = "main", stack = "stack", priority = 10)],
+     memory = [(name = "stack", size = 0x4000, address = 0x100000),
+               (name = "tunnel-stack", size = 0x4000, address = 0x300000)],
+     # "doorbell" waits on b's doorbell of "data" and raises its SPI in b.
+     threads = [(name = "main", stack = "stack", priority = 10),
+                (name = "doorbell", stack = "tunnel-stack", priority = 10)],
      tunnelWindow = (base = 0x10000000, size = 0x6000)),
     (name = "b", vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "a", priority = 10),
      tunnelWindow = (base = 0x20000000, size = 0x6000)),

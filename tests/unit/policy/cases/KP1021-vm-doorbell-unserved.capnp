@@ -1,0 +1,34 @@
+# VM "b"'s end of "data" has a doorbell, but its VMM "a" has no doorbell thread
+# (a thread whose stack region is named tunnel-stack...) to wait on it.
+@0xd2b7e4a9c1f30b58;
+using K = import "/kestrel/policy.capnp";
+using Virt = import "/kestrel/qemu-virt.capnp";
+const system :K.System = (
+  name = "case",
+  platform = Virt.platform,
+  partitions = [
+    (name = "ipcm", program = "ipcm.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000),
+               (name = "watcher-stack", size = 0x4000, address = 0x200000),
+               (name = "pool", size = 0x6000, address = 0x800000)],
+     threads = [(name = "main", stack = "stack", priority = 50, passive = true),
+                (name = "watcher", stack = "watcher-stack", priority = 50)]),
+    (name = "a", program = "a.elf",
+     memory = [(name = "stack", size = 0x4000, address = 0x100000)],
+     threads = [(name = "main", stack = "stack", priority = 10)],
+     tunnelWindow = (base = 0x10000000, size = 0x6000)),
+    (name = "b", vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "a", priority = 10),
+     tunnelWindow = (base = 0x20000000, size = 0x6000)),
+  ],
+  endpoints = [(name = "ipcm", server = "ipcm", serverThread = "main",
+                clients = [(partition = "a", badge = 1), (partition = "b", badge = 2),
+                           (partition = "ipcm", badge = 3)])],
+  tunnels = [
+    (name = "data", ends = ["a", "b"], size = 0x2000, doorbell = true),  # expect KP1021 @ "true"
+    (name = "log", ends = ["a", "b"], size = 0x2000, access = firstWrites, maxOpen = 2),
+  ],
+  ipcm = (partition = "ipcm", endpoint = "ipcm", pool = "pool", watcher = "watcher"),
+  schedule = [(cpu = 0, majorFrameUs = 1500,
+               windows = [(partition = "a", durationUs = 500), (partition = "b", durationUs = 500),
+                          (partition = "ipcm", durationUs = 500)])],
+);
