@@ -198,6 +198,15 @@ kestrel_add_qemu_test(NAME linux_tunnel_end IMAGE ${CMAKE_CURRENT_BINARY_DIR}/li
          "linux: kestrel-guest: GICD_ISPENDR1 0x00000004: SPI 34 pending"
          "linux: kestrel-guest: the peer wrote 0x4B455354"
          "peer: the guest answers 0x600dcafe"
+         # The first boot reboots with the tunnel open: the VM's restart is its
+         # stop signal, and the IPCM's watcher closes the tunnel.
+         "linux: kestrel-guest: rebooting with the tunnel open"
+         "partition linux: restarted from its image (measurement ok)"
+         "stopped or restarted: closed 1 tunnel instances"
+         "peer: after the guest's restart, closing tunnel door: the IPCM closed it (ipcm status 10)"
+         # The second boot's open is granted (maxOpen 1: the old one is gone).
+         "peer: wrote 0x444f4e45 and rang the guest"
+         "linux: kestrel-guest: the peer wrote 0x444F4E45"
          "peer: closed tunnel door; reading its old address now stops this thread"
          "partition peer: thread main stopped: data abort" "address 0x10000000"
          "linux: kestrel-guest: pending bits after the answer 2"

@@ -6,9 +6,13 @@
 # control page in its device tree, opens the tunnel, waits for the peer's
 # ring (the control page's pending bits, and the tunnel's SPI pending in
 # the GIC: no driver claims it), reads the peer's pattern and writes an
-# answer through /dev/mem, rings, and sees the peer's close: the pending
-# bit from the IPCM, the old view gone (the VMM answers reads there with 0)
-# and the instance no longer open.
+# answer through /dev/mem and rings. The pattern says which boot this is:
+#   KEST (the first): it reboots with the tunnel open. Its VMM restarts the
+#   VM and the IPCM's watcher closes the tunnel, so the next boot's open
+#   is granted (maxOpen is 1).
+#   DONE (the second): it sees the peer's close (the pending bit from the
+#   IPCM, the old view gone: the VMM answers reads there with 0, the
+#   instance no longer open) and powers off.
 
 say() { echo "kestrel-guest: $*"; }
 
@@ -73,10 +77,16 @@ else
   say "GICD_ISPENDR not readable through /dev/mem"
 fi
 
-say "the peer wrote $(devmem "$address" 32)"
+pattern=$(devmem "$address" 32)
+say "the peer wrote $pattern"
 devmem $((address + 4)) 32 0x600dcafe
 set_reg 0x20 1  # ring
 say "answered and rang"
+if [ "$((pattern))" -eq $((0x4b455354)) ]; then
+  say "rebooting with the tunnel open"
+  reboot -f
+  exit 0
+fi
 
 bits=0
 tries=0
