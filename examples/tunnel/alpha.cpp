@@ -64,6 +64,8 @@ extern "C" int main() {
   console.printf("another open while it is open: %s (ipcm status %u)\n", third.ok() ? "FAILED: granted" : "refused",
                  static_cast<unsigned>(third.status));
   if (const auto closed = kestrel::tunnel::close(data, again.view); !closed.ok()) fail("second close", closed);
+  // Beta waits for this ring before it shows its old view gone (and stops).
+  kestrel::tunnel::ring(data);
   console.printf("done\n");
   kestrel::thread_exit();
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Beta: waits until alpha has asked for the tunnel "data", accepts it,
 // reads alpha's greeting once alpha rang, answers and rings back, and waits
-// for the IPCM's ring that says alpha closed the tunnel; then shows that the
-// tunnel is gone from its address space: a read there is a fault.
+// for the IPCM's ring that says alpha closed the tunnel and alpha's last
+// ring that says it is done; then shows that the tunnel is gone from its
+// address space: a read there is a fault (and beta stops).
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
 #include <kestrel/tunnel.hpp>
@@ -50,7 +51,12 @@ extern "C" int main() {
   put(accepted.view, beta_offset, "hello from beta");
   kestrel::tunnel::ring(data);
   wait_for(kestrel::ipcm::doorbell_from_ipcm);
-  console.printf("alpha closed tunnel data; reading its old address now stops this thread\n");
+  console.printf("alpha closed tunnel data\n");
+  // Alpha rings once more when it is done. Beta stops right after this
+  // (the read below), and the IPCM's watcher then closes every tunnel of
+  // beta's: alpha's later requests must not meet that.
+  wait_for(kestrel::ipcm::doorbell_from_peer);
+  console.printf("alpha is done; reading the old address now stops this thread\n");
   // The IPCM unmapped the pages from this partition (and every CPU's TLB)
   // before it rang: the read is a contained fault, which the kernel reports.
   const volatile uint8_t* old_view = accepted.view.bytes();
