@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Alpha, the opening end of the tunnel benchmark (tunnel-bench.capnp): for
+// Alpha, the opening end of the tunnel benchmark (tunnel.capnp): for
 // each tunnel ("small", 4 KiB, and "large", 64 KiB), rounds of open, wait
 // for beta's accept, close, each call timed from alpha's side (the client
 // library's call to the IPCM to its checked reply). Through "large" each

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Beta, the accepting end of the tunnel benchmark (tunnel-bench.capnp):
+// Beta, the accepting end of the tunnel benchmark (tunnel.capnp):
 // each round, when alpha's open rings its doorbell, accepts (timed) and
 // rings alpha; through "large", when alpha has written and rung, copies the
 // 64 KiB out into its own memory and rings back (timed from its wait's

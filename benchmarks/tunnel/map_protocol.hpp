@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Map protocol: the two messages peer.cpp sends mapper.cpp in the
-// kernel-call benchmark (tunnel-bench.capnp's map systems).
+// kernel-call benchmark (map.capnp, map-4cpus.capnp).
 #pragma once
 
 #include <cstdint>

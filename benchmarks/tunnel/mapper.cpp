@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Mapper: the kernel calls alone. This partition is the IPCM of the map
-// systems (tunnel-bench.capnp), so it holds the pool and a "map into"
+// systems (map.capnp, map-4cpus.capnp), so it holds the pool and a "map into"
 // capability for peer's window, and calls memory_map and memory_unmap
 // directly, as the IPCM does (and tests/target/partitions/map_ipcm.cpp):
 // each of peer's calls is one round of map and unmap of 1 page, then of 16
