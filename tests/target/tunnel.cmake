@@ -60,3 +60,14 @@ kestrel_add_qemu_test(NAME tunnel_limits IMAGE ${CMAKE_CURRENT_BINARY_DIR}/tunne
          "alpha: after beta stopped, closing pair instance 0: already closed (ipcm status 10)"
          "partition alpha: thread main stopped: data abort" "address 0x10000000"
   FORBID "FAILED" "WRONG")
+
+# The tunnel benchmark's images (benchmarks/tunnel/*.capnp, run by
+# scripts/bench-tunnel): a benchmark is no test and nothing here looks at
+# its figures, but its four systems must keep compiling and building on the
+# benchmark kernel, so that a change that breaks them is seen.
+add_test(NAME target.image_build_tunnel_benchmark
+  COMMAND sh -c "for system in tunnel tunnel-4cpus map map-4cpus; do \
+                   \"$0\" build \"$1/$system.capnp\" --kernel \"$2\" -o \"$3/$system.elf\" || exit 1; done"
+          $<TARGET_FILE:kestrel> ${CMAKE_SOURCE_DIR}/benchmarks/tunnel ${KESTREL_KERNEL_BENCH_ELF}
+          ${CMAKE_CURRENT_BINARY_DIR}/tunnel-benchmark)
+set_tests_properties(target.image_build_tunnel_benchmark PROPERTIES LABELS target TIMEOUT 600)
