@@ -146,12 +146,21 @@ void check_endpoint(const Model& model, const Endpoint& endpoint, Diagnostics& d
     }
     if (endpoint.server_thread != none && endpoint.server != none) {
       const Thread& server_thread = model.partitions[endpoint.server].threads[endpoint.server_thread];
-      const uint32_t client_priority = highest_priority(model.partitions[client.partition]);
+      // A VM's calls are its VMM's (a tunnel end, docs/ipcm.md): at the
+      // priority of the VMM's threads too.
+      const Partition& client_partition = model.partitions[client.partition];
+      const uint32_t vmm = client_partition.vm ? client_partition.vm->vmm : none;
+      uint32_t client_priority = highest_priority(client_partition);
+      if (vmm != none && highest_priority(model.partitions[vmm]) > client_priority) {
+        client_priority = highest_priority(model.partitions[vmm]);
+      }
+      const std::string caller =
+          vmm != none ? client_name + " (through its VMM " + quoted(model.partitions[vmm].name) + ")" : client_name;
       check_passive_reach(model, endpoint, client.partition, client.src.at("partition"), client_name, diagnostics);
       if (server_thread.passive && client_priority > server_thread.priority) {
         diagnostics
             .report(Code::passive_priority, client.src.at("partition"),
-                    client_name + " calls passive server " + what + " at priority " + std::to_string(client_priority) +
+                    caller + " calls passive server " + what + " at priority " + std::to_string(client_priority) +
                         ", above the server's " + std::to_string(server_thread.priority),
                     "give the passive server thread a priority at least as high as every client's "
                     "(priority ceiling), so a call cannot be preempted by a mid-priority thread")
