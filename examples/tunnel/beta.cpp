@@ -23,17 +23,12 @@ constexpr const kestrel::Tunnel_end& data = kestrel::tunnels::data_tunnel;
   kestrel::thread_exit();
 }
 
-// The doorbell's bits so far, waiting until `bits` are among them; those
-// are taken, the others kept for the next wait. Alpha's open and its ring
-// may come in one wake.
-uint64_t rung = 0;
+// The doorbell's bits as they arrive (kestrel::tunnel::Doorbell_bits).
+constinit kestrel::tunnel::Doorbell_bits doorbell{data};
 void wait_for(uint64_t bits) {
-  while ((rung & bits) == 0) {
-    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(data);
-    if (doorbell.status != kestrel::abi::Status::ok) fail("wait", {doorbell.status, kestrel::ipcm::Status::ok, {}});
-    rung |= doorbell.bits;
+  if (const auto status = doorbell.wait_for(bits); status != kestrel::abi::Status::ok) {
+    fail("wait", {status, kestrel::ipcm::Status::ok, {}});
   }
-  rung &= ~bits;
 }
 
 }  // namespace

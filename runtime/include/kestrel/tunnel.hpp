@@ -77,4 +77,34 @@ inline Doorbell poll(const Tunnel_end& end) {
   return {word.status, word.value};
 }
 
+// An end's doorbell bits as they arrive. One wake may bring several (the
+// IPCM's ring that the other end accepted, and that end's own ring), so
+// wait_for(bits) returns once one of `bits` has rung, takes those and
+// keeps the others for a later wait_for.
+class Doorbell_bits {
+ public:
+  explicit constexpr Doorbell_bits(const Tunnel_end& end) : end_{end} {}
+
+  // ok, or why the wait failed (the bits so far are kept).
+  abi::Status wait_for(uint64_t bits) {
+    while ((rung_ & bits) == 0) {
+      const Doorbell doorbell = wait(end_);
+      if (doorbell.status != abi::Status::ok) return doorbell.status;
+      rung_ |= doorbell.bits;
+    }
+    rung_ &= ~bits;
+    return abi::Status::ok;
+  }
+
+  // Forgets every bit so far, and any that rang since the last wait.
+  void forget() {
+    rung_ = 0;
+    (void)poll(end_);
+  }
+
+ private:
+  const Tunnel_end& end_;
+  uint64_t rung_ = 0;
+};
+
 }  // namespace kestrel::tunnel

@@ -24,15 +24,12 @@ auto& stop_flood = *reinterpret_cast<tunnel_limits::Flood_stop*>(kestrel::channe
   kestrel::thread_exit();
 }
 
-// Pair's doorbell bits so far; wait_for takes `bits` once they have rung.
-uint64_t rung = 0;
+// The doorbell's bits as they arrive (kestrel::tunnel::Doorbell_bits).
+constinit kestrel::tunnel::Doorbell_bits doorbell{pair};
 void wait_for(uint64_t bits) {
-  while ((rung & bits) == 0) {
-    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(pair);
-    if (doorbell.status != kestrel::abi::Status::ok) fail("wait", {doorbell.status, Status::ok, {}});
-    rung |= doorbell.bits;
+  if (const auto status = doorbell.wait_for(bits); status != kestrel::abi::Status::ok) {
+    fail("wait", {status, kestrel::ipcm::Status::ok, {}});
   }
-  rung &= ~bits;
 }
 
 kestrel::Tunnel_view open_pair_and_wait_for_beta() {
@@ -83,8 +80,7 @@ extern "C" int main() {
   opens_under_flood();
   // Beta stops holding both instances of pair: the IPCM's watcher closes
   // them and rings here (from_ipcm). Earlier rings are stale: taken first.
-  rung = 0;
-  (void)kestrel::tunnel::poll(pair);
+  doorbell.forget();
   if (kestrel::tunnel::ring(pair) != kestrel::abi::Status::ok) fail("ring beta", {});
   wait_for(kestrel::ipcm::doorbell_from_ipcm);
   const kestrel::Tunnel_answer closed = kestrel::tunnel::close(pair, first);

@@ -11,17 +11,13 @@ namespace {
 constinit kestrel::Console console = kestrel::Console::kernel(kestrel::slots::kernel_console);
 constexpr const kestrel::Tunnel_end& pair = kestrel::tunnels::pair_tunnel;
 
-uint64_t rung = 0;
+// The doorbell's bits as they arrive (kestrel::tunnel::Doorbell_bits).
+constinit kestrel::tunnel::Doorbell_bits doorbell{pair};
 void wait_for(uint64_t bits) {
-  while ((rung & bits) == 0) {
-    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(pair);
-    if (doorbell.status != kestrel::abi::Status::ok) {
-      console.printf("wait FAILED (status %u)\n", static_cast<unsigned>(doorbell.status));
-      kestrel::thread_exit();
-    }
-    rung |= doorbell.bits;
+  if (const auto status = doorbell.wait_for(bits); status != kestrel::abi::Status::ok) {
+    console.printf("wait FAILED (status %u)\n", static_cast<unsigned>(status));
+    kestrel::thread_exit();
   }
-  rung &= ~bits;
 }
 
 }  // namespace

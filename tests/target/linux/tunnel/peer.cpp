@@ -28,15 +28,12 @@ constexpr uint32_t answer = 0x600dcafe;         // what the guest writes at offs
   kestrel::thread_exit();
 }
 
-// Waits until `bits` rang (accumulating the doorbell's words); takes them.
-uint64_t rung = 0;
+// The doorbell's bits as they arrive (kestrel::tunnel::Doorbell_bits).
+constinit kestrel::tunnel::Doorbell_bits doorbell{door};
 void wait_for(uint64_t bits) {
-  while ((rung & bits) == 0) {
-    const kestrel::Doorbell doorbell = kestrel::tunnel::wait(door);
-    if (doorbell.status != kestrel::abi::Status::ok) fail("wait", {doorbell.status, kestrel::ipcm::Status::ok, {}});
-    rung |= doorbell.bits;
+  if (const auto status = doorbell.wait_for(bits); status != kestrel::abi::Status::ok) {
+    fail("wait", {status, kestrel::ipcm::Status::ok, {}});
   }
-  rung &= ~bits;
 }
 
 // One exchange: accept, write `pattern`, ring, check the guest's answer.
