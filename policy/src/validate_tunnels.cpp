@@ -4,6 +4,7 @@
 // there; the IPCM, its endpoint and its pool. What is checked here is what
 // lets the IPCM and the kernel stay simple: every tunnel that may be open at
 // once fits its ends' windows and the pool (docs/ipcm.md).
+#include <kestrel/abi/tunnel_table.hpp>
 #include <kestrel/policy/stages.hpp>
 #include <kestrel/policy/vm_tunnels.hpp>
 
@@ -249,6 +250,14 @@ void check_ipcm(const Model& model, Diagnostics& diagnostics) {
 
 void validate_tunnels(const Model& model, Diagnostics& diagnostics) {
   for (const auto& tunnel : model.tunnels) check_tunnel(model, tunnel, diagnostics);
+  // The IPCM's table reader refuses more (kestrel/abi/tunnel_table.hpp):
+  // the IPCM would boot refusing every request.
+  if (model.tunnels.size() > abi::tunnel_table_max_tunnels) {
+    diagnostics.report(Code::too_many_tunnels, model.tunnels[abi::tunnel_table_max_tunnels].src.at("name"),
+                       std::to_string(model.tunnels.size()) + " tunnels, but the IPCM's table holds at most " +
+                           std::to_string(abi::tunnel_table_max_tunnels),
+                       "use fewer tunnels; one tunnel may have several instances open at once (maxOpen)");
+  }
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     check_window(model, p, diagnostics);
     check_vm_window(model, p, diagnostics);

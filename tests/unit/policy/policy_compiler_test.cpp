@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include <kestrel/abi/tunnel_table.hpp>
 #include <kestrel/boot_info.hpp>
 #include <kestrel/policy/compiler.hpp>
 
@@ -397,4 +398,49 @@ TEST(PolicyCompilerScale, MoreThan64TunnelEndsWithAWatcherAreKP1032) {
   const auto past = compile(scratch.path() / "65.capnp");
   EXPECT_EQ(count_code(past, Code::ipcm_too_many_ends), 1u) << diagnostics_text(past.diagnostics);
   EXPECT_EQ(count_code(past, Code::passive_server_unreachable), 65u - ends_with_threads);
+}
+
+// KP1022: the IPCM's table holds at most 4096 tunnels (its reader refuses
+// more, kestrel/abi/tunnel_table.hpp). A generated policy (too long for a
+// case file): `count` one-page tunnels between a and b, windows and pool
+// exactly large enough; 4096 compile without it, 4097 report it once.
+std::string many_tunnels(unsigned count) {
+  const std::string pages = std::to_string(count * 0x1000);
+  std::string text = std::string(case_header) + "const stack :List(K.MemoryRegion) = " +
+                     "[(name = \"stack\", size = 0x4000, address = 0x100000)];\n" +
+                     "const system :K.System = (\n  name = \"many\",\n  platform = Virt.platform,\n  partitions = [\n" +
+                     "    (name = \"ipcm\", program = \"ipcm.elf\",\n" +
+                     "     memory = [(name = \"stack\", size = 0x4000, address = 0x100000),\n" +
+                     "               (name = \"pool\", size = " + pages + ", address = 0x10000000)],\n" +
+                     "     threads = [(name = \"main\", stack = \"stack\", passive = true)]),\n" +
+                     "    (name = \"a\", program = \"a.elf\", memory = .stack, threads = [(name = \"main\", stack = " +
+                     "\"stack\")], tunnelWindow = (base = 0x100000000, size = " + pages + ")),\n" +
+                     "    (name = \"b\", program = \"b.elf\", memory = .stack, threads = [(name = \"main\", stack = " +
+                     "\"stack\")], tunnelWindow = (base = 0x100000000, size = " + pages + ")),\n" +
+                     "  ],\n  endpoints = [(name = \"ipcm\", server = \"ipcm\", clients = [(partition = \"a\", " +
+                     "badge = 1), (partition = \"b\", badge = 2)])],\n  tunnels = [\n";
+  for (unsigned i = 0; i < count; ++i) {
+    text += "    (name = \"t" + std::to_string(i) + "\", ends = [\"a\", \"b\"], size = 0x1000),\n";
+  }
+  text += "  ],\n  ipcm = (partition = \"ipcm\", endpoint = \"ipcm\", pool = \"pool\"),\n";
+  text +=
+      "  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = \"a\", durationUs = 500), "
+      "(partition = \"b\", durationUs = 500)])],\n);\n";
+  return text;
+}
+
+TEST(PolicyCompilerScale, MoreTunnelsThanTheIpcmsTableHoldsAreKP1022) {
+  Scratch_directory scratch;
+  write_file(scratch.path() / "at.capnp", many_tunnels(kestrel::abi::tunnel_table_max_tunnels));
+  const auto at_limit = compile(scratch.path() / "at.capnp");
+  EXPECT_TRUE(at_limit.ok()) << diagnostics_text(at_limit.diagnostics).substr(0, 2000);
+  EXPECT_EQ(count_code(at_limit, Code::too_many_tunnels), 0u);
+  write_file(scratch.path() / "past.capnp", many_tunnels(kestrel::abi::tunnel_table_max_tunnels + 1));
+  const auto past = compile(scratch.path() / "past.capnp");
+  EXPECT_FALSE(past.ok());
+  EXPECT_EQ(count_code(past, Code::too_many_tunnels), 1u) << diagnostics_text(past.diagnostics).substr(0, 2000);
+  EXPECT_EQ(count_code(past, Code::ipcm_no_watcher) + count_code(past, Code::too_many_tunnels),
+            past.diagnostics.all().size())
+      << "nothing else but the watcher's warning\n"
+      << diagnostics_text(past.diagnostics).substr(0, 2000);
 }

@@ -185,6 +185,7 @@ enum class Severity : uint8_t { error, warning };
   X(vm_tunnel_place, 1019, error, "a VM's tunnel window or control page overlaps what it sees, or lacks SPIs")    \
   X(vm_too_many_tunnels, 1020, error, "a VM is an end of more than 8 tunnels")                                    \
   X(vm_doorbell_unserved, 1021, error, "a VM's tunnel has a doorbell but its VMM has no thread to wait on it")    \
+  X(too_many_tunnels, 1022, error, "more tunnels than the IPCM's table holds (4096)")                             \
   /* 103x: the IPCM's watcher (Ipcm.watcher) */                                                                   \
   X(ipcm_watcher_no_time, 1030, error, "the IPCM's watcher is passive or is the thread that serves its endpoint") \
   X(ipcm_watcher_cannot_call, 1031, error, "the IPCM's watcher cannot call the IPCM: it is not its own client")   \
