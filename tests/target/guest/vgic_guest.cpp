@@ -51,8 +51,20 @@ void enable_interrupts() {
   asm volatile("msr daifclr, #2");
 }
 
+// Waits in WFI until `value` reaches `at_least`. Interrupts are masked from
+// the check to the WFI: an interrupt that came between them would otherwise
+// be taken before the WFI, which would then wait for one more that never
+// comes (it happened: vCPU 1's broadcast SGI, once in a few hundred runs).
+// A pending interrupt ends a WFI even while masked; unmasked after it, the
+// handler runs, and the loop checks again.
 void wait_until(volatile uint32_t& value, uint32_t at_least) {
-  while (value < at_least) asm volatile("wfi");
+  for (;;) {
+    asm volatile("msr daifset, #2" ::: "memory");
+    if (value >= at_least) break;
+    asm volatile("wfi");
+    asm volatile("msr daifclr, #2\n isb" ::: "memory");
+  }
+  asm volatile("msr daifclr, #2" ::: "memory");
 }
 
 }  // namespace
