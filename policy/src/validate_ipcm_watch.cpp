@@ -4,26 +4,15 @@
 // few enough tunnel ends for one bit each in the kernel's notification.
 // Without a watcher a stopped end's tunnels stay open: legal, but probably
 // not what was meant (a warning).
-#include <set>
-
 #include <kestrel/policy/stages.hpp>
 
+#include "capabilities.hpp"
 #include "validate_util.hpp"
 
 namespace kestrel::policy {
 namespace {
 
 constexpr size_t max_watched_ends = 64;  // bits of a notification word
-
-size_t tunnel_end_count(const Model& model) {
-  std::set<uint32_t> ends;
-  for (const Tunnel& tunnel : model.tunnels) {
-    for (const Tunnel_end& end : tunnel.ends) {
-      if (end.partition != none && end.partition != model.ipcm.partition) ends.insert(end.partition);
-    }
-  }
-  return ends.size();
-}
 
 }  // namespace
 
@@ -63,7 +52,8 @@ void validate_ipcm_watch(const Model& model, Diagnostics& diagnostics) {
                        "add (partition = " + quoted(partition.name) +
                            ", badge = ...) to the endpoint's clients, with a badge no tunnel end has");
   }
-  if (const size_t ends = tunnel_end_count(model); ends > max_watched_ends) {
+  // The ends are the map windows (the tunnel table's clients).
+  if (const size_t ends = map_windows_of(model).size(); ends > max_watched_ends) {
     diagnostics.report(Code::ipcm_too_many_ends, ipcm.src.at("watcher"),
                        "the IPCM watches " + std::to_string(ends) +
                            " tunnel ends, but hears of each stop by one bit of "
