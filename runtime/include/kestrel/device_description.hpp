@@ -24,7 +24,14 @@ struct Block_client_description {
   uint64_t sectors;        // the slice's size (sectorCount); requests count from its start
   bool read_only;
   uint64_t ring_driver;  // slot: signal the driver (badge client_doorbell_bit(index))
-  uint64_t wait;         // slot: wait on <device>.doorbell.<client> (responses_bit, driver_stopped_bit)
+  // slot: the notification the driver rings. A native client owns its own,
+  // <device>.doorbell.<client>, with responses_badge = responses_bit and
+  // stopped_badge = driver_stopped_bit. A VMM waits for all of a VM's
+  // devices on one, <vm>.device-doorbells, in which the VM's k-th backed
+  // emulated device has bits 2k (responses) and 2k + 1 (driver stopped).
+  uint64_t wait;
+  uint64_t responses_badge;
+  uint64_t stopped_badge;
 };
 
 // One network port this partition uses.
@@ -35,7 +42,9 @@ struct Net_client_description {
   uint64_t queue_address;  // device_queue::net_queue_bytes
   uint8_t mac[6];          // the port's MAC from the policy: the only source address the switch lets out
   uint64_t ring_driver;
-  uint64_t wait;
+  uint64_t wait;  // as in Block_client_description
+  uint64_t responses_badge;
+  uint64_t stopped_badge;
 };
 
 // ---- Driver side ---------------------------------------------------------
@@ -47,7 +56,8 @@ struct Block_driver_client {
   uint64_t first_sector;    // the slice on the disk
   uint64_t sectors;
   bool read_only;
-  uint64_t ring_client;  // slot: signal the client's doorbell (badge responses_bit)
+  uint64_t ring_client;      // slot: signal the client's doorbell
+  uint64_t responses_badge;  // with this badge (the client's responses_badge)
 };
 
 struct Block_driver_description {
@@ -73,6 +83,7 @@ struct Net_driver_port {
   uint8_t mac[6];
   uint64_t reaches;  // bit j: frames may pass between this port and port j; bit net_outside_port: the NIC
   uint64_t ring_client;
+  uint64_t responses_badge;
 };
 
 struct Net_driver_description {
