@@ -21,7 +21,7 @@ constexpr uint32_t min_spi_intid = 32;
 constexpr uint32_t max_spi_intid = 1019;
 constexpr uint32_t max_priority = 255;
 
-constexpr uint32_t known_partition_flags = partition_is_vm | partition_restartable | partition_signals_stop;
+constexpr uint32_t known_partition_flags = partition_is_vm | partition_restartable;
 constexpr uint32_t known_region_attributes = region_read | region_write | region_execute | region_device |
                                              region_non_cacheable | region_shared_channel | region_write_execute |
                                              region_guest_ram;
@@ -58,6 +58,7 @@ constexpr Section_rules section_rules[section_count] = {
     {sizeof(Kernel_memory_entry), 1},
     {sizeof(Memory_pool_entry), max_partitions},
     {sizeof(Map_window_entry), max_partitions},
+    {sizeof(Stop_signal_entry), max_partitions* max_stop_signals_per_partition},
     {1, max_string_bytes},
 };
 
@@ -249,9 +250,14 @@ Verdict check_partition(const Boot_info& info, const Partition_entry& partition,
   if ((partition.flags & partition_restartable) != 0 && (partition.flags & partition_is_vm) == 0) {
     return fail(restartable_not_vm, where, index);
   }
-  if ((partition.flags & partition_signals_stop) != 0 &&
-      (partition.stop_notification >= info.notifications().size() || partition.stop_bit >= 64)) {
+  if (!range_inside(partition.first_stop_signal, partition.stop_signal_count, info.stop_signals().size())) {
     return fail(stop_signal_invalid, where, index);
+  }
+  if (partition.stop_signal_count > max_stop_signals_per_partition) return fail(stop_signal_invalid, where, index);
+  for (const Stop_signal_entry& signal : info.stop_signals_of(partition)) {
+    if (signal.notification >= info.notifications().size() || signal.bit >= 64) {
+      return fail(stop_signal_invalid, where, index);
+    }
   }
   if (partition.vmid == 0) return fail(vmid_zero, where, index);
   if (partition.vmid >= (1U << info.platform().vmid_bits)) return fail(vmid_too_large, where, index);
@@ -751,7 +757,7 @@ namespace {
 constexpr const char* section_names[section_count + 1] = {
     "ram_ranges",    "partitions",   "regions",     "threads",      "endpoints", "notifications", "irqs",
     "capabilities",  "windows",      "cpu_plans",   "measurements", "digests",   "pristine",      "guest_seeds",
-    "kernel_memory", "memory_pools", "map_windows", "strings",      "header",
+    "kernel_memory", "memory_pools", "map_windows", "stop_signals", "strings",   "header",
 };
 
 struct Error_text {

@@ -85,8 +85,8 @@ void stop_thread(Thread& thread) {
 }
 
 void signal_stop(const Partition& partition) {
-  if (const uint32_t notification = partition.stop_notification(); notification != abi::no_index) {
-    notification_object(notification).signal(partition.stop_badge());
+  for (const abi::Stop_signal_entry& signal : partition.stop_signals()) {
+    notification_object(signal.notification).signal(uint64_t{1} << (signal.bit & 63));
   }
 }
 

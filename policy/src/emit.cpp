@@ -51,10 +51,10 @@ void emit_partition(const Model& model, uint32_t index, Boot_info_writer& writer
   entry.vmid = partition.vmid;
   entry.flags = partition.vm ? static_cast<uint32_t>(abi::partition_is_vm) : 0U;
   if (partition.vm && partition.vm->restartable) entry.flags |= abi::partition_restartable;
-  if (partition.stop_notification != none) {
-    entry.flags |= abi::partition_signals_stop;
-    entry.stop_notification = partition.stop_notification;
-    entry.stop_bit = partition.stop_bit;
+  entry.first_stop_signal = static_cast<uint32_t>(writer.stop_signals().size());
+  entry.stop_signal_count = static_cast<uint32_t>(partition.stop_signals.size());
+  for (const Stop_signal& signal : partition.stop_signals) {
+    writer.add(abi::Stop_signal_entry{signal.notification, signal.bit});
   }
   entry.first_region = static_cast<uint32_t>(writer.regions().size());
   for (const auto& region : partition.regions) {

@@ -26,8 +26,7 @@ void Resolver::add_ipcm_watch() {
   uint32_t bit = 0;
   for (const Map_window& end : map_windows_of(model_)) {
     if (bit < 64) {  // KP1032 reports the rest
-      model_.partitions[end.partition].stop_notification = ipcm.ends_stopped;
-      model_.partitions[end.partition].stop_bit = bit;
+      model_.partitions[end.partition].stop_signals.push_back({ipcm.ends_stopped, bit});
     }
     ++bit;
   }

@@ -116,8 +116,8 @@ enum class Boot_info_error : uint8_t {
   window_too_large,        // more than max_map_window_pages
   window_overlaps_memory,  // overlaps its partition's regions or another of its windows, or beyond its IPA size
   capability_not_owner,    // a memory_pool capability held by another partition than the pool's owner
-  // Version 9: a partition's stop signal (abi::partition_signals_stop).
-  stop_signal_invalid,      // its notification out of range, or its bit above 63
+  // Version 9: a partition's stop signal; version 10: a list of them.
+  stop_signal_invalid,      // its notification out of range, or its bit above 63; or its range outside the section
   window_bitmap_misplaced,  // Map_window_entry::first_bitmap_word is not the sum of the words before
 };
 
@@ -182,6 +182,9 @@ class Boot_info {
   Span<const abi::Map_window_entry> map_windows() const {
     return section<abi::Map_window_entry>(abi::Section::map_windows);
   }
+  Span<const abi::Stop_signal_entry> stop_signals() const {
+    return section<abi::Stop_signal_entry>(abi::Section::stop_signals);
+  }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 
   // A partition's own entries, and a CPU plan's windows.
@@ -190,6 +193,9 @@ class Boot_info {
   }
   Span<const abi::Thread_entry> threads_of(const abi::Partition_entry& partition) const {
     return threads().subspan(partition.first_thread, partition.thread_count);
+  }
+  Span<const abi::Stop_signal_entry> stop_signals_of(const abi::Partition_entry& partition) const {
+    return stop_signals().subspan(partition.first_stop_signal, partition.stop_signal_count);
   }
   Span<const abi::Capability_entry> capabilities_of(const abi::Partition_entry& partition) const {
     return capabilities().subspan(partition.first_capability, partition.capability_count);

@@ -26,12 +26,8 @@ class Partition final {
   uint32_t first_thread() const { return entry_->first_thread; }  // in boot-info's thread table
   uint32_t thread_count() const { return entry_->thread_count; }
   Span<const abi::Region_entry> regions() const { return regions_; }
-  // Who hears that it stopped or restarted (abi::partition_signals_stop):
-  // a notification index, or abi::no_index for nobody, and the badge.
-  uint32_t stop_notification() const {
-    return (entry_->flags & abi::partition_signals_stop) != 0 ? entry_->stop_notification : abi::no_index;
-  }
-  uint64_t stop_badge() const { return uint64_t{1} << (entry_->stop_bit & 63); }
+  // Who hears that it stopped or restarted (abi::Stop_signal_entry).
+  Span<const abi::Stop_signal_entry> stop_signals() const { return stop_signals_; }
 
   // The capability in `slot`, or nullptr for a slot outside the table.
   [[nodiscard]] const abi::Capability_entry* capability(uint64_t slot) const {
@@ -88,6 +84,7 @@ class Partition final {
   const char* name_ = nullptr;  // zero, so the static pools stay in .bss
   uint32_t index_ = 0;
   Span<const abi::Region_entry> regions_;
+  Span<const abi::Stop_signal_entry> stop_signals_;
   Span<const abi::Capability_entry> capabilities_;
 };
 

@@ -389,15 +389,19 @@ TEST(BootInfo, AcceptsRestartableVmsWithoutCopiesBeforeTheImage) {
   EXPECT_TRUE(read_boot_info(blob.data(), blob.size()).ok());
 }
 
-TEST(BootInfo, AcceptsAStopSignalToAnExistingNotificationAtBit63) {
+TEST(BootInfo, AcceptsStopSignalsToExistingNotificationsUpToBit63) {
   Boot_info_writer compiled = valid_system();
-  compiled.partition(1).flags |= partition_signals_stop;
-  compiled.partition(1).stop_notification = 0;
-  compiled.partition(1).stop_bit = 63;
+  compiled.add(Stop_signal_entry{0, 63});
+  compiled.add(Stop_signal_entry{0, 0});
+  compiled.partition(1).first_stop_signal = 0;
+  compiled.partition(1).stop_signal_count = 2;
   const Blob blob = compiled.finish();
   const auto result = read_boot_info(blob.data(), blob.size());
   ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
-  EXPECT_EQ(result.info().partitions()[1].stop_bit, 63u);
+  const auto signals = result.info().stop_signals_of(result.info().partitions()[1]);
+  ASSERT_EQ(signals.size(), 2u);
+  EXPECT_EQ(signals[0].bit, 63u);
+  EXPECT_EQ(signals[1].bit, 0u);
 }
 
 TEST(BootInfo, AcceptsMemoryPoolsAndMapWindowsAndReadsThemBack) {
@@ -679,15 +683,23 @@ const Broken_field broken_fields[] = {
     // The stop signal: a notification that exists, a bit of a 64-bit word.
     {"StopSignalNotificationOutOfRange",
      [](W w) {
-       w.partition(1).flags = partition_signals_stop;
-       w.partition(1).stop_notification = 50;
+       w.add(Stop_signal_entry{50, 0});
+       w.partition(1).stop_signal_count = 1;
      },
      stop_signal_invalid,
      {Section::partitions, 1}},
     {"StopSignalBitAbove63",
      [](W w) {
-       w.partition(1).flags = partition_signals_stop;
-       w.partition(1).stop_bit = 64;
+       w.add(Stop_signal_entry{0, 64});
+       w.partition(1).stop_signal_count = 1;
+     },
+     stop_signal_invalid,
+     {Section::partitions, 1}},
+    {"StopSignalsOutsideTheirSection",
+     [](W w) {
+       w.add(Stop_signal_entry{0, 1});
+       w.partition(1).first_stop_signal = 1;
+       w.partition(1).stop_signal_count = 1;
      },
      stop_signal_invalid,
      {Section::partitions, 1}},

@@ -31,14 +31,12 @@ uint64_t address_of(const void* pointer) { return reinterpret_cast<uint64_t>(poi
 uint32_t Ipc_system::add_partition(const std::string& name, uint32_t flags) {
   if (partition_entries_.size() == max_test_partitions) throw std::length_error("too many test partitions");
   partition_entries_.push_back(abi::Partition_entry{.name = writer_.intern(name), .flags = flags});
+  stop_signals_.emplace_back();
   return static_cast<uint32_t>(partition_entries_.size() - 1);
 }
 
-void Ipc_system::set_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit) {
-  abi::Partition_entry& entry = partition_entries_.at(partition);
-  entry.flags |= abi::partition_signals_stop;
-  entry.stop_notification = notification;
-  entry.stop_bit = bit;
+void Ipc_system::add_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit) {
+  stop_signals_.at(partition).push_back(abi::Stop_signal_entry{notification, bit});
 }
 
 uint32_t Ipc_system::add_thread(uint32_t partition, const std::string& name, Thread_options options) {
@@ -123,6 +121,9 @@ void Ipc_system::start() {
     for (const Pending_capability& capability : capabilities_) next_capability += capability.partition == p ? 1 : 0;
     entry.thread_count = next_thread - entry.first_thread;
     entry.capability_count = next_capability - entry.first_capability;
+    entry.first_stop_signal = static_cast<uint32_t>(writer_.stop_signals().size());
+    entry.stop_signal_count = static_cast<uint32_t>(stop_signals_[p].size());
+    for (const abi::Stop_signal_entry& signal : stop_signals_[p]) writer_.add(signal);
     writer_.add(entry);
     writer_.add(abi::Region_entry{.ipa = region_ipa,
                                   .pa = address_of(ram[p]),

@@ -46,8 +46,9 @@ class Ipc_system {
   // partitions, endpoints and notifications their boot-info index; threads
   // a number for thread(); capabilities their slot in the partition's table.
   uint32_t add_partition(const std::string& name, uint32_t flags = 0);
-  // The kernel signals `notification` with 1 << bit when `partition` stops.
-  void set_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit);
+  // The kernel signals `notification` with 1 << bit when `partition` stops
+  // (one more of its stop signals).
+  void add_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit);
   uint32_t add_thread(uint32_t partition, const std::string& name, Thread_options options = {});
   uint32_t add_endpoint(uint32_t server_partition);
   uint32_t add_notification(uint32_t owner_partition);
@@ -111,6 +112,7 @@ class Ipc_system {
 
   policy::Boot_info_writer writer_;
   std::vector<abi::Partition_entry> partition_entries_;
+  std::vector<std::vector<abi::Stop_signal_entry>> stop_signals_;  // per partition
   std::vector<Pending_thread> threads_;
   std::vector<Pending_capability> capabilities_;
   std::vector<abi::Endpoint_entry> endpoints_;

@@ -177,27 +177,38 @@ TEST_F(IpcTest, AServerThatStopsMidCallReleasesItsCallerWithPeerStopped) {
   EXPECT_EQ(Ipc_system::status(client()), Status::peer_stopped);
 }
 
-// The IPCM's watcher hears of a stopped tunnel end this way (docs/ipcm.md):
-// the partition's stop signal, once its last thread has stopped, not before.
-TEST(IpcStopSignal, APartitionsLastThreadToStopSignalsItsStopNotification) {
+// The IPCM's watcher hears of a stopped tunnel end this way (docs/ipcm.md),
+// and a driver's clients of their driver (docs/devices.md): the partition's
+// stop signals, every one, once its last thread has stopped, not before.
+TEST(IpcStopSignal, APartitionsLastThreadToStopSignalsEachOfItsStopNotifications) {
   Ipc_system system;
   const uint32_t watcher_partition = system.add_partition("watcher");
+  const uint32_t client_partition = system.add_partition("client");
   const uint32_t end_partition = system.add_partition("end");
   const uint32_t watcher = system.add_thread(watcher_partition, "watcher", {.priority = 10});
+  const uint32_t client = system.add_thread(client_partition, "client", {.priority = 9});
   const uint32_t first = system.add_thread(end_partition, "first", {.priority = 5});
   const uint32_t second = system.add_thread(end_partition, "second", {.priority = 5});
   const uint32_t ends_stopped = system.add_notification(watcher_partition);
+  const uint32_t doorbell = system.add_notification(client_partition);
   const uint32_t wait_slot =
       system.add_capability(watcher_partition, Capability_kind::notification, ends_stopped, abi::right_receive);
-  system.set_stop_signal(end_partition, ends_stopped, 5);
+  const uint32_t client_wait_slot =
+      system.add_capability(client_partition, Capability_kind::notification, doorbell, abi::right_receive);
+  system.add_stop_signal(end_partition, ends_stopped, 5);
+  system.add_stop_signal(end_partition, doorbell, 1);
   system.start();
   system.run(system.thread(watcher));
-  EXPECT_EQ(system.syscall(system.thread(watcher), Syscall::wait, {wait_slot}), &system.thread(first));
+  EXPECT_EQ(system.syscall(system.thread(watcher), Syscall::wait, {wait_slot}), &system.thread(client));
+  EXPECT_EQ(system.syscall(system.thread(client), Syscall::wait, {client_wait_slot}), &system.thread(first));
   EXPECT_EQ(system.syscall(system.thread(first), Syscall::thread_exit), &system.thread(second));
   EXPECT_EQ(system.thread(watcher).state, Thread::State::blocked_notification) << "a thread of it is left";
+  EXPECT_EQ(system.thread(client).state, Thread::State::blocked_notification) << "a thread of it is left";
   EXPECT_EQ(system.syscall(system.thread(second), Syscall::thread_exit), &system.thread(watcher));
   EXPECT_EQ(Ipc_system::status(system.thread(watcher)), Status::ok);
   EXPECT_EQ(system.thread(watcher).context.x[1], uint64_t{1} << 5) << "its bit, once";
+  EXPECT_EQ(system.thread(client).state, Thread::State::ready) << "the second signal woke it too";
+  EXPECT_EQ(system.thread(client).context.x[1], uint64_t{1} << 1);
 }
 
 // A refused system call: x0 holds `expected`, and nothing else changed.

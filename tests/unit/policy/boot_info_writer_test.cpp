@@ -96,13 +96,25 @@ TEST(BootInfoWriter, ChecksumVerifies) {
 TEST(BootInfoWriter, SectionsAreAlignedInOrderAndSized) {
   const Blob blob = sample_writer().finish();
   const Boot_info_header header = header_of(blob);
-  const uint32_t entry_sizes[section_count] = {
-      sizeof(Memory_range),      sizeof(Partition_entry),   sizeof(Region_entry),
-      sizeof(Thread_entry),      sizeof(Endpoint_entry),    sizeof(Notification_entry),
-      sizeof(Irq_entry),         sizeof(Capability_entry),  sizeof(Window_entry),
-      sizeof(Cpu_plan_entry),    sizeof(Measurement_entry), sizeof(Digest_entry),
-      sizeof(Pristine_entry),    sizeof(Guest_seed_entry),  sizeof(Kernel_memory_entry),
-      sizeof(Memory_pool_entry), sizeof(Map_window_entry),  1};
+  const uint32_t entry_sizes[section_count] = {sizeof(Memory_range),
+                                               sizeof(Partition_entry),
+                                               sizeof(Region_entry),
+                                               sizeof(Thread_entry),
+                                               sizeof(Endpoint_entry),
+                                               sizeof(Notification_entry),
+                                               sizeof(Irq_entry),
+                                               sizeof(Capability_entry),
+                                               sizeof(Window_entry),
+                                               sizeof(Cpu_plan_entry),
+                                               sizeof(Measurement_entry),
+                                               sizeof(Digest_entry),
+                                               sizeof(Pristine_entry),
+                                               sizeof(Guest_seed_entry),
+                                               sizeof(Kernel_memory_entry),
+                                               sizeof(Memory_pool_entry),
+                                               sizeof(Map_window_entry),
+                                               sizeof(Stop_signal_entry),
+                                               1};
   uint64_t end_of_previous = sizeof(Boot_info_header);
   for (uint32_t s = 0; s < section_count; ++s) {
     const Section_header& section = header.sections[s];

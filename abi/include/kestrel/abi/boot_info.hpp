@@ -21,7 +21,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 9;                       // 9: stop signals
+inline constexpr uint32_t boot_info_version = 10;                      // 10: lists of stop signals
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -50,6 +50,7 @@ enum class Section : uint32_t {
   kernel_memory,  // Kernel_memory_entry: where the kernel carves its objects
   memory_pools,   // Memory_pool_entry: memory a partition may map into others (the IPCM's pool)
   map_windows,    // Map_window_entry: where in a partition others may map it (tunnel windows)
+  stop_signals,   // Stop_signal_entry: who hears that a partition stopped (Partition_entry)
   strings,        // char: NUL-terminated names
   count
 };
@@ -114,23 +115,29 @@ struct Partition_entry {
   // counts them with the kernel's own page-table code; 0 from the policy
   // compiler alone). The kernel gives the partition exactly these.
   uint32_t table_pages;
-  // With partition_signals_stop: the notification (an index into the
-  // notifications) the kernel signals with badge 1 << stop_bit when the
-  // partition's last thread stops, and when its VMM restarts it: how the
-  // IPCM's watcher learns that a tunnel end is gone (docs/ipcm.md).
-  // Otherwise both zero and unused.
-  uint32_t stop_notification;
-  uint32_t stop_bit;  // below 64
+  // Who hears that the partition stopped: stop_signal_count entries of the
+  // stop_signals section from first_stop_signal, each a notification the
+  // kernel signals when the partition's last thread stops and when its VMM
+  // restarts it. That is how the IPCM's watcher learns that a tunnel end is
+  // gone (docs/ipcm.md) and a driver's clients that their driver is
+  // (docs/devices.md). Count 0: nobody.
+  uint32_t first_stop_signal;
+  uint32_t stop_signal_count;
 };
 static_assert(sizeof(Partition_entry) == 48);
+
+// One notification signalled when a partition stops or restarts.
+struct Stop_signal_entry {
+  uint32_t notification;  // index into the notifications
+  uint32_t bit;           // below 64: the badge is 1 << bit
+};
+static_assert(sizeof(Stop_signal_entry) == 8);
 
 enum Partition_flags : uint32_t {
   partition_is_vm = 1U << 0,  // its threads are vCPUs running a guest at EL1
   // A VM its VMM may restart from its image (vm_restart): an image keeps a
   // pristine copy of what it loaded into the VM's RAM (Pristine_entry).
   partition_restartable = 1U << 1,
-  // The kernel signals stop_notification when the partition stops or restarts.
-  partition_signals_stop = 1U << 2,
 };
 
 // Region_entry::attributes

@@ -56,6 +56,7 @@ class Boot_info_writer {
   uint32_t add(const abi::Kernel_memory_entry& area) { return append(kernel_memory_, area); }
   uint32_t add(const abi::Memory_pool_entry& pool) { return append(memory_pools_, pool); }
   uint32_t add(const abi::Map_window_entry& window) { return append(map_windows_, window); }
+  uint32_t add(const abi::Stop_signal_entry& signal) { return append(stop_signals_, signal); }
 
   // The entries added so far.
   std::span<const abi::Memory_range> ram_ranges() const { return ram_ranges_; }
@@ -75,6 +76,7 @@ class Boot_info_writer {
   std::span<const abi::Kernel_memory_entry> kernel_memory() const { return kernel_memory_; }
   std::span<const abi::Memory_pool_entry> memory_pools() const { return memory_pools_; }
   std::span<const abi::Map_window_entry> map_windows() const { return map_windows_; }
+  std::span<const abi::Stop_signal_entry> stop_signals() const { return stop_signals_; }
 
   // One entry, to patch in place (for example a partition's ranges once its
   // regions are placed). An index past the end is a bug in the caller:
@@ -128,6 +130,7 @@ class Boot_info_writer {
   std::vector<abi::Kernel_memory_entry> kernel_memory_;
   std::vector<abi::Memory_pool_entry> memory_pools_;
   std::vector<abi::Map_window_entry> map_windows_;
+  std::vector<abi::Stop_signal_entry> stop_signals_;
   std::string strings_;
   std::unordered_map<std::string, uint32_t> string_offsets_;
 };

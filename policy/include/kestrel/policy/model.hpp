@@ -138,6 +138,12 @@ struct Capability {
   uint32_t for_vm = none;
 };
 
+// A notification the kernel signals when a partition stops or restarts.
+struct Stop_signal {
+  uint32_t notification;  // index into Model::notifications
+  uint32_t bit;           // below 64
+};
+
 struct Partition {
   std::string name;
   std::string program;
@@ -152,10 +158,9 @@ struct Partition {
   // there at boot.
   Address_range tunnel_window;
   // Who the kernel tells when its last thread stops or it restarts
-  // (abi::partition_signals_stop): a notification index and the bit it
-  // sets there; none for nobody. The IPCM's watcher, for a tunnel end.
-  uint32_t stop_notification = none;
-  uint32_t stop_bit = 0;
+  // (abi::Stop_signal_entry): the IPCM's watcher, for a tunnel end; the
+  // clients, for a device driver.
+  std::vector<Stop_signal> stop_signals;
   Source_ref src;
   // Its name is invalid or taken, so nothing can refer to it: checks that
   // look partitions up by name skip it rather than report follow-on errors.
