@@ -20,8 +20,9 @@
 // transmit buffer is free (its frames wait in its ring rather than being
 // dropped); a receiver whose ring is full loses the frame (counted), as an
 // Ethernet port would. The counters (frames forwarded, sent out, received,
-// dropped by reason) are printed at start and whenever the number of
-// drops reaches a power of two.
+// dropped by reason) are printed whenever the number of drops reaches a
+// power of two: the first drops show at once, a stream of them does not
+// flood the console.
 #include <kestrel/console.hpp>
 #include <kestrel/device_description.hpp>
 #include <kestrel/device_queue.hpp>
