@@ -706,7 +706,7 @@ extern "C" int main() {
   const kestrel::slots::Thread& thread = kestrel::slots::this_thread();
   const auto self = static_cast<uint64_t>(&thread - kestrel::slots::threads);
   if (has_input_thread && self == input_thread) input_main();
-  if (self == devices_thread) {
+  if (devices_thread < kestrel::slots::thread_count && self == devices_thread) {
     if (has_virtio_devices) devices_main(self);
     kestrel::thread_exit();  // no backed device to serve
   }
