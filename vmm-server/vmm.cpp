@@ -7,6 +7,8 @@
 //     with the VM's name in front; input from the console driver (when the
 //     VM has the input focus) goes to the one the guest's command line makes
 //     its console (Vm_description::input_device);
+//   - MMIO to its virtio block and net devices (virtio_devices.hpp), backed
+//     by the queues of driver partitions (kestrel/device_queue.hpp);
 //   - HVC/SMC: PSCI 1.1 and SMCCC 1.1 (kestrel/vmm/psci.hpp); unknown
 //     functions answer NOT_SUPPORTED;
 //   - system registers the kernel leaves to it, and traps it cannot
@@ -24,7 +26,10 @@
 // its exit endpoint, <vm>.exits-cpuN), so no exit crosses CPUs; an
 // optional input thread for typed input; and a doorbell thread per tunnel
 // of the VM with a doorbell (stack regions named tunnel-stack...), which
-// turns a ring into the tunnel's SPI. They share the device models.
+// turns a ring into the tunnel's SPI; and, for a VM with block or net
+// devices, the thread named "devices-<vm>", which waits on the VM's device
+// doorbells and completes requests and delivers frames. They share the
+// device models.
 //
 // Built by `kestrel build` from this file: the VM's description and the
 // threads come from the generated <kestrel/slots.hpp> (kestrel::vms::served,
@@ -39,6 +44,7 @@
 #include <kestrel/vmm/tunnel_control.hpp>
 
 #include "virtio_consoles.hpp"
+#include "virtio_devices.hpp"
 
 namespace {
 
@@ -179,6 +185,10 @@ constinit vmm_server::Virtio_consoles<Guest_output,
                                       vmm_server::count_of_kind(vm, kestrel::Emulated_kind::virtio_console)>
     virtio_consoles{vm};
 constinit vmm::Tunnel_control<tunnel_slots> tunnel_control{tunnel_places.places, tunnel_count};
+static_assert(vmm_server::backends_resolve(vm),
+              "a virtio block or net device's backend is past kestrel::devices::block_client_count / "
+              "net_client_count: the slots header does not hold what virtio_devices.hpp expects");
+constinit vmm_server::Virtio_devices<vmm_server::backed_blocks(vm), vmm_server::backed_nets(vm)> virtio_devices{vm};
 bool vm_off = false;
 
 // The device models (and vm_off, the counts, the pending input) are shared
@@ -367,6 +377,9 @@ Answer mmio(const kestrel::Exit_message& exit) {
   } else if (const uint32_t hvc = virtio_consoles.at(exit.address); hvc != virtio_consoles.none) {
     ++counts_by_thread[holder].virtio;
     answer.value = virtio_consoles.access(hvc, exit.address, write, size, exit.value, raise_spi);
+  } else if (const uint32_t device = virtio_devices.at(exit.address); device != virtio_devices.none) {
+    ++counts_by_thread[holder].virtio;
+    answer.value = virtio_devices.access(device, exit.address, write, size, exit.value, raise_spi);
   } else if (in_tunnel_control(exit.address)) {
     ++counts_by_thread[holder].tunnel;
     const uint64_t offset = exit.address - vm.tunnel_control;
@@ -428,6 +441,7 @@ void restart_vm() {
   psci.reset();
   uart.reset();
   virtio_consoles.reset();
+  virtio_devices.reset();
   tunnel_control.reset();
   reported_count = 0;
 }
@@ -451,6 +465,10 @@ Answer hypercall(const kestrel::Exit_message& exit) {
     case vmm::Psci_action::system_off:
       VMM_LOG("the guest powered off (PSCI SYSTEM_OFF)\n");
       report_exit_counts();
+      virtio_devices.report([](const char* format, auto... arguments) {
+        vmm_log("vmm: ");
+        vmm_log(format, arguments...);
+      });
       power_vm_off(caller);
       answer.flags = kestrel::abi::reply_stop;
       // The policy lets this VMM end the system with its VM (mayPowerOff).
@@ -652,12 +670,46 @@ constexpr uint32_t doorbell_tunnel_of(uint64_t thread) {
   }
 }
 
+// The devices thread: the thread named "devices-<vm>" (the policy compiler
+// requires it of a VMM whose VM has block or net devices) waits on the VM's
+// device doorbells and hands each device model the bits its driver rang
+// (responses, or the driver's stop), which complete guest requests and
+// deliver frames and raise the devices' SPIs. Like the input thread, it
+// needs time of its own.
+constexpr bool is_devices_thread_name(const char* name) {
+  return name != nullptr && starts_with(name, "devices-") && named(name + 8, vm.name);
+}
+constexpr uint64_t devices_thread_index() {
+  for (uint64_t i = 0; i < kestrel::slots::thread_count; ++i) {
+    if (is_devices_thread_name(kestrel::slots::threads[i].name)) return i;
+  }
+  return kestrel::slots::thread_count;
+}
+constexpr uint64_t devices_thread = devices_thread_index();
+constexpr bool has_virtio_devices = decltype(virtio_devices)::count > 0;
+
+[[noreturn]] void devices_main(uint64_t self) {
+  for (;;) {
+    const kestrel::Syscall_result rung = kestrel::wait(virtio_devices.wait_slot());
+    if (rung.status != Status::ok) kestrel::thread_exit();
+    {
+      Locked locked{self};
+      virtio_devices.rang(rung.value, raise_spi);
+    }
+    outputs[self].send();
+  }
+}
+
 }  // namespace
 
 extern "C" int main() {
   const kestrel::slots::Thread& thread = kestrel::slots::this_thread();
   const auto self = static_cast<uint64_t>(&thread - kestrel::slots::threads);
   if (has_input_thread && self == input_thread) input_main();
+  if (devices_thread < kestrel::slots::thread_count && self == devices_thread) {
+    if (has_virtio_devices) devices_main(self);
+    kestrel::thread_exit();  // no backed device to serve
+  }
   if (is_doorbell_thread(self)) {
     const uint32_t tunnel = doorbell_tunnel_of(self);
     if (tunnel == tunnel_count) kestrel::thread_exit();  // more doorbell threads than doorbells
@@ -672,6 +724,8 @@ extern "C" int main() {
       VMM_LOG("thread %s receives no exits and has nothing to do\n", thread.name != nullptr ? thread.name : "?");
     } else if (first_exits == 0) {
       VMM_LOG("VM %s: %u vCPUs, %lu MiB of RAM at 0x%lx\n", vm.name, vm.vcpus, vm.ram_size >> 20, vm.ram_address);
+      if (has_virtio_devices && devices_thread == kestrel::slots::thread_count)
+        VMM_LOG("no thread named devices-%s: the VM's block and net devices will never complete a request\n", vm.name);
       for (uint32_t i = 0; i < tunnel_count; ++i) {
         const auto& tunnel = vm.tunnels[i];
         const bool served = tunnel.wait_doorbell == kestrel::no_tunnel_slot || [&] {

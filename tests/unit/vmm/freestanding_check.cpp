@@ -7,18 +7,27 @@
 // helpers).
 // Every model is instantiated and every entry point called, so code is
 // generated for all of it.
+#include <kestrel/vmm/device_queues.hpp>
 #include <kestrel/vmm/gic.hpp>
 #include <kestrel/vmm/mmio.hpp>
 #include <kestrel/vmm/pl011.hpp>
 #include <kestrel/vmm/psci.hpp>
 #include <kestrel/vmm/tunnel_control.hpp>
+#include <kestrel/vmm/virtio_block.hpp>
 #include <kestrel/vmm/virtio_console.hpp>
+#include <kestrel/vmm/virtio_net.hpp>
 
 namespace {
 
 struct Discard {
   void put(char) {}
 };
+
+struct Doorbell {
+  uint64_t* rung;
+  void ring() { ++*rung; }
+};
+uint64_t rung = 0;
 
 // constinit: the models must be built at compile time, since the partition
 // runtime runs no constructors of static objects.
@@ -28,6 +37,13 @@ constinit kestrel::vmm::Pl011<Discard> uart;
 constexpr kestrel::vmm::Tunnel_place places[] = {{0, 0x6000'0000, 0x1000, 1}};
 constinit kestrel::vmm::Tunnel_control<1> tunnels{places, 1};
 constinit kestrel::vmm::Virtio_console<Discard> hvc{kestrel::vmm::Guest_memory{0x4000'0000, 0x1000'0000, 0x8000'0000}};
+constinit kestrel::vmm::Virtio_block<kestrel::vmm::Block_queue<Doorbell>> disk{
+    kestrel::vmm::Guest_memory{0x4000'0000, 0x1000'0000, 0x8000'0000},
+    {.sectors = 0x10000, .read_only = false, .serial = "disk"},
+    {0x9000'0000, Doorbell{&rung}}};
+constexpr uint8_t port_mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+constinit kestrel::vmm::Virtio_net<kestrel::vmm::Net_queue<Doorbell>> port{
+    kestrel::vmm::Guest_memory{0x4000'0000, 0x1000'0000, 0x8000'0000}, port_mac, {0x9100'0000, Doorbell{&rung}}};
 
 }  // namespace
 
@@ -59,6 +75,20 @@ extern "C" uint64_t vmm_models_exit(uint32_t vcpu, uint64_t address, uint64_t va
   result += hvc.receive(&byte, 1);
   result += static_cast<uint64_t>(hvc.take_level_change());
   if (extra == 1) hvc.reset();
+
+  result += disk.read(address & 0xfff, size);
+  disk.write(address & 0xfff, size, value);
+  if (extra == 3) disk.responses();
+  if (extra == 4) disk.driver_stopped();
+  if (extra == 5) disk.reset();
+  result += static_cast<uint64_t>(disk.take_level_change()) + disk.counts().entries;
+
+  result += port.read(address & 0xfff, size);
+  port.write(address & 0xfff, size, value);
+  if (extra == 6) port.receive();
+  if (extra == 7) port.driver_stopped();
+  if (extra == 8) port.reset();
+  result += static_cast<uint64_t>(port.take_level_change()) + port.counts().transmitted + rung;
 
   result += tunnels.read(address & 0xfff, size);
   const auto request = tunnels.write(address & 0xfff, size, value);

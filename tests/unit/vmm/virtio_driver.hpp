@@ -19,13 +19,14 @@ namespace kestrel::vmm::testing {
 inline constexpr uint64_t ram_base = 0x4000'0000;
 inline constexpr uint64_t ram_size = 0x10000;
 
-// Guest RAM: 64 KiB at ram_base, in a buffer ASan watches, so any access of
-// a model outside it is a test failure.
+// Guest RAM: 64 KiB (or `size`) at ram_base, in a buffer ASan watches, so
+// any access of a model outside it is a test failure.
 class Guest_ram {
  public:
-  Guest_ram() : words_(ram_size / 8, 0) {}
+  explicit Guest_ram(uint64_t size = ram_size) : words_(size / 8, 0) {}
 
-  Guest_memory memory() { return {ram_base, ram_size, reinterpret_cast<uintptr_t>(words_.data())}; }
+  Guest_memory memory() { return {ram_base, words_.size() * 8, reinterpret_cast<uintptr_t>(words_.data())}; }
+  uint64_t size() const { return words_.size() * 8; }
   uint8_t* at(uint64_t guest_address) { return reinterpret_cast<uint8_t*>(words_.data()) + (guest_address - ram_base); }
 
   template <typename T>

@@ -23,6 +23,8 @@
 //     DEVICE_NEEDS_RESET and, once DRIVER_OK is set, raises a configuration
 //     change interrupt, as the spec says; only a reset (Status = 0) clears
 //     it.
+//   - ConfigGeneration counts configuration_changed() calls (0 for a
+//     device whose configuration never changes).
 //   - No shared memory regions (SHMLen reads as -1, the spec's "none") and
 //     no VIRTIO_F_RING_RESET (QueueReset reads 0).
 // The interrupt line is InterruptStatus != 0; take_level_change() reports
@@ -155,7 +157,9 @@ class Virtio_mmio {
       case virtio::shm_base_low:
       case virtio::shm_base_high:
         return 0xffff'ffff;  // no shared memory region
-      default:               // the write-only registers, ConfigGeneration (the configuration never changes)
+      case virtio::config_generation:
+        return config_generation_;
+      default:  // the write-only registers
         return 0;
     }
   }
@@ -240,13 +244,23 @@ class Virtio_mmio {
     if ((status_ & virtio::status_driver_ok) != 0) interrupt_status_ |= virtio::interrupt_configuration_change;
   }
 
+  // The device changed its configuration space (a net device's link
+  // status): a new generation, so a driver reading across the change reads
+  // again, and once DRIVER_OK is set a configuration change interrupt.
+  constexpr void configuration_changed() {
+    ++config_generation_;
+    if ((status_ & virtio::status_driver_ok) != 0) interrupt_status_ |= virtio::interrupt_configuration_change;
+  }
+
   // Device reset: status, features, queues and interrupts as at power-on.
   // The interrupt line's last reported level is kept, so a line that was
   // high reports its fall.
   constexpr void reset() {
     const bool reported = reported_level_;
+    const uint32_t generation = config_generation_;
     *this = Virtio_mmio(identity_, memory_);
     reported_level_ = reported;
+    config_generation_ = generation;  // the configuration the device keeps across a reset
   }
 
   constexpr bool interrupt_level() const { return interrupt_status_ != 0; }
@@ -301,6 +315,7 @@ class Virtio_mmio {
   uint32_t queue_sel_ = 0;
   uint32_t status_ = 0;
   uint32_t interrupt_status_ = 0;
+  uint32_t config_generation_ = 0;
   bool reported_level_ = false;
 };
 

@@ -119,6 +119,22 @@ class Virtqueue {
   // before it were visited.
   template <typename Visit>
   Queue_status walk(uint16_t head, Visit&& visit) const {
+    return walk_descriptors(head, [&](uint16_t, uint64_t address, uint32_t length, bool writable) {
+      uint8_t* data = memory_.at(address, length);
+      if (data == nullptr) return false;
+      visit(data, length, writable);
+      return true;
+    });
+  }
+
+  // The chain's structure only: calls visit(index, address, length,
+  // device_writable) for each descriptor, with its guest-physical buffer
+  // not looked up (a device that answers a bad buffer with an error status
+  // rather than a reset, virtio_block.hpp, looks each up itself). visit
+  // returns false to stop the walk as broken. A head or next index outside
+  // the table, a loop or an indirect descriptor is broken.
+  template <typename Visit>
+  Queue_status walk_descriptors(uint16_t head, Visit&& visit) const {
     if (!ready_) return Queue_status::broken;
     uint32_t index = head;
     for (uint32_t count = 0;; ++count) {
@@ -129,9 +145,8 @@ class Virtqueue {
       const uint16_t flags = load_relaxed<uint16_t>(descriptor + 12);
       const uint16_t next = load_relaxed<uint16_t>(descriptor + 14);
       if ((flags & virtq::desc_f_indirect) != 0) return Queue_status::broken;
-      uint8_t* data = memory_.at(address, length);
-      if (data == nullptr) return Queue_status::broken;
-      visit(data, length, (flags & virtq::desc_f_write) != 0);
+      if (!visit(static_cast<uint16_t>(index), address, length, (flags & virtq::desc_f_write) != 0))
+        return Queue_status::broken;
       if ((flags & virtq::desc_f_next) == 0) return Queue_status::ok;
       index = next;
     }

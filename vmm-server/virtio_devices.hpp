@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+// The VM's virtio block and net devices, for the VMM program (vmm.cpp): one
+// kestrel::vmm::Virtio_block per emulated device of kind virtio_block, one
+// kestrel::vmm::Virtio_net per virtio_net, each backed by the queue region
+// its `backend` names in the generated kestrel::devices::block_clients /
+// net_clients (docs/devices.md). The VMM hands them the MMIO exits in their
+// frames; its devices thread ("devices-<vm>") waits on the VM's device
+// doorbells (<vm>.device-doorbells: the VM's k-th backed device has bit 2k
+// for responses and 2k + 1 for its driver's stop) and hands each model what
+// its bits say. A device's SPI is raised when its interrupt line rises
+// (edge-triggered in the guest's device tree). Used under the VMM's models
+// lock, like the other models.
+//
+// Until the slots generator emits kestrel::devices and
+// Emulated_device::backend, a block or net device has no backend and stays
+// unemulated (reads 0), as before: the fallbacks below stand in for the
+// missing names, and real ones, once generated, are found first.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <kestrel/device_description.hpp>
+#include <kestrel/slots.hpp>
+#include <kestrel/syscall.hpp>
+#include <kestrel/vm_description.hpp>
+#include <kestrel/vmm/device_queues.hpp>
+#include <kestrel/vmm/guest_memory.hpp>
+#include <kestrel/vmm/mmio.hpp>
+#include <kestrel/vmm/virtio_block.hpp>
+#include <kestrel/vmm/virtio_net.hpp>
+
+// What a slots header without client devices lacks. A using-directive makes
+// a namespace's names visible as if declared in the nearest namespace that
+// encloses both it and the directive: kestrel::devices' in kestrel, these
+// in the global namespace. Looked up from within kestrel, a generated name
+// is thus found before its fallback, and a missing one falls back.
+namespace vmm_server_no_client_devices {
+inline constexpr kestrel::Block_client_description block_clients[1] = {};
+inline constexpr uint32_t block_client_count = 0;
+inline constexpr kestrel::Net_client_description net_clients[1] = {};
+inline constexpr uint32_t net_client_count = 0;
+}  // namespace vmm_server_no_client_devices
+
+namespace kestrel::devices {}  // namespace kestrel::devices
+
+namespace kestrel::vmm_server_client_devices {
+using namespace ::vmm_server_no_client_devices;
+using namespace ::kestrel::devices;
+inline constexpr const Block_client_description* block_table = block_clients;
+inline constexpr uint32_t block_count = block_client_count;
+inline constexpr const Net_client_description* net_table = net_clients;
+inline constexpr uint32_t net_count = net_client_count;
+}  // namespace kestrel::vmm_server_client_devices
+
+namespace vmm_server {
+
+namespace client_devices = kestrel::vmm_server_client_devices;
+
+inline constexpr uint32_t no_backend = ~uint32_t{0};
+
+// Emulated_device::backend, or no_backend while the generator has none.
+template <typename Device>
+constexpr uint32_t backend_of(const Device& device) {
+  if constexpr (requires { device.backend; }) {
+    return device.backend;
+  } else {
+    return no_backend;
+  }
+}
+
+// devices[i] of `vm` as a backed block (or net) device: its client entry's
+// index, or no_backend.
+constexpr uint32_t block_backend(const kestrel::Vm_description& vm, uint32_t i) {
+  const uint32_t backend = backend_of(vm.devices[i]);
+  return vm.devices[i].kind == kestrel::Emulated_kind::virtio_block && backend < client_devices::block_count
+             ? backend
+             : no_backend;
+}
+constexpr uint32_t net_backend(const kestrel::Vm_description& vm, uint32_t i) {
+  const uint32_t backend = backend_of(vm.devices[i]);
+  return vm.devices[i].kind == kestrel::Emulated_kind::virtio_net && backend < client_devices::net_count ? backend
+                                                                                                         : no_backend;
+}
+
+constexpr uint32_t backed_blocks(const kestrel::Vm_description& vm) {
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < vm.device_count; ++i) count += block_backend(vm, i) != no_backend ? 1 : 0;
+  return count;
+}
+constexpr uint32_t backed_nets(const kestrel::Vm_description& vm) {
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < vm.device_count; ++i) count += net_backend(vm, i) != no_backend ? 1 : 0;
+  return count;
+}
+
+// A device has a backend the header does not hold: the generated names are
+// not the ones this file expects.
+constexpr bool backends_resolve(const kestrel::Vm_description& vm) {
+  for (uint32_t i = 0; i < vm.device_count; ++i) {
+    const uint32_t backend = backend_of(vm.devices[i]);
+    if (backend == no_backend) continue;
+    if (vm.devices[i].kind == kestrel::Emulated_kind::virtio_block && backend >= client_devices::block_count)
+      return false;
+    if (vm.devices[i].kind == kestrel::Emulated_kind::virtio_net && backend >= client_devices::net_count) return false;
+  }
+  return true;
+}
+
+// Rings the driver partition's notification with this client's badge.
+struct Driver_doorbell {
+  uint64_t slot = 0;
+  void ring() const { kestrel::signal(slot); }
+};
+
+// N models in a fixed array; none at all (not even one unused model of
+// some 18 KiB) for N = 0.
+template <typename T, uint32_t N>
+struct Models {
+  T items[N]{};
+  constexpr T& operator[](uint32_t i) { return items[i]; }
+  constexpr const T& operator[](uint32_t i) const { return items[i]; }
+};
+template <typename T>
+struct Models<T, 0> {
+  T& operator[](uint32_t) const { __builtin_trap(); }  // never called: every loop is bounded by N
+};
+
+using Block_model = kestrel::vmm::Virtio_block<kestrel::vmm::Block_queue<Driver_doorbell>>;
+using Net_model = kestrel::vmm::Virtio_net<kestrel::vmm::Net_queue<Driver_doorbell>>;
+
+// BlockCount, NetCount: backed_blocks(vm), backed_nets(vm).
+template <uint32_t BlockCount, uint32_t NetCount>
+class Virtio_devices {
+ public:
+  static constexpr uint32_t none = ~uint32_t{0};
+  static constexpr uint32_t count = BlockCount + NetCount;
+
+  constexpr explicit Virtio_devices(const kestrel::Vm_description& vm) {
+    const kestrel::vmm::Guest_memory memory{vm.ram_address, vm.ram_size, vm.vmm_ram_address};
+    for (uint32_t i = 0; i < vm.device_count; ++i) {
+      const auto& device = vm.devices[i];
+      if (const uint32_t b = block_backend(vm, i); b != no_backend && blocks_ < BlockCount) {
+        const kestrel::Block_client_description& client = client_devices::block_table[b];
+        frames_[blocks_] = {device.name,      device.address,         device.size,
+                            device.interrupt, client.responses_badge, client.stopped_badge};
+        wait_ = client.wait;
+        blocks_models_[blocks_++] =
+            Block_model(memory, {.sectors = client.sectors, .read_only = client.read_only, .serial = device.name},
+                        {client.queue_address, Driver_doorbell{client.ring_driver}});
+      } else if (const uint32_t n = net_backend(vm, i); n != no_backend && nets_ < NetCount) {
+        const kestrel::Net_client_description& client = client_devices::net_table[n];
+        frames_[BlockCount + nets_] = {device.name,      device.address,         device.size,
+                                       device.interrupt, client.responses_badge, client.stopped_badge};
+        wait_ = client.wait;
+        net_models_[nets_++] =
+            Net_model(memory, client.mac, {client.queue_address, Driver_doorbell{client.ring_driver}});
+      }
+    }
+  }
+
+  // The notification the devices thread waits on (the same for every
+  // device of the VM), or kestrel::no_notification without devices.
+  constexpr uint64_t wait_slot() const { return count > 0 ? wait_ : kestrel::no_notification; }
+
+  // The device whose frame holds guest-physical `address`, or none.
+  constexpr uint32_t at(uint64_t address) const {
+    for (uint32_t d = 0; d < count; ++d) {
+      uint64_t offset = 0;
+      if (kestrel::vmm::offset_in_frame(address, frames_[d].address, frames_[d].size, offset)) return d;
+    }
+    return none;
+  }
+
+  // An MMIO exit in device d's frame: the value a read gives (0 for a write).
+  template <typename Raise>
+  uint64_t access(uint32_t d, uint64_t address, bool write, unsigned size, uint64_t value, Raise&& raise) {
+    const uint64_t offset = address - frames_[d].address;
+    uint64_t result = 0;
+    if (d < BlockCount) {
+      if (write) {
+        blocks_models_[d].write(offset, size, value);
+      } else {
+        result = blocks_models_[d].read(offset, size);
+      }
+    } else if (write) {
+      net_models_[d - BlockCount].write(offset, size, value);
+    } else {
+      result = net_models_[d - BlockCount].read(offset, size);
+    }
+    update_interrupt(d, raise);
+    return result;
+  }
+
+  // The devices thread's doorbell word: responses and stops, per device.
+  template <typename Raise>
+  void rang(uint64_t bits, Raise&& raise) {
+    for (uint32_t d = 0; d < count; ++d) {
+      const Frame& frame = frames_[d];
+      if ((bits & frame.stopped_badge) != 0) {
+        if (d < BlockCount) {
+          blocks_models_[d].driver_stopped();
+        } else {
+          net_models_[d - BlockCount].driver_stopped();
+        }
+      }
+      if ((bits & frame.responses_badge) != 0) {
+        if (d < BlockCount) {
+          blocks_models_[d].responses();
+        } else {
+          net_models_[d - BlockCount].receive();
+        }
+      }
+      update_interrupt(d, raise);
+    }
+  }
+
+  // The VM restarts: every device back to its reset state (queue indices
+  // and a stopped driver's state go on).
+  void reset() {
+    for (uint32_t b = 0; b < BlockCount; ++b) blocks_models_[b].reset();
+    for (uint32_t n = 0; n < NetCount; ++n) net_models_[n].reset();
+  }
+
+  // What each device did, for the VMM's report: log(format, ...).
+  template <typename Log>
+  void report(Log&& log) const {
+    for (uint32_t b = 0; b < BlockCount; ++b) {
+      const auto& c = blocks_models_[b].counts();
+      log("%s: %lu requests (%lu errors), %lu queue entries, %lu copies of %lu bytes, %lu answers ignored\n",
+          frames_[b].name, c.requests, c.errors, c.entries, c.copies, c.bytes_copied, c.ignored);
+    }
+    for (uint32_t n = 0; n < NetCount; ++n) {
+      const auto& c = net_models_[n].counts();
+      log("%s: %lu frames sent, %lu received, dropped: %lu ring full, %lu bad length, %lu driver stopped, %lu small "
+          "buffer\n",
+          frames_[BlockCount + n].name, c.transmitted, c.received, c.dropped_full, c.dropped_malformed,
+          c.dropped_stopped, c.dropped_small_buffer);
+    }
+  }
+
+ private:
+  struct Frame {
+    const char* name;
+    uint64_t address;
+    uint64_t size;
+    uint32_t interrupt;
+    uint64_t responses_badge;
+    uint64_t stopped_badge;
+  };
+
+  template <typename Raise>
+  void update_interrupt(uint32_t d, Raise& raise) {
+    const kestrel::vmm::Level_change change =
+        d < BlockCount ? blocks_models_[d].take_level_change() : net_models_[d - BlockCount].take_level_change();
+    if (change == kestrel::vmm::Level_change::rose) raise(frames_[d].interrupt);
+  }
+
+  Frame frames_[count > 0 ? count : 1]{};
+  Models<Block_model, BlockCount> blocks_models_{};
+  Models<Net_model, NetCount> net_models_{};
+  uint32_t blocks_ = 0;
+  uint32_t nets_ = 0;
+  uint64_t wait_ = kestrel::no_notification;
+};
+
+}  // namespace vmm_server
