@@ -43,37 +43,46 @@ enum class Ring_status : uint32_t {
   corrupt = 2,        // the other side's index claims more than N entries
 };
 
-// The producer's side: it alone writes `produced`.
+// The producer's side: it alone writes `produced`. Built from the ring's
+// address, constexpr, so that a client can be constinit (the partition
+// runtime runs no constructors of static objects). `start`: the index both
+// sides begin at; 0 for a zeroed region (the host tests start near 2^32 to
+// check the wrap).
 template <class T, uint32_t N>
 class Producer {
  public:
-  explicit Producer(Ring<T, N>* ring) : ring_(ring), produced_(0) {}
+  constexpr explicit Producer(uintptr_t ring_address, uint32_t start = 0) : ring_(ring_address), produced_(start) {}
+  explicit Producer(Ring<T, N>* ring, uint32_t start = 0) : Producer(reinterpret_cast<uintptr_t>(ring), start) {}
 
   // Entries pushed and not yet popped, by the consumer's word; N + 1 if that
   // word is impossible.
   uint32_t in_flight() const {
-    const uint32_t consumed = __atomic_load_n(&ring_->consumed, __ATOMIC_ACQUIRE);
+    const uint32_t consumed = __atomic_load_n(&ring()->consumed, __ATOMIC_ACQUIRE);
     const uint32_t used = produced_ - consumed;
     return used > N ? N + 1 : used;
   }
 
   Ring_status push(const T& entry) {
+    // The acquire load of the consumer's word orders its reads of the place
+    // (and its data slot) before this write of it.
     const uint32_t used = in_flight();
     if (used > N) return Ring_status::corrupt;
     if (used == N) return Ring_status::empty_or_full;
-    __builtin_memcpy(&ring_->entries[produced_ % N], &entry, sizeof(T));
+    __builtin_memcpy(&ring()->entries[produced_ % N], &entry, sizeof(T));
     ++produced_;
     // The entry before the index that hands it over.
-    __atomic_store_n(&ring_->produced, produced_, __ATOMIC_RELEASE);
+    __atomic_store_n(&ring()->produced, produced_, __ATOMIC_RELEASE);
     return Ring_status::ok;
   }
 
   // The next entry's place and number, for data slots tied to ring places
-  // (net frames): write the slot, then push.
-  uint32_t next() const { return produced_; }
+  // (net frames): check in_flight() < N, write the slot, then push.
+  constexpr uint32_t next() const { return produced_; }
 
  private:
-  Ring<T, N>* ring_;
+  Ring<T, N>* ring() const { return reinterpret_cast<Ring<T, N>*>(ring_); }
+
+  uintptr_t ring_;
   uint32_t produced_;
 };
 
@@ -81,16 +90,16 @@ class Producer {
 template <class T, uint32_t N>
 class Consumer {
  public:
-  explicit Consumer(Ring<T, N>* ring) : ring_(ring), consumed_(0) {}
+  constexpr explicit Consumer(uintptr_t ring_address, uint32_t start = 0) : ring_(ring_address), consumed_(start) {}
+  explicit Consumer(Ring<T, N>* ring, uint32_t start = 0) : Consumer(reinterpret_cast<uintptr_t>(ring), start) {}
 
   // Copies the next entry out without taking it: its data slot can be read
   // before pop() gives the place back.
   Ring_status peek(T& out) const {
-    const uint32_t produced = __atomic_load_n(&ring_->produced, __ATOMIC_ACQUIRE);
-    const uint32_t available = produced - consumed_;
+    const uint32_t available = available_entries();
     if (available > N) return Ring_status::corrupt;
     if (available == 0) return Ring_status::empty_or_full;
-    __builtin_memcpy(&out, &ring_->entries[consumed_ % N], sizeof(T));
+    __builtin_memcpy(&out, &ring()->entries[consumed_ % N], sizeof(T));
     return Ring_status::ok;
   }
 
@@ -102,17 +111,28 @@ class Consumer {
   }
 
   // Gives the place of the entry peek() returned back to the producer; its
-  // data slot must no longer be read after this.
-  void advance() {
+  // data slot must no longer be read after this. Does nothing (false) when
+  // there is no entry to give back: an index ahead of the producer's would
+  // make every later push see a corrupt ring.
+  bool advance() {
+    const uint32_t available = available_entries();
+    if (available == 0 || available > N) return false;
     ++consumed_;
     // The reads of the entry (and its data slot) before the index that frees it.
-    __atomic_store_n(&ring_->consumed, consumed_, __ATOMIC_RELEASE);
+    __atomic_store_n(&ring()->consumed, consumed_, __ATOMIC_RELEASE);
+    return true;
   }
 
-  uint32_t consumed() const { return consumed_; }
+  constexpr uint32_t consumed() const { return consumed_; }
 
  private:
-  Ring<T, N>* ring_;
+  Ring<T, N>* ring() const { return reinterpret_cast<Ring<T, N>*>(ring_); }
+
+  // The acquire load of the producer's word orders its writes of the entry
+  // (and its data slot) before this side's reads of them.
+  uint32_t available_entries() const { return __atomic_load_n(&ring()->produced, __ATOMIC_ACQUIRE) - consumed_; }
+
+  uintptr_t ring_;
   uint32_t consumed_;
 };
 
