@@ -86,12 +86,32 @@ void allocate(Model& model, Diagnostics& diagnostics) {
       report_out_of_ram(diagnostics, channel.src.at("size"), "channel " + quoted(channel.name), channel.size, free);
     }
   }
+  // Each client's queue region of a block device or network: pages the
+  // client (or its VMM) and the driver share.
+  for (const auto& service : model.services) {
+    for (uint32_t i = 0; i < service.clients.size(); ++i) {
+      const uint32_t queue = service.first_queue + i;
+      if (queue >= model.queue_physical.size()) continue;
+      if (const auto base = free.take(service.queue_bytes(), page_size)) {
+        model.queue_physical[queue] = *base;
+      } else {
+        report_out_of_ram(diagnostics, service.clients[i].src.at("address"),
+                          "the queue of " + quoted(service.name) + " for " +
+                              quoted(partition_name(model, service.clients[i].partition)),
+                          service.queue_bytes(), free);
+      }
+    }
+  }
   for (uint32_t p = 0; p < model.partitions.size(); ++p) {
     Partition& partition = model.partitions[p];
     partition.vmid = p + 1;
     for (auto& region : partition.regions) {
       if (region.kind == Region::Kind::channel) {
         region.pa = model.channels[region.owner].pa;
+        continue;
+      }
+      if (region.kind == Region::Kind::device_queue) {
+        region.pa = model.queue_physical.at(region.owner);
         continue;
       }
       if (region.fixed_pa || region.kind == Region::Kind::device) continue;

@@ -29,6 +29,7 @@ Model Resolver::run(schema::System::Reader system, const Source_ref& root) {
   resolve_channels(system.getChannels(), root.field("channels"));
   resolve_ipcm(system, root);
   resolve_tunnels(system.getTunnels(), root.field("tunnels"));
+  resolve_services(system, root);
   add_ipcm_watch();
   resolve_schedule(system.getSchedule(), root.field("schedule"));
   add_vm_exit_endpoints();
@@ -142,6 +143,21 @@ void Resolver::declare_objects(schema::System::Reader system, const Source_ref& 
   declare_list(system.getNotifications(), "notifications", "notification", notification_index_);
   declare_list(system.getChannels(), "channels", "channel", channel_index_);
   declare_list(system.getTunnels(), "tunnels", "tunnel", tunnel_index_);
+  // Block devices and networks: one list in the Model, networks after.
+  const auto block_devices = system.getBlockDevices();
+  for (uint32_t i = 0; i < block_devices.size(); ++i) {
+    const Location at = root.field("blockDevices").item(i).at("name");
+    if (declare(object_names_, object_first_seen_, block_devices[i].getName(), i, at, Code::duplicate_object,
+                "block device"))
+      model_.service_index.emplace(block_devices[i].getName(), i);
+  }
+  const auto networks = system.getNetworks();
+  for (uint32_t i = 0; i < networks.size(); ++i) {
+    const Location at = root.field("networks").item(i).at("name");
+    if (declare(object_names_, object_first_seen_, networks[i].getName(), block_devices.size() + i, at,
+                Code::duplicate_object, "network"))
+      model_.service_index.emplace(networks[i].getName(), block_devices.size() + i);
+  }
 }
 
 Model resolve(schema::System::Reader system, const Source_ref& root, Diagnostics& diagnostics) {

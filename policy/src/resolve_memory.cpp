@@ -59,10 +59,18 @@ void Resolver::resolve_grant(Partition& partition, schema::DeviceGrant::Reader r
     grant.notification =
         find_in(notification_index_, notification, src.at("notification"), Code::unknown_notification, "notification");
   }
+  add_grant_regions(partition, grant);
+  partition.grants.push_back(grant);
+}
+
+// The regions that map a grant's device (before the grant joins the
+// partition's list): none for a device already granted to it (KP0601
+// reports the second grant).
+void Resolver::add_grant_regions(Partition& partition, const Device_grant& grant) {
   const bool already_granted =
       std::any_of(partition.grants.begin(), partition.grants.end(),
                   [&](const Device_grant& other) { return other.device != none && other.device == grant.device; });
-  if (grant.device != none && !already_granted) {  // KP0601 reports a second grant
+  if (grant.device != none && !already_granted) {
     // Map every register range, whole pages; the grant's address moves
     // the first page and the others keep their distance from it.
     const Device& device = model_.platform.devices[grant.device];
@@ -78,11 +86,10 @@ void Resolver::resolve_grant(Partition& partition, schema::DeviceGrant::Reader r
       region.fixed_pa = true;
       region.type = Memory_type::device;
       region.owner = grant.device;
-      region.src = src;
+      region.src = grant.src;
       partition.regions.push_back(std::move(region));
     }
   }
-  partition.grants.push_back(grant);
 }
 
 }  // namespace kestrel::policy

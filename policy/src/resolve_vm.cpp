@@ -30,9 +30,13 @@ void Resolver::resolve_vm(Partition& partition, schema::VirtualMachine::Reader r
   const auto emulated = reader.getEmulated();
   for (uint32_t i = 0; i < emulated.size(); ++i) {
     const Source_ref device_src = src.field("emulated").item(i);
-    Emulated_device device{emulated[i].getName(),      static_cast<uint32_t>(emulated[i].getKind()),
-                           emulated[i].getAddress(),   emulated[i].getSize(),
-                           emulated[i].getInterrupt(), device_src};
+    Emulated_device device{emulated[i].getName(),
+                           static_cast<uint32_t>(emulated[i].getKind()),
+                           emulated[i].getAddress(),
+                           emulated[i].getSize(),
+                           emulated[i].getInterrupt(),
+                           emulated[i].getBackend(),
+                           device_src};
     declare(emulated_index, emulated_first_seen, device.name, i, device_src.at("name"), Code::duplicate_emulated_device,
             "emulated device");
     vm.emulated.push_back(std::move(device));

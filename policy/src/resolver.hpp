@@ -72,12 +72,33 @@ class Resolver {
   void add_ipcm_watch();
   uint32_t doorbell_holder(uint32_t end) const;
 
+  // Block devices and networks served by driver partitions
+  // (resolve_devices.cpp, resolve_device_wiring.cpp).
+  void resolve_services(schema::System::Reader system, const Source_ref& root);
+  Device_service resolve_service_common(Device_service::Kind kind, const std::string& name, std::string_view driver,
+                                        std::string_view device, std::string_view dma_region, uint64_t queues_address,
+                                        const Source_ref& src);
+  Device_client resolve_block_client(schema::BlockClient::Reader reader, const Source_ref& src);
+  Device_client resolve_port(schema::NetworkPort::Reader reader, const Source_ref& src);
+  void resolve_reaches(Device_service& network, capnp::List<schema::NetworkPort>::Reader ports, const Source_ref& src);
+  void wire_services();
+  const std::string& partition_name_of(uint32_t index) const {
+    static const std::string unknown = "?";
+    return index < model_.partitions.size() ? model_.partitions[index].name : unknown;
+  }
+  void add_driver_notification(Device_service& service);
+  void add_device_grant(Device_service& service);
+  void add_client_doorbells(Device_service& service);
+  void add_vm_device_doorbells();
+  void add_queue_regions(Device_service& service);
+
   // Virtual machines (resolve_vm.cpp).
   void resolve_vm(Partition& partition, schema::VirtualMachine::Reader reader, const Source_ref& src);
   void add_vm_exit_endpoints();
   uint32_t exit_endpoint(uint32_t vm_partition, uint32_t cpu);
   static uint32_t exit_thread(const Partition& vmm, uint32_t cpu);
   void add_vmm_ram_views();
+  void add_grant_regions(Partition& partition, const Device_grant& grant);
 
   Diagnostics& diagnostics_;
   Model model_;

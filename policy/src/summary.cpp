@@ -35,6 +35,8 @@ const char* kind_text(Region::Kind kind) {
       return "guest-ram";
     case Region::Kind::guest_ram_view:
       return "guest-ram-of";  // followed by the VM's name
+    case Region::Kind::device_queue:
+      return "device-queue";  // <device>.<client>
   }
   return "?";
 }

@@ -19,6 +19,8 @@ Location address_location(const Region& region) {
       return region.src.at("ramAddress");
     case Region::Kind::guest_ram_view:
       return region.src.at("vmmRamAddress");
+    case Region::Kind::device_queue:
+      return region.src.at(region.in_driver ? "queuesAddress" : "address");
     case Region::Kind::memory:
     case Region::Kind::device:
     case Region::Kind::channel:
@@ -75,6 +77,13 @@ void check_address_space(const Partition& partition, Diagnostics& diagnostics) {
           Code::region_address_unaligned, region.src.at("address"),
           "device " + quoted(region.name) + " is mapped at " + hex(region.ipa) + ", which is not 4 KiB aligned",
           "use an address that is a multiple of 0x1000, or 0 to map it at its physical address");
+      continue;
+    }
+    if (region.kind == Region::Kind::device_queue && !page_aligned(region.ipa)) {
+      diagnostics.report(Code::region_address_unaligned, address_location(region),
+                         describe(region) + " is mapped in " + quoted(partition.name) + " at " + hex(region.ipa) +
+                             ", which is not 4 KiB aligned",
+                         "use an address that is a multiple of 0x1000");
       continue;
     }
     if (region.kind == Region::Kind::channel && !page_aligned(region.ipa)) {

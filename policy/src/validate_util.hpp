@@ -59,6 +59,8 @@ inline std::string describe(const Region& region) {
       return "guest RAM";
     case Region::Kind::guest_ram_view:
       return "the RAM of VM " + quoted(region.name);
+    case Region::Kind::device_queue:
+      return "device queue " + quoted(region.name);
   }
   return region.name;
 }

@@ -57,6 +57,15 @@ struct System {
   ipcm @9 :Ipcm;
   # The inter-partition communication manager that opens the tunnels.
   # Required as soon as there is a tunnel.
+
+  blockDevices @10 :List(BlockDevice);
+  # Disks served by driver partitions: each client gets a slice of the disk
+  # through a queue of its own (docs/devices.md).
+
+  networks @11 :List(Network);
+  # Virtual switches served by driver partitions: each port has a MAC
+  # address and a queue of its own, and reaches only the ports (and the
+  # outside) the policy names (docs/devices.md).
 }
 
 enum NoThreadLeft {
@@ -264,6 +273,11 @@ struct EmulatedDevice {
   size @3 :UInt64 = 0x1000;
   interrupt @4 :UInt32;
   # SPI (32-1019) the VMM injects for this device.
+  backend @5 :Text;
+  # What serves a virtioBlock or virtioNet device: the name of a block
+  # device (virtioBlock) or of a network (virtioNet) that lists this VM
+  # among its clients or ports; its VMM then holds the VM's queue. Required
+  # for those two kinds, empty for the others.
 }
 
 struct Client {
@@ -389,4 +403,108 @@ struct Ipcm {
   # the IPCM's endpoint, of which the IPCM must be a client itself. It
   # needs time of its own (a window). Without a watcher a stopped end's
   # tunnels stay open until the other end closes them (warning KP0907).
+}
+
+struct BlockDevice {
+  # A disk that a driver partition owns and serves to its clients, each
+  # through its own queue region and doorbells (docs/devices.md). Shares
+  # one namespace with endpoints, notifications, channels, tunnels and
+  # networks.
+
+  name @0 :Text;
+
+  driver @1 :Text;
+  # The native partition that runs the driver (drivers-untrusted/virtio-blk).
+  # It needs a thread: it waits on the notification "<name>.driver".
+
+  device @2 :Text;
+  # The platform device (a virtio-mmio transport, e.g. "virtio31") the
+  # compiler grants to the driver: its registers mapped at their physical
+  # address, its interrupt delivered to "<name>.driver" with badge 1
+  # (device_queue::device_interrupt_bit). The driver must not also list it
+  # in its own `devices`.
+
+  dmaRegion @3 :Text;
+  # A readWrite memory region of the driver: its own DMA memory (virtqueues,
+  # request headers). The driver learns its physical address from its
+  # kestrel/slots.hpp.
+
+  queuesAddress @4 :UInt64;
+  # Where the driver sees its clients' queue regions, one after another in
+  # the order of `clients`, each device_queue::block_queue_bytes rounded up
+  # to 4 KiB. 4 KiB aligned, clear of the driver's other mappings.
+
+  sectors @5 :UInt64;
+  # The disk's size in 512-byte sectors; every slice lies inside it.
+
+  clients @6 :List(BlockClient);
+  # At most 32. Client i rings the driver with badge 2 << i.
+}
+
+struct BlockClient {
+  partition @0 :Text;
+  # A native partition, or a VM partition: then its VMM holds the queue
+  # and the VM needs a virtioBlock emulated device whose backend is this
+  # block device.
+
+  firstSector @1 :UInt64;
+  sectorCount @2 :UInt64;
+  # The client's slice: sectors [firstSector, firstSector + sectorCount)
+  # of the disk. The client counts its sectors from 0; the driver refuses a
+  # request outside the slice. Two slices may overlap only if neither
+  # client writes.
+
+  readOnly @3 :Bool;
+  # The driver refuses the client's writes.
+
+  address @4 :UInt64;
+  # Where the client (for a VM, its VMM) sees its queue region: 4 KiB
+  # aligned, clear of its other mappings. The region starts zeroed.
+}
+
+struct Network {
+  # A virtual switch that a driver partition runs, with the NIC (if any) as
+  # its way out (docs/devices.md). Shares one namespace with block devices,
+  # endpoints, notifications, channels and tunnels.
+
+  name @0 :Text;
+
+  driver @1 :Text;
+  # The native partition that runs the switch (drivers-untrusted/virtio-net).
+
+  device @2 :Text;
+  # The NIC, a virtio-mmio platform device granted to the driver as a block
+  # device's is. Empty: a switch between the ports only, without outside.
+
+  dmaRegion @3 :Text;
+  # A readWrite memory region of the driver, as a block device's.
+
+  queuesAddress @4 :UInt64;
+  # Where the driver sees its ports' queue regions, one after another,
+  # each device_queue::net_queue_bytes rounded up to 4 KiB.
+
+  ports @5 :List(NetworkPort);
+  # At most 32. Port i rings the driver with badge 2 << i.
+}
+
+struct NetworkPort {
+  partition @0 :Text;
+  # A native partition, or a VM partition (whose VMM then holds the queue;
+  # the VM needs a virtioNet emulated device whose backend is this network).
+
+  mac @1 :Text;
+  # The port's MAC address, "52:54:00:12:34:56": six two-digit hexadecimal
+  # bytes separated by ':', unicast (first byte even), not all zero, and
+  # unique in the network. The switch drops frames from the port with any
+  # other source address.
+
+  reaches @2 :List(Text);
+  # The ports (by partition name) this port may exchange frames with, and
+  # "outside" for the NIC (only on a network with a device). The relation
+  # is symmetric: naming a port on either side connects both ways, so
+  # writing it once is enough. Frames between ports that do not reach each
+  # other are dropped.
+
+  address @3 :UInt64;
+  # Where the partition (for a VM, its VMM) sees its queue region.
 }

@@ -51,6 +51,7 @@ const devices :List(K.Device) = [
   (name = "gpio", mmio = [(base = 0x09030000, size = 0x1000)], interrupts = [39],
    compatible = "arm,pl061"),
     # virtio-mmio transports: 0x200 bytes each, so eight share a page.
+    # QEMU gives the first -device on its command line the last (virtio31).
   (name = "virtio0", mmio = [(base = 0x0a000000, size = 0x200)], interrupts = [48], compatible = "virtio,mmio"),
   (name = "virtio1", mmio = [(base = 0x0a000200, size = 0x200)], interrupts = [49], compatible = "virtio,mmio"),
   (name = "virtio2", mmio = [(base = 0x0a000400, size = 0x200)], interrupts = [50], compatible = "virtio,mmio"),
@@ -67,4 +68,20 @@ const devices :List(K.Device) = [
   (name = "virtio13", mmio = [(base = 0x0a001a00, size = 0x200)], interrupts = [61], compatible = "virtio,mmio"),
   (name = "virtio14", mmio = [(base = 0x0a001c00, size = 0x200)], interrupts = [62], compatible = "virtio,mmio"),
   (name = "virtio15", mmio = [(base = 0x0a001e00, size = 0x200)], interrupts = [63], compatible = "virtio,mmio"),
+  (name = "virtio16", mmio = [(base = 0x0a002000, size = 0x200)], interrupts = [64], compatible = "virtio,mmio"),
+  (name = "virtio17", mmio = [(base = 0x0a002200, size = 0x200)], interrupts = [65], compatible = "virtio,mmio"),
+  (name = "virtio18", mmio = [(base = 0x0a002400, size = 0x200)], interrupts = [66], compatible = "virtio,mmio"),
+  (name = "virtio19", mmio = [(base = 0x0a002600, size = 0x200)], interrupts = [67], compatible = "virtio,mmio"),
+  (name = "virtio20", mmio = [(base = 0x0a002800, size = 0x200)], interrupts = [68], compatible = "virtio,mmio"),
+  (name = "virtio21", mmio = [(base = 0x0a002a00, size = 0x200)], interrupts = [69], compatible = "virtio,mmio"),
+  (name = "virtio22", mmio = [(base = 0x0a002c00, size = 0x200)], interrupts = [70], compatible = "virtio,mmio"),
+  (name = "virtio23", mmio = [(base = 0x0a002e00, size = 0x200)], interrupts = [71], compatible = "virtio,mmio"),
+  (name = "virtio24", mmio = [(base = 0x0a003000, size = 0x200)], interrupts = [72], compatible = "virtio,mmio"),
+  (name = "virtio25", mmio = [(base = 0x0a003200, size = 0x200)], interrupts = [73], compatible = "virtio,mmio"),
+  (name = "virtio26", mmio = [(base = 0x0a003400, size = 0x200)], interrupts = [74], compatible = "virtio,mmio"),
+  (name = "virtio27", mmio = [(base = 0x0a003600, size = 0x200)], interrupts = [75], compatible = "virtio,mmio"),
+  (name = "virtio28", mmio = [(base = 0x0a003800, size = 0x200)], interrupts = [76], compatible = "virtio,mmio"),
+  (name = "virtio29", mmio = [(base = 0x0a003a00, size = 0x200)], interrupts = [77], compatible = "virtio,mmio"),
+  (name = "virtio30", mmio = [(base = 0x0a003c00, size = 0x200)], interrupts = [78], compatible = "virtio,mmio"),
+  (name = "virtio31", mmio = [(base = 0x0a003e00, size = 0x200)], interrupts = [79], compatible = "virtio,mmio"),
 ];

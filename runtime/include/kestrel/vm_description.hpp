@@ -26,6 +26,10 @@ struct Emulated_device {
   uint64_t address;
   uint64_t size;
   uint32_t interrupt;
+  // virtio_block, virtio_net: the queue behind it, an index into the VMM's
+  // kestrel::devices::block_clients (virtio_block) or net_clients
+  // (virtio_net) (kestrel/device_description.hpp); ~0u for the others.
+  uint32_t backend;
 };
 
 inline constexpr uint32_t max_described_devices = 16;

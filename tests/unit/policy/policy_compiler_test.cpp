@@ -127,8 +127,8 @@ TEST(PolicyCompiler, PlacedRegionsAreDisjointAndOutsideTheKernel) {
   ASSERT_TRUE(result.ok()) << diagnostics_text(result.diagnostics);
   const auto read = kestrel::read_boot_info(result.boot_info.data(), result.boot_info.size());
   ASSERT_TRUE(read.ok());
-  // Shared memory (a channel's ends, guest RAM and its VMM's view of it)
-  // counts once; private memory every time it is mapped.
+  // Shared memory (a device queue in its client and driver, guest RAM and
+  // its VMM's view of it) counts once; private memory every time it is mapped.
   std::vector<std::pair<uint64_t, uint64_t>> ram_regions;
   std::set<std::pair<uint64_t, uint64_t>> shared;
   for (const auto& region : read.info().regions()) {
@@ -136,7 +136,7 @@ TEST(PolicyCompiler, PlacedRegionsAreDisjointAndOutsideTheKernel) {
     const bool is_shared = (region.attributes & kestrel::abi::region_shared_channel) != 0;
     if (!is_shared || shared.insert({region.pa, region.size}).second) ram_regions.emplace_back(region.pa, region.size);
   }
-  EXPECT_EQ(shared.size(), 2u) << "the channel and the guest's RAM";
+  EXPECT_EQ(shared.size(), 2u) << "the VM's disk queue and the guest's RAM";
   std::sort(ram_regions.begin(), ram_regions.end());
   for (size_t i = 0; i < ram_regions.size(); ++i) {
     EXPECT_GE(ram_regions[i].first, 0x4080'0000u) << "kernelReserved is the first 8 MiB";

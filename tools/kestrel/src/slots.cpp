@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Slots: names for a partition's capability slots, its memory regions and
 // channels, the VM RAM it maps, and the generated header (its tunnels part
-// is slots_tunnels.cpp).
+// is slots_tunnels.cpp, its devices part slots_devices.cpp).
 #include <kestrel_cli/slots.hpp>
 
 #include <map>
@@ -11,6 +11,7 @@
 #include <kestrel/abi/boot_info.hpp>
 #include <kestrel/policy/text.hpp>
 
+#include "slots_devices.hpp"
 #include "slots_tunnels.hpp"
 
 namespace kestrel_cli {
@@ -186,8 +187,11 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
         << "    .device_count = " << vm.emulated.size() << ",\n"
         << "    .devices = {\n";
     for (const auto& device : vm.emulated) {
+      const uint32_t backend =
+          emulated_backend(model, static_cast<uint32_t>(vm_partition - model.partitions.data()), device);
       out << "        {" << quoted(device.name) << ", static_cast<Emulated_kind>(" << device.kind << "), "
-          << hex(device.address) << ", " << hex(device.size) << ", " << device.interrupt << "},\n";
+          << hex(device.address) << ", " << hex(device.size) << ", " << device.interrupt << ", "
+          << (backend == ~0U ? "~0U" : std::to_string(backend)) << "},\n";
     }
     out << "    },\n"
         << "    .input_device = " << input_device(vm) << ",\n";
@@ -466,6 +470,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
   mapping_constants(out, model, partition);
   write_vm_descriptions(out, model, partition, slots);
   write_tunnels(out, model, partition, slots);
+  write_devices(out, model, partition, slots);
   const auto views = guest_ram_views(model, partition);
   if (views.empty()) return out.str();
   // Names with a suffix, so a VM named like a keyword or a macro (int,

@@ -60,7 +60,9 @@ enum class Memory_type : uint8_t { write_back, non_cacheable, device };
 struct Region {
   // guest_ram is a VM's own RAM; guest_ram_view is that RAM again, mapped
   // into the VM's VMM (VirtualMachine.vmmRamAddress).
-  enum class Kind : uint8_t { memory, device, channel, guest_ram, guest_ram_view };
+  // device_queue is a client's queue region of a block device or network,
+  // mapped into the client (or its VMM) and into the driver.
+  enum class Kind : uint8_t { memory, device, channel, guest_ram, guest_ram_view, device_queue };
   Kind kind = Kind::memory;
   std::string name;
   uint64_t ipa = 0;
@@ -69,9 +71,12 @@ struct Region {
   bool fixed_pa = false;
   Access access = Access::read_write;
   Memory_type type = Memory_type::write_back;
-  uint32_t owner = none;  // device index (device), channel index (channel) or VM partition (guest_ram_view)
-  bool shared = false;    // another partition maps the same physical pages (a channel, a VMM's view)
-  Source_ref src;         // the value that created it (region, grant, channel end, vm)
+  // device index (device), channel index (channel), VM partition
+  // (guest_ram_view) or Device_service::queue_number (device_queue)
+  uint32_t owner = none;
+  bool shared = false;     // another partition maps the same physical pages (a channel, a VMM's view)
+  bool in_driver = false;  // a device_queue region as its driver sees it (at the service's queuesAddress)
+  Source_ref src;          // the value that created it (region, grant, channel end, vm)
 };
 
 struct Thread {
@@ -104,6 +109,7 @@ struct Emulated_device {
   uint64_t address = 0;
   uint64_t size = 0;
   uint32_t interrupt = 0;
+  std::string backend;  // a block device or network (virtioBlock, virtioNet)
   Source_ref src;
 };
 
@@ -214,6 +220,54 @@ struct Channel {
   Source_ref src;
 };
 
+// ---- Devices served by driver partitions (docs/devices.md) ----------------
+
+// A client of a block device or a port of a network.
+struct Device_client {
+  uint32_t partition = none;  // the client: a native partition or a VM
+  uint64_t address = 0;       // where the client (a VM's VMM) sees its queue region
+  // Block: the slice.
+  uint64_t first_sector = 0;
+  uint64_t sector_count = 0;
+  bool read_only = false;
+  // Net: the port.
+  std::string mac_text;
+  uint8_t mac[6] = {};
+  bool mac_valid = false;
+  std::vector<uint32_t> reaches;  // other ports (indices in the network's clients), both ways
+  bool reaches_outside = false;
+  // Made by the compiler: the notification the client (a VM's VMM) waits
+  // on for this device, and the bits the driver and the kernel set there.
+  uint32_t doorbell = none;
+  uint64_t responses_badge = 0;
+  uint64_t stopped_badge = 0;
+  Source_ref src;
+};
+
+// A block device (System.blockDevices) or a network (System.networks).
+struct Device_service {
+  enum class Kind : uint8_t { block, net };
+  Kind kind = Kind::block;
+  std::string name;
+  uint32_t driver = none;      // partition index
+  uint32_t device = none;      // platform device; none for a network without NIC
+  bool device_named = false;   // even if the name did not resolve
+  uint32_t dma_region = none;  // region index in the driver
+  bool dma_named = false;      // even if the name did not resolve
+  uint64_t queues_address = 0;
+  uint64_t sectors = 0;  // block only
+  std::vector<Device_client> clients;
+  uint32_t driver_notification = none;  // <name>.driver, owned by the driver
+  // The first of its queue regions in the Model's global numbering (a
+  // queue region's Region::owner): client i's is first_queue + i.
+  uint32_t first_queue = 0;
+  Source_ref src;
+  // One client's queue region, rounded up to 4 KiB.
+  uint64_t queue_bytes() const;
+  // The client that is `partition`, or none.
+  uint32_t client_of(uint32_t partition) const;
+};
+
 // Who may write a tunnel (schema::TunnelAccess, in its order).
 enum class Tunnel_access : uint8_t { both_ways, first_writes, second_writes };
 
@@ -290,9 +344,20 @@ struct Model {
   std::vector<Cpu_plan> schedule;
   std::vector<Tunnel> tunnels;
   Ipcm ipcm;
+  // Block devices and networks (System.blockDevices, then System.networks),
+  // with their index by name.
+  std::vector<Device_service> services;
+  std::map<std::string, uint32_t, std::less<>> service_index;
+  // Physical address of each queue region (Device_service::first_queue + i),
+  // set by the allocator.
+  std::vector<uint64_t> queue_physical;
   std::map<std::string, uint32_t, std::less<>> partition_index;
   Unresolved_references unresolved;
   Source_ref src;
 };
+
+// The partition that holds a device client's queue and doorbells: the
+// client, or for a VM its VMM; none for a VM without a VMM.
+uint32_t queue_holder(const Model& model, uint32_t client);
 
 }  // namespace kestrel::policy

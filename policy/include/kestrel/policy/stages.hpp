@@ -32,6 +32,8 @@ void validate_schedule(const Model& model, Diagnostics& diagnostics);
 void validate_tunnels(const Model& model, Diagnostics& diagnostics);
 void validate_ipcm_watch(const Model& model, Diagnostics& diagnostics);
 void validate_vm_tunnel_service(const Model& model, Diagnostics& diagnostics);
+void validate_devices(const Model& model, Diagnostics& diagnostics);
+void validate_device_clients(const Model& model, Diagnostics& diagnostics);
 void validate_limits(const Model& model, Diagnostics& diagnostics);
 void validate_warnings(const Model& model, Diagnostics& diagnostics);
 
@@ -45,6 +47,8 @@ inline void validate(const Model& model, Diagnostics& diagnostics) {
   validate_tunnels(model, diagnostics);
   validate_ipcm_watch(model, diagnostics);
   validate_vm_tunnel_service(model, diagnostics);
+  validate_devices(model, diagnostics);
+  validate_device_clients(model, diagnostics);
   validate_limits(model, diagnostics);
   validate_warnings(model, diagnostics);
 }

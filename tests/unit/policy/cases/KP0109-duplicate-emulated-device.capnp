@@ -12,7 +12,7 @@ const system :K.System = (
     (name = "guest",
      vm = (cpus = [1], ramSize = 0x8000000, kernel = "Image", vmm = "a", vmmRamAddress = 0x80000000,
            emulated = [(name = "console", kind = virtioConsole, address = 0xa000000, interrupt = 80),
-                       (name = "console", kind = virtioBlock, address = 0xa001000, interrupt = 81)])),  # expect KP0109 @ ""console""
+                       (name = "console", kind = pl011, address = 0xa001000, interrupt = 81)])),  # expect KP0109 @ ""console""
   ],
   schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = "a", durationUs = 1000)]),
               (cpu = 1, majorFrameUs = 1000, windows = [(partition = "guest", durationUs = 1000)])],

@@ -15,7 +15,7 @@ const system :K.System = (
      vm = (cpus = [0], ramSize = 0x200000, kernel = "Image", vmm = "vmm",
            emulated = [(name = "uart", kind = pl011, address = 0x9000000, interrupt = 33),
                        (name = "hvc", kind = virtioConsole, address = 0xa000000, interrupt = 80),  # expect KP0619 @ "virtioConsole"
-                       (name = "disk", kind = virtioBlock, address = 0xa001000, interrupt = 81)])),
+                       (name = "hvc1", kind = virtioConsole, address = 0xa001000, interrupt = 81)])),
   ],
   schedule = [(cpu = 0, majorFrameUs = 1000,
                windows = [(partition = "vmm", durationUs = 500), (partition = "guest", durationUs = 500)])],

@@ -3,8 +3,9 @@
 #   linux    - the guest, 2 vCPUs on CPUs 2 and 3, with an emulated virtio
 #              console and block device
 #   vmm      - handles the guest's exits and emulates its devices
-#   blockdrv - owns the real virtio-mmio block device (slot 8) and serves
-#              block requests to the VMM over an endpoint and a channel
+#   blockdrv - drives the real virtio-mmio disk (virtio31, granted by the
+#              compiler) and serves the VM a slice of it through a queue
+#              its VMM holds (blockDevices, docs/devices.md)
 #   console  - owns the PL011 and serves console output to the others
 @0xb3d8a1c4e5f60718;
 
@@ -36,7 +37,6 @@ const system :K.System = (
         (name = "stack", size = 0x4000, address = 0x800000),
       ],
       threads = [(name = "main", stack = "stack", priority = 150, cpu = 1)],
-      devices = [(device = "virtio8", notification = "blk-irq")],
     ),
     ( name = "vmm",
       program = "vmm.elf",
@@ -46,12 +46,14 @@ const system :K.System = (
         (name = "stack", size = 0x8000, address = 0x800000),
         (name = "stack-cpu2", size = 0x8000, address = 0x900000),
         (name = "stack-cpu3", size = 0x8000, address = 0xa00000),
+        (name = "stack-devices", size = 0x8000, address = 0xb00000),
       ],
-      # main talks to the block driver in its window on CPU 1; each vCPU's
-      # exits are served on the vCPU's own CPU, by a passive thread there
-      # that runs on the vCPU's time.
+      # devices-linux waits on the VM's device doorbells in its window on
+      # CPU 1; each vCPU's exits are served on the vCPU's own CPU, by a
+      # passive thread there that runs on the vCPU's time.
       threads = [
         (name = "main", stack = "stack", priority = 120, cpu = 1),
+        (name = "devices-linux", stack = "stack-devices", priority = 120, cpu = 1),
         (name = "exits-cpu2", stack = "stack-cpu2", priority = 120, passive = true, cpu = 2),
         (name = "exits-cpu3", stack = "stack-cpu3", priority = 120, passive = true, cpu = 3),
       ],
@@ -67,7 +69,7 @@ const system :K.System = (
         vmmRamAddress = 0x80000000,  # the VMM sees all 256 MiB here, for virtio queues
         emulated = [
           (name = "console", kind = virtioConsole, address = 0xa000000, interrupt = 48),
-          (name = "disk", kind = virtioBlock, address = 0xa001000, interrupt = 49),
+          (name = "disk", kind = virtioBlock, address = 0xa001000, interrupt = 49, backend = "disk"),
         ],
       ),
     ),
@@ -76,19 +78,16 @@ const system :K.System = (
   endpoints = [
     ( name = "console-out", server = "console",
       clients = [(partition = "vmm", badge = 1), (partition = "blockdrv", badge = 2)] ),
-    ( name = "block", server = "blockdrv", clients = [(partition = "vmm", badge = 1)] ),
   ],
 
   notifications = [
     (name = "console-irq", owner = "console"),
-    (name = "blk-irq", owner = "blockdrv"),
   ],
 
-  channels = [
-    ( name = "blk-data", size = 0x40000,
-      writer = (partition = "blockdrv", address = 0x2000000),
-      readers = [(partition = "vmm", address = 0x2000000)],
-      doorbell = true ),
+  blockDevices = [
+    ( name = "disk", driver = "blockdrv", device = "virtio31", dmaRegion = "dma",
+      queuesAddress = 0x2000000, sectors = 0x200000,  # 1 GiB
+      clients = [(partition = "linux", firstSector = 0, sectorCount = 0x100000, address = 0x2000000)] ),
   ],
 
   schedule = [
