@@ -27,28 +27,24 @@
 namespace kestrel {
 namespace driver_fallback {
 inline constexpr Block_driver_description block_drivers[1] = {};
+inline constexpr uint32_t block_driver_count = 0;
 inline constexpr Net_driver_description net_drivers[1] = {};
+inline constexpr uint32_t net_driver_count = 0;
 inline constexpr uint64_t call_console = no_slot;
 inline constexpr uint64_t kernel_console = no_slot;
 inline constexpr const char* partition_name = nullptr;
 }  // namespace driver_fallback
 
+// The generator writes every array with at least one entry and says how
+// many count (block_driver_count, net_driver_count); a partition that
+// drives nothing has a count of 0.
 namespace devices::driver_lookup {
 using namespace kestrel::driver_fallback;
 // A generated kestrel::devices::block_drivers hides the fallback's.
 inline constexpr const auto& block = block_drivers;
 inline constexpr const auto& net = net_drivers;
-template <class T>
-constexpr bool same_table(const T* a, const T* b) {
-  return a == b;
-}
-// The fallback's one entry is no device.
-inline constexpr uint32_t block_count = same_table(block_drivers, driver_fallback::block_drivers)
-                                            ? 0
-                                            : static_cast<uint32_t>(sizeof block_drivers / sizeof block_drivers[0]);
-inline constexpr uint32_t net_count = same_table(net_drivers, driver_fallback::net_drivers)
-                                          ? 0
-                                          : static_cast<uint32_t>(sizeof net_drivers / sizeof net_drivers[0]);
+inline constexpr uint32_t block_count = block_driver_count;
+inline constexpr uint32_t net_count = net_driver_count;
 }  // namespace devices::driver_lookup
 
 namespace slots::driver_lookup {

@@ -60,6 +60,22 @@ void Resolver::wire_services() {
   }
   model_.queue_physical.assign(queues, 0);
   add_vm_device_doorbells();
+  add_driver_stop_signals();
+}
+
+// When a driver stops (its last thread, a fault), the kernel rings each
+// client's doorbell with its stopped badge (driver_stopped_bit for a
+// native client, bit 2k + 1 of a VM's word), so no client waits for ever
+// for a driver that is gone (abi::Stop_signal_entry; KP1115 counts them).
+void Resolver::add_driver_stop_signals() {
+  for (const Device_service& service : model_.services) {
+    if (service.driver == none || model_.partitions[service.driver].vm) continue;
+    for (const Device_client& client : service.clients) {
+      if (client.doorbell == none || client.stopped_badge == 0) continue;
+      const auto bit = static_cast<uint32_t>(__builtin_ctzll(client.stopped_badge));
+      model_.partitions[service.driver].stop_signals.push_back({client.doorbell, bit});
+    }
+  }
 }
 
 void Resolver::add_driver_notification(Device_service& service) {
@@ -117,8 +133,8 @@ void Resolver::add_client_doorbells(Device_service& service) {
     doorbell.implicit = true;
     doorbell.src = client.src;
     doorbell.signallers.push_back({service.driver, queue::responses_bit, service.src});
-    // Hook for the kernel's "driver stopped" signal (driver_stopped_bit):
-    // the lead adds it; the kernel, not a partition, will set that bit.
+    // The kernel sets driver_stopped_bit when the driver stops
+    // (add_driver_stop_signals); no partition signals it.
     client.doorbell = static_cast<uint32_t>(model_.notifications.size());
     client.responses_badge = queue::responses_bit;
     client.stopped_badge = queue::driver_stopped_bit;

@@ -90,6 +90,7 @@ class Resolver {
   void add_device_grant(Device_service& service);
   void add_client_doorbells(Device_service& service);
   void add_vm_device_doorbells();
+  void add_driver_stop_signals();
   void add_queue_regions(Device_service& service);
 
   // Virtual machines (resolve_vm.cpp).

@@ -7,6 +7,7 @@
 // with every other mapping and grant (KP0303, KP0305, KP0316, KP0601).
 #include <kestrel/policy/stages.hpp>
 
+#include <kestrel/abi/limits.hpp>
 #include <kestrel/device_queue.hpp>
 
 #include "validate_util.hpp"
@@ -162,9 +163,34 @@ void check_macs(const Model& model, const Device_service& network, Diagnostics& 
   }
 }
 
+uint32_t first_service_of(const Model& model, uint32_t driver) {
+  for (uint32_t i = 0; i < model.services.size(); ++i) {
+    if (model.services[i].driver == driver) return i;
+  }
+  return none;
+}
+
+// The kernel tells at most abi::max_stop_signals_per_partition
+// notifications that a partition stopped; a driver needs one per client of
+// all its devices (and one more if it is a tunnel end with a watcher).
+void check_stop_signals(const Model& model, Diagnostics& diagnostics) {
+  for (const Device_service& service : model.services) {
+    if (service.driver == none) continue;
+    const Partition& driver = model.partitions[service.driver];
+    if (driver.stop_signals.size() <= abi::max_stop_signals_per_partition) continue;
+    if (&service != &model.services[first_service_of(model, service.driver)]) continue;  // once per driver
+    diagnostics.report(
+        Code::too_many_stop_signals, service.src.at("driver"),
+        "driver " + quoted(driver.name) + " would have to tell " + std::to_string(driver.stop_signals.size()) +
+            " notifications when it stops; the kernel tells " + std::to_string(abi::max_stop_signals_per_partition),
+        "spread its devices over more driver partitions");
+  }
+}
+
 }  // namespace
 
 void validate_devices(const Model& model, Diagnostics& diagnostics) {
+  check_stop_signals(model, diagnostics);
   for (const Device_service& service : model.services) {
     check_driver(model, service, diagnostics);
     check_device(model, service, diagnostics);

@@ -28,12 +28,18 @@ alignas(8) uint8_t buffer[dq::block_slot_bytes];
 
 const char* name_of(dq::Block_status status) {
   switch (status) {
-    case dq::Block_status::ok: return "ok";
-    case dq::Block_status::io_error: return "io_error";
-    case dq::Block_status::outside_slice: return "outside_slice";
-    case dq::Block_status::read_only: return "read_only";
-    case dq::Block_status::bad_request: return "bad_request";
-    case dq::Block_status::driver_stopped: return "driver_stopped";
+    case dq::Block_status::ok:
+      return "ok";
+    case dq::Block_status::io_error:
+      return "io_error";
+    case dq::Block_status::outside_slice:
+      return "outside_slice";
+    case dq::Block_status::read_only:
+      return "read_only";
+    case dq::Block_status::bad_request:
+      return "bad_request";
+    case dq::Block_status::driver_stopped:
+      return "driver_stopped";
   }
   return "unknown";
 }
@@ -53,8 +59,8 @@ bool read_the_pattern() {
       const uint64_t disk_sector = first_disk_sector + sector + s;
       if (const uint64_t w = kestrel::test_disk::first_wrong_word(words, disk_sector);
           w != kestrel::test_disk::words_per_sector) {
-        console.printf("slice sector %lu (disk sector %lu) word %lu is 0x%lx, not the pattern (FAILED)\n",
-                       sector + s, disk_sector, w, words[w]);
+        console.printf("slice sector %lu (disk sector %lu) word %lu is 0x%lx, not the pattern (FAILED)\n", sector + s,
+                       disk_sector, w, words[w]);
         return false;
       }
     }
@@ -71,8 +77,8 @@ dq::Block_status raw_request(dq::Block_operation operation, uint64_t sector, uin
   const uint32_t consumed = __atomic_load_n(&header->responses.consumed, __ATOMIC_RELAXED);
   dq::Producer<dq::Block_request, dq::block_queue_depth> requests{&header->requests, produced};
   dq::Consumer<dq::Block_response, dq::block_queue_depth> responses{&header->responses, consumed};
-  const dq::Block_request request{.tag = 0x7e57, .sector = sector, .sectors = sectors, .slot = 0,
-                                  .operation = operation, .reserved = 0};
+  const dq::Block_request request{
+      .tag = 0x7e57, .sector = sector, .sectors = sectors, .slot = 0, .operation = operation, .reserved = 0};
   if (requests.push(request) != dq::Ring_status::ok) return dq::Block_status::bad_request;
   kestrel::signal(slice.ring_driver);
   dq::Block_response response{};
@@ -95,8 +101,7 @@ extern "C" int main() {
   console.printf("library: write %s, read past the slice %s\n", name_of(disk.write(0, 1, buffer)),
                  name_of(disk.read(slice.sectors, 1, buffer)));
   // ...and so does the driver when they come anyway.
-  console.printf("driver: read past the slice %s\n",
-                 name_of(raw_request(dq::Block_operation::read, slice.sectors, 1)));
+  console.printf("driver: read past the slice %s\n", name_of(raw_request(dq::Block_operation::read, slice.sectors, 1)));
   console.printf("driver: read across the slice's end %s\n",
                  name_of(raw_request(dq::Block_operation::read, slice.sectors - 1, 2)));
   console.printf("driver: write %s\n", name_of(raw_request(dq::Block_operation::write, 0, 1)));

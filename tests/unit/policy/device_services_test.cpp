@@ -184,3 +184,26 @@ TEST_F(DeviceServices, ReachesAreSymmetricAndMacsParsed) {
   EXPECT_TRUE(ports[1].mac_valid);
   EXPECT_EQ(std::memcmp(ports[1].mac, expected, 6), 0);
 }
+
+// When a driver stops, the kernel rings each client's doorbell with its
+// stopped badge: the boot-info stop signals of the driver's partition.
+TEST_F(DeviceServices, ADriversStopRingsEachClientsDoorbellWithItsStoppedBit) {
+  const auto& info = read_->info();
+  auto stop_signals_of = [&](const std::string& name) {
+    std::vector<std::pair<uint32_t, uint32_t>> signals;
+    const auto index = model().partition_index.at(name);
+    for (const auto& signal : info.stop_signals_of(info.partitions()[index])) {
+      signals.emplace_back(signal.notification, signal.bit);
+    }
+    return signals;
+  };
+  const uint32_t vm_doorbells = notification("linux.device-doorbells");
+  const uint32_t app_disk = notification("disk.doorbell.app");
+  const uint32_t app_lan = notification("lan.doorbell.app");
+  ASSERT_NE(app_lan, none);
+  // The disk's clients: the VM (bit 1 of its VMM's word), then app (driver_stopped_bit).
+  EXPECT_EQ(stop_signals_of("blk"), (std::vector<std::pair<uint32_t, uint32_t>>{{vm_doorbells, 1}, {app_disk, 1}}));
+  // The network's: the VM (its second backed device: bit 3), then app.
+  EXPECT_EQ(stop_signals_of("net"), (std::vector<std::pair<uint32_t, uint32_t>>{{vm_doorbells, 3}, {app_lan, 1}}));
+  EXPECT_TRUE(stop_signals_of("app").empty()) << "a client's stop tells nobody";
+}

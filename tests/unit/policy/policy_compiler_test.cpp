@@ -444,3 +444,45 @@ TEST(PolicyCompilerScale, MoreTunnelsThanTheIpcmsTableHoldsAreKP1022) {
       << "nothing else but the watcher's warning\n"
       << diagnostics_text(past.diagnostics).substr(0, 2000);
 }
+
+// KP1115: the kernel tells at most 64 notifications that a partition
+// stopped, and a driver needs one per client of all its devices. A
+// generated policy (too long for a case file): driver "d" serves `disks`
+// disks, each to the same `clients` native partitions.
+std::string many_device_clients(unsigned disks, unsigned clients) {
+  std::string text = std::string(case_header) + "const stack :List(K.MemoryRegion) = " +
+                     "[(name = \"stack\", size = 0x4000, address = 0x100000)];\n" +
+                     "const system :K.System = (\n  name = \"clients\",\n  platform = Virt.platform,\n" +
+                     "  partitions = [\n    (name = \"d\", program = \"d.elf\",\n" +
+                     "     memory = [(name = \"stack\", size = 0x4000, address = 0x100000),\n" +
+                     "               (name = \"dma\", size = 0x10000, address = 0x200000)],\n" +
+                     "     threads = [(name = \"main\", stack = \"stack\")]),\n";
+  for (unsigned c = 0; c < clients; ++c) {
+    text += "    (name = \"c" + std::to_string(c) +
+            "\", program = \"c.elf\", memory = .stack, threads = [(name = \"main\", stack = \"stack\")]),\n";
+  }
+  text += "  ],\n  blockDevices = [\n";
+  for (unsigned k = 0; k < disks; ++k) {
+    text += "    (name = \"disk" + std::to_string(k) + "\", driver = \"d\", device = \"virtio" + std::to_string(k) +
+            "\", dmaRegion = \"dma\", queuesAddress = " + std::to_string(0x10000000ULL + k * 0x4000000ULL) +
+            ", sectors = 65536,\n     clients = [";
+    for (unsigned c = 0; c < clients; ++c) {
+      text += "(partition = \"c" + std::to_string(c) + "\", firstSector = " + std::to_string(c * 8) +
+              ", sectorCount = 8, address = " + std::to_string(0x10000000ULL + k * 0x200000ULL) + "), ";
+    }
+    text += "]),\n";
+  }
+  text +=
+      "  ],\n  schedule = [(cpu = 0, majorFrameUs = 1000, windows = [(partition = \"d\", durationUs = 1000)])],\n);\n";
+  return text;
+}
+
+TEST(PolicyCompilerScale, ADriverWithMoreThan64ClientsInAllIsKP1115) {
+  Scratch_directory scratch;
+  write_file(scratch.path() / "64.capnp", many_device_clients(2, 32));
+  const auto at_limit = compile(scratch.path() / "64.capnp");
+  EXPECT_EQ(count_code(at_limit, Code::too_many_stop_signals), 0u) << diagnostics_text(at_limit.diagnostics);
+  write_file(scratch.path() / "66.capnp", many_device_clients(3, 22));
+  const auto past = compile(scratch.path() / "66.capnp");
+  EXPECT_EQ(count_code(past, Code::too_many_stop_signals), 1u) << diagnostics_text(past.diagnostics);
+}

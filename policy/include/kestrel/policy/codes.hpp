@@ -204,7 +204,8 @@ enum class Severity : uint8_t { error, warning };
   X(too_many_device_clients, 1111, error, "a block device or network has more than 32 clients")                    \
   X(emulated_backend, 1112, error, "a VM's virtioBlock or virtioNet device has no backend of its kind serving it") \
   X(vm_client_not_emulated, 1113, error, "a VM is a device's client but has no emulated device backed by it")      \
-  X(vm_devices_unserved, 1114, error, "a VM uses served devices but its VMM has no thread devices-<vm>")
+  X(vm_devices_unserved, 1114, error, "a VM uses served devices but its VMM has no thread devices-<vm>")           \
+  X(too_many_stop_signals, 1115, error, "a driver has more than 64 clients in all to tell when it stops")
 
 enum class Code : uint16_t {
 #define KESTREL_POLICY_CODE_ENUM(identifier, number, severity, summary) identifier = number,

@@ -26,6 +26,7 @@ constexpr uint64_t count = 6;
 
 namespace kestrel::devices {
 
+constexpr uint32_t block_driver_count = 1;
 constexpr Block_driver_description block_drivers[] = {
     {.device = "disk0",
      .mmio_address = 0x0a00'3e00,
@@ -39,6 +40,7 @@ constexpr Block_driver_description block_drivers[] = {
      .clients = {{"alpha", 0x0200'0000, 0x4900'0000, 0, 1024, false, slots::signal_disk0_doorbell_alpha, 1}}},
 };
 
+constexpr uint32_t net_driver_count = 1;
 constexpr Net_driver_description net_drivers[] = {
     {.network = "lan",
      .mmio_address = 0,
