@@ -17,7 +17,7 @@ namespace {
 
 namespace dq = kestrel::device_queue;
 
-constinit kestrel::Console console{kestrel::slots::call_console};
+constinit kestrel::Console console{kestrel::slots::call_console, kestrel::slots::partition_name};
 constexpr const kestrel::Block_client_description& slice = kestrel::devices::block_clients[0];
 constinit kestrel::Block_client disk{slice};
 // The slice's first sector on the disk: the pattern depends on the disk's

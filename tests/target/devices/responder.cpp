@@ -13,7 +13,7 @@ namespace {
 
 namespace dq = kestrel::device_queue;
 
-constinit kestrel::Console console{kestrel::slots::call_console};
+constinit kestrel::Console console{kestrel::slots::call_console, kestrel::slots::partition_name};
 constinit kestrel::Net_client port{kestrel::devices::net_clients[0]};
 uint8_t frame[dq::net_max_frame_bytes];
 uint8_t reply[kestrel::echo::max_reply_bytes];
