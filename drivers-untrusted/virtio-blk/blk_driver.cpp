@@ -190,6 +190,18 @@ Taken take_request(uint32_t index) {
   }
   buffers[n++] = {record_physical + offsetof(Record, status), 1, true};
   queue.add(buffers, n, record);  // cannot fail: the descriptors were counted
+#ifdef KESTREL_TEST_FAULT_AFTER_WRITES
+  // The device tests' hook (tests/target/devices/faulting_blk_driver.cpp):
+  // a driver that faults in the middle of its clients' writes, with
+  // requests in the device, to show that its clients get errors and keep
+  // running. Never defined in a driver a policy names.
+  static uint32_t writes_sent = 0;
+  if (checked.type == virtio_blk::type_out && ++writes_sent == KESTREL_TEST_FAULT_AFTER_WRITES) {
+    console.printf("virtio-blk: test hook: faulting after %u writes\n", writes_sent);
+    volatile uintptr_t unmapped = 8;  // volatile: the compiler may not see that it is no object
+    *reinterpret_cast<volatile uint32_t*>(unmapped) = 0;
+  }
+#endif
   in_device[record] = {request.tag, request.slot, index, checked.type == virtio_blk::type_in ? checked.bytes : 0, true};
   ++client.in_device;
   client.requests.advance();

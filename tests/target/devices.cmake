@@ -18,17 +18,33 @@
 # written, every other sector (the reader's read-only slice, the gaps, the
 # rest) still holds the pattern, and each VM's slice holds its file system
 # with the note its first boot wrote.
+# kestrel_devices_system(NAME BLK_DRIVER VM1_ARGS VM2_ARGS): the system of
+# devices.capnp.in under NAME, its image (fixture NAME_image) and a fresh
+# disk (fixture NAME_disk, NAME/disk.img).
+function(kestrel_devices_system name blk_driver vm1_args vm2_args)
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  set(SYSTEM_NAME ${name})
+  set(BLK_DRIVER ${blk_driver})
+  set(VM1_ARGS ${vm1_args})
+  set(VM2_ARGS ${vm2_args})
+  configure_file(${CMAKE_SOURCE_DIR}/tests/target/images/devices.capnp.in ${dir}/${name}.capnp @ONLY)
+  add_test(NAME target.image_build_${name}
+    COMMAND kestrel build ${dir}/${name}.capnp -P ${KESTREL_GUEST_DIR} -o ${dir}/${name}.elf)
+  set_tests_properties(target.image_build_${name} PROPERTIES LABELS target FIXTURES_SETUP ${name}_image
+    FIXTURES_REQUIRED guest_payloads TIMEOUT 300)
+  add_test(NAME target.${name}_disk_make COMMAND disk-slices make ${dir}/disk.img 131072)
+  set_tests_properties(target.${name}_disk_make PROPERTIES LABELS target FIXTURES_SETUP ${name}_disk)
+endfunction()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/target/images/devices.capnp.in)
+
+kestrel_devices_system(devices ${CMAKE_SOURCE_DIR}/drivers-untrusted/virtio-blk/blk_driver.cpp
+  "kestrel.run=devices kestrel.name=vm1 kestrel.ip=10.0.2.15 kestrel.peer=10.0.2.16 kestrel.native=10.0.2.17 kestrel.native_reach=yes kestrel.outside=yes"
+  "kestrel.run=devices kestrel.name=vm2 kestrel.ip=10.0.2.16 kestrel.peer=10.0.2.15 kestrel.native=10.0.2.17 kestrel.native_reach=no kestrel.outside=no kestrel.last=yes")
+kestrel_devices_system(devices-fault ${CMAKE_SOURCE_DIR}/tests/target/devices/faulting_blk_driver.cpp
+  "kestrel.run=diskfail kestrel.name=vm1 kestrel.ip=10.0.2.15 kestrel.ping=10.0.2.17"
+  "kestrel.run=diskfail kestrel.name=vm2 kestrel.ip=10.0.2.16 kestrel.ping=10.0.2.15")
 set(devices_dir ${CMAKE_CURRENT_BINARY_DIR}/devices)
 set(devices_disk ${devices_dir}/disk.img)
-set(BLK_DRIVER ${CMAKE_SOURCE_DIR}/drivers-untrusted/virtio-blk/blk_driver.cpp)
-configure_file(${CMAKE_SOURCE_DIR}/tests/target/images/devices.capnp.in ${devices_dir}/devices.capnp @ONLY)
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/target/images/devices.capnp.in)
-add_test(NAME target.image_build_devices
-  COMMAND kestrel build ${devices_dir}/devices.capnp -P ${KESTREL_GUEST_DIR} -o ${devices_dir}/devices.elf)
-set_tests_properties(target.image_build_devices PROPERTIES LABELS target FIXTURES_SETUP devices_image
-  FIXTURES_REQUIRED guest_payloads TIMEOUT 300)
-add_test(NAME target.devices_disk_make COMMAND disk-slices make ${devices_disk} 131072)
-set_tests_properties(target.devices_disk_make PROPERTIES LABELS target FIXTURES_SETUP devices_disk)
 
 set(devices_qemu_args
   -global virtio-mmio.force-legacy=false
@@ -69,3 +85,26 @@ set_tests_properties(target.devices_shared_disk_and_network PROPERTIES FIXTURES_
 add_test(NAME target.devices_disk_after_the_run
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/target/devices/check-disk.sh $<TARGET_FILE:disk-slices> ${devices_disk})
 set_tests_properties(target.devices_disk_after_the_run PROPERTIES LABELS target FIXTURES_REQUIRED "devices_run;devices_disk")
+
+# The block driver faults at its 100th write (faulting_blk_driver.cpp),
+# with both VMs writing: their writes end in I/O errors instead of hanging,
+# later reads fail at once, the native reader is told, and everything else
+# runs on: the network carries vm1's ping of the native responder and
+# vm2's of vm1. vm2 ends the run once it has pinged (vm1 may still be
+# pinging then, so it is not waited for).
+string(REPLACE "${devices_disk}" "${CMAKE_CURRENT_BINARY_DIR}/devices-fault/disk.img" fault_qemu_args "${devices_qemu_args}")
+kestrel_add_qemu_test(NAME devices_block_driver_fault IMAGE ${CMAKE_CURRENT_BINARY_DIR}/devices-fault/devices-fault.elf
+  SMP 4 MEMORY 1G ICOUNT TIMEOUT 600 FIXTURES devices-fault_image devices-fault_disk QEMU_ARGS ${fault_qemu_args}
+  END_AFTER "kestrel-guest: vm2 still pings 10.0.2.15"
+  EXPECT
+    "reader: read all 2048 sectors of its slice: the host's pattern"
+    "blk: virtio-blk: test hook: faulting after 100 writes"
+    "partition blk: thread main stopped: data abort"
+    "reader: told that the driver stopped; a read now ends in driver_stopped"
+    "vm1: kestrel-guest: vm1 writes ended in an error"
+    "vm2: kestrel-guest: vm2 writes ended in an error"
+    "vm1: kestrel-guest: vm1 a read after the driver's stop fails too"
+    "vm2: kestrel-guest: vm2 a read after the driver's stop fails too"
+    "responder: answered its first frame"
+    "vm2: kestrel-guest: vm2 still pings 10.0.2.15"
+  FORBID "FAILED" "Kernel panic" "Oops" "cannot emulate" "hung_task")

@@ -6,7 +6,8 @@
 // requests the library would refuse straight into its ring, so that the
 // driver's own checks answer them: a sector past the slice is
 // outside_slice, a write is read_only; the disk beyond the slice stays out
-// of reach whatever this partition does.
+// of reach whatever this partition does. Then it waits for the driver to
+// stop, which it does only in the fault test.
 #include <kestrel/block_client.hpp>
 #include <kestrel/console.hpp>
 #include <kestrel/slots.hpp>
@@ -106,5 +107,16 @@ extern "C" int main() {
                  name_of(raw_request(dq::Block_operation::read, slice.sectors - 1, 2)));
   console.printf("driver: write %s\n", name_of(raw_request(dq::Block_operation::write, 0, 1)));
   console.printf("done\n");
+  // Until the driver stops (never, unless it faults): the kernel rings the
+  // doorbell with the stopped bit, and the reader says so.
+  for (;;) {
+    const kestrel::Syscall_result word = kestrel::wait(slice.wait);
+    if (word.status != kestrel::abi::Status::ok) break;
+    if ((word.value & slice.stopped_badge) != 0) {
+      disk.notice(dq::driver_stopped_bit);
+      console.printf("told that the driver stopped; a read now ends in %s\n", name_of(disk.read(0, 1, buffer)));
+      break;
+    }
+  }
   return 0;
 }
