@@ -10,11 +10,6 @@
 // its bits say. A device's SPI is raised when its interrupt line rises
 // (edge-triggered in the guest's device tree). Used under the VMM's models
 // lock, like the other models.
-//
-// Until the slots generator emits kestrel::devices and
-// Emulated_device::backend, a block or net device has no backend and stays
-// unemulated (reads 0), as before: the fallbacks below stand in for the
-// missing names, and real ones, once generated, are found first.
 #pragma once
 
 #include <cstddef>
@@ -30,55 +25,29 @@
 #include <kestrel/vmm/virtio_block.hpp>
 #include <kestrel/vmm/virtio_net.hpp>
 
-// What a slots header without client devices lacks. A using-directive makes
-// a namespace's names visible as if declared in the nearest namespace that
-// encloses both it and the directive: kestrel::devices' in kestrel, these
-// in the global namespace. Looked up from within kestrel, a generated name
-// is thus found before its fallback, and a missing one falls back.
-namespace vmm_server_no_client_devices {
-inline constexpr kestrel::Block_client_description block_clients[1] = {};
-inline constexpr uint32_t block_client_count = 0;
-inline constexpr kestrel::Net_client_description net_clients[1] = {};
-inline constexpr uint32_t net_client_count = 0;
-}  // namespace vmm_server_no_client_devices
-
-namespace kestrel::devices {}  // namespace kestrel::devices
-
-namespace kestrel::vmm_server_client_devices {
-using namespace ::vmm_server_no_client_devices;
-using namespace ::kestrel::devices;
-inline constexpr const Block_client_description* block_table = block_clients;
-inline constexpr uint32_t block_count = block_client_count;
-inline constexpr const Net_client_description* net_table = net_clients;
-inline constexpr uint32_t net_count = net_client_count;
-}  // namespace kestrel::vmm_server_client_devices
-
 namespace vmm_server {
 
-namespace client_devices = kestrel::vmm_server_client_devices;
+// The generated client tables (kestrel/slots.hpp, docs/devices.md): every
+// partition's header has them, with at least one entry and a count.
+namespace client_devices {
+inline constexpr const kestrel::Block_client_description* block_table = kestrel::devices::block_clients;
+inline constexpr uint32_t block_count = kestrel::devices::block_client_count;
+inline constexpr const kestrel::Net_client_description* net_table = kestrel::devices::net_clients;
+inline constexpr uint32_t net_count = kestrel::devices::net_client_count;
+}  // namespace client_devices
 
 inline constexpr uint32_t no_backend = ~uint32_t{0};
-
-// Emulated_device::backend, or no_backend while the generator has none.
-template <typename Device>
-constexpr uint32_t backend_of(const Device& device) {
-  if constexpr (requires { device.backend; }) {
-    return device.backend;
-  } else {
-    return no_backend;
-  }
-}
 
 // devices[i] of `vm` as a backed block (or net) device: its client entry's
 // index, or no_backend.
 constexpr uint32_t block_backend(const kestrel::Vm_description& vm, uint32_t i) {
-  const uint32_t backend = backend_of(vm.devices[i]);
+  const uint32_t backend = vm.devices[i].backend;
   return vm.devices[i].kind == kestrel::Emulated_kind::virtio_block && backend < client_devices::block_count
              ? backend
              : no_backend;
 }
 constexpr uint32_t net_backend(const kestrel::Vm_description& vm, uint32_t i) {
-  const uint32_t backend = backend_of(vm.devices[i]);
+  const uint32_t backend = vm.devices[i].backend;
   return vm.devices[i].kind == kestrel::Emulated_kind::virtio_net && backend < client_devices::net_count ? backend
                                                                                                          : no_backend;
 }
@@ -98,7 +67,7 @@ constexpr uint32_t backed_nets(const kestrel::Vm_description& vm) {
 // not the ones this file expects.
 constexpr bool backends_resolve(const kestrel::Vm_description& vm) {
   for (uint32_t i = 0; i < vm.device_count; ++i) {
-    const uint32_t backend = backend_of(vm.devices[i]);
+    const uint32_t backend = vm.devices[i].backend;
     if (backend == no_backend) continue;
     if (vm.devices[i].kind == kestrel::Emulated_kind::virtio_block && backend >= client_devices::block_count)
       return false;
