@@ -7,9 +7,8 @@
 // the models never make a system call.
 //
 // The models live in constinit globals (the partition runtime runs no
-// constructors), and Producer/Consumer have no constexpr constructor, so a
-// backend is built from the region's address alone and makes its Producer
-// and Consumer on first use. Their index copies then live as long as the
+// constructors): a backend's Producer and Consumer are built at compile
+// time from the region's address. Their index copies live as long as the
 // backend: a device reset or VM restart must not rewind them (the driver
 // keeps its own), so the models never rebuild a backend.
 //
@@ -19,20 +18,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <new>
 
 #include <kestrel/device_queue.hpp>
 
 namespace kestrel::vmm {
 
 // A T built on first use, in place.
-template <typename T>
-union Built_later {
-  constexpr Built_later() : none() {}
-  char none;
-  T value;
-};
-
 template <typename Doorbell>
 class Block_queue {
  public:
@@ -40,12 +31,16 @@ class Block_queue {
   using Responses = device_queue::Consumer<device_queue::Block_response, device_queue::block_queue_depth>;
 
   constexpr Block_queue() = default;
-  constexpr Block_queue(uintptr_t region, const Doorbell& doorbell) : region_(region), doorbell_(doorbell) {}
+  constexpr Block_queue(uintptr_t region, const Doorbell& doorbell)
+      : region_(region),
+        doorbell_(doorbell),
+        requests_(region + offsetof(device_queue::Block_queue_header, requests)),
+        responses_(region + offsetof(device_queue::Block_queue_header, responses)) {}
 
   constexpr bool present() const { return region_ != 0; }
 
-  device_queue::Ring_status push(const device_queue::Block_request& request) { return requests().push(request); }
-  device_queue::Ring_status pop(device_queue::Block_response& response) { return responses().pop(response); }
+  device_queue::Ring_status push(const device_queue::Block_request& request) { return requests_.push(request); }
+  device_queue::Ring_status pop(device_queue::Block_response& response) { return responses_.pop(response); }
   // Data slot `slot` (< block_queue_depth): block_slot_bytes bytes.
   uint8_t* slot(uint32_t slot) const {
     return reinterpret_cast<uint8_t*>(region_ + device_queue::block_slot_offset(slot));
@@ -55,29 +50,10 @@ class Block_queue {
   constexpr Doorbell& doorbell() { return doorbell_; }
 
  private:
-  device_queue::Block_queue_header* header() const {
-    return reinterpret_cast<device_queue::Block_queue_header*>(region_);
-  }
-  Requests& requests() {
-    attach();
-    return requests_.value;
-  }
-  Responses& responses() {
-    attach();
-    return responses_.value;
-  }
-  void attach() {
-    if (attached_) return;
-    ::new (&requests_.value) Requests(&header()->requests);
-    ::new (&responses_.value) Responses(&header()->responses);
-    attached_ = true;
-  }
-
   uintptr_t region_ = 0;
   Doorbell doorbell_{};
-  bool attached_ = false;
-  Built_later<Requests> requests_{};
-  Built_later<Responses> responses_{};
+  Requests requests_{uintptr_t{0}};
+  Responses responses_{uintptr_t{0}};
 };
 
 template <typename Doorbell>
@@ -87,53 +63,40 @@ class Net_queue {
   using Receive = device_queue::Consumer<device_queue::Net_frame, device_queue::net_queue_depth>;
 
   constexpr Net_queue() = default;
-  constexpr Net_queue(uintptr_t region, const Doorbell& doorbell) : region_(region), doorbell_(doorbell) {}
+  constexpr Net_queue(uintptr_t region, const Doorbell& doorbell)
+      : region_(region),
+        doorbell_(doorbell),
+        transmit_(region + offsetof(device_queue::Net_queue_header, transmit)),
+        receive_(region + offsetof(device_queue::Net_queue_header, receive)) {}
 
   constexpr bool present() const { return region_ != 0; }
 
   // Frames the driver has not taken yet; more than net_queue_depth if the
   // driver's index is impossible.
-  uint32_t transmit_in_flight() { return transmit().in_flight(); }
+  uint32_t transmit_in_flight() { return transmit_.in_flight(); }
   // The slot the next transmitted frame goes in (net_slot_bytes bytes):
   // fill it, then push_transmit.
   uint8_t* transmit_slot() {
-    return reinterpret_cast<uint8_t*>(region_ + device_queue::net_transmit_slot_offset(transmit().next()));
+    return reinterpret_cast<uint8_t*>(region_ + device_queue::net_transmit_slot_offset(transmit_.next()));
   }
-  device_queue::Ring_status push_transmit(uint32_t length) { return transmit().push({length, 0}); }
+  device_queue::Ring_status push_transmit(uint32_t length) { return transmit_.push({length, 0}); }
 
   // The next received frame, left in the ring: read receive_slot(), then
-  // advance_receive().
-  device_queue::Ring_status peek_receive(device_queue::Net_frame& frame) { return receive().peek(frame); }
+  // advance_receive_.
+  device_queue::Ring_status peek_receive(device_queue::Net_frame& frame) { return receive_.peek(frame); }
   const uint8_t* receive_slot() {
-    return reinterpret_cast<const uint8_t*>(region_ + device_queue::net_receive_slot_offset(receive().consumed()));
+    return reinterpret_cast<const uint8_t*>(region_ + device_queue::net_receive_slot_offset(receive_.consumed()));
   }
-  void advance_receive() { receive().advance(); }
+  void advance_receive() { receive_.advance(); }
 
   void ring() { doorbell_.ring(); }
   constexpr Doorbell& doorbell() { return doorbell_; }
 
  private:
-  device_queue::Net_queue_header* header() const { return reinterpret_cast<device_queue::Net_queue_header*>(region_); }
-  Transmit& transmit() {
-    attach();
-    return transmit_.value;
-  }
-  Receive& receive() {
-    attach();
-    return receive_.value;
-  }
-  void attach() {
-    if (attached_) return;
-    ::new (&transmit_.value) Transmit(&header()->transmit);
-    ::new (&receive_.value) Receive(&header()->receive);
-    attached_ = true;
-  }
-
   uintptr_t region_ = 0;
   Doorbell doorbell_{};
-  bool attached_ = false;
-  Built_later<Transmit> transmit_{};
-  Built_later<Receive> receive_{};
+  Transmit transmit_{uintptr_t{0}};
+  Receive receive_{uintptr_t{0}};
 };
 
 }  // namespace kestrel::vmm
