@@ -15,6 +15,26 @@
 #include "slots_tunnels.hpp"
 
 namespace kestrel_cli {
+
+std::string string_literal(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static const char digits[] = "01234567";
+      out += '\\';
+      out += digits[(c >> 6) & 3];
+      out += digits[(c >> 3) & 7];
+      out += digits[c & 7];
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
 namespace {
 
 using kestrel::abi::Capability_kind;
@@ -83,26 +103,6 @@ std::string name_of(const Model& model, const Partition& partition, const Capabi
   return {};  // a kind this tool does not know: named by its slot
 }
 
-// Escapes `text` for a C++ string literal.
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      static const char digits[] = "01234567";
-      out += '\\';
-      out += digits[(c >> 6) & 3];
-      out += digits[(c >> 3) & 7];
-      out += digits[c & 7];
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
-}
-
 // Line comments end at a line break, and a backslash at the end would
 // splice the next line into them.
 std::string comment_text(std::string_view text) {
@@ -167,7 +167,7 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
     const auto& vm = *vm_partition->vm;
     const std::string id = identifier(vm_partition->name);
     out << "constexpr Vm_description " << id << "_vm{\n"
-        << "    .name = " << quoted(vm_partition->name) << ",\n"
+        << "    .name = " << string_literal(vm_partition->name) << ",\n"
         << "    .vcpus = " << vm.cpus.size() << ",\n"
         << "    .vcpu_cpus = {" << join(vm.cpus) << "},\n"
         << "    .exit_endpoint_count = " << vm.exit_endpoints.size() << ",\n"
@@ -189,7 +189,7 @@ void write_vm_descriptions(std::ostringstream& out, const Model& model, uint32_t
     for (const auto& device : vm.emulated) {
       const uint32_t backend =
           emulated_backend(model, static_cast<uint32_t>(vm_partition - model.partitions.data()), device);
-      out << "        {" << quoted(device.name) << ", static_cast<Emulated_kind>(" << device.kind << "), "
+      out << "        {" << string_literal(device.name) << ", static_cast<Emulated_kind>(" << device.kind << "), "
           << hex(device.address) << ", " << hex(device.size) << ", " << device.interrupt << ", "
           << (backend == ~0U ? "~0U" : std::to_string(backend)) << "},\n";
     }
@@ -228,7 +228,7 @@ void memory_table(std::ostringstream& out, const Partition& partition) {
   size_t count = 0;
   for (const auto& region : partition.regions) {
     if (region.kind != kestrel::policy::Region::Kind::memory) continue;
-    out << "    {" << quoted(region.name) << ", " << hex(region.ipa) << ", " << hex(region.size) << "},\n";
+    out << "    {" << string_literal(region.name) << ", " << hex(region.ipa) << ", " << hex(region.size) << "},\n";
     ++count;
   }
   out << "    {nullptr, 0, 0},\n"
@@ -259,8 +259,8 @@ void thread_table(std::ostringstream& out, const Partition& partition) {
       address = partition.regions[thread.stack_region].ipa;
       size = partition.regions[thread.stack_region].size;
     }
-    out << "    {" << quoted(thread.name) << ", " << thread.cpu << ", " << (thread.passive ? "true" : "false") << ", "
-        << hex(address) << ", " << hex(size) << "},\n";
+    out << "    {" << string_literal(thread.name) << ", " << thread.cpu << ", " << (thread.passive ? "true" : "false")
+        << ", " << hex(address) << ", " << hex(size) << "},\n";
     ++count;
   }
   out << "    {nullptr, 0, false, 0, 0},\n"
@@ -303,7 +303,7 @@ void signalled_table(std::ostringstream& out, const Model& model, const Partitio
     if (static_cast<Capability_kind>(capability.kind) != Capability_kind::notification || receives ||
         capability.object >= model.notifications.size())
       continue;
-    out << "    {" << quoted(model.notifications[capability.object].name) << ", " << slot << "},\n";
+    out << "    {" << string_literal(model.notifications[capability.object].name) << ", " << slot << "},\n";
     ++signalled;
   }
   out << "    {nullptr, " << partition.capabilities.size() << "},\n"
@@ -455,7 +455,7 @@ std::string slots_header(const Model& model, uint32_t partition, std::string_vie
       << "#pragma once\n\n"
       << "#include <cstdint>\n\n"
       << "namespace kestrel::slots {\n\n"
-      << "constexpr const char* partition_name = " << quoted(name) << ";\n\n";
+      << "constexpr const char* partition_name = " << string_literal(name) << ";\n\n";
   const auto slots = slot_names(model, partition);
   for (const auto& slot : slots) {
     out << "constexpr uint64_t " << slot.name << " = " << slot.slot << ";  // " << comment_text(slot.description)

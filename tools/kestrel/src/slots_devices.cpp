@@ -74,23 +74,14 @@ std::string mac_text(const Device_client& port) {
   return out + "}";
 }
 
-std::string quoted_text(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
-  }
-  return out + '"';
-}
-
 // The client's side: what the holder rings and waits on.
 void write_client(std::ostringstream& out, const Model& model, const Device_service& service, uint32_t index,
                   const Partition& holder, const std::vector<Named_slot>& slots) {
   const Device_client& client = service.clients[index];
   const bool block = service.kind == Device_service::Kind::block;
   out << "    {\n"
-      << "        ." << (block ? "device" : "network") << " = " << quoted_text(service.name) << ",\n"
-      << "        .client = " << quoted_text(model.partitions[client.partition].name) << ",\n"
+      << "        ." << (block ? "device" : "network") << " = " << string_literal(service.name) << ",\n"
+      << "        .client = " << string_literal(model.partitions[client.partition].name) << ",\n"
       << "        .index = " << index << ",\n"
       << "        .queue_address = " << hex(client.address) << ",\n";
   if (block) {
@@ -130,7 +121,7 @@ void write_driver(std::ostringstream& out, const Model& model, const Device_serv
   const bool has_device = service.device != none && !model.platform.devices[service.device].mmio.empty();
   const auto& dma = driver.regions.at(service.dma_region);
   out << "    {\n"
-      << "        ." << (block ? "device" : "network") << " = " << quoted_text(service.name) << ",\n"
+      << "        ." << (block ? "device" : "network") << " = " << string_literal(service.name) << ",\n"
       << "        .mmio_address = " << hex(has_device ? model.platform.devices[service.device].mmio[0].base : 0)
       << ",\n"
       << "        .interrupt = "
@@ -149,7 +140,7 @@ void write_driver(std::ostringstream& out, const Model& model, const Device_serv
                               ? ~uint64_t{0}
                               : notification_slot(driver, client.doorbell, false, client.responses_badge);
     out << "            {\n"
-        << "                .name = " << quoted_text(model.partitions[client.partition].name) << ",\n"
+        << "                .name = " << string_literal(model.partitions[client.partition].name) << ",\n"
         << "                .queue_address = " << hex(service.queues_address + uint64_t{i} * service.queue_bytes())
         << ",\n"
         << "                .queue_physical = " << hex(model.queue_physical.at(service.first_queue + i)) << ",\n";

@@ -34,17 +34,6 @@ uint64_t slot_of(const Partition& partition, Capability_kind kind, uint32_t obje
   return no_tunnel_slot;
 }
 
-// `text` as a C++ string literal (policy names are printable; quotes and
-// backslashes escaped).
-std::string quoted_text(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
-  }
-  return out + '"';
-}
-
 std::string slot_text(const std::vector<Named_slot>& slots, uint64_t slot) {
   return slot < slots.size() ? "slots::" + slots[slot].name : "~uint64_t{0}";
 }
@@ -195,7 +184,7 @@ void write_vm_tunnels(std::ostringstream& out, const Model& model, uint32_t vm, 
     const auto& tunnel = model.tunnels.at(place.tunnel);
     const auto& end = tunnel.ends[place.end];
     const auto& other = tunnel.ends[1 - place.end];
-    out << "        {" << quoted_text(tunnel.name) << ", " << place.tunnel << ", "
+    out << "        {" << string_literal(tunnel.name) << ", " << place.tunnel << ", "
         << kestrel::policy::hex(place.address) << ", " << kestrel::policy::hex(place.size) << ", " << place.max_open
         << ", " << place.spi << ", "
         << slot_text(slots, slot_of(self, Capability_kind::endpoint, model.ipcm.endpoint, false, vm)) << ", "

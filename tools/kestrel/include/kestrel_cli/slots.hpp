@@ -23,6 +23,10 @@ struct Named_slot {
 // letter or digit becomes '_'.
 std::string identifier(std::string_view text);
 
+// `text` as a C++ string literal: quotes and backslashes escaped, control
+// characters as octal escapes.
+std::string string_literal(std::string_view text);
+
 // One name per capability of `partition`, in slot order as the policy
 // compiler assigned them (Partition::capabilities); names come from what
 // each capability refers to. Two capabilities that would get the same name
