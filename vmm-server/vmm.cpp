@@ -192,7 +192,8 @@ constinit vmm_server::Virtio_devices<vmm_server::backed_blocks(vm), vmm_server::
 bool vm_off = false;
 
 // The device models (and vm_off, the counts, the pending input) are shared
-// by the exit threads, each on its own CPU, and the input thread: one lock
+// by the exit threads, each on its own CPU, the devices thread and the input
+// thread: one lock
 // around every use. It is never held across a call that blocks (console
 // output waits in Thread_output until the lock is let go; console input is
 // read without it): a thread that spins for it then waits only while the
@@ -200,14 +201,22 @@ bool vm_off = false;
 // The holder can still lose its CPU at the end of its window (or its
 // caller's), and the others then spin until it runs again; a VM with vCPUs
 // on several CPUs should therefore have its windows at the same times on
-// each of them. vcpu_*, vm_restart and system_off are not blocking calls:
+// each of them. A spinner yields (the system call), so a holder of its
+// priority preempted on the spinner's own CPU (the devices thread beside
+// an exit thread on the VM's CPU) runs and lets go; a holder of lower
+// priority there would not, so the VMM's threads that share a CPU should
+// have one priority. vcpu_*, vm_restart and system_off are not blocking calls:
 // the kernel answers them at once (vm_restart once the VM's vCPUs are off
 // their CPUs, which takes no other partition's action).
 class Spin_lock {
  public:
   void lock() {
     while (__atomic_test_and_set(&taken_, __ATOMIC_ACQUIRE)) {
-      while (__atomic_load_n(&taken_, __ATOMIC_RELAXED)) asm volatile("yield");
+      // The holder may be a thread of this VMM on this very CPU, preempted
+      // while it held the lock (an exit thread and the devices thread
+      // sharing the VM's CPU): the yield system call lets it run again,
+      // where a bare spin would keep it off the CPU for good.
+      while (__atomic_load_n(&taken_, __ATOMIC_RELAXED)) kestrel::yield();
     }
   }
   void unlock() { __atomic_clear(&taken_, __ATOMIC_RELEASE); }

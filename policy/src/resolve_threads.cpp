@@ -49,6 +49,12 @@ void Resolver::resolve_schedule(capnp::List<schema::CpuSchedule>::Reader schedul
     const std::string exclusive = schedule[i].getExclusive();
     plan.exclusive_named = !exclusive.empty();
     if (plan.exclusive_named) plan.exclusive = find_partition(exclusive, plan_src.at("exclusive"), "exclusive owner");
+    const auto shared_with = schedule[i].getSharedWith();
+    for (uint32_t j = 0; j < shared_with.size(); ++j) {
+      const Source_ref name_src = plan_src.field("sharedWith").item(j);
+      plan.shared_with.push_back(find_partition(text(shared_with[j]), name_src.at(), "sharedWith"));
+      plan.shared_with_src.push_back(name_src);
+    }
     const auto windows = schedule[i].getWindows();
     for (uint32_t j = 0; j < windows.size(); ++j) {
       const Source_ref window_src = plan_src.field("windows").item(j);

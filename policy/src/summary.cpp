@@ -84,7 +84,13 @@ std::string summarize(const Model& model) {
   for (const auto& plan : model.schedule) {
     out << "  cpu " << plan.cpu << ": ";
     if (plan.exclusive != none) {
-      out << "exclusive to " << partition_name(model, plan.exclusive) << '\n';
+      out << "exclusive to " << partition_name(model, plan.exclusive);
+      const char* separator = ", shared with ";
+      for (const uint32_t partition : plan.shared_with) {
+        out << separator << partition_name(model, partition);
+        separator = ", ";
+      }
+      out << '\n';
       continue;
     }
     out << "major frame " << plan.major_frame_us << " us:";

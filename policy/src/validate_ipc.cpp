@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate IPC: endpoint clients and badges, call cycles, passive-server
 // priorities, notification signallers and channel ends.
+#include <algorithm>
 #include <set>
 
 #include <kestrel/policy/stages.hpp>
@@ -19,11 +20,15 @@ uint32_t highest_priority(const Partition& partition) {
 // A passive server thread on CPU c runs only on a caller's time, and only
 // in the caller's window on c (kernel/include/kestrel/scheduler.hpp,
 // may_run): a caller whose partition has no window on c would wait for
-// ever. An exclusive CPU has no windows (only its partition runs there).
+// ever. An exclusive CPU has no windows (only its owner and the partitions
+// it shares with run there, all on the CPU's time).
 bool has_window_on(const Model& model, uint32_t partition, uint32_t cpu) {
   for (const auto& plan : model.schedule) {
     if (plan.cpu != cpu) continue;
-    if (plan.exclusive != none) return plan.exclusive == partition;
+    if (plan.exclusive != none) {
+      return plan.exclusive == partition ||
+             std::find(plan.shared_with.begin(), plan.shared_with.end(), partition) != plan.shared_with.end();
+    }
     for (const auto& window : plan.windows) {
       if (window.partition == partition) return true;
     }

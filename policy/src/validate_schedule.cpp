@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate schedule: per-CPU cyclic plans, exclusive CPUs, and that every
 // thread that needs time has a window on its CPU.
+#include <algorithm>
 #include <set>
 
 #include <kestrel/policy/stages.hpp>
@@ -10,8 +11,37 @@
 namespace kestrel::policy {
 namespace {
 
+bool shares_cpu(const Cpu_plan& plan, uint32_t partition) {
+  return std::find(plan.shared_with.begin(), plan.shared_with.end(), partition) != plan.shared_with.end();
+}
+
+// sharedWith: only beside an exclusive owner, each partition once, never
+// the owner itself.
+void check_shared_with(const Model& model, const Cpu_plan& plan, const std::string& cpu, Diagnostics& diagnostics) {
+  if (plan.shared_with.empty()) return;
+  if (plan.exclusive == none && !plan.exclusive_named) {
+    diagnostics.report(Code::shared_without_exclusive, plan.src.at("sharedWith"),
+                       cpu + " has windows, but sharedWith lists partitions to run beside an exclusive owner",
+                       "set exclusive to the CPU's owner, or give these partitions windows of their own");
+    return;
+  }
+  for (size_t i = 0; i < plan.shared_with.size(); ++i) {
+    const uint32_t partition = plan.shared_with[i];
+    if (partition == none) continue;  // misspelt: KP0110
+    const bool owner = partition == plan.exclusive;
+    const bool repeated = std::find(plan.shared_with.begin(), plan.shared_with.begin() + static_cast<long>(i),
+                                    partition) != plan.shared_with.begin() + static_cast<long>(i);
+    if (!owner && !repeated) continue;
+    diagnostics.report(Code::shared_with_repeated, plan.shared_with_src[i].at(),
+                       quoted(partition_name(model, partition)) +
+                           (owner ? " owns " + cpu + " already" : " is listed twice in sharedWith of " + cpu),
+                       "remove this entry");
+  }
+}
+
 void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnostics) {
   const std::string cpu = "CPU " + std::to_string(plan.cpu);
+  check_shared_with(model, plan, cpu, diagnostics);
   if (plan.exclusive != none) {
     if (!plan.windows.empty() || plan.major_frame_us != 0) {
       diagnostics.report(Code::exclusive_with_windows, plan.src.at(plan.windows.empty() ? "majorFrameUs" : "windows"),
@@ -20,7 +50,7 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
                          "an exclusive CPU has no time windows: remove majorFrameUs and windows");
     }
     for (uint32_t p = 0; p < model.partitions.size(); ++p) {
-      if (p == plan.exclusive) continue;
+      if (p == plan.exclusive || shares_cpu(plan, p)) continue;
       for (const auto& thread : model.partitions[p].threads) {
         // A passive thread runs there only on its callers' time, and only
         // the owner may call it there (KP0511): a VMM's exit thread for
@@ -30,7 +60,7 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
             .report(Code::exclusive_cpu_shared, thread.src.at("cpu"),
                     "thread " + quoted(thread.name) + " of " + quoted(model.partitions[p].name) + " is pinned to " +
                         cpu + ", which belongs to " + quoted(partition_name(model, plan.exclusive)) + " alone",
-                    "pin it to another CPU")
+                    "pin it to another CPU, or list " + quoted(model.partitions[p].name) + " in sharedWith")
             .notes.push_back({plan.src.at("exclusive"), "the CPU is given away here"});
         break;
       }

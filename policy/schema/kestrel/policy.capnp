@@ -338,6 +338,13 @@ struct CpuSchedule {
   exclusive @3 :Text;
   # Instead of windows: the partition that owns this CPU alone, with no
   # timer tick (majorFrameUs and windows stay empty).
+  sharedWith @4 :List(Text);
+  # With `exclusive` only: partitions whose threads run on this CPU beside
+  # the owner's, all by priority, as if one partition owned it. For the
+  # partitions a VM depends on anyway (its driver, its VMM's device
+  # thread): on the VM's CPU, a request and its answer need no other CPU.
+  # Each may keep the others from running by priority: list only
+  # partitions the owner trusts with its time.
 }
 
 enum TunnelAccess {

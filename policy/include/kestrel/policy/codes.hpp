@@ -143,8 +143,10 @@ enum class Severity : uint8_t { error, warning };
   X(partition_without_window, 706, error, "a partition has threads on a CPU but no window there")                  \
   X(exclusive_with_windows, 707, error, "an exclusive CPU also has windows")                                       \
   X(exclusive_cpu_shared, 708, error, "another partition runs on a CPU given exclusively to one")                  \
+  X(shared_without_exclusive, 709, error, "a CPU with windows lists partitions in sharedWith")                     \
   X(cpu_without_schedule, 710, error, "threads are pinned to a CPU that has no schedule")                          \
   X(time_too_long, 711, error, "a time is longer than the kernel can count (2^62 ns, about 146 years)")            \
+  X(shared_with_repeated, 712, error, "sharedWith names the CPU's owner or a partition twice")                     \
   /* 08xx: kernel limits */                                                                                        \
   X(too_many_partitions, 801, error, "more partitions than the kernel supports")                                   \
   X(too_many_vmids, 802, error, "more partitions than the platform has VMIDs")                                     \

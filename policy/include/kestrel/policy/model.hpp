@@ -318,6 +318,10 @@ struct Cpu_plan {
   std::vector<Window> windows;
   uint32_t exclusive = none;
   bool exclusive_named = false;  // even if the name did not resolve
+  // `sharedWith`: partitions that run beside the exclusive owner (none
+  // where a name did not resolve), each with where it is named.
+  std::vector<uint32_t> shared_with;
+  std::vector<Source_ref> shared_with_src;
   Source_ref src;
 };
 
