@@ -134,6 +134,38 @@ void check_coverage(const Model& model, const std::map<uint32_t, const Cpu_plan*
   }
 }
 
+// A VMM's threads share its device models under one spin lock whose
+// spinner yields (vmm-server/vmm.cpp): on an exclusive CPU, where they all
+// sit in one ready queue, a spinner of higher priority than the holder
+// would keep it from running for good. So they must have one priority
+// there. (On a CPU with windows, the passive exit threads run in the VM's
+// window and the others in the VMM's, never in one queue.)
+void check_vmm_priorities(const Model& model, const std::map<uint32_t, const Cpu_plan*>& plan_of_cpu,
+                          Diagnostics& diagnostics) {
+  std::set<uint32_t> vmms;
+  for (const auto& partition : model.partitions) {
+    if (partition.vm && partition.vm->vmm != none) vmms.insert(partition.vm->vmm);
+  }
+  for (const uint32_t vmm : vmms) {
+    std::map<uint32_t, const Thread*> first_on_cpu;
+    for (const auto& thread : model.partitions[vmm].threads) {
+      const auto plan = plan_of_cpu.find(thread.cpu);
+      if (plan == plan_of_cpu.end() || plan->second->exclusive == none) continue;
+      const auto [first, inserted] = first_on_cpu.emplace(thread.cpu, &thread);
+      if (inserted || first->second->priority == thread.priority) continue;
+      diagnostics
+          .report(Code::vmm_priorities_differ, thread.src.at("priority"),
+                  "thread " + quoted(thread.name) + " of the VMM " + quoted(model.partitions[vmm].name) +
+                      " has priority " + std::to_string(thread.priority) + ", and its thread " +
+                      quoted(first->second->name) + " on the same exclusive CPU " + std::to_string(thread.cpu) +
+                      " has " + std::to_string(first->second->priority),
+                  "give the VMM's threads on CPU " + std::to_string(thread.cpu) +
+                      " one priority: a thread waiting for the VMM's lock yields only to its equals")
+          .notes.push_back({first->second->src.at("priority"), "the other thread's priority"});
+    }
+  }
+}
+
 }  // namespace
 
 void validate_schedule(const Model& model, Diagnostics& diagnostics) {
@@ -157,6 +189,7 @@ void validate_schedule(const Model& model, Diagnostics& diagnostics) {
     check_plan(model, plan, diagnostics);
   }
   check_coverage(model, plan_of_cpu, diagnostics);
+  check_vmm_priorities(model, plan_of_cpu, diagnostics);
 }
 
 }  // namespace kestrel::policy

@@ -147,6 +147,7 @@ enum class Severity : uint8_t { error, warning };
   X(cpu_without_schedule, 710, error, "threads are pinned to a CPU that has no schedule")                          \
   X(time_too_long, 711, error, "a time is longer than the kernel can count (2^62 ns, about 146 years)")            \
   X(shared_with_repeated, 712, error, "sharedWith names the CPU's owner or a partition twice")                     \
+  X(vmm_priorities_differ, 713, error, "a VMM's threads on one exclusive CPU have different priorities")           \
   /* 08xx: kernel limits */                                                                                        \
   X(too_many_partitions, 801, error, "more partitions than the kernel supports")                                   \
   X(too_many_vmids, 802, error, "more partitions than the platform has VMIDs")                                     \
