@@ -19,7 +19,9 @@
 // round. A port that may reach outside is not served while no NIC
 // transmit buffer is free (its frames wait in its ring rather than being
 // dropped); a receiver whose ring is full loses the frame (counted), as an
-// Ethernet port would. The counters (frames forwarded, sent out, received,
+// Ethernet port would. A port whose frames were taken is rung (its
+// responses bit) once the round is over, as one that got frames is: a
+// sender whose transmit ring was full waits for that ring. The counters (frames forwarded, sent out, received,
 // dropped by reason) are printed whenever the number of drops reaches a
 // power of two: the first drops show at once, a stream of them does not
 // flood the console.
@@ -179,6 +181,7 @@ Taken take_frame(const virtual_switch::Switch& the_switch, uint32_t index) {
   const uint32_t length = entry.length;
   if (length < dq::net_min_frame_bytes || length > dq::net_max_frame_bytes) {
     port.transmit.advance();
+    ports_to_ring |= 1U << index;
     count_drop(counters.drops[static_cast<uint32_t>(Drop::bad_length)]);
     return Taken::one;
   }
@@ -187,6 +190,7 @@ Taken take_frame(const virtual_switch::Switch& the_switch, uint32_t index) {
                                                     dq::net_transmit_slot_offset(port.transmit.consumed())),
                    length);
   port.transmit.advance();
+  ports_to_ring |= 1U << index;  // room in its transmit ring: its frames may wait for it
   deliver(the_switch.from_port(index, frame, length), frame, length);
   return Taken::one;
 }

@@ -182,20 +182,40 @@ TEST_F(Virtio_net_test, TransmitDropsFramesOfImpossibleLengths) {
   EXPECT_EQ(transmitq().used_index(), 5) << "every chain goes back to the guest";
 }
 
-TEST_F(Virtio_net_test, TransmitDropsWhatAFullRingCannotTake) {
+TEST_F(Virtio_net_test, TransmitWaitsForRoomInAFullRing) {
   driver_ok();
   for (uint32_t i = 0; i < dq::net_queue_depth + 2; ++i) send(frame_of(64, static_cast<uint8_t>(i)));
   notify(net::transmitq);
   EXPECT_EQ(device.counts().transmitted, dq::net_queue_depth);
-  EXPECT_EQ(device.counts().dropped_full, 2u);
-  EXPECT_EQ(transmitq().used_index(), dq::net_queue_depth + 2);
-  const auto frames = port.take();
+  EXPECT_EQ(device.counts().dropped_full, 0u);
+  EXPECT_EQ(device.counts().waited_full, 1u);
+  EXPECT_EQ(transmitq().used_index(), dq::net_queue_depth) << "two chains wait in the transmitq";
+  auto frames = port.take();
   ASSERT_EQ(frames.size(), dq::net_queue_depth);
   EXPECT_EQ(frames.back(), frame_of(64, dq::net_queue_depth - 1));
-  // Room again once the switch took them.
-  send(frame_of(64, 99));
+  // The switch took them and rings: the two that waited go, in order.
+  rings = 0;
+  device.receive();
+  EXPECT_EQ(rings, 1);
+  EXPECT_EQ(transmitq().used_index(), dq::net_queue_depth + 2);
+  frames = port.take();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0], frame_of(64, dq::net_queue_depth));
+  EXPECT_EQ(frames[1], frame_of(64, dq::net_queue_depth + 1));
+  EXPECT_EQ(device.counts().transmitted, dq::net_queue_depth + 2);
+  // A ring with nothing waiting sends nothing.
+  device.receive();
+  EXPECT_EQ(rings, 1);
+}
+
+TEST_F(Virtio_net_test, FramesWaitingForRoomAreDroppedWhenTheDriverStops) {
+  driver_ok();
+  for (uint32_t i = 0; i < dq::net_queue_depth + 3; ++i) send(frame_of(64, static_cast<uint8_t>(i)));
   notify(net::transmitq);
-  ASSERT_EQ(port.take().size(), 1u);
+  EXPECT_EQ(transmitq().used_index(), dq::net_queue_depth);
+  device.driver_stopped();
+  EXPECT_EQ(transmitq().used_index(), dq::net_queue_depth + 3) << "every chain goes back to the guest";
+  EXPECT_EQ(device.counts().dropped_stopped, 3u);
 }
 
 TEST_F(Virtio_net_test, ReceiveFillsPostedBuffers) {

@@ -24,9 +24,11 @@
 //     error).
 //   transmitq (1): each chain's device-readable bytes, less the header, are
 //     one frame, copied into the transmit slot and pushed; one ring of the
-//     driver per notification. A frame of an impossible length, or one that
-//     finds the transmit ring full, is dropped and counted (the driver does
-//     not say when it made room, so waiting for room could wait for ever).
+//     driver per notification. A frame of an impossible length is dropped
+//     and counted. While the transmit ring is full the chains wait in the
+//     transmitq (the guest's queue fills and Linux stops sending), until
+//     the driver rings: it does so after it took frames from the ring, and
+//     each ring (receive()) tries the waiting chains again.
 // Every frame is copied once, between guest RAM and the slot.
 //
 // A chain the queue cannot walk makes the device need a reset, as the
@@ -69,7 +71,8 @@ inline constexpr uint32_t config_bytes = 8;
 
 struct Virtio_net_counts {
   uint64_t transmitted = 0;        // frames pushed to the driver
-  uint64_t dropped_full = 0;       // frames the transmit ring had no room for
+  uint64_t waited_full = 0;        // times frames waited for room in the transmit ring
+  uint64_t dropped_full = 0;       // frames the transmit ring had no room for (a push that failed)
   uint64_t dropped_malformed = 0;  // frames of an impossible length, either way
   uint64_t dropped_stopped = 0;    // frames sent after the driver stopped
   uint64_t received = 0;           // frames given to the guest
@@ -109,8 +112,10 @@ class Virtio_net {
     }
   }
 
-  // The driver rang: frames in the receive ring for the guest's buffers.
+  // The driver rang: frames in the receive ring for the guest's buffers,
+  // or room in the transmit ring for chains that wait for it.
   void receive() {
+    if (transmit_waiting_) transmit();
     if (!transport_.operational() || !queue_.present() || stopped_) return;
     Virtqueue& queue = transport_.queue(virtio_net::receiveq);
     bool notify = false;
@@ -143,11 +148,15 @@ class Virtio_net {
     if (stopped_) return;
     stopped_ = true;
     transport_.configuration_changed();
+    if (transmit_waiting_) transmit();  // the chains that waited are dropped now
   }
 
   // The VM restarts: the device as at power-on (the queue's indices and the
   // link state go on).
-  void reset() { transport_.reset(); }
+  void reset() {
+    transport_.reset();
+    transmit_waiting_ = false;
+  }
 
   constexpr Level_change take_level_change() { return transport_.take_level_change(); }
   constexpr bool interrupt_level() const { return transport_.interrupt_level(); }
@@ -213,7 +222,14 @@ class Virtio_net {
     Virtqueue& queue = transport_.queue(virtio_net::transmitq);
     bool notify = false;
     bool pushed = false;
+    transmit_waiting_ = false;
     for (uint32_t budget = queue.size; budget > 0; --budget) {
+      // A full ring: the chains wait for the driver's next ring (receive()).
+      if (queue_.present() && !stopped_ && queue_.transmit_in_flight() == device_queue::net_queue_depth) {
+        transmit_waiting_ = true;
+        ++counts_.waited_full;
+        break;
+      }
       uint16_t head = 0;
       const Queue_status next = queue.next_available(head);
       if (next == Queue_status::empty) break;
@@ -272,6 +288,7 @@ class Virtio_net {
   Queue queue_;
   uint8_t mac_[6] = {};
   bool stopped_ = false;
+  bool transmit_waiting_ = false;  // chains wait in the transmitq for room in the ring
   Virtio_net_counts counts_{};
 };
 
