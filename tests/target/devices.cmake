@@ -41,7 +41,7 @@ kestrel_devices_system(devices ${CMAKE_SOURCE_DIR}/drivers-untrusted/virtio-blk/
   "kestrel.run=devices kestrel.name=vm1 kestrel.ip=10.0.2.15 kestrel.peer=10.0.2.16 kestrel.native=10.0.2.17 kestrel.native_reach=yes kestrel.outside=yes"
   "kestrel.run=devices kestrel.name=vm2 kestrel.ip=10.0.2.16 kestrel.peer=10.0.2.15 kestrel.native=10.0.2.17 kestrel.native_reach=no kestrel.outside=no kestrel.last=yes")
 kestrel_devices_system(devices-fault ${CMAKE_SOURCE_DIR}/tests/target/devices/faulting_blk_driver.cpp
-  "kestrel.run=diskfail kestrel.name=vm1 kestrel.ip=10.0.2.15 kestrel.ping=10.0.2.17"
+  "kestrel.run=diskfail kestrel.name=vm1 kestrel.ip=10.0.2.15 kestrel.ping=10.0.2.17 kestrel.await_ping=yes"
   "kestrel.run=diskfail kestrel.name=vm2 kestrel.ip=10.0.2.16 kestrel.ping=10.0.2.15")
 set(devices_dir ${CMAKE_CURRENT_BINARY_DIR}/devices)
 set(devices_disk ${devices_dir}/disk.img)
@@ -90,8 +90,9 @@ set_tests_properties(target.devices_disk_after_the_run PROPERTIES LABELS target 
 # with both VMs writing: their writes end in I/O errors instead of hanging,
 # later reads fail at once, the native reader is told, and everything else
 # runs on: the network carries vm1's ping of the native responder and
-# vm2's of vm1. vm2 ends the run once it has pinged (vm1 may still be
-# pinging then, so it is not waited for).
+# vm2's of vm1. vm1 stays up until it has answered a ping (await_ping), so
+# that vm2's does not find it powered off (the two VMs' progress differs:
+# the driver shares vm1's CPU); vm2 ends the run once it has pinged.
 string(REPLACE "${devices_disk}" "${CMAKE_CURRENT_BINARY_DIR}/devices-fault/disk.img" fault_qemu_args "${devices_qemu_args}")
 kestrel_add_qemu_test(NAME devices_block_driver_fault IMAGE ${CMAKE_CURRENT_BINARY_DIR}/devices-fault/devices-fault.elf
   SMP 4 MEMORY 1G ICOUNT TIMEOUT 600 FIXTURES devices-fault_image devices-fault_disk QEMU_ARGS ${fault_qemu_args}

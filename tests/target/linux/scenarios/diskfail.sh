@@ -3,13 +3,16 @@
 # this VM writes its slice (tests/target/devices/faulting_blk_driver.cpp).
 # The writes must end in an I/O error, not hang; the VM keeps running, and
 # so does the network: it still pings the address kestrel.ping= names.
-# kestrel.name= names it in its lines. kestrel.ip= is its address.
-name=vm ip= target=
+# kestrel.name= names it in its lines. kestrel.ip= is its address. With
+# kestrel.await_ping=yes it then stays up until it has answered a ping
+# itself (the other VM's, which must not find it powered off).
+name=vm ip= target= await_ping=no
 for word in $(cat /proc/cmdline); do
   case "$word" in
     kestrel.name=*) name=${word#kestrel.name=} ;;
     kestrel.ip=*) ip=${word#kestrel.ip=} ;;
     kestrel.ping=*) target=${word#kestrel.ping=} ;;
+    kestrel.await_ping=*) await_ping=${word#kestrel.await_ping=} ;;
   esac
 done
 say() { echo "kestrel-guest: $name $*"; }
@@ -37,3 +40,20 @@ until ping -c 1 -W 1 "$target" >/dev/null 2>&1; do
   fi
 done
 say "still pings $target"
+[ "$await_ping" = yes ] || exit 0
+# Echo requests answered so far: /proc/net/snmp's "Icmp:" value line,
+# the column headed InEchos.
+echo_requests() {
+  awk '/^Icmp:/ { if (!n) { for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; n = 1 } else { print $c; exit } }' \
+    /proc/net/snmp
+}
+waited=0
+until [ "$(echo_requests)" -gt 0 ]; do
+  waited=$((waited + 1))
+  if [ $waited -ge 120 ]; then
+    say "FAILED: nobody pinged it"
+    exit 0
+  fi
+  sleep 1
+done
+say "answered a ping"
