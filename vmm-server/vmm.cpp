@@ -192,22 +192,22 @@ constinit vmm_server::Virtio_devices<vmm_server::backed_blocks(vm), vmm_server::
 bool vm_off = false;
 
 // The device models (and vm_off, the counts, the pending input) are shared
-// by the exit threads, each on its own CPU, the devices thread and the input
-// thread: one lock
-// around every use. It is never held across a call that blocks (console
-// output waits in Thread_output until the lock is let go; console input is
-// read without it): a thread that spins for it then waits only while the
-// holder changes a model, not while the holder waits for another partition.
-// The holder can still lose its CPU at the end of its window (or its
-// caller's), and the others then spin until it runs again; a VM with vCPUs
-// on several CPUs should therefore have its windows at the same times on
-// each of them. A spinner yields (the system call), so a holder of its
-// priority preempted on the spinner's own CPU (the devices thread beside
-// an exit thread on the VM's CPU) runs and lets go; a holder of lower
-// priority there would not, so the VMM's threads that share a CPU should
-// have one priority. vcpu_*, vm_restart and system_off are not blocking calls:
-// the kernel answers them at once (vm_restart once the VM's vCPUs are off
-// their CPUs, which takes no other partition's action).
+// by the exit threads, each on its own CPU, the devices thread and the
+// input thread: one lock around every use. It is never held across a call
+// that blocks (console output waits in Thread_output until the lock is let
+// go; console input is read without it): a thread that spins for it then
+// waits only while the holder changes a model, not while the holder waits
+// for another partition. The holder can still lose its CPU at the end of
+// its window (or its caller's), and the others then spin until it runs
+// again; a VM with vCPUs on several CPUs should therefore have its windows
+// at the same times on each of them. A spinner yields (the system call),
+// so a holder of its priority preempted on the spinner's own CPU (the
+// devices thread beside an exit thread on the VM's CPU) runs and lets go;
+// a holder of lower priority there would not, so the VMM's threads that
+// share a CPU must have one priority (KP0713). vcpu_*, vm_restart and
+// system_off are not blocking calls: the kernel answers them at once
+// (vm_restart once the VM's vCPUs are off their CPUs, which takes no other
+// partition's action).
 class Spin_lock {
  public:
   void lock() {

@@ -21,10 +21,10 @@
 // dropped); a receiver whose ring is full loses the frame (counted), as an
 // Ethernet port would. A port whose frames were taken is rung (its
 // responses bit) once the round is over, as one that got frames is: a
-// sender whose transmit ring was full waits for that ring. The counters (frames forwarded, sent out, received,
-// dropped by reason) are printed whenever the number of drops reaches a
-// power of two: the first drops show at once, a stream of them does not
-// flood the console.
+// sender whose transmit ring was full waits for that ring. The counters
+// (frames forwarded, sent out, received, dropped by reason) are printed
+// whenever the number of drops reaches a power of two: the first drops
+// show at once, a stream of them does not flood the console.
 #include <kestrel/console.hpp>
 #include <kestrel/device_description.hpp>
 #include <kestrel/device_queue.hpp>

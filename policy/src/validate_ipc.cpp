@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validate IPC: endpoint clients and badges, call cycles, passive-server
 // priorities, notification signallers and channel ends.
-#include <algorithm>
 #include <set>
 
 #include <kestrel/policy/stages.hpp>
@@ -26,8 +25,7 @@ bool has_window_on(const Model& model, uint32_t partition, uint32_t cpu) {
   for (const auto& plan : model.schedule) {
     if (plan.cpu != cpu) continue;
     if (plan.exclusive != none) {
-      return plan.exclusive == partition ||
-             std::find(plan.shared_with.begin(), plan.shared_with.end(), partition) != plan.shared_with.end();
+      return plan.exclusive == partition || plan.shared_with_partition(partition);
     }
     for (const auto& window : plan.windows) {
       if (window.partition == partition) return true;

@@ -11,10 +11,6 @@
 namespace kestrel::policy {
 namespace {
 
-bool shares_cpu(const Cpu_plan& plan, uint32_t partition) {
-  return std::find(plan.shared_with.begin(), plan.shared_with.end(), partition) != plan.shared_with.end();
-}
-
 // sharedWith: only beside an exclusive owner, each partition once, never
 // the owner itself.
 void check_shared_with(const Model& model, const Cpu_plan& plan, const std::string& cpu, Diagnostics& diagnostics) {
@@ -50,7 +46,7 @@ void check_plan(const Model& model, const Cpu_plan& plan, Diagnostics& diagnosti
                          "an exclusive CPU has no time windows: remove majorFrameUs and windows");
     }
     for (uint32_t p = 0; p < model.partitions.size(); ++p) {
-      if (p == plan.exclusive || shares_cpu(plan, p)) continue;
+      if (p == plan.exclusive || plan.shared_with_partition(p)) continue;
       for (const auto& thread : model.partitions[p].threads) {
         // A passive thread runs there only on its callers' time, and only
         // the owner may call it there (KP0511): a VMM's exit thread for

@@ -4,6 +4,7 @@
 // its Source_ref for diagnostics.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -323,6 +324,11 @@ struct Cpu_plan {
   std::vector<uint32_t> shared_with;
   std::vector<Source_ref> shared_with_src;
   Source_ref src;
+
+  // Whether `partition` is in `sharedWith`.
+  bool shared_with_partition(uint32_t partition) const {
+    return std::find(shared_with.begin(), shared_with.end(), partition) != shared_with.end();
+  }
 };
 
 // Kinds of reference the resolver could not follow (KP0110-KP0115). A
