@@ -6,10 +6,18 @@
 // net_clients (docs/devices.md). The VMM hands them the MMIO exits in their
 // frames; its devices thread ("devices-<vm>") waits on the VM's device
 // doorbells (<vm>.device-doorbells: the VM's k-th backed device has bit 2k
-// for responses and 2k + 1 for its driver's stop) and hands each model what
-// its bits say. A device's SPI is raised when its interrupt line rises
-// (edge-triggered in the guest's device tree). Used under the VMM's models
-// lock, like the other models.
+// for responses, 2k + 1 for its driver's stop and 32 + k for the guest's
+// QueueNotify) and hands each model what its bits say. A device's SPI is
+// raised when its interrupt line rises (edge-triggered in the guest's
+// device tree). Used under the VMM's models lock, like the other models.
+//
+// Guest doorbells (docs/vmm.md, "Doorbells"): the kernel takes the guest's
+// writes of QueueNotify and InterruptACK without an exit, so the guest
+// leaves its CPU only to wait. QueueNotify comes here as the device's
+// notify bit, and every queue of the device is looked at (the value, the
+// queue's index, is not passed on); InterruptACK never arrives, so a read
+// of InterruptStatus acknowledges what it returns, as the guest's ACK of
+// that value would have.
 #pragma once
 
 #include <cstddef>
@@ -111,16 +119,18 @@ class Virtio_devices {
       const auto& device = vm.devices[i];
       if (const uint32_t b = block_backend(vm, i); b != no_backend && blocks_ < BlockCount) {
         const kestrel::Block_client_description& client = client_devices::block_table[b];
-        frames_[blocks_] = {device.name,      device.address,         device.size,
-                            device.interrupt, client.responses_badge, client.stopped_badge};
+        frames_[blocks_] = {
+            device.name,          device.address,           device.size, device.interrupt, client.responses_badge,
+            client.stopped_badge, client.guest_notify_badge};
         wait_ = client.wait;
         blocks_models_[blocks_++] =
             Block_model(memory, {.sectors = client.sectors, .read_only = client.read_only, .serial = device.name},
                         {client.queue_address, Driver_doorbell{client.ring_driver}});
       } else if (const uint32_t n = net_backend(vm, i); n != no_backend && nets_ < NetCount) {
         const kestrel::Net_client_description& client = client_devices::net_table[n];
-        frames_[BlockCount + nets_] = {device.name,      device.address,         device.size,
-                                       device.interrupt, client.responses_badge, client.stopped_badge};
+        frames_[BlockCount + nets_] = {
+            device.name,          device.address,           device.size, device.interrupt, client.responses_badge,
+            client.stopped_badge, client.guest_notify_badge};
         wait_ = client.wait;
         net_models_[nets_++] =
             Net_model(memory, client.mac, {client.queue_address, Driver_doorbell{client.ring_driver}});
@@ -145,6 +155,7 @@ class Virtio_devices {
   template <typename Raise>
   uint64_t access(uint32_t d, uint64_t address, bool write, unsigned size, uint64_t value, Raise&& raise) {
     const uint64_t offset = address - frames_[d].address;
+    if (write && offset == kestrel::vmm::virtio::queue_notify) ++frames_[d].notify_exits;
     uint64_t result = 0;
     if (d < BlockCount) {
       if (write) {
@@ -157,15 +168,28 @@ class Virtio_devices {
     } else {
       result = net_models_[d - BlockCount].read(offset, size);
     }
+    // The guest's InterruptACK is a dropped doorbell: reading is acknowledging.
+    if (!write && offset == kestrel::vmm::virtio::interrupt_status && result != 0) {
+      if (d < BlockCount) {
+        blocks_models_[d].write(kestrel::vmm::virtio::interrupt_ack, 4, result);
+      } else {
+        net_models_[d - BlockCount].write(kestrel::vmm::virtio::interrupt_ack, 4, result);
+      }
+    }
     update_interrupt(d, raise);
     return result;
   }
 
-  // The devices thread's doorbell word: responses and stops, per device.
+  // The devices thread's doorbell word: responses, stops and the guest's
+  // queue notifications, per device.
   template <typename Raise>
   void rang(uint64_t bits, Raise&& raise) {
     for (uint32_t d = 0; d < count; ++d) {
       const Frame& frame = frames_[d];
+      if ((bits & frame.notify_badge) != 0) {
+        ++frames_[d].notify_doorbells;
+        notified(d);
+      }
       if ((bits & frame.stopped_badge) != 0) {
         if (d < BlockCount) {
           blocks_models_[d].driver_stopped();
@@ -198,6 +222,7 @@ class Virtio_devices {
       const auto& c = blocks_models_[b].counts();
       log("%s: %lu requests (%lu errors), %lu queue entries, %lu copies of %lu bytes, %lu answers ignored\n",
           frames_[b].name, c.requests, c.errors, c.entries, c.copies, c.bytes_copied, c.ignored);
+      report_notifications(frames_[b], log);
     }
     for (uint32_t n = 0; n < NetCount; ++n) {
       const auto& c = net_models_[n].counts();
@@ -205,6 +230,7 @@ class Virtio_devices {
           "buffer\n",
           frames_[BlockCount + n].name, c.transmitted, c.received, c.dropped_full, c.dropped_malformed,
           c.dropped_stopped, c.dropped_small_buffer);
+      report_notifications(frames_[BlockCount + n], log);
     }
   }
 
@@ -216,7 +242,31 @@ class Virtio_devices {
     uint32_t interrupt;
     uint64_t responses_badge;
     uint64_t stopped_badge;
+    uint64_t notify_badge;  // the guest wrote QueueNotify (a guest doorbell)
+    // How the guest's QueueNotify writes came: rung doorbells (wake-ups of
+    // the devices thread, so at most one per write), and exits, which a
+    // write with a valid syndrome never is (docs/vmm.md, "Doorbells").
+    uint64_t notify_doorbells = 0;
+    uint64_t notify_exits = 0;
   };
+
+  template <typename Log>
+  static void report_notifications(const Frame& frame, Log& log) {
+    log("%s: QueueNotify: %lu exits, %lu doorbell wake-ups\n", frame.name, frame.notify_exits, frame.notify_doorbells);
+  }
+
+  // The guest notified device d of a queue it did not name: each queue, as
+  // an exit's QueueNotify would have (one a model cannot serve now ignores
+  // it).
+  void notified(uint32_t d) {
+    if (d < BlockCount) {
+      for (uint32_t q = 0; q < Block_model::Transport::queue_count; ++q)
+        blocks_models_[d].write(kestrel::vmm::virtio::queue_notify, 4, q);
+    } else {
+      for (uint32_t q = 0; q < Net_model::Transport::queue_count; ++q)
+        net_models_[d - BlockCount].write(kestrel::vmm::virtio::queue_notify, 4, q);
+    }
+  }
 
   template <typename Raise>
   void update_interrupt(uint32_t d, Raise& raise) {

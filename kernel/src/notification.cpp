@@ -5,6 +5,7 @@
 #include <kestrel/cpu.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/notification.hpp>
+#include <kestrel/partition.hpp>
 #include <kestrel/span.hpp>
 
 namespace kestrel {
@@ -47,6 +48,17 @@ Result Notification::wait(Thread& thread, arch::Exception_frame& frame) {
   waiter_ = &thread;
   thread.state = Thread::State::blocked_notification;
   return Result::blocked();
+}
+
+bool ring_guest_doorbell(Thread& vcpu, uint64_t ipa, uint64_t& return_address) {
+  for (const abi::Guest_doorbell_entry& doorbell : vcpu.partition().guest_doorbells()) {
+    if (doorbell.ipa != ipa) continue;
+    if (doorbell.notification != abi::no_index)
+      notification_object(doorbell.notification).signal(doorbell.badge, &vcpu);
+    return_address += 4;
+    return true;
+  }
+  return false;
 }
 
 Notification& notification_object(uint32_t index) { return notification_pool[index < notification_count ? index : 0]; }

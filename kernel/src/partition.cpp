@@ -13,6 +13,7 @@ void Partition::create(const Boot_info& info, uint32_t index) {
   name_ = info.name(entry_->name);
   regions_ = info.regions_of(*entry_);
   stop_signals_ = info.stop_signals_of(*entry_);
+  guest_doorbells_ = info.guest_doorbells_of(*entry_);
   capabilities_ = info.capabilities_of(*entry_);
 }
 

@@ -95,8 +95,9 @@ std::vector<uint8_t> Boot_info_writer::finish() const {
   append_section<abi::Memory_pool_entry>(blob, header, Section::memory_pools, memory_pools_);
   append_section<abi::Map_window_entry>(blob, header, Section::map_windows, map_windows_);
   append_section<abi::Stop_signal_entry>(blob, header, Section::stop_signals, stop_signals_);
+  append_section<abi::Guest_doorbell_entry>(blob, header, Section::guest_doorbells, guest_doorbells_);
   append_section<char>(blob, header, Section::strings, strings_);
-  static_assert(abi::section_count == 19, "every section is laid out above");
+  static_assert(abi::section_count == 20, "every section is laid out above");
 
   if (blob.size() > std::numeric_limits<uint32_t>::max()) {
     throw std::length_error("boot-info exceeds the format's 4 GiB");

@@ -56,6 +56,12 @@ void emit_partition(const Model& model, uint32_t index, Boot_info_writer& writer
   for (const Stop_signal& signal : partition.stop_signals) {
     writer.add(abi::Stop_signal_entry{signal.notification, signal.bit});
   }
+  entry.first_guest_doorbell = static_cast<uint32_t>(writer.guest_doorbells().size());
+  entry.guest_doorbell_count = static_cast<uint32_t>(partition.guest_doorbells.size());
+  for (const Guest_doorbell& doorbell : partition.guest_doorbells) {
+    writer.add(abi::Guest_doorbell_entry{doorbell.ipa, doorbell.badge,
+                                         doorbell.notification == none ? abi::no_index : doorbell.notification, 0});
+  }
   entry.first_region = static_cast<uint32_t>(writer.regions().size());
   for (const auto& region : partition.regions) {
     writer.add(

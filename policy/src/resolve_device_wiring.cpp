@@ -9,7 +9,10 @@
 // Badges are device_queue.hpp's: the device interrupt sets bit 0 of the
 // driver's word and client i bit i + 1; the driver answers a native client
 // with responses_bit; the k-th backed emulated device of a VM has bits 2k
-// (responses) and 2k + 1 (driver stopped) of its VM's word.
+// (responses), 2k + 1 (driver stopped) and 32 + k (the guest wrote its
+// QueueNotify: a guest doorbell) of its VM's word.
+#include <algorithm>
+
 #include <kestrel/device_queue.hpp>
 
 #include "resolver.hpp"
@@ -18,6 +21,15 @@ namespace kestrel::policy {
 namespace {
 
 namespace queue = kestrel::device_queue;
+
+// The virtio-mmio registers (virtio 1.x, 4.2.2) a backed device's guest
+// writes without an exit: QueueNotify rings the VMM's devices thread
+// (bit guest_notify_first_bit + k of the VM's word for the k-th backed
+// device), InterruptACK is dropped, since that VMM clears InterruptStatus
+// as the guest reads it (docs/vmm.md, "Doorbells").
+constexpr uint64_t virtio_mmio_queue_notify = 0x50;
+constexpr uint64_t virtio_mmio_interrupt_ack = 0x64;
+constexpr uint32_t guest_notify_first_bit = 32;
 
 bool backed_kind(uint32_t kind) {
   return kind == static_cast<uint32_t>(schema::EmulatedKind::VIRTIO_BLOCK) ||
@@ -144,8 +156,10 @@ void Resolver::add_client_doorbells(Device_service& service) {
 
 // One notification per VM whose emulated devices have backends, owned by
 // its VMM, so one VMM thread ("devices-<vm>", KP1114) waits for all of
-// them. The k-th backed device (in `emulated` order) has bits 2k and
-// 2k + 1; the driver of its backend signals bit 2k. The VM client's
+// them. The k-th backed device (in `emulated` order) has bits 2k, 2k + 1
+// and 32 + k; the driver of its backend signals bit 2k, the kernel bit
+// 32 + k when the guest writes the device's QueueNotify (a guest
+// doorbell; its InterruptACK is one too, dropped). The VM client's
 // badges are set here; a VM client without a backed device keeps none
 // (KP1113).
 void Resolver::add_vm_device_doorbells() {
@@ -174,8 +188,14 @@ void Resolver::add_vm_device_doorbells() {
       served.doorbell = index;
       served.responses_badge = uint64_t{1} << bit;
       served.stopped_badge = uint64_t{1} << (bit + 1);
+      served.guest_notify_badge = uint64_t{1} << (guest_notify_first_bit + bit / 2);
       doorbells.signallers.push_back({service.driver, served.responses_badge, device.src});
+      vm_partition.guest_doorbells.push_back(
+          {device.address + virtio_mmio_queue_notify, index, served.guest_notify_badge});
+      vm_partition.guest_doorbells.push_back({device.address + virtio_mmio_interrupt_ack, none, 0});
     }
+    std::sort(vm_partition.guest_doorbells.begin(), vm_partition.guest_doorbells.end(),
+              [](const Guest_doorbell& a, const Guest_doorbell& b) { return a.ipa < b.ipa; });
     if (k == 0) continue;
     if (!vm_partition.unnamed)
       check_generated_name(doorbells.name, vm_partition.src.at("name"),

@@ -55,6 +55,9 @@ const char* vector_name(uint64_t vector) {
 void set_kernel_exception_hook(Exception_hook hook) { kernel_exception_hook = hook; }
 
 bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu);  // vcpu.cpp
+// A guest's store with a valid syndrome to one of its doorbells: rung, and
+// the vCPU goes on past the store (vcpu.cpp).
+bool take_guest_doorbell(Exception_frame& frame, Thread& vcpu);
 
 namespace {
 
@@ -145,16 +148,19 @@ void handle_lower_exception(Exception_frame& frame, Vector vector) {
   }
 }
 
-// A guest's MMIO access (with a valid syndrome) or hypercall: an exit the
-// kernel never handles itself, so decoding it first changes nothing the
-// general path would not; the fast path's if its conditions hold.
-Thread* try_vm_exit_fastpath(const Exception_frame& frame, Thread& vcpu) {
+// A guest's MMIO access (with a valid syndrome) or hypercall: a doorbell,
+// which the vCPU passes without leaving its CPU (ring_guest_doorbell), or
+// an exit the kernel never handles itself, so decoding it first changes
+// nothing the general path would not; the fast path's if its conditions
+// hold.
+Thread* try_vm_exit_fastpath(Exception_frame& frame, Thread& vcpu) {
   const auto exception_class = static_cast<Exception_class>(Esr_class::get(frame.esr));
   const bool mmio = exception_class == Exception_class::data_abort_lower &&
                     Data_abort_syndrome_valid::get(Esr_iss::get(frame.esr)) != 0;
   if (!mmio && exception_class != Exception_class::hvc_aarch64 && exception_class != Exception_class::smc_aarch64) {
     return nullptr;
   }
+  if (mmio && take_guest_doorbell(frame, vcpu)) return &vcpu;
   if (!decode_vm_exit(frame, vcpu)) return nullptr;
   return fastpath_vm_exit(vcpu);
 }

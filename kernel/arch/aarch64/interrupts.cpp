@@ -49,11 +49,22 @@ uint64_t counter_now() {
 
 uint64_t counter_frequency() { return read_counter_frequency(); }
 
+// A timer already as asked is not written again: the scheduler asks on
+// every switch, mostly for the same deadline, and under QEMU each write
+// re-arms a host timer and wakes QEMU's main loop (a system call and a
+// lock handed between host threads: about three per disk request of a VM,
+// docs/benchmarks.md).
 void set_kernel_timer(uint64_t deadline) {
+  uint64_t control;
+  asm volatile("mrs %0, cnthp_ctl_el2" : "=r"(control));
+  const bool on = (control & timer_on) != 0;
   if (deadline == 0) {
-    kernel_timer_off();
+    if (on) kernel_timer_off();
     return;
   }
+  uint64_t compare;
+  asm volatile("mrs %0, cnthp_cval_el2" : "=r"(compare));
+  if (on && compare == deadline) return;
   asm volatile("msr cnthp_cval_el2, %0\n msr cnthp_ctl_el2, %1\n isb" : : "r"(deadline), "r"(timer_on));
 }
 

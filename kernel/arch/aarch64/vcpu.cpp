@@ -6,6 +6,7 @@
 #include <arch/vcpu.hpp>
 #include <kestrel/abi/syscall.hpp>
 #include <kestrel/arch.hpp>
+#include <kestrel/notification.hpp>
 #include <kestrel/thread.hpp>
 #include <kestrel/user_exception.hpp>
 
@@ -79,6 +80,10 @@ uint64_t read_hpfar_el2() {
   return value;
 }
 
+// The guest-physical address of a stage-2 fault: HPFAR_EL2 holds its page,
+// FAR its offset.
+uint64_t guest_fault_ipa(const Exception_frame& frame) { return ((read_hpfar_el2() >> 4) << 12) | (frame.far & 0xfff); }
+
 }  // namespace
 
 void save_vcpu_registers(Vcpu_registers& registers) {
@@ -116,6 +121,10 @@ void vcpu_take_undefined(Thread& vcpu) {
   vcpu.context.spsr = 0x3c0 | mode_el1h;  // D, A, I, F masked
 }
 
+bool take_guest_doorbell(Exception_frame& frame, Thread& vcpu) {
+  return Abort_write::get(Esr_iss::get(frame.esr)) != 0 && ring_guest_doorbell(vcpu, guest_fault_ipa(frame), frame.elr);
+}
+
 // A guest's trap as an exit for its VMM. Returns false for what the kernel
 // handles itself (WFI, WFE).
 bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
@@ -138,8 +147,7 @@ bool decode_vm_exit(const Exception_frame& frame, Thread& vcpu) {
       return false;
     case Exception_class::data_abort_lower:
       if (Data_abort_syndrome_valid::get(iss) != 0) {
-        // HPFAR_EL2 holds the faulting IPA's page; FAR its offset.
-        const uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (frame.far & 0xfff);
+        const uint64_t ipa = guest_fault_ipa(frame);
         const auto reg = static_cast<uint32_t>(Abort_register::get(iss));
         const uint64_t size = uint64_t{1} << Abort_access_size::get(iss);
         if (Abort_write::get(iss) != 0) {

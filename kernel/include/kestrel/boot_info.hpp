@@ -119,6 +119,8 @@ enum class Boot_info_error : uint8_t {
   // Version 9: a partition's stop signal; version 10: a list of them.
   stop_signal_invalid,      // its notification out of range, or its bit above 63; or its range outside the section
   window_bitmap_misplaced,  // Map_window_entry::first_bitmap_word is not the sum of the words before
+  // Version 11: guest doorbells.
+  guest_doorbell_invalid,  // outside the section, too many, unsorted or repeated, or a bad notification
 };
 
 // A short English description, for the kernel log.
@@ -185,6 +187,9 @@ class Boot_info {
   Span<const abi::Stop_signal_entry> stop_signals() const {
     return section<abi::Stop_signal_entry>(abi::Section::stop_signals);
   }
+  Span<const abi::Guest_doorbell_entry> guest_doorbells() const {
+    return section<abi::Guest_doorbell_entry>(abi::Section::guest_doorbells);
+  }
   Span<const char> strings() const { return section<char>(abi::Section::strings); }
 
   // A partition's own entries, and a CPU plan's windows.
@@ -196,6 +201,9 @@ class Boot_info {
   }
   Span<const abi::Stop_signal_entry> stop_signals_of(const abi::Partition_entry& partition) const {
     return stop_signals().subspan(partition.first_stop_signal, partition.stop_signal_count);
+  }
+  Span<const abi::Guest_doorbell_entry> guest_doorbells_of(const abi::Partition_entry& partition) const {
+    return guest_doorbells().subspan(partition.first_guest_doorbell, partition.guest_doorbell_count);
   }
   Span<const abi::Capability_entry> capabilities_of(const abi::Partition_entry& partition) const {
     return capabilities().subspan(partition.first_capability, partition.capability_count);

@@ -60,6 +60,15 @@ class Notification final {
 };
 
 // Notification `index` of boot-info (checked by its reader).
+// A VM's write at guest-physical `ipa`: true if `ipa` is one of the VM's
+// guest doorbells (abi::Guest_doorbell_entry), whose notification is then
+// signalled, or the write dropped, and `return_address` (the vCPU's, at
+// the store) moves past the 4-byte store. The caller resumes the vCPU without
+// preempting it: a thread the signal woke runs when the vCPU next enters
+// the scheduler (its WFI, an exit, an interrupt), so a guest that rings and
+// then waits for the answer leaves its CPU once, not twice.
+bool ring_guest_doorbell(Thread& vcpu, uint64_t ipa, uint64_t& return_address);
+
 Notification& notification_object(uint32_t index);
 
 // Every notification: notification_count of them (at least one), carved at

@@ -28,6 +28,8 @@ class Partition final {
   Span<const abi::Region_entry> regions() const { return regions_; }
   // Who hears that it stopped or restarted (abi::Stop_signal_entry).
   Span<const abi::Stop_signal_entry> stop_signals() const { return stop_signals_; }
+  // A VM's writes the kernel takes without an exit (abi::Guest_doorbell_entry).
+  Span<const abi::Guest_doorbell_entry> guest_doorbells() const { return guest_doorbells_; }
 
   // The capability in `slot`, or nullptr for a slot outside the table.
   [[nodiscard]] const abi::Capability_entry* capability(uint64_t slot) const {
@@ -85,6 +87,7 @@ class Partition final {
   uint32_t index_ = 0;
   Span<const abi::Region_entry> regions_;
   Span<const abi::Stop_signal_entry> stop_signals_;
+  Span<const abi::Guest_doorbell_entry> guest_doorbells_;
   Span<const abi::Capability_entry> capabilities_;
 };
 

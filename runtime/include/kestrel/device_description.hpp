@@ -28,10 +28,15 @@ struct Block_client_description {
   // <device>.doorbell.<client>, with responses_badge = responses_bit and
   // stopped_badge = driver_stopped_bit. A VMM waits for all of a VM's
   // devices on one, <vm>.device-doorbells, in which the VM's k-th backed
-  // emulated device has bits 2k (responses) and 2k + 1 (driver stopped).
+  // emulated device has bits 2k (responses), 2k + 1 (driver stopped) and
+  // 32 + k (guest_notify_badge).
   uint64_t wait;
   uint64_t responses_badge;
   uint64_t stopped_badge;
+  // A VMM's: the bit the kernel sets in `wait` when the guest writes the
+  // device's QueueNotify (a guest doorbell, docs/vmm.md); 0 for a native
+  // client.
+  uint64_t guest_notify_badge = 0;
 };
 
 // One network port this partition uses.
@@ -45,6 +50,7 @@ struct Net_client_description {
   uint64_t wait;  // as in Block_client_description
   uint64_t responses_badge;
   uint64_t stopped_badge;
+  uint64_t guest_notify_badge = 0;
 };
 
 // ---- Driver side ---------------------------------------------------------

@@ -404,6 +404,22 @@ TEST(BootInfo, AcceptsStopSignalsToExistingNotificationsUpToBit63) {
   EXPECT_EQ(signals[1].bit, 0u);
 }
 
+// A VM's doorbells: one signalling a notification, one dropping the write.
+TEST(BootInfo, AcceptsAVmsGuestDoorbellsAndReadsThemBack) {
+  Boot_info_writer compiled = valid_system();
+  compiled.add(Guest_doorbell_entry{.ipa = 0x0a00'0050, .badge = uint64_t{1} << 32, .notification = 0});
+  compiled.add(Guest_doorbell_entry{.ipa = 0x0a00'0064, .badge = 0, .notification = no_index});
+  compiled.partition(0).guest_doorbell_count = 2;
+  const Blob blob = compiled.finish();
+  const auto result = read_boot_info(blob.data(), blob.size());
+  ASSERT_TRUE(result.ok()) << kestrel::to_string(result.problem().error);
+  const auto doorbells = result.info().guest_doorbells_of(result.info().partitions()[0]);
+  ASSERT_EQ(doorbells.size(), 2u);
+  EXPECT_EQ(doorbells[0].ipa, 0x0a00'0050u);
+  EXPECT_EQ(doorbells[1].notification, no_index);
+  EXPECT_TRUE(result.info().guest_doorbells_of(result.info().partitions()[1]).empty());
+}
+
 TEST(BootInfo, AcceptsMemoryPoolsAndMapWindowsAndReadsThemBack) {
   const Blob blob = map_system().finish();
   const auto result = read_boot_info(blob.data(), blob.size());
@@ -518,7 +534,7 @@ TEST(BootInfo, RejectsUnterminatedStringTable) {
 }
 
 TEST(BootInfo, EveryErrorHasItsOwnText) {
-  const auto last = static_cast<uint32_t>(Boot_info_error::window_bitmap_misplaced);
+  const auto last = static_cast<uint32_t>(Boot_info_error::guest_doorbell_invalid);
   std::set<std::string> texts;
   for (uint32_t e = 0; e <= last; ++e) {
     const std::string text = kestrel::to_string(static_cast<Boot_info_error>(e));
@@ -703,6 +719,47 @@ const Broken_field broken_fields[] = {
      },
      stop_signal_invalid,
      {Section::partitions, 1}},
+    // Guest doorbells: inside their section, sorted by address, each at a
+    // notification that exists (or none).
+    {"GuestDoorbellsOutsideTheirSection",
+     [](W w) {
+       w.add(Guest_doorbell_entry{.ipa = 0x0a00'0050, .badge = 1, .notification = 0});
+       w.partition(0).first_guest_doorbell = 1;
+       w.partition(0).guest_doorbell_count = 1;
+     },
+     guest_doorbell_invalid,
+     {Section::partitions, 0}},
+    {"GuestDoorbellNotificationOutOfRange",
+     [](W w) {
+       w.add(Guest_doorbell_entry{.ipa = 0x0a00'0050, .badge = 1, .notification = 50});
+       w.partition(0).guest_doorbell_count = 1;
+     },
+     guest_doorbell_invalid,
+     {Section::partitions, 0}},
+    {"GuestDoorbellsUnsorted",
+     [](W w) {
+       w.add(Guest_doorbell_entry{.ipa = 0x0a00'0064, .badge = 0, .notification = no_index});
+       w.add(Guest_doorbell_entry{.ipa = 0x0a00'0050, .badge = 1, .notification = 0});
+       w.partition(0).guest_doorbell_count = 2;
+     },
+     guest_doorbell_invalid,
+     {Section::partitions, 0}},
+    {"GuestDoorbellTwice",
+     [](W w) {
+       w.add(Guest_doorbell_entry{.ipa = 0x0a00'0050, .badge = 1, .notification = 0});
+       w.add(Guest_doorbell_entry{.ipa = 0x0a00'0050, .badge = 2, .notification = 0});
+       w.partition(0).guest_doorbell_count = 2;
+     },
+     guest_doorbell_invalid,
+     {Section::partitions, 0}},
+    {"TooManyGuestDoorbells",
+     [](W w) {
+       for (uint64_t i = 0; i <= kestrel::abi::max_guest_doorbells_per_partition; ++i)
+         w.add(Guest_doorbell_entry{.ipa = 0x0a00'0000 + 4 * i, .badge = 0, .notification = no_index});
+       w.partition(0).guest_doorbell_count = kestrel::abi::max_guest_doorbells_per_partition + 1;
+     },
+     guest_doorbell_invalid,
+     {Section::partitions, 0}},
     {"VmidZero", [](W w) { w.partition(1).vmid = 0; }, vmid_zero, {Section::partitions, 1}},
     {"VmidTooLargeFor8Bits", [](W w) { w.partition(0).vmid = 256; }, vmid_too_large, {Section::partitions, 0}},
     {"VmidTooLargeFor16Bits",

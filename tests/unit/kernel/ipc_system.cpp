@@ -32,7 +32,12 @@ uint32_t Ipc_system::add_partition(const std::string& name, uint32_t flags) {
   if (partition_entries_.size() == max_test_partitions) throw std::length_error("too many test partitions");
   partition_entries_.push_back(abi::Partition_entry{.name = writer_.intern(name), .flags = flags});
   stop_signals_.emplace_back();
+  guest_doorbells_.emplace_back();
   return static_cast<uint32_t>(partition_entries_.size() - 1);
+}
+
+void Ipc_system::add_guest_doorbell(uint32_t vm, uint64_t ipa, uint32_t notification, uint64_t badge) {
+  guest_doorbells_.at(vm).push_back(abi::Guest_doorbell_entry{ipa, badge, notification, 0});
 }
 
 void Ipc_system::add_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit) {
@@ -124,6 +129,9 @@ void Ipc_system::start() {
     entry.first_stop_signal = static_cast<uint32_t>(writer_.stop_signals().size());
     entry.stop_signal_count = static_cast<uint32_t>(stop_signals_[p].size());
     for (const abi::Stop_signal_entry& signal : stop_signals_[p]) writer_.add(signal);
+    entry.first_guest_doorbell = static_cast<uint32_t>(writer_.guest_doorbells().size());
+    entry.guest_doorbell_count = static_cast<uint32_t>(guest_doorbells_[p].size());
+    for (const abi::Guest_doorbell_entry& doorbell : guest_doorbells_[p]) writer_.add(doorbell);
     writer_.add(entry);
     writer_.add(abi::Region_entry{.ipa = region_ipa,
                                   .pa = address_of(ram[p]),

@@ -49,6 +49,9 @@ class Ipc_system {
   // The kernel signals `notification` with 1 << bit when `partition` stops
   // (one more of its stop signals).
   void add_stop_signal(uint32_t partition, uint32_t notification, uint32_t bit);
+  // A guest doorbell of VM `vm` at `ipa` (ascending, one per address):
+  // signals `notification` with `badge`, or drops the write (no_index).
+  void add_guest_doorbell(uint32_t vm, uint64_t ipa, uint32_t notification, uint64_t badge);
   uint32_t add_thread(uint32_t partition, const std::string& name, Thread_options options = {});
   uint32_t add_endpoint(uint32_t server_partition);
   uint32_t add_notification(uint32_t owner_partition);
@@ -112,7 +115,8 @@ class Ipc_system {
 
   policy::Boot_info_writer writer_;
   std::vector<abi::Partition_entry> partition_entries_;
-  std::vector<std::vector<abi::Stop_signal_entry>> stop_signals_;  // per partition
+  std::vector<std::vector<abi::Stop_signal_entry>> stop_signals_;        // per partition
+  std::vector<std::vector<abi::Guest_doorbell_entry>> guest_doorbells_;  // per partition
   std::vector<Pending_thread> threads_;
   std::vector<Pending_capability> capabilities_;
   std::vector<abi::Endpoint_entry> endpoints_;

@@ -5,6 +5,7 @@
 // messages. A refused call changes nothing but the caller's x0.
 #include <gtest/gtest.h>
 
+#include <kestrel/cpu.hpp>
 #include <kestrel/ipc.hpp>
 #include <kestrel/scheduler.hpp>
 #include <kestrel/syscall_handler.hpp>
@@ -209,6 +210,58 @@ TEST(IpcStopSignal, APartitionsLastThreadToStopSignalsEachOfItsStopNotifications
   EXPECT_EQ(system.thread(watcher).context.x[1], uint64_t{1} << 5) << "its bit, once";
   EXPECT_EQ(system.thread(client).state, Thread::State::ready) << "the second signal woke it too";
   EXPECT_EQ(system.thread(client).context.x[1], uint64_t{1} << 1);
+}
+
+// A VM's write to a guest doorbell: its VMM's thread is woken with the
+// badge but does not run yet (the vCPU stays current, no exit is sent),
+// and the vCPU goes on past the store; a dropped doorbell wakes nobody; an
+// address that is no doorbell is left to the exit path.
+TEST(IpcGuestDoorbell, ARungDoorbellWakesTheVmmThreadWithoutAnExitOrASwitch) {
+  Ipc_system system;
+  const uint32_t vmm_partition = system.add_partition("vmm");
+  const uint32_t vm_partition = system.add_partition("vm", abi::partition_is_vm);
+  const uint32_t devices = system.add_thread(vmm_partition, "devices", {.priority = 150});
+  const uint32_t vcpu = system.add_thread(vm_partition, "vcpu", {.priority = 100, .vcpu = true});
+  const uint32_t doorbells = system.add_notification(vmm_partition);
+  const uint32_t wait_slot =
+      system.add_capability(vmm_partition, Capability_kind::notification, doorbells, abi::right_receive);
+  system.add_guest_doorbell(vm_partition, 0x0a00'0050, doorbells, uint64_t{1} << 32);
+  system.add_guest_doorbell(vm_partition, 0x0a00'0064, abi::no_index, 0);
+  system.start();
+  system.run(system.thread(devices));
+  EXPECT_EQ(system.syscall(system.thread(devices), Syscall::wait, {wait_slot}), &system.thread(vcpu));
+  Thread& guest = system.thread(vcpu);
+
+  uint64_t return_address = 0x4000'1000;
+  EXPECT_FALSE(ring_guest_doorbell(guest, 0x0a00'0060, return_address)) << "not a doorbell: an exit";
+  EXPECT_EQ(return_address, 0x4000'1000u);
+  EXPECT_TRUE(ring_guest_doorbell(guest, 0x0a00'0064, return_address)) << "dropped";
+  EXPECT_EQ(return_address, 0x4000'1004u);
+  EXPECT_EQ(system.thread(devices).state, Thread::State::blocked_notification) << "a dropped write wakes nobody";
+
+  EXPECT_TRUE(ring_guest_doorbell(guest, 0x0a00'0050, return_address));
+  EXPECT_EQ(return_address, 0x4000'1008u);
+  EXPECT_EQ(system.thread(devices).state, Thread::State::ready);
+  EXPECT_EQ(system.thread(devices).context.x[1], uint64_t{1} << 32) << "the doorbell's badge";
+  EXPECT_EQ(kestrel::this_cpu_scheduler().current(), &guest) << "posted: the vCPU keeps its CPU";
+  EXPECT_EQ(guest.state, Thread::State::ready);
+}
+
+TEST(IpcGuestDoorbell, AnotherVmsDoorbellIsNotThisVms) {
+  Ipc_system system;
+  const uint32_t vmm_partition = system.add_partition("vmm");
+  const uint32_t first_vm = system.add_partition("first", abi::partition_is_vm);
+  const uint32_t second_vm = system.add_partition("second", abi::partition_is_vm);
+  system.add_thread(vmm_partition, "devices", {.priority = 150});
+  const uint32_t first = system.add_thread(first_vm, "vcpu", {.priority = 100, .vcpu = true});
+  const uint32_t second = system.add_thread(second_vm, "vcpu", {.priority = 100, .vcpu = true});
+  const uint32_t doorbells = system.add_notification(vmm_partition);
+  system.add_guest_doorbell(first_vm, 0x0a00'0050, doorbells, 1);
+  system.start();
+  uint64_t return_address = 0;
+  EXPECT_FALSE(ring_guest_doorbell(system.thread(second), 0x0a00'0050, return_address));
+  EXPECT_TRUE(ring_guest_doorbell(system.thread(first), 0x0a00'0050, return_address));
+  EXPECT_TRUE(system.notification(doorbells).has_word()) << "nobody waited: the word keeps the badge";
 }
 
 // A refused system call: x0 holds `expected`, and nothing else changed.

@@ -49,7 +49,7 @@ TEST_F(DeviceSlots, ANativeClientGetsItsSliceAndPortWithItsSlotsAndBadges) {
   for (const char* line :
        {".device = \"disk\",", ".client = \"app\",", ".index = 1,", ".queue_address = 0x40000000,", ".sectors = 4096,",
         ".read_only = true,", ".ring_driver = slots::signal_disk_driver,", ".wait = slots::wait_disk_doorbell_app,",
-        ".responses_badge = 0x1,", ".stopped_badge = 0x2,"})
+        ".responses_badge = 0x1,", ".stopped_badge = 0x2,", ".guest_notify_badge = 0x0,"})
     EXPECT_NE(block.find(line), std::string::npos) << line << "\n" << block;
   const std::string net = section(text, "constexpr Net_client_description net_clients[1] = {");
   for (const char* line : {".network = \"lan\",", ".index = 1,", ".queue_address = 0x40200000,",
@@ -63,13 +63,13 @@ TEST_F(DeviceSlots, ANativeClientGetsItsSliceAndPortWithItsSlotsAndBadges) {
 TEST_F(DeviceSlots, AVmmHoldsItsVmsQueuesAndItsDevicesNameThem) {
   const std::string text = header("vmm");
   const std::string block = section(text, "constexpr Block_client_description block_clients[1] = {");
-  for (const char* line :
-       {".device = \"disk\",", ".client = \"linux\",", ".index = 0,", ".read_only = false,", ".sectors = 524288,",
-        ".wait = slots::wait_linux_device_doorbells,", ".responses_badge = 0x1,", ".stopped_badge = 0x2,"})
+  for (const char* line : {".device = \"disk\",", ".client = \"linux\",", ".index = 0,", ".read_only = false,",
+                           ".sectors = 524288,", ".wait = slots::wait_linux_device_doorbells,",
+                           ".responses_badge = 0x1,", ".stopped_badge = 0x2,", ".guest_notify_badge = 0x100000000,"})
     EXPECT_NE(block.find(line), std::string::npos) << line << "\n" << block;
   const std::string net = section(text, "constexpr Net_client_description net_clients[1] = {");
   for (const char* line : {".client = \"linux\",", ".wait = slots::wait_linux_device_doorbells,",
-                           ".responses_badge = 0x4,", ".stopped_badge = 0x8,"})
+                           ".responses_badge = 0x4,", ".stopped_badge = 0x8,", ".guest_notify_badge = 0x200000000,"})
     EXPECT_NE(net.find(line), std::string::npos) << line << "\n" << net;
   // vda is block_clients[0], eth0 net_clients[0]; the last field is backend.
   EXPECT_NE(text.find("{\"vda\", static_cast<Emulated_kind>(1), 0xa010000, 0x1000, 80, 0},"), std::string::npos)

@@ -114,6 +114,7 @@ TEST(BootInfoWriter, SectionsAreAlignedInOrderAndSized) {
                                                sizeof(Memory_pool_entry),
                                                sizeof(Map_window_entry),
                                                sizeof(Stop_signal_entry),
+                                               sizeof(Guest_doorbell_entry),
                                                1};
   uint64_t end_of_previous = sizeof(Boot_info_header);
   for (uint32_t s = 0; s < section_count; ++s) {

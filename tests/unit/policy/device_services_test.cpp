@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <optional>
+#include <tuple>
 
 #include <kestrel/boot_info.hpp>
 #include <kestrel/policy/compiler.hpp>
@@ -171,6 +172,35 @@ TEST_F(DeviceServices, AVmsDevicesShareOneDoorbellOfItsVmmTwoBitsEach) {
   const auto& lan_port = service("lan").clients[0];
   EXPECT_EQ(lan_port.responses_badge, 4u);
   EXPECT_EQ(lan_port.stopped_badge, 8u);
+  // The kernel sets bit 32 + k when the guest writes device k's
+  // QueueNotify (a guest doorbell).
+  EXPECT_EQ(disk_client.guest_notify_badge, uint64_t{1} << 32);
+  EXPECT_EQ(lan_port.guest_notify_badge, uint64_t{1} << 33);
+  EXPECT_EQ(service("disk").clients[1].guest_notify_badge, 0u) << "a native client writes no QueueNotify";
+}
+
+// Each backed device's QueueNotify rings the VMM's devices thread and its
+// InterruptACK is dropped, in the kernel, without an exit; nothing else in
+// the device's frame, and no native partition, has a doorbell.
+TEST_F(DeviceServices, AVmsBackedDevicesGetGuestDoorbellsForQueueNotifyAndInterruptAck) {
+  const auto& info = read_->info();
+  const uint32_t doorbells = notification("linux.device-doorbells");
+  auto doorbells_of = [&](const std::string& name) {
+    std::vector<std::tuple<uint64_t, uint32_t, uint64_t>> found;
+    const auto index = model().partition_index.at(name);
+    for (const auto& doorbell : info.guest_doorbells_of(info.partitions()[index])) {
+      found.emplace_back(doorbell.ipa, doorbell.notification, doorbell.badge);
+    }
+    return found;
+  };
+  // vda at 0xa010000 (backed device 0), eth0 at 0xa011000 (device 1).
+  EXPECT_EQ(doorbells_of("linux"),
+            (std::vector<std::tuple<uint64_t, uint32_t, uint64_t>>{{0xa010050, doorbells, uint64_t{1} << 32},
+                                                                   {0xa010064, kestrel::abi::no_index, 0},
+                                                                   {0xa011050, doorbells, uint64_t{1} << 33},
+                                                                   {0xa011064, kestrel::abi::no_index, 0}}));
+  EXPECT_TRUE(doorbells_of("vmm").empty());
+  EXPECT_TRUE(doorbells_of("app").empty());
 }
 
 TEST_F(DeviceServices, ReachesAreSymmetricAndMacsParsed) {

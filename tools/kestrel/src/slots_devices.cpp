@@ -98,6 +98,7 @@ void write_client(std::ostringstream& out, const Model& model, const Device_serv
       << "        .wait = " << slot_text(slots, wait) << ",\n"
       << "        .responses_badge = " << hex(client.responses_badge) << ",\n"
       << "        .stopped_badge = " << hex(client.stopped_badge) << ",\n"
+      << "        .guest_notify_badge = " << hex(client.guest_notify_badge) << ",\n"
       << "    },\n";
 }
 

@@ -21,7 +21,7 @@
 namespace kestrel::abi {
 
 inline constexpr uint64_t boot_info_magic = 0x544f'4f42'4c54'534bULL;  // "KSTLBOOT" in memory
-inline constexpr uint32_t boot_info_version = 10;                      // 10: lists of stop signals
+inline constexpr uint32_t boot_info_version = 11;                      // 11: guest doorbells
 inline constexpr uint32_t boot_info_max_size = 16U << 20;              // the kernel maps at most this much
 inline constexpr uint32_t no_index = 0xffff'ffffU;                     // "none" for an optional index
 
@@ -33,25 +33,26 @@ inline constexpr uint64_t boot_info_alignment = 0x10000;
 
 // Sections, in the order they appear in the header's table.
 enum class Section : uint32_t {
-  ram_ranges,     // Memory_range: the platform's RAM
-  partitions,     // Partition_entry
-  regions,        // Region_entry: memory mappings of all partitions
-  threads,        // Thread_entry: native threads and vCPUs
-  endpoints,      // Endpoint_entry
-  notifications,  // Notification_entry
-  irqs,           // Irq_entry: interrupts bound to notifications
-  capabilities,   // Capability_entry: all partitions' capability tables
-  windows,        // Window_entry: time windows of all CPU plans
-  cpu_plans,      // Cpu_plan_entry: one per CPU
-  measurements,   // Measurement_entry: what the image loaded, by partition
-  digests,        // Digest_entry: one per partition, or none at all
-  pristine,       // Pristine_entry: restartable VMs' copies of what the image loaded
-  guest_seeds,    // Guest_seed_entry: random-seed placeholders in VMs' device trees
-  kernel_memory,  // Kernel_memory_entry: where the kernel carves its objects
-  memory_pools,   // Memory_pool_entry: memory a partition may map into others (the IPCM's pool)
-  map_windows,    // Map_window_entry: where in a partition others may map it (tunnel windows)
-  stop_signals,   // Stop_signal_entry: who hears that a partition stopped (Partition_entry)
-  strings,        // char: NUL-terminated names
+  ram_ranges,       // Memory_range: the platform's RAM
+  partitions,       // Partition_entry
+  regions,          // Region_entry: memory mappings of all partitions
+  threads,          // Thread_entry: native threads and vCPUs
+  endpoints,        // Endpoint_entry
+  notifications,    // Notification_entry
+  irqs,             // Irq_entry: interrupts bound to notifications
+  capabilities,     // Capability_entry: all partitions' capability tables
+  windows,          // Window_entry: time windows of all CPU plans
+  cpu_plans,        // Cpu_plan_entry: one per CPU
+  measurements,     // Measurement_entry: what the image loaded, by partition
+  digests,          // Digest_entry: one per partition, or none at all
+  pristine,         // Pristine_entry: restartable VMs' copies of what the image loaded
+  guest_seeds,      // Guest_seed_entry: random-seed placeholders in VMs' device trees
+  kernel_memory,    // Kernel_memory_entry: where the kernel carves its objects
+  memory_pools,     // Memory_pool_entry: memory a partition may map into others (the IPCM's pool)
+  map_windows,      // Map_window_entry: where in a partition others may map it (tunnel windows)
+  stop_signals,     // Stop_signal_entry: who hears that a partition stopped (Partition_entry)
+  guest_doorbells,  // Guest_doorbell_entry: VM writes the kernel takes without an exit
+  strings,          // char: NUL-terminated names
   count
 };
 inline constexpr uint32_t section_count = static_cast<uint32_t>(Section::count);
@@ -123,8 +124,12 @@ struct Partition_entry {
   // (docs/devices.md). Count 0: nobody.
   uint32_t first_stop_signal;
   uint32_t stop_signal_count;
+  // A VM's writes the kernel takes without an exit: guest_doorbell_count
+  // entries of the guest_doorbells section from first_guest_doorbell.
+  uint32_t first_guest_doorbell;
+  uint32_t guest_doorbell_count;
 };
-static_assert(sizeof(Partition_entry) == 48);
+static_assert(sizeof(Partition_entry) == 56);
 
 // One notification signalled when a partition stops or restarts.
 struct Stop_signal_entry {
@@ -326,6 +331,29 @@ inline constexpr uint32_t max_guest_seed_size = 512;
 constexpr uint64_t guest_seed_property_size(const Guest_seed_entry& seed) {
   return guest_seed_header_size + ((uint64_t{seed.size} + 3) & ~uint64_t{3});
 }
+
+// A guest-physical address where a VM's write does not exit to its VMM:
+// the kernel signals `notification` with `badge` (or, with notification
+// no_index, drops the write) and the vCPU goes on at the next instruction.
+// The signal is posted: a thread it wakes runs when the vCPU next enters
+// the kernel's scheduler (a WFI, an exit, an interrupt), so a request and
+// the wait for its answer cost the VM one switch, not two. Only writes with
+// a valid syndrome (single loads and stores, as readl/writel are) are
+// taken; reads and other writes there are exits as before. The compiler
+// makes two per backed virtio-mmio device: QueueNotify, signalling the
+// VMM's devices thread, and InterruptACK, dropped because that VMM clears
+// InterruptStatus when the guest reads it (docs/vmm.md, "Doorbells").
+// A VM's (Partition_entry::first_guest_doorbell) are sorted by ipa, one per
+// address, at most max_guest_doorbells_per_partition; ipa outside the VM's
+// regions (else the write never faults) and 4-byte aligned (the compiler's
+// checks).
+struct Guest_doorbell_entry {
+  uint64_t ipa;
+  uint64_t badge;         // non-zero with a notification, 0 without
+  uint32_t notification;  // index, or no_index: the write is dropped
+  uint32_t reserved;
+};
+static_assert(sizeof(Guest_doorbell_entry) == 24);
 
 // The kernel objects area (abi/kernel_memory.hpp): `size` bytes at `base`,
 // which the image builder reserved after boot-info (and its signature) inside

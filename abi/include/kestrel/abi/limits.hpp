@@ -24,6 +24,9 @@ inline constexpr uint32_t max_guest_seeds_per_partition = 4;
 // Notifications told when one partition stops (a tunnel end's watcher, a
 // driver's clients).
 inline constexpr uint32_t max_stop_signals_per_partition = 64;
+// Guest doorbells of one VM (two per backed virtio device, at most 32 of
+// them: the devices' bits in the VMM's notification word).
+inline constexpr uint32_t max_guest_doorbells_per_partition = 64;
 inline constexpr uint32_t max_string_bytes = 1U << 20;
 inline constexpr uint32_t max_name_length = 63;  // bytes, without the NUL
 

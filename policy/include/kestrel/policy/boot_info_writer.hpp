@@ -57,6 +57,7 @@ class Boot_info_writer {
   uint32_t add(const abi::Memory_pool_entry& pool) { return append(memory_pools_, pool); }
   uint32_t add(const abi::Map_window_entry& window) { return append(map_windows_, window); }
   uint32_t add(const abi::Stop_signal_entry& signal) { return append(stop_signals_, signal); }
+  uint32_t add(const abi::Guest_doorbell_entry& doorbell) { return append(guest_doorbells_, doorbell); }
 
   // The entries added so far.
   std::span<const abi::Memory_range> ram_ranges() const { return ram_ranges_; }
@@ -77,6 +78,7 @@ class Boot_info_writer {
   std::span<const abi::Memory_pool_entry> memory_pools() const { return memory_pools_; }
   std::span<const abi::Map_window_entry> map_windows() const { return map_windows_; }
   std::span<const abi::Stop_signal_entry> stop_signals() const { return stop_signals_; }
+  std::span<const abi::Guest_doorbell_entry> guest_doorbells() const { return guest_doorbells_; }
 
   // One entry, to patch in place (for example a partition's ranges once its
   // regions are placed). An index past the end is a bug in the caller:
@@ -131,6 +133,7 @@ class Boot_info_writer {
   std::vector<abi::Memory_pool_entry> memory_pools_;
   std::vector<abi::Map_window_entry> map_windows_;
   std::vector<abi::Stop_signal_entry> stop_signals_;
+  std::vector<abi::Guest_doorbell_entry> guest_doorbells_;
   std::string strings_;
   std::unordered_map<std::string, uint32_t> string_offsets_;
 };

@@ -151,6 +151,13 @@ struct Stop_signal {
   uint32_t bit;           // below 64
 };
 
+// A VM's write the kernel takes without an exit (abi::Guest_doorbell_entry).
+struct Guest_doorbell {
+  uint64_t ipa = 0;
+  uint32_t notification = none;  // none: the write is dropped
+  uint64_t badge = 0;
+};
+
 struct Partition {
   std::string name;
   std::string program;
@@ -168,6 +175,9 @@ struct Partition {
   // (abi::Stop_signal_entry): the IPCM's watcher, for a tunnel end; the
   // clients, for a device driver.
   std::vector<Stop_signal> stop_signals;
+  // A VM's: QueueNotify and InterruptACK of each backed virtio device,
+  // ascending by address (add_vm_device_doorbells).
+  std::vector<Guest_doorbell> guest_doorbells;
   Source_ref src;
   // Its name is invalid or taken, so nothing can refer to it: checks that
   // look partitions up by name skip it rather than report follow-on errors.
@@ -242,6 +252,9 @@ struct Device_client {
   uint32_t doorbell = none;
   uint64_t responses_badge = 0;
   uint64_t stopped_badge = 0;
+  // A VM client's: the bit the kernel sets when the guest writes the
+  // device's QueueNotify (a guest doorbell); 0 for a native client.
+  uint64_t guest_notify_badge = 0;
   Source_ref src;
 };
 
