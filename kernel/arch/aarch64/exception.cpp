@@ -160,7 +160,9 @@ Thread* try_vm_exit_fastpath(Exception_frame& frame, Thread& vcpu) {
   if (!mmio && exception_class != Exception_class::hvc_aarch64 && exception_class != Exception_class::smc_aarch64) {
     return nullptr;
   }
-  if (mmio && take_guest_doorbell(frame, vcpu)) return &vcpu;
+  // A vCPU stopped by another CPU while it ran rings nothing: the general
+  // path takes it off this CPU (handle_user_exception).
+  if (mmio && vcpu.state == Thread::State::ready && take_guest_doorbell(frame, vcpu)) return &vcpu;
   if (!decode_vm_exit(frame, vcpu)) return nullptr;
   return fastpath_vm_exit(vcpu);
 }
