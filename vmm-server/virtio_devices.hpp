@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <kestrel/device_description.hpp>
 #include <kestrel/slots.hpp>
@@ -157,25 +158,16 @@ class Virtio_devices {
     const uint64_t offset = address - frames_[d].address;
     if (write && offset == kestrel::vmm::virtio::queue_notify) ++frames_[d].notify_exits;
     uint64_t result = 0;
-    if (d < BlockCount) {
+    with_model(d, [&](auto& model) {
       if (write) {
-        blocks_models_[d].write(offset, size, value);
-      } else {
-        result = blocks_models_[d].read(offset, size);
+        model.write(offset, size, value);
+        return;
       }
-    } else if (write) {
-      net_models_[d - BlockCount].write(offset, size, value);
-    } else {
-      result = net_models_[d - BlockCount].read(offset, size);
-    }
-    // The guest's InterruptACK is a dropped doorbell: reading is acknowledging.
-    if (!write && offset == kestrel::vmm::virtio::interrupt_status && result != 0) {
-      if (d < BlockCount) {
-        blocks_models_[d].write(kestrel::vmm::virtio::interrupt_ack, 4, result);
-      } else {
-        net_models_[d - BlockCount].write(kestrel::vmm::virtio::interrupt_ack, 4, result);
-      }
-    }
+      result = model.read(offset, size);
+      // The guest's InterruptACK is a dropped doorbell: reading is acknowledging.
+      if (offset == kestrel::vmm::virtio::interrupt_status && result != 0)
+        model.write(kestrel::vmm::virtio::interrupt_ack, 4, result);
+    });
     update_interrupt(d, raise);
     return result;
   }
@@ -190,13 +182,7 @@ class Virtio_devices {
         ++frames_[d].notify_doorbells;
         notified(d);
       }
-      if ((bits & frame.stopped_badge) != 0) {
-        if (d < BlockCount) {
-          blocks_models_[d].driver_stopped();
-        } else {
-          net_models_[d - BlockCount].driver_stopped();
-        }
-      }
+      if ((bits & frame.stopped_badge) != 0) with_model(d, [](auto& model) { model.driver_stopped(); });
       if ((bits & frame.responses_badge) != 0) {
         if (d < BlockCount) {
           blocks_models_[d].responses();
@@ -259,20 +245,24 @@ class Virtio_devices {
   // an exit's QueueNotify would have (one a model cannot serve now ignores
   // it).
   void notified(uint32_t d) {
-    if (d < BlockCount) {
-      for (uint32_t q = 0; q < Block_model::Transport::queue_count; ++q)
-        blocks_models_[d].write(kestrel::vmm::virtio::queue_notify, 4, q);
-    } else {
-      for (uint32_t q = 0; q < Net_model::Transport::queue_count; ++q)
-        net_models_[d - BlockCount].write(kestrel::vmm::virtio::queue_notify, 4, q);
-    }
+    with_model(d, [](auto& model) {
+      using Model = std::remove_reference_t<decltype(model)>;
+      for (uint32_t q = 0; q < Model::Transport::queue_count; ++q)
+        model.write(kestrel::vmm::virtio::queue_notify, 4, q);
+    });
   }
 
   template <typename Raise>
   void update_interrupt(uint32_t d, Raise& raise) {
-    const kestrel::vmm::Level_change change =
-        d < BlockCount ? blocks_models_[d].take_level_change() : net_models_[d - BlockCount].take_level_change();
+    const kestrel::vmm::Level_change change = with_model(d, [](auto& model) { return model.take_level_change(); });
     if (change == kestrel::vmm::Level_change::rose) raise(frames_[d].interrupt);
+  }
+
+  // Device d's model, block or net, handed to `use` (a generic lambda):
+  // the one place that tells the two arrays apart by index.
+  template <typename Use>
+  decltype(auto) with_model(uint32_t d, Use&& use) {
+    return d < BlockCount ? use(blocks_models_[d]) : use(net_models_[d - BlockCount]);
   }
 
   Frame frames_[count > 0 ? count : 1]{};
